@@ -1,0 +1,40 @@
+using System.CommandLine;
+using EdgeMeter.Host.Commands;
+
+namespace EdgeMeter.Host.Cli;
+
+/// <summary>The `edgemeter` command line: one subcommand per technician task.</summary>
+public static class EdgeMeterCli
+{
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var console = new CliConsole(output, error);
+        var root = new RootCommand("EdgeMeter gateway tools: the gateway core on a PC, meter simulator, bench commands.");
+        foreach (var command in Commands(console))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var parse = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return parse.Invoke(configuration);
+        }
+        catch (CliException failure)
+        {
+            console.Fail(failure.Message);
+            return failure.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            console.Fail("cancelled");
+            return ExitCodes.Cancelled;
+        }
+    }
+
+    private static IEnumerable<Command> Commands(CliConsole console)
+    {
+        yield return VersionCommand.Create(console);
+    }
+}

@@ -1,0 +1,20 @@
+using System.CommandLine;
+using EdgeMeter.Host.Cli;
+
+namespace EdgeMeter.Host.Commands;
+
+/// <summary>`edgemeter version`: the build this binary came from.</summary>
+public static class VersionCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("version", "Print the edgemeter version.");
+        command.SetAction(_ =>
+        {
+            var version = typeof(VersionCommand).Assembly.GetName().Version;
+            console.Out.WriteLine($"edgemeter {version}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

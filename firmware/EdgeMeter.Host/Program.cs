@@ -1,0 +1,3 @@
+using EdgeMeter.Host.Cli;
+
+return EdgeMeterCli.Run(args, Console.Out, Console.Error);
