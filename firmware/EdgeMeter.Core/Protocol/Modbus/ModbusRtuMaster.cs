@@ -141,8 +141,8 @@ public sealed class ModbusRtuMaster
             var sentAt = _clock.MonotonicMilliseconds + TransmitMilliseconds(requestLength);
             if (_request[0] == BroadcastUnit)
             {
-                var quiet = BroadcastDelayMilliseconds > SilenceMilliseconds() ? BroadcastDelayMilliseconds : SilenceMilliseconds();
-                _busIdleAt = sentAt + quiet;
+                var silence = SilenceMilliseconds();
+                _busIdleAt = sentAt + (BroadcastDelayMilliseconds > silence ? BroadcastDelayMilliseconds : silence);
                 return ReadStatus.Ok;
             }
 
