@@ -6,10 +6,11 @@ namespace EdgeMeter.Core.Tests.Protocol.Modbus;
 /// <summary>
 /// Random and mutated byte streams through the two parsers a line can reach: the master's response reader + check,
 /// and the server's request reader + parser. Nothing may throw, and no corrupted frame may be accepted.
-/// The mutations are the errors a line makes: flipped bits, a changed byte, swapped bytes, a 16-bit burst, lost
-/// tail bytes, trailing noise. CRC-16 detects every one of them within one frame length; a mutation that changes
-/// the framed length (a flipped function or byte count) is caught by the frame/request consistency checks or, at
-/// worst, by the CRC with probability 1 - 2^-16, so the fixed seed below makes the outcome reproducible.
+/// The mutations are the errors a line makes: 1-3 flipped bits, a changed byte, swapped neighbours, a burst of up
+/// to 16 bits (all guaranteed to be caught by CRC-16 while the frame keeps its length), a lost tail (never
+/// complete) and trailing noise (the intact frame must still be accepted, the noise left unread). A mutation that
+/// changes the framed length (a flipped function or byte count) is caught by the length/quantity consistency
+/// checks or, at worst, by the CRC with probability 1 - 2^-16; the fixed seeds make the outcome reproducible.
 /// </summary>
 public class ModbusRobustnessTests
 {
