@@ -1,0 +1,147 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace EdgeMeter.PlatformSim.Records;
+
+/// <summary>
+/// Checks one upload record field by field, in a fixed order, and reports the first fault. Codes:
+/// 400 malformed or missing field, 403 enterpriseCode not the token's, 409 regVersion/dicVersion not current
+/// (checked last, so a 409 means the record is otherwise good and a client can refresh versions and resend).
+/// </summary>
+internal static partial class RecordValidator
+{
+    /// <summary>The unified social credit code alphabet (GB 32100): digits and capitals without I, O, S, V, Z.</summary>
+    public const string CreditCodeAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+    public static bool IsCreditCode(string? text) =>
+        text is { Length: 18 } && text.All(c => CreditCodeAlphabet.Contains(c, StringComparison.Ordinal));
+
+    public static RecordError? Validate(
+        JsonElement record, string tokenEnterprise, string regVersion, string dicVersion, out SimRecord? accepted)
+    {
+        accepted = null;
+        if (record.ValueKind != JsonValueKind.Object)
+        {
+            return RecordError.BadField("record", "must be a JSON object");
+        }
+
+        (string Field, Func<string, RecordError?> Check)[] rules =
+        [
+            ("enterpriseCode", code => CheckEnterprise(code, tokenEnterprise)),
+            ("dataCode", CheckDataCode),
+            ("dataValue", text => CheckDecimal("dataValue", text, allowNegative: true)),
+            ("convertRation", text => CheckDecimal("convertRation", text, allowNegative: false)),
+            ("valid", text => CheckCode("valid", text, '0', '1', "0 (invalid) or 1 (valid)")),
+            ("scope", text => CheckCode("scope", text, '1', '4', "1-4")),
+            ("inputType", text => CheckCode("inputType", text, '1', '5', "1-5")),
+            ("statType", text => CheckCode("statType", text, '0', '3', "0-3")),
+            ("statDate", text => CheckDate("statDate", text)),
+            ("uploadDate", text => CheckDate("uploadDate", text)),
+            ("regVersion", text => CheckVersion("regVersion", text, regVersion)),
+            ("dicVersion", text => CheckVersion("dicVersion", text, dicVersion)),
+        ];
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (field, check) in rules)
+        {
+            var error = ReadString(record, field, out var value) ?? check(value);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            values[field] = value;
+        }
+
+        accepted = new SimRecord
+        {
+            EnterpriseCode = values["enterpriseCode"],
+            RegVersion = values["regVersion"],
+            DicVersion = values["dicVersion"],
+            DataCode = values["dataCode"],
+            DataValue = values["dataValue"],
+            ConvertRation = values["convertRation"],
+            Valid = values["valid"],
+            Scope = values["scope"],
+            InputType = values["inputType"],
+            StatType = values["statType"],
+            StatDate = values["statDate"],
+            UploadDate = values["uploadDate"],
+        };
+        return null;
+    }
+
+    private static RecordError? ReadString(JsonElement record, string field, out string value)
+    {
+        value = string.Empty;
+        if (!record.TryGetProperty(field, out var element))
+        {
+            return RecordError.BadField(field, "missing");
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return RecordError.BadField(field, $"must be a JSON string, got {element.ValueKind.ToString().ToLowerInvariant()}");
+        }
+
+        value = element.GetString()!;
+        return null;
+    }
+
+    private static RecordError? CheckEnterprise(string code, string tokenEnterprise)
+    {
+        if (!IsCreditCode(code))
+        {
+            return RecordError.BadField(
+                "enterpriseCode", $"'{code}' is not 18 characters of the unified social credit code alphabet");
+        }
+
+        return code == tokenEnterprise
+            ? null
+            : new RecordError(403, "enterpriseCode", $"enterpriseCode: '{code}' is not the enterprise the token was issued to");
+    }
+
+    /// <summary>process(2) unit(2) equipment(4) class(2) energy type(4) usage(4), all digits, class 01-10.</summary>
+    private static RecordError? CheckDataCode(string code)
+    {
+        if (code.Length != 18 || !code.All(char.IsAsciiDigit))
+        {
+            return RecordError.BadField("dataCode", $"'{code}' is not 18 digits");
+        }
+
+        var dataClass = int.Parse(code.AsSpan(8, 2), System.Globalization.CultureInfo.InvariantCulture);
+        return dataClass is >= 1 and <= 10
+            ? null
+            : RecordError.BadField("dataCode", $"collected-data class '{code.Substring(8, 2)}' (characters 9-10) is not 01-10");
+    }
+
+    private static RecordError? CheckDecimal(string field, string text, bool allowNegative)
+    {
+        var match = DecimalPattern().Match(text);
+        if (!match.Success || match.Groups["int"].Length + match.Groups["frac"].Length > 18)
+        {
+            return RecordError.BadField(field, $"'{text}' is not an exact decimal (digits, optional '.' and digits, at most 18 digits)");
+        }
+
+        return allowNegative || !text.StartsWith('-')
+            ? null
+            : RecordError.BadField(field, $"'{text}' must not be negative");
+    }
+
+    private static RecordError? CheckCode(string field, string text, char lowest, char highest, string allowed) =>
+        text.Length == 1 && text[0] >= lowest && text[0] <= highest
+            ? null
+            : RecordError.BadField(field, $"'{text}' is not {allowed}");
+
+    private static RecordError? CheckDate(string field, string text) =>
+        PlatformTime.IsValidDate(text)
+            ? null
+            : RecordError.BadField(field, $"'{text}' is not a \"{PlatformTime.DateFormat}\" date");
+
+    private static RecordError? CheckVersion(string field, string value, string current) =>
+        value == current
+            ? null
+            : new RecordError(409, field, $"{field}: '{value}' is not the current version '{current}' (see /checkVersion)");
+
+    [GeneratedRegex(@"^-?(?<int>[0-9]+)(\.(?<frac>[0-9]+))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex DecimalPattern();
+}

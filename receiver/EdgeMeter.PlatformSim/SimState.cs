@@ -1,0 +1,59 @@
+using EdgeMeter.PlatformSim.Faults;
+using EdgeMeter.PlatformSim.Records;
+using EdgeMeter.PlatformSim.Tokens;
+
+namespace EdgeMeter.PlatformSim;
+
+/// <summary>Everything one running simulator knows; shared by its endpoints.</summary>
+internal sealed class SimState
+{
+    private readonly Lock versionGate = new();
+    private (string Reg, string Dic) versions;
+
+    public SimState(PlatformSimOptions options, CancellationToken stopping)
+    {
+        Options = options;
+        Stopping = stopping;
+        Enterprises = options.EffectiveEnterprises;
+        Store = new RecordStore(options.StorePath);
+        Tokens = new TokenIssuer(options.TimeProvider, options.TokenLifetime);
+        Faults = new FaultInjector(options.Seed, Tokens.ExpireAll);
+        versions = (options.RegVersion, options.DicVersion);
+    }
+
+    public PlatformSimOptions Options { get; }
+
+    public string Name => Options.Name;
+
+    /// <summary>Fires when the host shuts down, so requests held by a timeout fault let go at once.</summary>
+    public CancellationToken Stopping { get; }
+
+    public IReadOnlyDictionary<string, string> Enterprises { get; }
+
+    public RecordStore Store { get; }
+
+    public TokenIssuer Tokens { get; }
+
+    public FaultInjector Faults { get; }
+
+    public SimCounters Counters { get; } = new();
+
+    public (string Reg, string Dic) Versions
+    {
+        get
+        {
+            lock (versionGate)
+            {
+                return versions;
+            }
+        }
+
+        set
+        {
+            lock (versionGate)
+            {
+                versions = value;
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using EdgeMeter.PlatformSim;
+
+namespace EdgeMeter.Receiver.Tests.PlatformSim;
+
+public class PlatformSimArgumentsTests
+{
+    [Fact]
+    public void Options_are_read_from_the_command_line()
+    {
+        var command = PlatformSimArguments.Parse(
+        [
+            "--port", "0", "--name", "national", "--enterprise", "91110000MA01ABCD2X=pw=with=equals",
+            "--token-lifetime=60", "--store", "/tmp/x.jsonl", "--reg-version", "2.0", "--seed", "9", "--max-batch", "10",
+        ]);
+
+        Assert.Equal(new[] { "http://127.0.0.1:0" }, command.Urls);
+        Assert.Equal("national", command.Options.Name);
+        Assert.Equal("pw=with=equals", command.Options.Enterprises["91110000MA01ABCD2X"]);
+        Assert.Equal(TimeSpan.FromSeconds(60), command.Options.TokenLifetime);
+        Assert.Equal("/tmp/x.jsonl", command.Options.StorePath);
+        Assert.Equal("2.0", command.Options.RegVersion);
+        Assert.Equal(9, command.Options.Seed);
+        Assert.Equal(10, command.Options.MaxBatchSize);
+        Assert.Null(command.Options.RequestLog);
+        Assert.False(command.Help);
+    }
+
+    [Fact]
+    public void Defaults_listen_on_loopback_with_the_demo_enterprise()
+    {
+        var command = PlatformSimArguments.Parse([]);
+
+        Assert.Equal(new[] { PlatformSimArguments.DefaultUrl }, command.Urls);
+        Assert.Equal("provincial", command.Options.Name);
+        Assert.Empty(command.Options.Enterprises);
+    }
+
+    [Theory]
+    [InlineData("--port", "http", "--port 'http' is not a whole number")]
+    [InlineData("--enterprise", "nopassword", "is not CODE=PASSWORD")]
+    [InlineData("--enterprise", "SHORT=pw", "unified social credit code")]
+    [InlineData("--token-lifetime", "0", "--token-lifetime '0'")]
+    [InlineData("--name", "prov incial", "--name 'prov incial'")]
+    [InlineData("--bogus", "1", "unknown option '--bogus'")]
+    public void Bad_arguments_name_the_problem(string option, string value, string expected)
+    {
+        var failure = Assert.Throws<FormatException>(() => PlatformSimArguments.Parse([option, value]));
+        Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
+    }
+}
