@@ -3,12 +3,18 @@ namespace EdgeMeter.Host.Simulation;
 /// <summary>What a simulated meter can be asked for, whichever protocol asks.</summary>
 public enum Quantity
 {
+    /// <summary>Forward plus reverse active energy (the standard combination, DI 00000000).</summary>
+    CombinedActiveEnergy,
     ForwardActiveEnergy,
     ForwardActiveEnergyTariff1,
     ForwardActiveEnergyTariff2,
     ForwardActiveEnergyTariff3,
     ForwardActiveEnergyTariff4,
     ReverseActiveEnergy,
+    ReverseActiveEnergyTariff1,
+    ReverseActiveEnergyTariff2,
+    ReverseActiveEnergyTariff3,
+    ReverseActiveEnergyTariff4,
     ReactiveEnergy1,
     ReactiveEnergy2,
     VoltageA,
@@ -23,7 +29,16 @@ public enum Quantity
     ActivePowerB,
     ActivePowerC,
     ReactivePowerTotal,
+    ReactivePowerA,
+    ReactivePowerB,
+    ReactivePowerC,
     ApparentPowerTotal,
+    ApparentPowerA,
+    ApparentPowerB,
+    ApparentPowerC,
+
+    /// <summary>The highest demand of the load cycle: its peak active power.</summary>
+    ActivePowerMaxDemand,
     PowerFactorTotal,
     PowerFactorA,
     PowerFactorB,

@@ -32,12 +32,17 @@ public sealed class SimulatedMeter
         var t = (utc - Epoch).TotalSeconds;
         return quantity switch
         {
-            Quantity.ForwardActiveEnergy => Round(EnergyKilowattHours(t), 2),
-            Quantity.ForwardActiveEnergyTariff1 => Tariff(t, 0),
-            Quantity.ForwardActiveEnergyTariff2 => Tariff(t, 1),
-            Quantity.ForwardActiveEnergyTariff3 => Tariff(t, 2),
-            Quantity.ForwardActiveEnergyTariff4 => Tariff(t, 3),
-            Quantity.ReverseActiveEnergy => Round(EnergyKilowattHours(t) * 0.001, 2),
+            Quantity.CombinedActiveEnergy => Sum(Forward(t), Reverse(t)),
+            Quantity.ForwardActiveEnergy => Forward(t),
+            Quantity.ForwardActiveEnergyTariff1 => Tariff(Forward(t), 0),
+            Quantity.ForwardActiveEnergyTariff2 => Tariff(Forward(t), 1),
+            Quantity.ForwardActiveEnergyTariff3 => Tariff(Forward(t), 2),
+            Quantity.ForwardActiveEnergyTariff4 => Tariff(Forward(t), 3),
+            Quantity.ReverseActiveEnergy => Reverse(t),
+            Quantity.ReverseActiveEnergyTariff1 => Tariff(Reverse(t), 0),
+            Quantity.ReverseActiveEnergyTariff2 => Tariff(Reverse(t), 1),
+            Quantity.ReverseActiveEnergyTariff3 => Tariff(Reverse(t), 2),
+            Quantity.ReverseActiveEnergyTariff4 => Tariff(Reverse(t), 3),
             Quantity.ReactiveEnergy1 => Round(EnergyKilowattHours(t) * ReactiveRatio, 2),
             Quantity.ReactiveEnergy2 => Round(EnergyKilowattHours(t) * 0.01, 2),
             Quantity.VoltageA => Round(Voltage(t, 0), 1),
@@ -50,7 +55,10 @@ public sealed class SimulatedMeter
             Quantity.ActivePowerTotal => Round(PowerKilowatts(t), 4),
             Quantity.ActivePowerA or Quantity.ActivePowerB or Quantity.ActivePowerC => Round(PowerKilowatts(t) / 3, 4),
             Quantity.ReactivePowerTotal => Round(PowerKilowatts(t) * ReactiveRatio, 4),
+            Quantity.ReactivePowerA or Quantity.ReactivePowerB or Quantity.ReactivePowerC => Round(PowerKilowatts(t) / 3 * ReactiveRatio, 4),
             Quantity.ApparentPowerTotal => Round(PowerKilowatts(t) / _powerFactor, 4),
+            Quantity.ApparentPowerA or Quantity.ApparentPowerB or Quantity.ApparentPowerC => Round(PowerKilowatts(t) / 3 / _powerFactor, 4),
+            Quantity.ActivePowerMaxDemand => Round(_baseKilowatts * (1 + Swing), 4),
             Quantity.PowerFactorTotal or Quantity.PowerFactorA or Quantity.PowerFactorB or Quantity.PowerFactorC => Round(_powerFactor, 3),
             Quantity.Frequency => Round(50 + (0.03 * Math.Sin((t / 97) + _phase)), 2),
             Quantity.Temperature => Round(31 + (4 * Math.Sin((t / 7200) + _phase)), 1),
@@ -74,10 +82,16 @@ public sealed class SimulatedMeter
 
     private double Current(double t, int phase) => PowerKilowatts(t) * 1000 / 3 / (Voltage(t, phase) * _powerFactor);
 
+    private FixedDecimal Forward(double t) => Round(EnergyKilowattHours(t), 2);
+
+    private FixedDecimal Reverse(double t) => Round(EnergyKilowattHours(t) * 0.001, 2);
+
+    private static FixedDecimal Sum(FixedDecimal a, FixedDecimal b) => new(a.Mantissa + b.Mantissa, a.Scale);
+
     /// <summary>Tariffs 1..3 take fixed shares and tariff 4 the rest, so the four always sum to the total exactly.</summary>
-    private FixedDecimal Tariff(double t, int index)
+    private static FixedDecimal Tariff(FixedDecimal energy, int index)
     {
-        var total = Round(EnergyKilowattHours(t), 2).Mantissa;
+        var total = energy.Mantissa;
         long[] shares = [total * 2 / 10, total * 3 / 10, total * 4 / 10];
         var mantissa = index < 3 ? shares[index] : total - shares[0] - shares[1] - shares[2];
         return new FixedDecimal(mantissa, 2);

@@ -1,0 +1,353 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EdgeMeter.Core.Protocol;
+using EdgeMeter.Core.Protocol.Dlt645;
+using EdgeMeter.Core.Protocol.Modbus;
+using EdgeMeter.Core.Values;
+using EdgeMeter.Host.Cli;
+using EdgeMeter.Host.Links;
+using EdgeMeter.Host.Meters;
+using EdgeMeter.Host.Simulation;
+using EdgeMeter.Host.Time;
+
+namespace EdgeMeter.Host.Commands;
+
+/// <summary>
+/// `edgemeter read`: one value from one meter, for a technician at the bus.
+/// DL/T 645: <c>--di 02010100</c> (2007) or <c>--di B611</c> (1997). Modbus: <c>--register N --type T</c>.
+/// Prints "220.1 V", or one JSON object with <c>--json</c>. Exit 0 ok, 1 meter or link failure, 2 bad command line.
+/// </summary>
+public static class ReadCommand
+{
+    public const int DefaultTimeoutMilliseconds = 1000;
+
+    public static Command Create(CliConsole console)
+    {
+        var link = new Option<string>("--link") { Description = "The bus: serial:///dev/ttyUSB0?baud=2400&parity=even or tcp://HOST:PORT", Required = true };
+        var meter = new Option<string>("--meter") { Description = "The meter: dlt645:ADDRESS12, dlt645-1997:ADDRESS12 or modbus:UNIT", Required = true };
+        var di = new Option<string?>("--di") { Description = "DL/T 645 data identifier: 8 hex digits (2007, e.g. 02010100) or 4 (1997, e.g. B611)" };
+        var raw = new Option<bool>("--raw") { Description = "DL/T 645: read any DI and print its value bytes in hex (lowest first)" };
+        var register = new Option<string?>("--register") { Description = "Modbus: first register, 0-based (decimal or 0x hex)" };
+        var type = new Option<string>("--type") { Description = "Modbus: int16, uint16, int32, uint32, float32, int64, uint64, float64", DefaultValueFactory = _ => "uint16" };
+        var function = new Option<int>("--function") { Description = "Modbus: 3 (holding registers) or 4 (input registers)", DefaultValueFactory = _ => 3 };
+        var wordOrder = new Option<string>("--word-order") { Description = "Modbus: big (most significant register first) or little", DefaultValueFactory = _ => "big" };
+        var decimals = new Option<int?>("--decimals") { Description = "Modbus: integers are scaled by 10^-N; floats are rounded to N decimals" };
+        var unit = new Option<string?>("--unit") { Description = "Modbus: unit to print (default: from the SDM630/EdgeMeter map when the register is one of its points)" };
+        var timeout = new Option<int>("--timeout-ms") { Description = "How long to wait for the reply", DefaultValueFactory = _ => DefaultTimeoutMilliseconds };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object: meter, point, value (a number), unit, status" };
+
+        var command = new Command("read", "Read one value from one meter.")
+        {
+            link, meter, di, raw, register, type, function, wordOrder, decimals, unit, timeout, json,
+        };
+        command.SetAction(parse =>
+        {
+            var linkAddress = CliValues.Link(parse.GetValue(link)!);
+            var spec = CliValues.Meter(parse.GetValue(meter)!);
+            var timeoutMs = parse.GetValue(timeout);
+            if (timeoutMs is < 1 or > 60_000)
+            {
+                throw new CliException($"--timeout-ms {timeoutMs} must be 1..60000", ExitCodes.Usage);
+            }
+
+            MeterReading reading;
+            if (spec.IsDlt645)
+            {
+                RefuseOptions(parse, spec, register, type, function, wordOrder, decimals, unit);
+                var text = parse.GetValue(di) ?? throw new CliException($"{spec} needs --di (e.g. {(spec.Dlt645Version == Dlt645Version.V1997 ? "B611" : "02010100")})", ExitCodes.Usage);
+                reading = ReadDlt645(linkAddress, spec, text, parse.GetValue(raw), timeoutMs);
+            }
+            else
+            {
+                RefuseOptions(parse, spec, di, raw);
+                var text = parse.GetValue(register) ?? throw new CliException($"{spec} needs --register (e.g. --register 0 --type float32 --function 4)", ExitCodes.Usage);
+                var request = new ModbusReadRequest(
+                    CliValues.Number(text, "register", 0, 0xFFFF),
+                    ParseType(parse.GetValue(type)!),
+                    ParseFunction(parse.GetValue(function)),
+                    ParseWordOrder(parse.GetValue(wordOrder)!),
+                    parse.GetValue(decimals),
+                    parse.GetValue(unit));
+                reading = ReadModbus(linkAddress, spec, request, timeoutMs);
+            }
+
+            console.Out.WriteLine(parse.GetValue(json) ? reading.ToJson() : reading.ToText());
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static MeterReading ReadDlt645(LinkAddress linkAddress, MeterSpec meter, string diText, bool raw, int timeoutMs)
+    {
+        var version = meter.Dlt645Version;
+        var di = CliValues.DataIdentifier(diText, version);
+        var diName = version == Dlt645Version.V1997 ? di.ToString("X4", CultureInfo.InvariantCulture) : di.ToString("X8", CultureInfo.InvariantCulture);
+        var item = Dlt645Catalogue.Find(di, version);
+        if (item == null && !raw)
+        {
+            throw new CliException($"DI {diName} is not in the {meter.ProtocolName} catalogue (see docs/dlt645.md); --raw reads any DI as bytes", ExitCodes.Usage);
+        }
+
+        using var link = new FailureRecordingLink(MeterLinks.Open(linkAddress));
+        var master = new Dlt645Master(link, SystemClock.Instance) { Version = version, TimeoutMilliseconds = timeoutMs };
+        var status = master.ReadRaw(meter.Address, di);
+        if (status != ReadStatus.Ok)
+        {
+            throw MeterFailures.From(status, meter, linkAddress, link, timeoutMs, $"DI {diName}", master.LastError);
+        }
+
+        var bytes = master.LastData.AsSpan(0, master.LastDataLength).ToArray();
+        var identity = new List<KeyValuePair<string, object>> { new("di", diName) };
+        if (raw || item == null)
+        {
+            var hex = Convert.ToHexString(bytes);
+            return new MeterReading(meter, identity, item?.Name, hex, IsNumber: false, string.Empty, null);
+        }
+
+        var malformed = MeterFailures.From(ReadStatus.Malformed, meter, linkAddress, link, timeoutMs, $"DI {diName}");
+        switch (item.Kind)
+        {
+            case Dlt645DataKind.Numeric:
+            case Dlt645DataKind.Block:
+                var count = item.Kind == Dlt645DataKind.Numeric ? 1 : bytes.Length / item.ElementLength;
+                var elements = new List<string>();
+                for (var i = 0; i < count; i++)
+                {
+                    if (!Dlt645ValueCodec.TryDecodeElement(item, bytes, 0, bytes.Length, i, out var element))
+                    {
+                        throw malformed;
+                    }
+
+                    elements.Add(element.ToString());
+                }
+
+                return new MeterReading(meter, identity, item.Name, elements[0], IsNumber: true, item.Unit, item.Kind == Dlt645DataKind.Block ? elements : null);
+            case Dlt645DataKind.Date:
+                return new MeterReading(meter, identity, item.Name, FormatDate(bytes) ?? throw malformed, IsNumber: false, string.Empty, null);
+            case Dlt645DataKind.Time:
+                return new MeterReading(meter, identity, item.Name, FormatTime(bytes) ?? throw malformed, IsNumber: false, string.Empty, null);
+            default:
+                if (bytes.Length != Dlt645Address.Length)
+                {
+                    throw malformed;
+                }
+
+                return new MeterReading(meter, identity, item.Name, Dlt645Address.FromBytes(bytes, 0).ToString(), IsNumber: false, string.Empty, null);
+        }
+    }
+
+    private static MeterReading ReadModbus(LinkAddress linkAddress, MeterSpec meter, ModbusReadRequest request, int timeoutMs)
+    {
+        var known = ModbusRegisterMap.Standard.Find(request.Function, request.Register, request.Type, request.WordOrder);
+        var decimals = request.Decimals ?? known?.Decimals;
+        var unit = request.Unit ?? known?.Unit ?? string.Empty;
+        var count = ModbusPoint.RegistersOf(request.Type);
+        if (request.Register + count > 0x10000)
+        {
+            throw new CliException($"register {request.Register} + {count} registers of {request.TypeName} passes 65535", ExitCodes.Usage);
+        }
+
+        using var link = new FailureRecordingLink(MeterLinks.Open(linkAddress));
+        var master = new ModbusRtuMaster(link, SystemClock.Instance) { ResponseTimeoutMilliseconds = timeoutMs };
+        var registers = new ushort[count];
+        var status = request.Function == ModbusFunction.ReadInputRegisters
+            ? master.ReadInputRegisters(meter.Unit, request.Register, count, registers)
+            : master.ReadHoldingRegisters(meter.Unit, request.Register, count, registers);
+        var what = $"function {(int)request.Function:D2} register {request.Register}";
+        if (status != ReadStatus.Ok)
+        {
+            throw MeterFailures.From(status, meter, linkAddress, link, timeoutMs, what, modbusException: master.LastException);
+        }
+
+        var value = Decode(request, decimals, registers, meter, what);
+        var identity = new List<KeyValuePair<string, object>>
+        {
+            new("function", (int)request.Function),
+            new("register", request.Register),
+            new("type", request.TypeName),
+            new("wordOrder", request.WordOrder == ModbusWordOrder.BigEndian ? "big" : "little"),
+        };
+        return new MeterReading(meter, identity, known?.Name, value.ToString(), IsNumber: true, unit, null);
+    }
+
+    private static FixedDecimal Decode(ModbusReadRequest request, int? decimals, ushort[] registers, MeterSpec meter, string what)
+    {
+        var isFloat = request.Type is ModbusDataType.Float32 or ModbusDataType.Float64;
+        if (isFloat && decimals == null && ShortestFloatText(request, registers) is { } shortest && FixedDecimal.TryParse(shortest, out var exact))
+        {
+            return exact;
+        }
+
+        var scale = decimals ?? (isFloat ? 6 : 0);
+        var point = isFloat
+            ? new ModbusPoint("read", meter.Unit, request.Function, request.Register, request.Type, request.WordOrder, 0, scale)
+            : new ModbusPoint("read", meter.Unit, request.Function, request.Register, request.Type, request.WordOrder, -scale);
+        return ModbusValueCodec.Decode(point, registers, 0, out var value) switch
+        {
+            ModbusValueStatus.Ok => value,
+            ModbusValueStatus.NotANumber => throw new CliException($"{meter} {what} holds NaN: the meter has no value for it"),
+            ModbusValueStatus.Infinite => throw new CliException($"{meter} {what} holds an infinite float"),
+            _ => throw new CliException($"{meter} {what}: the value does not fit 18 digits at {scale} decimals"),
+        };
+    }
+
+    /// <summary>The shortest decimal text that reads back as the same float ("220.1"), or null for NaN, infinities and exponent forms.</summary>
+    private static string? ShortestFloatText(ModbusReadRequest request, ushort[] registers)
+    {
+        ulong bits = 0;
+        for (var i = 0; i < registers.Length; i++)
+        {
+            var word = request.WordOrder == ModbusWordOrder.BigEndian ? registers[i] : registers[registers.Length - 1 - i];
+            bits = (bits << 16) | word;
+        }
+
+        var text = request.Type == ModbusDataType.Float32
+            ? BitConverter.UInt32BitsToSingle((uint)bits).ToString("R", CultureInfo.InvariantCulture)
+            : BitConverter.UInt64BitsToDouble(bits).ToString("R", CultureInfo.InvariantCulture);
+        return text.Contains('E', StringComparison.Ordinal) || !FixedDecimal.TryParse(text, out _) ? null : text;
+    }
+
+    private static string? FormatDate(byte[] bytes)
+    {
+        if (bytes.Length != 4 || !Dlt645ValueCodec.TryDecodeBcdByte(bytes[3], out var year) || !Dlt645ValueCodec.TryDecodeBcdByte(bytes[2], out var month)
+            || !Dlt645ValueCodec.TryDecodeBcdByte(bytes[1], out var day) || !Dlt645ValueCodec.TryDecodeBcdByte(bytes[0], out var weekday)
+            || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(2000 + year, month) || weekday > 6)
+        {
+            return null;
+        }
+
+        return $"{2000 + year:D4}-{month:D2}-{day:D2} {(DayOfWeek)weekday}";
+    }
+
+    private static string? FormatTime(byte[] bytes)
+    {
+        if (bytes.Length != 3 || !Dlt645ValueCodec.TryDecodeBcdByte(bytes[2], out var hour) || !Dlt645ValueCodec.TryDecodeBcdByte(bytes[1], out var minute)
+            || !Dlt645ValueCodec.TryDecodeBcdByte(bytes[0], out var second) || hour > 23 || minute > 59 || second > 59)
+        {
+            return null;
+        }
+
+        return $"{hour:D2}:{minute:D2}:{second:D2}";
+    }
+
+    private static void RefuseOptions(ParseResult parse, MeterSpec meter, params Option[] options)
+    {
+        foreach (var option in options)
+        {
+            if (parse.GetResult(option) is { Implicit: false })
+            {
+                var belongs = meter.IsDlt645 ? "Modbus meters" : "DL/T 645 meters";
+                throw new CliException($"{option.Name} is for {belongs}, and {meter} is a {meter.ProtocolName} meter", ExitCodes.Usage);
+            }
+        }
+    }
+
+    private static ModbusDataType ParseType(string text) => text switch
+    {
+        "int16" => ModbusDataType.Int16,
+        "uint16" => ModbusDataType.UInt16,
+        "int32" => ModbusDataType.Int32,
+        "uint32" => ModbusDataType.UInt32,
+        "float32" => ModbusDataType.Float32,
+        "int64" => ModbusDataType.Int64,
+        "uint64" => ModbusDataType.UInt64,
+        "float64" => ModbusDataType.Float64,
+        _ => throw new CliException($"--type '{text}' must be int16, uint16, int32, uint32, float32, int64, uint64 or float64", ExitCodes.Usage),
+    };
+
+    private static ModbusFunction ParseFunction(int function) => function switch
+    {
+        3 => ModbusFunction.ReadHoldingRegisters,
+        4 => ModbusFunction.ReadInputRegisters,
+        _ => throw new CliException($"--function {function} must be 3 (holding registers) or 4 (input registers)", ExitCodes.Usage),
+    };
+
+    private static ModbusWordOrder ParseWordOrder(string text) => text switch
+    {
+        "big" => ModbusWordOrder.BigEndian,
+        "little" => ModbusWordOrder.LittleEndian,
+        _ => throw new CliException($"--word-order '{text}' must be big or little", ExitCodes.Usage),
+    };
+
+    private sealed record ModbusReadRequest(int Register, ModbusDataType Type, ModbusFunction Function, ModbusWordOrder WordOrder, int? Decimals, string? Unit)
+    {
+        public string TypeName => Type.ToString().ToLowerInvariant();
+    }
+
+    /// <summary>What was read, ready to print. A numeric value keeps its exact decimal text.</summary>
+    private sealed record MeterReading(
+        MeterSpec Meter,
+        IReadOnlyList<KeyValuePair<string, object>> Identity,
+        string? Name,
+        string Value,
+        bool IsNumber,
+        string Unit,
+        IReadOnlyList<string>? Elements)
+    {
+        public string ToText()
+        {
+            var text = Unit.Length == 0 ? Value : $"{Value} {Unit}";
+            return Elements == null ? text : $"{text} (block: {string.Join(", ", Elements)})";
+        }
+
+        public string ToJson()
+        {
+            using var stream = new MemoryStream();
+            using (var json = new Utf8JsonWriter(stream))
+            {
+                json.WriteStartObject();
+                json.WriteString("meter", Meter.ToString());
+                foreach (var (key, value) in Identity)
+                {
+                    if (value is int number)
+                    {
+                        json.WriteNumber(key, number);
+                    }
+                    else
+                    {
+                        json.WriteString(key, value.ToString());
+                    }
+                }
+
+                if (Name != null)
+                {
+                    json.WriteString("name", Name);
+                }
+
+                json.WritePropertyName("value");
+                WriteValue(json, Value);
+                json.WriteString("unit", Unit);
+                if (Elements != null)
+                {
+                    json.WriteStartArray("elements");
+                    foreach (var element in Elements)
+                    {
+                        WriteValue(json, element);
+                    }
+
+                    json.WriteEndArray();
+                }
+
+                json.WriteString("status", "ok");
+                json.WriteEndObject();
+            }
+
+            return Encoding.UTF8.GetString(stream.ToArray());
+        }
+
+        // Numbers go out as their exact decimal text, never through a double.
+        private void WriteValue(Utf8JsonWriter json, string value)
+        {
+            if (IsNumber)
+            {
+                json.WriteRawValue(value);
+            }
+            else
+            {
+                json.WriteStringValue(value);
+            }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+using EdgeMeter.Host.Meters;
+
+namespace EdgeMeter.Host.Simulation;
+
+/// <summary>A reply frame to send back on the line after <see cref="DelayMilliseconds"/>.</summary>
+public sealed record SimulatorReply(MeterSpec Meter, byte[] Bytes, int DelayMilliseconds);

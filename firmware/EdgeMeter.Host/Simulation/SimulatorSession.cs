@@ -1,0 +1,62 @@
+using EdgeMeter.Core.Protocol.Dlt645;
+using EdgeMeter.Core.Protocol.Modbus;
+
+namespace EdgeMeter.Host.Simulation;
+
+/// <summary>
+/// One byte stream into the simulated bus (a TCP client, a serial port). Every byte goes to a DL/T 645 frame
+/// parser and to a Modbus request scanner; whichever completes a request for a served meter gets it answered.
+/// Not thread-safe: one session per stream.
+/// </summary>
+public sealed class SimulatorSession
+{
+    private readonly MeterSimulator _simulator;
+    private readonly Dlt645FrameParser _dlt645 = new();
+    private readonly ModbusRequestScanner _modbus = new();
+    private readonly ModbusRequest _request = new();
+
+    internal SimulatorSession(MeterSimulator simulator)
+    {
+        _simulator = simulator;
+    }
+
+    /// <summary>Takes received bytes; returns the replies to send, in order, each after its delay.</summary>
+    public IReadOnlyList<SimulatorReply> Receive(ReadOnlySpan<byte> bytes)
+    {
+        var replies = new List<SimulatorReply>();
+        foreach (var value in bytes)
+        {
+            if (_dlt645.Feed(value))
+            {
+                _modbus.Reset();
+                if (!_dlt645.Frame.IsReply)
+                {
+                    _simulator.AnswerDlt645(_dlt645.Frame, replies);
+                }
+            }
+            else if (_modbus.Feed(value))
+            {
+                _dlt645.Reset();
+                _simulator.AnswerModbus(_modbus.Frame, _modbus.Length, _request, replies);
+            }
+        }
+
+        return replies;
+    }
+
+    /// <summary>
+    /// The line has been quiet for a while: a Modbus request whose function has no length rule may have ended
+    /// (it is answered with "illegal function"); anything else held is dropped.
+    /// </summary>
+    public IReadOnlyList<SimulatorReply> Silence()
+    {
+        var replies = new List<SimulatorReply>();
+        if (_modbus.TakeSilentFrame())
+        {
+            _dlt645.Reset();
+            _simulator.AnswerModbus(_modbus.Frame, _modbus.Length, _request, replies);
+        }
+
+        return replies;
+    }
+}
