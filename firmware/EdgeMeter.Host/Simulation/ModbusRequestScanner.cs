@@ -37,7 +37,7 @@ internal sealed class ModbusRequestScanner
         for (var start = 0; start <= _count - MinFrameLength; start++)
         {
             var length = _count - start;
-            if (ExpectedLength(start) == length && TakeIfValid(start, length))
+            if (length <= Frame.Length && ExpectedLength(start) == length && TakeIfValid(start, length))
             {
                 return true;
             }

@@ -1,0 +1,42 @@
+using EdgeMeter.Core.Values;
+using EdgeMeter.Host.Meters;
+using EdgeMeter.Host.Simulation;
+
+namespace EdgeMeter.Host.Tests.Support;
+
+/// <summary>A simulator on a free loopback port with a frozen clock, so tests know exactly what the meters say.</summary>
+internal sealed class TestSimulator : IDisposable
+{
+    private TestSimulator(SimulatorHost host, FrozenClock clock)
+    {
+        Host = host;
+        Clock = clock;
+    }
+
+    public SimulatorHost Host { get; }
+
+    public FrozenClock Clock { get; }
+
+    public MeterSimulator Simulator => Host.Simulator;
+
+    /// <summary>The link to pass to --link.</summary>
+    public string Link => Host.Link.ToString();
+
+    public static TestSimulator Start(string[]? meters = null, string[]? faults = null, int seed = 1)
+    {
+        var clock = new FrozenClock();
+        var options = new SimulatorOptions
+        {
+            Meters = meters == null ? SimulatorOptions.DefaultMeters : meters.Select(MeterSpec.Parse).ToList(),
+            Faults = (faults ?? []).Select(SimulatorFault.Parse).ToList(),
+            Seed = seed,
+            Clock = clock,
+        };
+        return new TestSimulator(SimulatorHost.StartTcp(new MeterSimulator(options)), clock);
+    }
+
+    /// <summary>What a served meter reports for a quantity right now.</summary>
+    public FixedDecimal Value(string meter, Quantity quantity) => Simulator.Model(MeterSpec.Parse(meter)).Value(quantity, Clock.UtcNow);
+
+    public void Dispose() => Host.Dispose();
+}
