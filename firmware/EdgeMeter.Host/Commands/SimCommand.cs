@@ -79,19 +79,15 @@ public static class SimCommand
             }
 
             using var host = SimulatorHost.Start(simulator, link);
-            host.Problem += problem => console.Fail(problem);
+            var failed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            host.Problem += problem => failed.TrySetResult(problem);
             PrintBanner(output, host);
-            try
-            {
-                await Task.Delay(seconds is { } s ? TimeSpan.FromSeconds(s) : Timeout.InfiniteTimeSpan, cancel);
-            }
-            catch (OperationCanceledException)
-            {
-                // Ctrl-C: a normal way to stop.
-            }
 
+            // Runs until Ctrl-C (a normal way to stop), the duration, or the line failing (a serial port unplugged).
+            var ends = Task.Delay(seconds is { } s ? TimeSpan.FromSeconds(s) : Timeout.InfiniteTimeSpan, cancel);
+            await Task.WhenAny(ends, failed.Task);
             output.WriteLine($"stopped after {simulator.RequestsAnswered} request(s)");
-            return ExitCodes.Ok;
+            return failed.Task.IsCompleted ? throw new CliException(failed.Task.Result) : ExitCodes.Ok;
         });
         return command;
     }

@@ -73,6 +73,11 @@ public sealed class SerialMeterLink : IMeterLink, IDisposable
             return _port;
         }
 
+        if (!OperatingSystem.IsWindows() && !File.Exists(_port.PortName))
+        {
+            throw new LinkException($"{_name}: cannot open the serial port: no such device");
+        }
+
         try
         {
             _port.Open();

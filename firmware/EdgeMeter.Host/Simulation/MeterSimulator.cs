@@ -114,7 +114,7 @@ public sealed class MeterSimulator
             }
 
             var meter = addressed[0];
-            var length = BuildDlt645Reply(meter, request, utc, out var summary);
+            var length = BuildDlt645Reply(meter, request, utc, out var summary, out var outcome);
             RequestsAnswered++;
             if (addressed.Count > 1)
             {
@@ -126,7 +126,7 @@ public sealed class MeterSimulator
             }
 
             Deliver(meter.Spec, length, summary, () => Dlt645FrameEncoder.EncodeErrorReply(
-                _reply, 0, ReplyPreambleLength, meter.Address, (byte)request.Function, Dlt645ErrorFlags.Other), replies);
+                _reply, 0, ReplyPreambleLength, meter.Address, (byte)request.Function, Dlt645ErrorFlags.Other), replies, outcome);
         }
     }
 
@@ -154,17 +154,17 @@ public sealed class MeterSimulator
                 ? ModbusRtuResponse.BuildReadRegisters(_reply, request.Unit, request.Function, _registers, 0, request.Count)
                 : ModbusRtuResponse.BuildException(_reply, request.Unit, request.Function, code);
             RequestsAnswered++;
-            Deliver(meter, replyLength, code == ModbusExceptionCode.None ? summary : $"{summary}: exception {(int)code:D2} {code}",
+            Deliver(meter, replyLength, summary,
                 () => ModbusRtuResponse.BuildException(_reply, request.Unit, request.Function, ModbusExceptionCode.ServerDeviceFailure),
-                replies);
+                replies,
+                code == ModbusExceptionCode.None ? "ok" : $"exception {(int)code:D2} {code}");
         }
     }
 
     // Applies the first fault that hits this reply, then queues what goes on the line.
-    private void Deliver(MeterSpec meter, int length, string summary, Func<int> buildErrorReply, List<SimulatorReply> replies)
+    private void Deliver(MeterSpec meter, int length, string summary, Func<int> buildErrorReply, List<SimulatorReply> replies, string outcome)
     {
         var extraDelay = 0;
-        var outcome = "ok";
         var fault = Options.Faults.FirstOrDefault(f => f.Targets(meter) && (f.Fraction >= 1.0 || _faultDraws.NextDouble() < f.Fraction));
         switch (fault?.Kind)
         {
@@ -189,8 +189,9 @@ public sealed class MeterSimulator
         replies.Add(new SimulatorReply(meter, _reply[..length], ReplyDelay(length) + extraDelay));
     }
 
-    private int BuildDlt645Reply(SimulatedDlt645Meter meter, Dlt645Frame request, DateTime utc, out string summary)
+    private int BuildDlt645Reply(SimulatedDlt645Meter meter, Dlt645Frame request, DateTime utc, out string summary, out string outcome)
     {
+        outcome = "ok";
         var version = meter.Version;
         var function = (byte)request.Function;
         if (function == Dlt645Control.ReadAddress)
@@ -204,6 +205,7 @@ public sealed class MeterSimulator
             // Follow-ups (nothing follows: every reply fits one frame), writes and controls: this meter has no
             // password set up for writing, so it refuses.
             summary = $"function {function:X2}";
+            outcome = "refused";
             var flags = function == Dlt645Control.ReadFollowUpFunction(version) ? Dlt645ErrorFlags.NoRequestedData : Dlt645ErrorFlags.Unauthorized;
             return Dlt645FrameEncoder.EncodeErrorReply(_reply, 0, ReplyPreambleLength, meter.Address, function, flags);
         }
@@ -211,6 +213,7 @@ public sealed class MeterSimulator
         if (!request.TryGetDataIdentifier(version, out var di))
         {
             summary = "read without a DI";
+            outcome = "other error";
             return Dlt645FrameEncoder.EncodeErrorReply(_reply, 0, ReplyPreambleLength, meter.Address, function, Dlt645ErrorFlags.Other);
         }
 
@@ -218,7 +221,7 @@ public sealed class MeterSimulator
         var valueLength = Dlt645SimulatedItems.Read(meter, di, utc, _value);
         if (valueLength < 0)
         {
-            summary += ": no requested data";
+            outcome = "no requested data";
             return Dlt645FrameEncoder.EncodeErrorReply(_reply, 0, ReplyPreambleLength, meter.Address, function, Dlt645ErrorFlags.NoRequestedData);
         }
 

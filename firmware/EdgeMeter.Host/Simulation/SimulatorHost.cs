@@ -189,17 +189,7 @@ public sealed class SimulatorHost : IDisposable
         var quiet = true;
         while (!_stop.IsCancellationRequested)
         {
-            int count;
-            try
-            {
-                count = read(buffer, 0, buffer.Length, SilenceMilliseconds);
-            }
-            catch (LinkException failure) when (!_stop.IsCancellationRequested && Link.Kind == LinkKind.Serial)
-            {
-                Problem?.Invoke(failure.Message);
-                return;
-            }
-
+            var count = read(buffer, 0, buffer.Length, SilenceMilliseconds);
             IReadOnlyList<SimulatorReply> replies;
             if (count > 0)
             {
@@ -228,9 +218,25 @@ public sealed class SimulatorHost : IDisposable
         }
     }
 
+    // A line thread never takes the process down: a failure ends that thread and is reported, unless we are stopping.
     private void StartThread(string name, Action body)
     {
-        var thread = new Thread(() => body()) { IsBackground = true, Name = name };
+        void Run()
+        {
+            try
+            {
+                body();
+            }
+            catch (Exception failure) when (failure is LinkException or IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                if (!_stop.IsCancellationRequested)
+                {
+                    Problem?.Invoke(failure.Message);
+                }
+            }
+        }
+
+        var thread = new Thread(Run) { IsBackground = true, Name = name };
         lock (_gate)
         {
             _threads.RemoveAll(t => !t.IsAlive);
