@@ -63,6 +63,11 @@ public static class ReadCommand
             {
                 RefuseOptions(parse, spec, di, raw);
                 var text = parse.GetValue(register) ?? throw new CliException($"{spec} needs --register (e.g. --register 0 --type float32 --function 4)", ExitCodes.Usage);
+                if (parse.GetValue(decimals) is < 0 or > ModbusPoint.MaxDecimals)
+                {
+                    throw new CliException($"--decimals {parse.GetValue(decimals)} must be 0..{ModbusPoint.MaxDecimals}", ExitCodes.Usage);
+                }
+
                 var request = new ModbusReadRequest(
                     CliValues.Number(text, "register", 0, 0xFFFF),
                     ParseType(parse.GetValue(type)!),

@@ -171,6 +171,8 @@ public class ReadCommandTests : IDisposable
     [InlineData("--word-order 'middle'", "--meter", "modbus:1", "--register", "0", "--word-order", "middle")]
     [InlineData("register '70000'", "--meter", "modbus:1", "--register", "70000")]
     [InlineData("passes 65535", "--meter", "modbus:1", "--register", "65535", "--type", "float32")]
+    [InlineData("--decimals 19", "--meter", "modbus:1", "--register", "0", "--type", "float32", "--decimals", "19")]
+    [InlineData("--decimals -1", "--meter", "modbus:1", "--register", "0", "--decimals", "-1")]
     [InlineData("--timeout-ms 0", "--meter", "modbus:1", "--register", "0", "--timeout-ms", "0")]
     [InlineData("--timeout-ms", "--meter", "modbus:1", "--register", "0", "--timeout-ms", "soon")]
     public void Bad_command_lines_are_usage_errors(string expected, params string[] args)
