@@ -177,7 +177,7 @@ public sealed class MeterSimulator
                 break;
             case SimulatorFaultKind.Slow:
                 extraDelay = fault.DelayMilliseconds;
-                outcome = $"ok after {extraDelay} ms (fault)";
+                outcome = $"{outcome} after {extraDelay} ms (fault)";
                 break;
             case SimulatorFaultKind.ErrorReply:
                 length = buildErrorReply();

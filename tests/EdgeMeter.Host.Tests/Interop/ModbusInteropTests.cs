@@ -59,10 +59,7 @@ public sealed class ModbusInteropTests : IDisposable
     {
         var gcc = Peers.Require("gcc", "gcc");
         var socat = Peers.Require("socat", "socat");
-        if (!File.Exists("/usr/include/modbus/modbus.h"))
-        {
-            Peers.Require("libmodbus-header-missing", "libmodbus-dev");
-        }
+        Peers.RequireFile("/usr/include/modbus/modbus.h", "libmodbus-dev");
 
         var server = Path.Combine(_directory, "modbus_rtu_server");
         var source = Path.Combine(AppContext.BaseDirectory, "interop", "modbus_rtu_server.c");

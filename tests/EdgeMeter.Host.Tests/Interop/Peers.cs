@@ -14,19 +14,32 @@ internal static class Peers
         var path = Environment.GetEnvironmentVariable("PATH")?.Split(Path.PathSeparator)
             .Select(directory => Path.Combine(directory, program))
             .FirstOrDefault(File.Exists);
-        if (path != null)
+        if (path == null)
         {
-            return path;
+            Missing($"{program} is not installed", package);
         }
 
-        var reason = $"{program} is not installed (Debian package {package}; `bash .ci/install-peers` installs it)";
+        return path ?? string.Empty;
+    }
+
+    /// <summary>Requires a file a package installs (a C header).</summary>
+    public static void RequireFile(string path, string package)
+    {
+        if (!File.Exists(path))
+        {
+            Missing($"{path} is missing", package);
+        }
+    }
+
+    private static void Missing(string what, string package)
+    {
+        var reason = $"{what} (Debian package {package}; `bash .ci/install-peers` installs it)";
         if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
         {
             Assert.Fail($"{reason}, and CI=true requires it");
         }
 
         Assert.Skip(reason);
-        return string.Empty;
     }
 
     /// <summary>Runs a program to completion (with a time limit) and returns its exit code and output.</summary>
