@@ -171,6 +171,11 @@ public sealed class ReadingBuffer : System.IDisposable
             throw new System.ArgumentOutOfRangeException(nameof(reading), "Meter and Point must be 0..65535.");
         }
 
+        if (!ReadingCodec.IsStorable(reading.Time))
+        {
+            throw new System.ArgumentOutOfRangeException(nameof(reading), "Time is outside the DateTime range of this runtime.");
+        }
+
         lock (_sync)
         {
             ThrowIfDisposed();
@@ -223,14 +228,19 @@ public sealed class ReadingBuffer : System.IDisposable
             }
 
             PositionReader(from);
+            var segmentEnd = ReaderSegmentEnd();
             var count = 0;
             while (count < into.Length && _reader.NextSequence <= _committed)
             {
-                if (!ReaderAtSegmentEnd() && _reader.TryRead(ref into[count]))
+                if (_reader.NextSequence < segmentEnd && _reader.TryRead(ref into[count]))
                 {
                     count++;
                 }
-                else if (!AdvanceReader(countGap: true))
+                else if (AdvanceReader(countGap: true))
+                {
+                    segmentEnd = ReaderSegmentEnd();
+                }
+                else
                 {
                     break;
                 }
@@ -497,22 +507,28 @@ public sealed class ReadingBuffer : System.IDisposable
             OpenReaderAt(index);
         }
 
+        var segmentEnd = ReaderSegmentEnd();
         while (_reader.NextSequence < from)
         {
-            if (ReaderAtSegmentEnd() || !_reader.TryRead(ref _skipped))
+            if (_reader.NextSequence < segmentEnd && _reader.TryRead(ref _skipped))
             {
-                if (!AdvanceReader(countGap: false))
-                {
-                    return;
-                }
+                continue;
             }
+
+            if (!AdvanceReader(countGap: false))
+            {
+                return;
+            }
+
+            segmentEnd = ReaderSegmentEnd();
         }
     }
 
-    private bool ReaderAtSegmentEnd()
+    /// <summary>First sequence number after the reader's segment (where the next segment begins).</summary>
+    private long ReaderSegmentEnd()
     {
         var index = _segments.IndexOf(_readerSegmentFirst);
-        return index < _segments.Last && _reader.NextSequence >= _segments.FirstOf(index + 1);
+        return index >= 0 && index < _segments.Last ? _segments.FirstOf(index + 1) : long.MaxValue;
     }
 
     /// <summary>Moves the reader to the next segment; false when it is on the last one.</summary>

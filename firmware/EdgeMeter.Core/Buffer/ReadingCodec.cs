@@ -37,6 +37,13 @@ internal static class ReadingCodec
     private static readonly long MinMilliseconds = (System.DateTime.MinValue.Ticks + TicksPerMillisecond - 1) / TicksPerMillisecond;
     private static readonly long MaxMilliseconds = System.DateTime.MaxValue.Ticks / TicksPerMillisecond;
 
+    /// <summary>False for a time whose milliseconds this runtime could not turn back into a DateTime.</summary>
+    public static bool IsStorable(System.DateTime time)
+    {
+        var milliseconds = time.Ticks / TicksPerMillisecond;
+        return milliseconds >= MinMilliseconds && milliseconds <= MaxMilliseconds;
+    }
+
     /// <summary>
     /// Appends the reading at <paramref name="position"/> (which must have <see cref="MaxEncodedLength"/> bytes of room)
     /// and returns the position after it, or -1 when the reading's series is new and the table is full.

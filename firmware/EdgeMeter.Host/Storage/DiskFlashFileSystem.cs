@@ -15,6 +15,8 @@ namespace EdgeMeter.Host.Storage;
 /// </remarks>
 public sealed class DiskFlashFileSystem : IFlashFileSystem
 {
+    private static readonly char[] InvalidNameChars = ['/', '\\', ':', '\0', '*', '?', '"', '<', '>', '|'];
+
     public DiskFlashFileSystem(string directory)
     {
         Directory.CreateDirectory(directory);
@@ -53,8 +55,6 @@ public sealed class DiskFlashFileSystem : IFlashFileSystem
 
         return Path.Combine(Root, name);
     }
-
-    private static readonly char[] InvalidNameChars = ['/', '\\', ':', '\0', '*', '?', '"', '<', '>', '|'];
 
     private sealed class DiskFlashFile(FileStream stream) : IFlashFile
     {
