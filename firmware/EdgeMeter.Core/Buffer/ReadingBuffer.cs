@@ -27,7 +27,7 @@ public sealed class ReadingBuffer : System.IDisposable
     private readonly SeriesTable _writeTable;
     private readonly PendingFrame _pending;
     private readonly SegmentReader _reader;
-    private Reading _skipped;
+    private Reading _decoded;
 
     private IFlashFile? _activeFile;
     private bool _activeDirty;
@@ -232,9 +232,9 @@ public sealed class ReadingBuffer : System.IDisposable
             var count = 0;
             while (count < into.Length && _reader.NextSequence <= _committed)
             {
-                if (_reader.NextSequence < segmentEnd && _reader.TryRead(ref into[count]))
+                if (_reader.NextSequence < segmentEnd && _reader.TryRead(ref _decoded))
                 {
-                    count++;
+                    into[count++] = _decoded;
                 }
                 else if (AdvanceReader(countGap: true))
                 {
@@ -510,7 +510,7 @@ public sealed class ReadingBuffer : System.IDisposable
         var segmentEnd = ReaderSegmentEnd();
         while (_reader.NextSequence < from)
         {
-            if (_reader.NextSequence < segmentEnd && _reader.TryRead(ref _skipped))
+            if (_reader.NextSequence < segmentEnd && _reader.TryRead(ref _decoded))
             {
                 continue;
             }

@@ -332,6 +332,54 @@ public class ReadingBufferTests
         Assert.Equal(0, allocated);
     }
 
+    [Fact]
+    public void A_poller_thread_and_an_uplink_thread_can_share_the_buffer()
+    {
+        var options = SmallOptions(budget: 256 * 1024);
+        using var buffer = ReadingBuffer.Open(new SimulatedFlash(trackUnflushed: false), options);
+        const int Cycles = 2000;
+        var poller = new Thread(() =>
+        {
+            for (var cycle = 0; cycle < Cycles; cycle++)
+            {
+                for (var point = 0; point < 4; point++)
+                {
+                    var reading = Make(1, point, Start.AddMinutes(cycle), (cycle * 4) + point + 1, 0);
+                    buffer.Append(ref reading);
+                }
+
+                buffer.Commit();
+            }
+        });
+        poller.Start();
+
+        var received = 0L;
+        var batch = new Reading[37];
+        while (received < Cycles * 4)
+        {
+            var n = buffer.Read(buffer.AcknowledgedThrough + 1, batch);
+            for (var i = 0; i < n; i++)
+            {
+                Assert.Equal(++received, batch[i].Sequence);
+                Assert.Equal(batch[i].Sequence, batch[i].Value.Mantissa);
+                Assert.Equal((int)((received - 1) % 4), batch[i].Point);
+            }
+
+            if (n > 0)
+            {
+                buffer.Acknowledge(batch[n - 1].Sequence);
+            }
+            else
+            {
+                Thread.Yield();
+            }
+        }
+
+        poller.Join();
+        Assert.Equal(0, buffer.Depth);
+        Assert.Equal(0, buffer.Dropped);
+    }
+
     internal static List<Reading> AppendCycles(ReadingBuffer buffer, int cycles, int points, int firstCycle = 0)
     {
         var appended = new List<Reading>();
