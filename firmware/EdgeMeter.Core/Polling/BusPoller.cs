@@ -62,7 +62,9 @@ public sealed class BusPoller
         MeterSession? due;
         while (!IsStopping && (due = MostOverdue(Now())) != null)
         {
+            _sink.PollStarted(due);
             var succeeded = due.Poll(_sink);
+            _sink.PollCompleted(due);
             due.Schedule.Completed(Now(), succeeded);
         }
 
