@@ -86,7 +86,7 @@ public sealed class PacketSigner
     public int Length { get; private set; }
 
     /// <summary>The last packet as a string (allocates).</summary>
-    public string PacketText()
+    public string PacketString()
     {
         var chars = new char[Length];
         for (var i = 0; i < Length; i++)
@@ -109,7 +109,7 @@ public sealed class PacketSigner
             throw new System.ArgumentOutOfRangeException(nameof(count), "a readings packet carries at least one reading");
         }
 
-        RequireSequence(sequence);
+        RequireEnvelope(sequence, createdUtc);
         PayloadWriter.BeginEnvelope(_json, PacketKind.Up, GatewayId, sequence, createdUtc);
         _json.Name(PacketFields.Readings);
         _json.BeginArray();
@@ -140,7 +140,7 @@ public sealed class PacketSigner
 
     public bool SignStatus(long sequence, System.DateTime createdUtc, GatewayStatus status)
     {
-        RequireSequence(sequence);
+        RequireEnvelope(sequence, createdUtc);
         if (!PayloadRules.IsText(status.Firmware) || !PayloadRules.IsSequence(status.UptimeSeconds)
             || !PayloadRules.IsSequence(status.QueuedReadings) || !PayloadRules.IsSequence(status.WillSequence)
             || (int)status.State < 0 || (int)status.State > (int)GatewayState.Offline)
@@ -157,7 +157,7 @@ public sealed class PacketSigner
     /// <summary>Signs a "down" packet; <paramref name="sequence"/> is the command's own sequence number.</summary>
     public bool SignCommand(long sequence, System.DateTime createdUtc, GatewayCommand command)
     {
-        RequireSequence(sequence);
+        RequireEnvelope(sequence, createdUtc);
         RequireCommand(command);
         PayloadWriter.BeginEnvelope(_json, PacketKind.Down, GatewayId, sequence, createdUtc);
         PayloadWriter.Command(_json, command);
@@ -167,7 +167,7 @@ public sealed class PacketSigner
 
     public bool SignReply(long sequence, System.DateTime createdUtc, CommandReply reply)
     {
-        RequireSequence(sequence);
+        RequireEnvelope(sequence, createdUtc);
         if (!PayloadRules.IsSequence(reply.CommandSequence) || !PayloadRules.IsText(reply.Message)
             || (int)reply.Result < 0 || (int)reply.Result > (int)CommandResult.Unsupported)
         {
@@ -197,11 +197,21 @@ public sealed class PacketSigner
         return true;
     }
 
-    private static void RequireSequence(long sequence)
+    private static void RequireEnvelope(long sequence, System.DateTime createdUtc)
     {
         if (!PayloadRules.IsSequence(sequence))
         {
             throw new System.ArgumentOutOfRangeException(nameof(sequence), "sequence numbers run from 0 to 2^53-1");
+        }
+
+        RequireTime(createdUtc);
+    }
+
+    private static void RequireTime(System.DateTime utc)
+    {
+        if (!PacketText.IsInRange(utc))
+        {
+            throw new System.ArgumentOutOfRangeException(nameof(utc), "packet times run from 1970 to 3000");
         }
     }
 
@@ -212,6 +222,8 @@ public sealed class PacketSigner
         {
             throw new System.ArgumentException("reading has a value the packet contract does not allow", nameof(reading));
         }
+
+        RequireTime(reading.TimeUtc);
     }
 
     private static void RequireCommand(GatewayCommand command)
@@ -222,6 +234,7 @@ public sealed class PacketSigner
             throw new System.ArgumentException("command has a value the packet contract does not allow", nameof(command));
         }
 
+        RequireTime(command.ExpiresUtc);
         for (var i = 0; i < arguments.Length; i++)
         {
             if (!PayloadRules.IsIdentifier(arguments[i].Name) || !PayloadRules.IsText(arguments[i].Value))

@@ -3,13 +3,22 @@ using EdgeMeter.Core.Values;
 namespace EdgeMeter.Core.Packet;
 
 /// <summary>
-/// The exact text forms packets use for times ("2025-03-01T08:00:00Z": UTC, whole seconds, always 20 characters)
+/// The exact text forms packets use for times ("2025-03-01T08:00:00Z": UTC, whole seconds, always 20 characters,
+/// years <see cref="MinYear"/> to <see cref="MaxYear"/>, which nanoFramework's DateTime can hold)
 /// and decimal values ("-12.340": optional minus, no leading zeros, no exponent, scale kept, at most 19 digits and
 /// 18 decimals, never "-0"). Parsing accepts exactly what <see cref="JsonWriter"/> writes and nothing else.
 /// </summary>
 public static class PacketText
 {
     public const int TimeLength = 20;
+
+    public const int MinYear = 1970;
+
+    /// <summary>nanoFramework's DateTime ends at 3000-12-31.</summary>
+    public const int MaxYear = 3000;
+
+    /// <summary>Whether a time can travel in a packet (whole seconds are taken; the year must be in range).</summary>
+    public static bool IsInRange(System.DateTime utc) => utc.Year >= MinYear && utc.Year <= MaxYear;
 
     public static bool TryParseTime(string text, out System.DateTime utc) =>
         TryParseTime(text.ToCharArray(), 0, text.Length, out utc);
@@ -30,7 +39,7 @@ public static class PacketText
         var hour = Digits(text, start + 11, 2);
         var minute = Digits(text, start + 14, 2);
         var second = Digits(text, start + 17, 2);
-        if (year < 1 || month < 1 || month > 12 || day < 1 || day > System.DateTime.DaysInMonth(year, month)
+        if (year < MinYear || year > MaxYear || month < 1 || month > 12 || day < 1 || day > System.DateTime.DaysInMonth(year, month)
             || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59)
         {
             return false;

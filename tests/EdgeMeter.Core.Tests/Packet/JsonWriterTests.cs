@@ -100,6 +100,7 @@ public class PacketTextTests
     [InlineData("2025-03-01T08:00:00Z", 2025, 3, 1, 8, 0, 0)]
     [InlineData("2024-02-29T23:59:59Z", 2024, 2, 29, 23, 59, 59)]
     [InlineData("1970-01-01T00:00:12Z", 1970, 1, 1, 0, 0, 12)]
+    [InlineData("3000-12-31T23:59:59Z", 3000, 12, 31, 23, 59, 59)]
     public void Parses_packet_times_as_utc(string text, int year, int month, int day, int hour, int minute, int second)
     {
         Assert.True(PacketText.TryParseTime(text, out var time));
@@ -117,6 +118,8 @@ public class PacketTextTests
     [InlineData("2025-03-01T24:00:00Z")]
     [InlineData("2025-03-01 08:00:00Z")]
     [InlineData("0000-03-01T08:00:00Z")]
+    [InlineData("1969-12-31T23:59:59Z")]
+    [InlineData("3001-01-01T00:00:00Z")]
     [InlineData("2025-03-01T08:00:60Z")]
     [InlineData("+025-03-01T08:00:00Z")]
     public void Rejects_other_time_forms(string text)

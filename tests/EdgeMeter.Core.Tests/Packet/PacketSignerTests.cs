@@ -136,6 +136,9 @@ public class PacketSignerTests
         Assert.Throws<ArgumentException>(() => signer.SignReadings(1, Created, Batch("m", ""), 0, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => signer.SignReadings(PacketLimits.MaxSequence + 1, Created, Batch("m", "V"), 0, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => signer.SignReadings(-1, Created, Batch("m", "V"), 0, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => signer.SignReadings(1, DateTime.MinValue, Batch("m", "V"), 0, 1));
+        var beforeEpoch = new[] { new Reading("m", "p", new DateTime(1969, 12, 31, 0, 0, 0, DateTimeKind.Utc), new FixedDecimal(1, 0), "V", ReadingFlags.None) };
+        Assert.Throws<ArgumentOutOfRangeException>(() => signer.SignReadings(1, Created, beforeEpoch, 0, 1));
         var duplicateArguments = new GatewayCommand { Name = "set", ExpiresUtc = TestKeys.Now, Arguments = new[] { new CommandArgument("a", "1"), new CommandArgument("a", "2") } };
         Assert.Throws<ArgumentException>(() => signer.SignCommand(1, Created, duplicateArguments));
         Assert.Throws<ArgumentException>(() => new PacketSigner("gw/1", 1, TestKeys.Gateway1, new ManagedPacketMac()));
@@ -182,7 +185,7 @@ public class PacketSignerTests
         {
             var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac());
             signer.SignReply(9, Created, new CommandReply { CommandSequence = 1, Result = CommandResult.Ok, Message = "ok" });
-            return signer.PacketText();
+            return signer.PacketString();
         }
 
         Assert.Equal(Sign(), Sign());

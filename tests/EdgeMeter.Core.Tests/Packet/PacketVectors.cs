@@ -57,29 +57,29 @@ internal static class PacketVectors
         while (offset < batch.Length)
         {
             var taken = signer.SignReadings(2000 + part, Created, batch, offset, batch.Length - offset);
-            Valid(vectors, $"up-batch-part-{part}", $"A batch of {batch.Length} readings split to stay within 1024 bytes: readings {offset + 1}-{offset + taken}.", Topics.Up("gw-0001"), TestKeys.Gateway1, signer.PacketText());
+            Valid(vectors, $"up-batch-part-{part}", $"A batch of {batch.Length} readings split to stay within 1024 bytes: readings {offset + 1}-{offset + taken}.", Topics.Up("gw-0001"), TestKeys.Gateway1, signer.PacketString());
             offset += taken;
             part++;
         }
 
         var online = new GatewayStatus { State = GatewayState.Online, Firmware = "0.4.1", UptimeSeconds = 86400, ClockSynchronized = true, QueuedReadings = 0, WillSequence = 1000 };
         signer.SignStatus(1006, Created, online);
-        Valid(vectors, "status-online", "Retained health status; \"will\" announces the sequence number of this connection's last will.", Topics.Status("gw-0001"), TestKeys.Gateway1, signer.PacketText());
+        Valid(vectors, "status-online", "Retained health status; \"will\" announces the sequence number of this connection's last will.", Topics.Status("gw-0001"), TestKeys.Gateway1, signer.PacketString());
 
         var will = new GatewayStatus { State = GatewayState.Offline, Firmware = "0.4.1", UptimeSeconds = 40, ClockSynchronized = false, QueuedReadings = 3, WillSequence = 1000 };
         signer.SignStatus(1000, new DateTime(2025, 5, 30, 23, 0, 40, DateTimeKind.Utc), will);
-        Valid(vectors, "status-offline-last-will", "The last will, signed at connect time: the broker publishes it when the gateway drops off.", Topics.Status("gw-0001"), TestKeys.Gateway1, signer.PacketText());
+        Valid(vectors, "status-offline-last-will", "The last will, signed at connect time: the broker publishes it when the gateway drops off.", Topics.Status("gw-0001"), TestKeys.Gateway1, signer.PacketString());
 
         var poll = new GatewayCommand { Name = "poll-now", ExpiresUtc = new DateTime(2025, 6, 1, 0, 10, 0, DateTimeKind.Utc), Arguments = new[] { new CommandArgument("meter", "000012345678"), new CommandArgument("point", "00010000") } };
         signer.SignCommand(17, new DateTime(2025, 5, 31, 23, 58, 0, DateTimeKind.Utc), poll);
-        Valid(vectors, "down-command", "A command from the platform, with its own sequence number and an expiry.", Topics.Down("gw-0001"), TestKeys.Gateway1, signer.PacketText());
+        Valid(vectors, "down-command", "A command from the platform, with its own sequence number and an expiry.", Topics.Down("gw-0001"), TestKeys.Gateway1, signer.PacketString());
         Valid(vectors, "down-command-from-a-standard-jose-library", "A command signed by a standard JOSE library: \"typ\" header, JSON with spaces. Accepted: the signature covers the bytes as sent.", Topics.Down("gw-0001"), TestKeys.Gateway1,
             TestKeys.Jws("{\"alg\": \"HS256\", \"typ\": \"JWT\", \"kid\": \"gw-0001.1\"}", "{\"v\": 1, \"k\": \"down\", \"gw\": \"gw-0001\", \"seq\": 18, \"ts\": \"2025-05-31T23:59:00Z\", \"expires\": \"2025-06-01T01:00:00Z\", \"name\": \"set-interval\", \"args\": {\"seconds\": \"900\"}}", TestKeys.Gateway1));
 
         signer.SignReply(1007, Created, new CommandReply { CommandSequence = 17, Result = CommandResult.Ok, Message = "polled 2 points" });
-        Valid(vectors, "reply-ok", "The gateway's answer to command 17.", Topics.Reply("gw-0001"), TestKeys.Gateway1, signer.PacketText());
+        Valid(vectors, "reply-ok", "The gateway's answer to command 17.", Topics.Reply("gw-0001"), TestKeys.Gateway1, signer.PacketString());
         signer.SignReply(1008, Created, new CommandReply { CommandSequence = 18, Result = CommandResult.Failed, Message = "meter \"000012345678\" did not answer\r\n\tretry in 60 s / 电表无响应" });
-        Valid(vectors, "reply-failed-escaped-message", "A reply whose message needs JSON escapes and non-ASCII UTF-8.", Topics.Reply("gw-0001"), TestKeys.Gateway1, signer.PacketText());
+        Valid(vectors, "reply-failed-escaped-message", "A reply whose message needs JSON escapes and non-ASCII UTF-8.", Topics.Reply("gw-0001"), TestKeys.Gateway1, signer.PacketString());
 
         var rotated = new PacketSigner("gw-0001", 2, TestKeys.Gateway1Version2, new ManagedPacketMac());
         Valid(vectors, "up-rotated-key-version-2", "Signed with version 2 of the gateway's key (kid gw-0001.2).", Topics.Up("gw-0001"), TestKeys.Gateway1Version2,
@@ -134,7 +134,7 @@ internal static class PacketVectors
         var many = Enumerable.Range(0, 16).Select(i => R("000012345678", "0001" + i.ToString("0000"), 1234567 + i, 2, "kWh")).ToArray();
         Assert.Equal(16, large.SignReadings(1010, Created, many, 0, many.Length));
         Assert.True(large.Length > PacketLimits.DefaultMaxPacketBytes);
-        Invalid(vectors, "oversized", "Correctly signed but longer than the 1024-byte limit (it should have been split).", upTopic, key, large.PacketText(), PacketError.Oversized);
+        Invalid(vectors, "oversized", "Correctly signed but longer than the 1024-byte limit (it should have been split).", upTopic, key, large.PacketString(), PacketError.Oversized);
 
         Invalid(vectors, "duplicate-payload-keys", "\"seq\" twice in the payload.", upTopic, key,
             TestKeys.Jws(header, payload.Replace("\"seq\":1001,", "\"seq\":1001,\"seq\":1,"), key), PacketError.DuplicateKey);
@@ -143,7 +143,7 @@ internal static class PacketVectors
 
         var expired = new GatewayCommand { Name = "poll-now", ExpiresUtc = new DateTime(2025, 5, 31, 23, 59, 59, DateTimeKind.Utc), Arguments = new[] { new CommandArgument("meter", "000012345678") } };
         signer.SignCommand(19, new DateTime(2025, 5, 31, 23, 54, 59, DateTimeKind.Utc), expired);
-        Invalid(vectors, "expired-command", "A command whose expiry passed one second before \"now\".", Topics.Down("gw-0001"), key, signer.PacketText(), PacketError.Expired);
+        Invalid(vectors, "expired-command", "A command whose expiry passed one second before \"now\".", Topics.Down("gw-0001"), key, signer.PacketString(), PacketError.Expired);
 
         Invalid(vectors, "unsupported-schema", "Schema version 2.", upTopic, key,
             TestKeys.Jws(header, payload.Replace("\"v\":1,", "\"v\":2,"), key), PacketError.UnsupportedSchema);
@@ -174,7 +174,7 @@ internal static class PacketVectors
     private static string Up(PacketSigner signer, long sequence, params Reading[] readings)
     {
         Assert.Equal(readings.Length, signer.SignReadings(sequence, Created, readings, 0, readings.Length));
-        return signer.PacketText();
+        return signer.PacketString();
     }
 
     private static void Valid(List<JsonObject> vectors, string name, string description, string topic, byte[] key, string packet)

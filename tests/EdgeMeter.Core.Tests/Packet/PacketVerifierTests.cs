@@ -142,7 +142,7 @@ public class PacketVerifierTests
     {
         var signer = new PacketSigner(gatewayId, keyVersion, key, new ManagedPacketMac());
         signer.SignStatus(1, Created, new GatewayStatus { Firmware = "1.0.0" });
-        return signer.PacketText();
+        return signer.PacketString();
     }
 }
 
