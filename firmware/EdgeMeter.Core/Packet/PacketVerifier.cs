@@ -13,6 +13,7 @@ public sealed class PacketVerifier
     private const int HeaderMaxTokens = 64;
     private const int HeaderMaxDepth = 4;
     private const int PayloadMaxDepth = 4;
+    private const int SignatureMaxCharacters = 128;
 
     private readonly IPacketKeyStore _keys;
     private readonly IPacketMac _mac;
@@ -35,7 +36,7 @@ public sealed class PacketVerifier
         MaxPacketBytes = maxPacketBytes;
         var maxPayload = Base64Url.MaxDecodedLength(maxPacketBytes);
         _payload = new byte[maxPayload];
-        _signature = new byte[mac.MacLength];
+        _signature = new byte[Base64Url.MaxDecodedLength(SignatureMaxCharacters)];
         _expected = new byte[mac.MacLength];
 
         // A JSON token takes at least two bytes ("1,"), so this many tokens cover any payload that fits.
@@ -98,6 +99,11 @@ public sealed class PacketVerifier
         }
 
         var end = offset + count;
+        if (IsWhitespace(packet[end - 1]) || IsWhitespace(packet[offset]))
+        {
+            return Fail(PacketError.TrailingData, "whitespace around the packet (strip it before verifying)");
+        }
+
         var firstDot = IndexOfDot(packet, offset, end);
         var secondDot = firstDot < 0 ? -1 : IndexOfDot(packet, firstDot + 1, end);
         if (secondDot < 0)
@@ -225,24 +231,24 @@ public sealed class PacketVerifier
     private PacketError CheckSignature(byte[] packet, int offset, int secondDot, int end, byte[] key, string gatewayId, int keyVersion)
     {
         var characters = end - secondDot - 1;
-        var signatureLength = characters % 4 == 1 ? -1 : Base64Url.MaxDecodedLength(characters);
-        if (signatureLength != _signature.Length)
+        if (characters > SignatureMaxCharacters)
         {
-            if (signatureLength < 0)
-            {
-                return Fail(PacketError.BadBase64, "the signature segment is not unpadded base64url");
-            }
-
-            return Fail(PacketError.BadSignature, "the signature is " + signatureLength.ToString() + " bytes; " + _mac.Algorithm + " signatures are " + _signature.Length.ToString());
+            return Fail(PacketError.BadSignature, "the signature segment is " + characters.ToString() + " characters; " + _mac.Algorithm + " signatures are " + Base64Url.EncodedLength(_expected.Length).ToString());
         }
 
-        if (Base64Url.Decode(packet, secondDot + 1, characters, _signature, 0) < 0)
+        var signatureLength = Base64Url.Decode(packet, secondDot + 1, characters, _signature, 0);
+        if (signatureLength < 0)
         {
             return Fail(PacketError.BadBase64, "the signature segment is not unpadded base64url");
         }
 
+        if (signatureLength != _expected.Length)
+        {
+            return Fail(PacketError.BadSignature, "the signature is " + signatureLength.ToString() + " bytes; " + _mac.Algorithm + " signatures are " + _expected.Length.ToString());
+        }
+
         _mac.Compute(key, packet, offset, secondDot - offset, _expected, 0);
-        if (!_mac.FixedTimeEquals(_expected, 0, _signature, 0, _signature.Length))
+        if (!_mac.FixedTimeEquals(_expected, 0, _signature, 0, _expected.Length))
         {
             return Fail(PacketError.BadSignature, "the signature does not match (key \"" + PacketKeyId.Format(gatewayId, keyVersion) + "\")");
         }
@@ -269,6 +275,8 @@ public sealed class PacketVerifier
                 return Fail(PacketError.BadPayload, "payload: not valid JSON (" + JsonErrorName(parsed) + at + ")");
         }
     }
+
+    private static bool IsWhitespace(byte c) => c == ' ' || c == '\n' || c == '\r' || c == '\t';
 
     private static int IndexOfDot(byte[] packet, int start, int end)
     {

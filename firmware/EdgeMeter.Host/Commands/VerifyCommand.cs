@@ -51,7 +51,8 @@ public static class VerifyCommand
             throw new CliException("--max-bytes must be at least 256", ExitCodes.Usage);
         }
 
-        var text = (packet == "-" ? Console.In.ReadToEnd() : packet).Trim();
+        // Standard input usually ends with a line feed; an argument is taken exactly as given.
+        var text = packet == "-" ? Console.In.ReadToEnd().Trim() : packet;
         var verifier = new PacketVerifier(store, new DotNetPacketMac(), maxBytes);
         var error = verifier.Verify(text, topicGateway, topicKind, nowUtc);
         if (error != PacketError.None)

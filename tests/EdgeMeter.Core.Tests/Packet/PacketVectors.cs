@@ -100,7 +100,7 @@ internal static class PacketVectors
         Invalid(vectors, "tampered-header", "The kid changed after signing (version 1 to 2).", upTopic, key,
             Encode(header.Replace("gw-0001.1", "gw-0001.2")) + "." + parts[1] + "." + parts[2], PacketError.BadSignature);
         Invalid(vectors, "wrong-key", "Verified with a key other than the one that signed it.", upTopic, TestKeys.Wrong, single, PacketError.BadSignature);
-        Invalid(vectors, "truncated-signature", "The signature lost its last four characters.", upTopic, key, single[..^4], PacketError.BadSignature);
+        Invalid(vectors, "truncated-signature", "The signature lost its last three characters (30 bytes left).", upTopic, key, single[..^3], PacketError.BadSignature);
         Invalid(vectors, "alg-none", "Unsecured JWS (alg none, empty signature).", upTopic, key,
             Encode("{\"alg\":\"none\",\"kid\":\"gw-0001.1\"}") + "." + parts[1] + ".", PacketError.AlgorithmNotAllowed);
         Invalid(vectors, "alg-hs512", "Correctly signed with HS512 under the right key: refused, only HS256 is configured.", upTopic, key,
@@ -123,6 +123,7 @@ internal static class PacketVectors
             parts[0] + "." + padded + "." + TestKeys.Signature(parts[0] + "." + padded, key), PacketError.BadBase64);
         Invalid(vectors, "not-three-segments", "Only header and payload.", upTopic, key, parts[0] + "." + parts[1], PacketError.Malformed);
         Invalid(vectors, "trailing-data-after-signature", "A fourth segment after the signature.", upTopic, key, single + ".e30", PacketError.TrailingData);
+        Invalid(vectors, "trailing-newline", "A line feed after the signature, as a shell or a file adds it.", upTopic, key, single + "\n", PacketError.TrailingData);
         Invalid(vectors, "trailing-data-after-payload-json", "Signed payload with a second JSON value after the first.", upTopic, key,
             TestKeys.Jws(header, payload + "\n{}", key), PacketError.TrailingData);
         Invalid(vectors, "gateway-mismatch", "Payload gateway differs from the kid's gateway.", upTopic, key,
