@@ -17,6 +17,7 @@ public static class PacketFields
 
     // Readings ("up")
     public const string Readings = "r";
+    public const string ReadingSequence = "n";
     public const string Meter = "m";
     public const string Point = "p";
     public const string Time = "t";

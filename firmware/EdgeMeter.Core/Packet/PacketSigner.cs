@@ -217,7 +217,7 @@ public sealed class PacketSigner
 
     private static void RequireReading(Reading reading)
     {
-        if (!PayloadRules.IsIdentifier(reading.MeterId) || !PayloadRules.IsIdentifier(reading.PointId)
+        if (!PayloadRules.IsSequence(reading.Sequence) || !PayloadRules.IsIdentifier(reading.MeterId) || !PayloadRules.IsIdentifier(reading.PointId)
             || !PayloadRules.IsUnit(reading.Unit) || ((int)reading.Flags & ~((1 << PacketNames.FlagCount) - 1)) != 0)
         {
             throw new System.ArgumentException("reading has a value the packet contract does not allow", nameof(reading));

@@ -22,6 +22,8 @@ internal static class PayloadWriter
     public static void Reading(JsonWriter json, Reading reading)
     {
         json.BeginObject();
+        json.Name(PacketFields.ReadingSequence);
+        json.Number(reading.Sequence);
         json.Name(PacketFields.Meter);
         json.String(reading.MeterId);
         json.Name(PacketFields.Point);

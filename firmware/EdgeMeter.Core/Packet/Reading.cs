@@ -19,6 +19,13 @@ public sealed class Reading
         Flags = flags;
     }
 
+    /// <summary>
+    /// The reading's own sequence number in the gateway's flash buffer ("n"): unique per gateway and stable when a
+    /// reading is sent again in another packet after a reboot, so receivers and platforms dedupe readings on
+    /// (gateway, n).
+    /// </summary>
+    public long Sequence { get; set; }
+
     /// <summary>The meter (e.g. its DL/T 645 address), unique within the gateway.</summary>
     public string MeterId { get; set; } = "";
 

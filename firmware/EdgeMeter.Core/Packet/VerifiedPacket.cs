@@ -33,7 +33,7 @@ public sealed class VerifiedPacket
     };
 
     private static readonly string[] ReadingFields =
-        { PacketFields.Meter, PacketFields.Point, PacketFields.Time, PacketFields.Value, PacketFields.Unit, PacketFields.Quality };
+        { PacketFields.ReadingSequence, PacketFields.Meter, PacketFields.Point, PacketFields.Time, PacketFields.Value, PacketFields.Unit, PacketFields.Quality };
 
     private readonly JsonReader _json;
     private readonly int[] _readingTokens;
@@ -82,6 +82,7 @@ public sealed class VerifiedPacket
         }
 
         var reading = _readingTokens[index];
+        into.Sequence = IntegerOf(_json.Find(reading, PacketFields.ReadingSequence));
         into.MeterId = _json.GetString(_json.Find(reading, PacketFields.Meter));
         into.PointId = _json.GetString(_json.Find(reading, PacketFields.Point));
         into.TimeUtc = TimeOf(_json.Find(reading, PacketFields.Time));
@@ -276,6 +277,11 @@ public sealed class VerifiedPacket
         if (error != PacketError.None)
         {
             return error;
+        }
+
+        if (!IsSequence(_json.Find(reading, PacketFields.ReadingSequence), out _))
+        {
+            return Bad(Where(index) + ".n must be the reading's sequence number (0 to 2^53-1)", out reason);
         }
 
         if (!IsIdentifier(_json.Find(reading, PacketFields.Meter)) || !IsIdentifier(_json.Find(reading, PacketFields.Point)))

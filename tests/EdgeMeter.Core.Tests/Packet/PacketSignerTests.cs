@@ -16,7 +16,7 @@ public class PacketSignerTests
         var readings = new[]
         {
             new Reading("000012345678", "00010000", Created, new FixedDecimal(1234567, 2), "kWh", ReadingFlags.None),
-            new Reading("000012345678", "02030000", Created, new FixedDecimal(-12340, 3), "kW", ReadingFlags.Estimated | ReadingFlags.TimeUnsynchronized),
+            new Reading("000012345678", "02030000", Created, new FixedDecimal(-12340, 3), "kW", ReadingFlags.Estimated | ReadingFlags.TimeUnsynchronized) { Sequence = 9007 },
         };
         Assert.Equal(2, signer.SignReadings(42, Created, readings, 0, 2));
 
@@ -27,14 +27,14 @@ public class PacketSignerTests
         Assert.Equal("{\"alg\":\"HS256\",\"kid\":\"gw-0001.1\"}", packet.HeaderJson());
         Assert.Equal(
             "{\"v\":1,\"k\":\"up\",\"gw\":\"gw-0001\",\"seq\":42,\"ts\":\"2025-05-31T23:59:00Z\",\"r\":["
-            + "{\"m\":\"000012345678\",\"p\":\"00010000\",\"t\":\"2025-05-31T23:59:00Z\",\"val\":\"12345.67\",\"u\":\"kWh\",\"q\":[]},"
-            + "{\"m\":\"000012345678\",\"p\":\"02030000\",\"t\":\"2025-05-31T23:59:00Z\",\"val\":\"-12.340\",\"u\":\"kW\",\"q\":[\"time-unsync\",\"estimated\"]}]}",
+            + "{\"n\":0,\"m\":\"000012345678\",\"p\":\"00010000\",\"t\":\"2025-05-31T23:59:00Z\",\"val\":\"12345.67\",\"u\":\"kWh\",\"q\":[]},"
+            + "{\"n\":9007,\"m\":\"000012345678\",\"p\":\"02030000\",\"t\":\"2025-05-31T23:59:00Z\",\"val\":\"-12.340\",\"u\":\"kW\",\"q\":[\"time-unsync\",\"estimated\"]}]}",
             packet.PayloadJson());
 
         Assert.Equal(2, packet.ReadingCount);
         var back = new Reading();
         packet.GetReading(1, back);
-        Assert.Equal(("000012345678", "02030000", Created, new FixedDecimal(-12340, 3), "kW"), (back.MeterId, back.PointId, back.TimeUtc, back.Value, back.Unit));
+        Assert.Equal((9007L, "000012345678", "02030000", Created, new FixedDecimal(-12340, 3), "kW"), (back.Sequence, back.MeterId, back.PointId, back.TimeUtc, back.Value, back.Unit));
         Assert.Equal(ReadingFlags.Estimated | ReadingFlags.TimeUnsynchronized, back.Flags);
     }
 

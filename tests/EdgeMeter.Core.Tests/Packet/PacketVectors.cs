@@ -52,6 +52,11 @@ internal static class PacketVectors
         var batch = Enumerable.Range(0, 14)
             .Select(i => new Reading("0000123456" + (70 + (i / 4)).ToString(), "000" + (10000 + (i * 100)).ToString(), ReadAt.AddMinutes(-15 * (i % 4)), new FixedDecimal(98765432 + (i * 1111), 3), i % 2 == 0 ? "kWh" : "kvarh", ReadingFlags.None))
             .ToArray();
+        for (var i = 0; i < batch.Length; i++)
+        {
+            batch[i].Sequence = 500_001 + i;
+        }
+
         var offset = 0;
         var part = 1;
         while (offset < batch.Length)
@@ -174,6 +179,12 @@ internal static class PacketVectors
 
     private static string Up(PacketSigner signer, long sequence, params Reading[] readings)
     {
+        // Readings carry their own buffer sequence numbers ("n"); any stable numbering does for the vectors.
+        for (var i = 0; i < readings.Length; i++)
+        {
+            readings[i].Sequence = (sequence * 100) + i + 1;
+        }
+
         Assert.Equal(readings.Length, signer.SignReadings(sequence, Created, readings, 0, readings.Length));
         return signer.PacketString();
     }
