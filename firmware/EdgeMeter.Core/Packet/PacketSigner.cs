@@ -237,7 +237,7 @@ public sealed class PacketSigner
         RequireTime(command.ExpiresUtc);
         for (var i = 0; i < arguments.Length; i++)
         {
-            if (!PayloadRules.IsIdentifier(arguments[i].Name) || !PayloadRules.IsText(arguments[i].Value))
+            if (!PayloadRules.IsIdentifier(arguments[i].Name) || !PayloadRules.IsArgument(arguments[i].Value))
             {
                 throw new System.ArgumentException("command argument not allowed by the packet contract", nameof(command));
             }

@@ -390,7 +390,7 @@ public sealed class VerifiedPacket
         var key = _json.FirstChild(args);
         for (var i = 0; i < _json.Count(args); i++)
         {
-            if (!IsIdentifier(key) || !IsText(key + 1))
+            if (!IsIdentifier(key) || !IsArgument(key + 1))
             {
                 return Bad("\"args\" members must be identifiers with string values of at most 200 characters", out reason);
             }
@@ -490,6 +490,8 @@ public sealed class VerifiedPacket
 
     private bool IsIdentifier(int token) =>
         _json.Kind(token) == JsonKind.String && PayloadRules.IsIdentifier(_json.Text, _json.TextStart(token), _json.TextLength(token));
+
+    private bool IsArgument(int token) => _json.Kind(token) == JsonKind.String && _json.TextLength(token) <= PacketLimits.MaxArgumentLength;
 
     private bool IsText(int token) => _json.Kind(token) == JsonKind.String && _json.TextLength(token) <= PacketLimits.MaxTextLength;
 
