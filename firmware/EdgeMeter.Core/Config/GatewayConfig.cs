@@ -162,4 +162,7 @@ public sealed class TimeSettings
     public string NtpServer { get; set; } = "pool.ntp.org";
 
     public int MeterSyncHours { get; set; } = 24;
+
+    /// <summary>Meters keep local time: China Standard Time (UTC+8) unless configured otherwise.</summary>
+    public int UtcOffsetMinutes { get; set; } = 480;
 }

@@ -26,7 +26,7 @@ public static class GatewayConfigReader
 
     private static readonly string[] UploadMembers = { "intervalSeconds", "maxReadingsPerPacket", "maxPacketBytes", "statusIntervalSeconds" };
     private static readonly string[] BufferMembers = { "budgetBytes" };
-    private static readonly string[] TimeMembers = { "ntpServer", "meterSyncHours" };
+    private static readonly string[] TimeMembers = { "ntpServer", "meterSyncHours", "utcOffsetMinutes" };
     private static readonly string[] NetworkModes = { "host", "wifi", "ethernet" };
     private static readonly string[] Uarts = { "COM2", "COM3" };
     private static readonly string[] Parities = { "none", "even", "odd" };
@@ -99,6 +99,7 @@ public static class GatewayConfigReader
             time.RejectUnknown(TimeMembers);
             config.Time.NtpServer = time.String("ntpServer", false, config.Time.NtpServer);
             config.Time.MeterSyncHours = (int)time.Integer("meterSyncHours", 1, 168, config.Time.MeterSyncHours, false);
+            config.Time.UtcOffsetMinutes = (int)time.Integer("utcOffsetMinutes", -720, 840, config.Time.UtcOffsetMinutes, false);
         }
 
         return config;
