@@ -107,6 +107,65 @@ public sealed class GatewayBuses : System.IDisposable
         }
     }
 
+    /// <summary>Writes every meter's health and every bus's statistics into the status.</summary>
+    public void Fill(EdgeMeter.Core.Packet.GatewayStatus status)
+    {
+        var meterTotal = 0;
+        for (var b = 0; b < _pollers.Length; b++)
+        {
+            meterTotal += _pollers[b].MeterCount;
+        }
+
+        if (status.Meters.Length != meterTotal || status.Buses.Length != _pollers.Length)
+        {
+            status.Meters = NewMeterHealth(meterTotal);
+            status.Buses = new EdgeMeter.Core.Packet.BusHealth[_pollers.Length];
+            for (var b = 0; b < _pollers.Length; b++)
+            {
+                status.Buses[b] = new EdgeMeter.Core.Packet.BusHealth();
+            }
+        }
+
+        var index = 0;
+        for (var b = 0; b < _pollers.Length; b++)
+        {
+            var poller = _pollers[b];
+            var sum = poller.SumCounters();
+            var bus = status.Buses[b];
+            bus.Id = poller.BusId;
+            bus.Requests = sum.Requests;
+            bus.Timeouts = sum.Timeouts;
+            bus.Errors = sum.Errors;
+            for (var m = 0; m < poller.MeterCount; m++)
+            {
+                var session = poller.GetMeter(m);
+                var health = status.Meters[index++];
+                health.Id = session.MeterId;
+                health.Online = !session.Schedule.IsOffline;
+                health.Requests = session.Counters.Requests;
+                health.Timeouts = session.Counters.Timeouts;
+                health.Errors = session.Counters.Errors;
+                health.LatencyMilliseconds = session.Counters.AverageLatencyMilliseconds;
+                var dlt645 = session as Dlt645MeterSession;
+                health.ClockDriftSeconds = dlt645 == null ? 0 : dlt645.ClockDriftSeconds;
+            }
+        }
+
+        status.MeterCount = index;
+        status.BusCount = _pollers.Length;
+    }
+
+    private static EdgeMeter.Core.Packet.MeterHealth[] NewMeterHealth(int count)
+    {
+        var meters = new EdgeMeter.Core.Packet.MeterHealth[count];
+        for (var i = 0; i < count; i++)
+        {
+            meters[i] = new EdgeMeter.Core.Packet.MeterHealth();
+        }
+
+        return meters;
+    }
+
     public void ReadNow()
     {
         for (var i = 0; i < _pollers.Length; i++)

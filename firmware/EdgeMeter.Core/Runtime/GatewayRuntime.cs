@@ -143,6 +143,9 @@ public sealed class GatewayRuntime : IGatewayControl, IStatusSource, System.IDis
     {
         status.UptimeSeconds = (_clock.MonotonicMilliseconds - _startedAt) / 1000;
         status.ClockSynchronized = ReadingRecorder.IsSynchronized(_clock.UtcNow);
+        status.FreeMemory = _platform.FreeMemory;
+        status.PlatformMessage = PlatformMessage;
+        _buses.Fill(status);
     }
 
     private void RunUplink()

@@ -218,7 +218,9 @@ public sealed class UplinkPublisher : IMqttTransportListener
     {
         _willSequence = _sequence.Next();
         FillStatus(GatewayState.Offline);
-        _signer.SignStatus(_willSequence, _clock.UtcNow, _status);
+        _status.MeterCount = 0;
+        _status.BusCount = 0;
+        SignStatus(_willSequence);
         var will = new byte[_signer.Length];
         System.Array.Copy(_signer.Packet, will, will.Length);
         return will;
@@ -230,13 +232,31 @@ public sealed class UplinkPublisher : IMqttTransportListener
         _status.State = state;
         _status.Firmware = _options.Firmware;
         _status.QueuedReadings = _buffer.Depth;
+        _status.DroppedReadings = _buffer.Dropped;
+        _status.Connections = Reconnects;
         _status.WillSequence = _willSequence;
+    }
+
+    /// <summary>Signs the status; a gateway with many meters lists as many of them as fit the packet size.</summary>
+    private bool SignStatus(long sequence)
+    {
+        while (!_signer.SignStatus(sequence, _clock.UtcNow, _status))
+        {
+            if (_status.MeterCount == 0)
+            {
+                return false;
+            }
+
+            _status.MeterCount /= 2;
+        }
+
+        return true;
     }
 
     private void PublishStatus()
     {
         FillStatus(GatewayState.Online);
-        if (_signer.SignStatus(_sequence.Next(), _clock.UtcNow, _status))
+        if (SignStatus(_sequence.Next()))
         {
             Publish(_statusTopic, retain: true);
         }
