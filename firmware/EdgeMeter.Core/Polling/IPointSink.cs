@@ -6,5 +6,11 @@ namespace EdgeMeter.Core.Polling;
 /// <summary>Receives each point of a meter poll: its value when <paramref name="status"/> is Ok.</summary>
 public interface IPointSink
 {
+    /// <summary>A poll of <paramref name="meter"/> begins; its readings belong to the schedule slot it started in.</summary>
+    void PollStarted(MeterSession meter);
+
     void Accept(MeterSession meter, int pointIndex, ReadStatus status, FixedDecimal value);
+
+    /// <summary>Every point of the poll has been handed over (the moment to make them durable).</summary>
+    void PollCompleted(MeterSession meter);
 }

@@ -64,5 +64,7 @@ public static class EdgeMeterCli
         yield return SimCommand.Create(console);
         yield return ReadCommand.Create(console);
         yield return ScanCommand.Create(console);
+        yield return VerifyCommand.Create(console);
+        yield return GatewayCommand.Create(console);
     }
 }

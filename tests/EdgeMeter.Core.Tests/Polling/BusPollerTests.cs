@@ -116,6 +116,14 @@ public class BusPollerTests
     {
         public List<(string Meter, int Point, DateTime At, FixedDecimal Value)> Entries { get; } = [];
 
+        public void PollStarted(MeterSession meter)
+        {
+        }
+
+        public void PollCompleted(MeterSession meter)
+        {
+        }
+
         public void Accept(MeterSession meter, int pointIndex, ReadStatus status, FixedDecimal value)
         {
             if (status == ReadStatus.Ok)

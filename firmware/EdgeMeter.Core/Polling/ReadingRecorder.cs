@@ -1,0 +1,106 @@
+using EdgeMeter.Core.Buffer;
+using EdgeMeter.Core.Protocol;
+using EdgeMeter.Core.Time;
+using EdgeMeter.Core.Values;
+
+namespace EdgeMeter.Core.Polling;
+
+/// <summary>
+/// Puts every value a poll reads into the flash buffer before anything is published: stamped with the
+/// schedule slot the poll belongs to (a 15-minute point read at 10:15:00.8 is the 10:15:00 reading), flagged
+/// when the gateway clock is not yet synchronized, and committed once per meter poll.
+/// </summary>
+public sealed class ReadingRecorder : IPointSink
+{
+    /// <summary>A UTC clock before this year has not been synchronized (the ESP32 starts at 1970).</summary>
+    public const int FirstPlausibleYear = 2024;
+
+    private const int MaxPointsPerPoll = 64;
+
+    private readonly ReadingBuffer _buffer;
+    private readonly IClock _clock;
+    private readonly IReadingObserver? _observer;
+    private readonly Reading[] _poll = new Reading[MaxPointsPerPoll];
+    private int _pollCount;
+    private readonly object _gate = new object();
+    private Reading _reading;
+    private System.DateTime _slot;
+    private ReadingQuality _quality;
+    private long _taken;
+    private long _failed;
+
+    public ReadingRecorder(ReadingBuffer buffer, IClock clock, IReadingObserver? observer = null)
+    {
+        _buffer = buffer;
+        _clock = clock;
+        _observer = observer;
+    }
+
+    /// <summary>Readings taken and stored since start.</summary>
+    public long Taken
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _taken;
+            }
+        }
+    }
+
+    /// <summary>Point reads that failed (timeout, error reply, ...): no reading was stored for them.</summary>
+    public long Failed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _failed;
+            }
+        }
+    }
+
+    public static bool IsSynchronized(System.DateTime utc) => utc.Year >= FirstPlausibleYear;
+
+    public void PollStarted(MeterSession meter)
+    {
+        var now = _clock.UtcNow;
+        var slot = meter.Schedule.SlotOf(MeterSession.UnixMilliseconds(now));
+        _slot = new System.DateTime(UnixEpochTicks + (slot * System.TimeSpan.TicksPerMillisecond), System.DateTimeKind.Utc);
+        _quality = IsSynchronized(now) ? ReadingQuality.Good : ReadingQuality.TimeUnsynced;
+        _pollCount = 0;
+    }
+
+    public void Accept(MeterSession meter, int pointIndex, ReadStatus status, FixedDecimal value)
+    {
+        if (status != ReadStatus.Ok)
+        {
+            lock (_gate)
+            {
+                _failed++;
+            }
+
+            return;
+        }
+
+        _reading = new Reading(meter.MeterIndex, pointIndex, _slot, value, _quality);
+        _buffer.Append(ref _reading);
+        if (_pollCount < _poll.Length)
+        {
+            _poll[_pollCount++] = _reading;
+        }
+
+        lock (_gate)
+        {
+            _taken++;
+        }
+    }
+
+    public void PollCompleted(MeterSession meter)
+    {
+        _buffer.Commit();
+        _observer?.Committed(_poll, _pollCount);
+    }
+
+    private const long UnixEpochTicks = 621355968000000000L;
+}
