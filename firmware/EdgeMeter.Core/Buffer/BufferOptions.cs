@@ -61,7 +61,7 @@ public sealed class BufferOptions
 
     internal long RoundUp(long bytes) => (bytes + AllocationUnit - 1) / AllocationUnit * AllocationUnit;
 
-    internal long CursorBytes() => 2 * RoundUp(CursorStore.SlotSize);
+    internal long CursorBytes() => 2 * RoundUp(DurablePair.SlotSize);
 
     private long MinimumBudget() => (2 * RoundUp(SegmentSize)) + CursorBytes();
 }

@@ -19,10 +19,13 @@ namespace EdgeMeter.Core.Buffer;
 /// </remarks>
 public sealed class ReadingBuffer : System.IDisposable
 {
+    private const string CursorName = "cursor";
+    private const string CursorMagic = "EMC1";
+
     private readonly object _sync = new object();
     private readonly IFlashFileSystem _fileSystem;
     private readonly BufferOptions _options;
-    private readonly CursorStore _cursor;
+    private readonly DurablePair _cursor; // First: acknowledged through; Second: dropped
     private readonly SegmentTable _segments = new SegmentTable(8);
     private readonly SeriesTable _writeTable;
     private readonly PendingFrame _pending;
@@ -38,7 +41,7 @@ public sealed class ReadingBuffer : System.IDisposable
     private bool _readerOwnsFile;
     private bool _disposed;
 
-    private ReadingBuffer(IFlashFileSystem fileSystem, BufferOptions options, CursorStore cursor)
+    private ReadingBuffer(IFlashFileSystem fileSystem, BufferOptions options, DurablePair cursor)
     {
         _fileSystem = fileSystem;
         _options = options;
@@ -94,7 +97,7 @@ public sealed class ReadingBuffer : System.IDisposable
         {
             lock (_sync)
             {
-                return _cursor.AcknowledgedThrough;
+                return _cursor.First;
             }
         }
     }
@@ -106,7 +109,7 @@ public sealed class ReadingBuffer : System.IDisposable
         {
             lock (_sync)
             {
-                var depth = _lastAppended - _cursor.AcknowledgedThrough;
+                var depth = _lastAppended - _cursor.First;
                 return depth < 0 ? 0 : depth;
             }
         }
@@ -119,7 +122,7 @@ public sealed class ReadingBuffer : System.IDisposable
         {
             lock (_sync)
             {
-                return _cursor.Dropped;
+                return _cursor.Second;
             }
         }
     }
@@ -155,7 +158,7 @@ public sealed class ReadingBuffer : System.IDisposable
     public static ReadingBuffer Open(IFlashFileSystem fileSystem, BufferOptions options)
     {
         options.Validate();
-        var buffer = new ReadingBuffer(fileSystem, options, CursorStore.Open(fileSystem));
+        var buffer = new ReadingBuffer(fileSystem, options, DurablePair.Open(fileSystem, CursorName, CursorMagic));
         buffer.Recover();
         return buffer;
     }
@@ -221,7 +224,7 @@ public sealed class ReadingBuffer : System.IDisposable
         lock (_sync)
         {
             ThrowIfDisposed();
-            var from = fromSequence > _cursor.AcknowledgedThrough ? fromSequence : _cursor.AcknowledgedThrough + 1;
+            var from = fromSequence > _cursor.First ? fromSequence : _cursor.First + 1;
             if (from > _committed || into.Length == 0)
             {
                 return 0;
@@ -264,12 +267,12 @@ public sealed class ReadingBuffer : System.IDisposable
                 throw new System.ArgumentOutOfRangeException(nameof(sequence), "Only committed readings can be acknowledged.");
             }
 
-            if (sequence <= _cursor.AcknowledgedThrough)
+            if (sequence <= _cursor.First)
             {
                 return;
             }
 
-            _cursor.Save(sequence, _cursor.Dropped);
+            _cursor.Save(sequence, _cursor.Second);
             while (_segments.Count > 1 && _segments.FirstOf(1) - 1 <= sequence)
             {
                 DeleteOldestSegment();
@@ -307,7 +310,7 @@ public sealed class ReadingBuffer : System.IDisposable
         }
 
         _segments.Sort();
-        var acknowledged = _cursor.AcknowledgedThrough;
+        var acknowledged = _cursor.First;
         while (_segments.Count > 1 && _segments.FirstOf(1) - 1 <= acknowledged)
         {
             DeleteOldestSegment();
@@ -457,7 +460,7 @@ public sealed class ReadingBuffer : System.IDisposable
         while (_segments.Count > 1 && SegmentBytes() + _options.CursorBytes() + growth > _options.Budget)
         {
             var lastOfOldest = _segments.FirstOf(1) - 1;
-            var acknowledged = _cursor.AcknowledgedThrough;
+            var acknowledged = _cursor.First;
             var before = _segments.FirstOf(0) - 1;
             if (acknowledged > before)
             {
@@ -468,7 +471,7 @@ public sealed class ReadingBuffer : System.IDisposable
             {
                 // Persist the cursor past the dropped readings before the file goes, so that after power loss
                 // they are neither counted twice nor mistaken for acknowledged ones.
-                _cursor.Save(lastOfOldest, _cursor.Dropped + (lastOfOldest - before));
+                _cursor.Save(lastOfOldest, _cursor.Second + (lastOfOldest - before));
             }
 
             DeleteOldestSegment();

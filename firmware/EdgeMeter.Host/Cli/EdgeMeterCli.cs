@@ -36,5 +36,6 @@ public static class EdgeMeterCli
     private static IEnumerable<Command> Commands(CliConsole console)
     {
         yield return VersionCommand.Create(console);
+        yield return VerifyCommand.Create(console);
     }
 }

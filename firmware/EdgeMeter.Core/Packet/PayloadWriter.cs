@@ -1,0 +1,93 @@
+namespace EdgeMeter.Core.Packet;
+
+/// <summary>Writes payload JSON in the contract's fixed member order (docs/packet-format.md).</summary>
+internal static class PayloadWriter
+{
+    public static void BeginEnvelope(JsonWriter json, PacketKind kind, string gatewayId, long sequence, System.DateTime createdUtc)
+    {
+        json.Reset();
+        json.BeginObject();
+        json.Name(PacketFields.Version);
+        json.Number(PacketLimits.SchemaVersion);
+        json.Name(PacketFields.Kind);
+        json.String(PacketNames.Kind(kind));
+        json.Name(PacketFields.Gateway);
+        json.String(gatewayId);
+        json.Name(PacketFields.Sequence);
+        json.Number(sequence);
+        json.Name(PacketFields.Created);
+        json.Time(createdUtc);
+    }
+
+    public static void Reading(JsonWriter json, Reading reading)
+    {
+        json.BeginObject();
+        json.Name(PacketFields.ReadingSequence);
+        json.Number(reading.Sequence);
+        json.Name(PacketFields.Meter);
+        json.String(reading.MeterId);
+        json.Name(PacketFields.Point);
+        json.String(reading.PointId);
+        json.Name(PacketFields.Time);
+        json.Time(reading.TimeUtc);
+        json.Name(PacketFields.Value);
+        json.Decimal(reading.Value);
+        json.Name(PacketFields.Unit);
+        json.String(reading.Unit);
+        json.Name(PacketFields.Quality);
+        json.BeginArray();
+        for (var bit = 0; bit < PacketNames.FlagCount; bit++)
+        {
+            if (((int)reading.Flags & (1 << bit)) != 0)
+            {
+                json.String(PacketNames.Flag(bit));
+            }
+        }
+
+        json.EndArray();
+        json.EndObject();
+    }
+
+    public static void Status(JsonWriter json, GatewayStatus status)
+    {
+        json.Name(PacketFields.State);
+        json.String(PacketNames.State(status.State));
+        json.Name(PacketFields.Firmware);
+        json.String(status.Firmware);
+        json.Name(PacketFields.Uptime);
+        json.Number(status.UptimeSeconds);
+        json.Name(PacketFields.ClockSynchronized);
+        json.Boolean(status.ClockSynchronized);
+        json.Name(PacketFields.Queued);
+        json.Number(status.QueuedReadings);
+        json.Name(PacketFields.Will);
+        json.Number(status.WillSequence);
+    }
+
+    public static void Command(JsonWriter json, GatewayCommand command)
+    {
+        json.Name(PacketFields.Expires);
+        json.Time(command.ExpiresUtc);
+        json.Name(PacketFields.Name);
+        json.String(command.Name);
+        json.Name(PacketFields.Arguments);
+        json.BeginObject();
+        for (var i = 0; i < command.Arguments.Length; i++)
+        {
+            json.Name(command.Arguments[i].Name);
+            json.String(command.Arguments[i].Value);
+        }
+
+        json.EndObject();
+    }
+
+    public static void Reply(JsonWriter json, CommandReply reply)
+    {
+        json.Name(PacketFields.Command);
+        json.Number(reply.CommandSequence);
+        json.Name(PacketFields.Result);
+        json.String(PacketNames.Result(reply.Result));
+        json.Name(PacketFields.Message);
+        json.String(reply.Message);
+    }
+}

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(EdgeMeter.Benchmarks.PacketVerifyBenchmark).Assembly).Run(args);

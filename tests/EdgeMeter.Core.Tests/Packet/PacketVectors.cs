@@ -1,0 +1,253 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Values;
+
+namespace EdgeMeter.Core.Tests.Packet;
+
+/// <summary>
+/// Generates tests/vectors/packets.json, deterministically: fixed keys, times and sequence numbers. Valid vectors
+/// come from <see cref="PacketSigner"/>; invalid ones are crafted by hand. Every vector's expected error is
+/// asserted while generating, and the reason recorded is the verifier's exact text.
+/// </summary>
+internal static class PacketVectors
+{
+    public const string FileName = "packets.json";
+    public const string NowText = "2025-06-01T00:00:00Z";
+
+    private static readonly DateTime Created = new(2025, 5, 31, 23, 59, 0, DateTimeKind.Utc);
+    private static readonly DateTime ReadAt = new(2025, 5, 31, 23, 45, 0, DateTimeKind.Utc);
+    private static readonly MqttTopics Topics = new();
+
+    public static string Serialize(IEnumerable<JsonObject> vectors)
+    {
+        var options = new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        return new JsonArray(vectors.ToArray<JsonNode?>()).ToJsonString(options) + "\n";
+    }
+
+    public static List<JsonObject> Generate()
+    {
+        var vectors = new List<JsonObject>();
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac());
+
+        // ---- valid ----
+        var single = Up(signer, 1001, R("000012345678", "00010000", 1234567, 2, "kWh"));
+        Valid(vectors, "up-single-reading", "One active-energy reading (DL/T 645 address and data identifier).", Topics.Up("gw-0001"), TestKeys.Gateway1, single);
+        Valid(vectors, "up-negative-values", "Negative values keep their sign and scale: exported reactive energy, reverse power, a temperature below zero.", Topics.Up("gw-0001"), TestKeys.Gateway1,
+            Up(signer, 1002, R("000012345678", "00020000", -5, 3, "kvarh"), R("000012345678", "02030000", -12340, 3, "kW"), R("modbus:3", "hr:40100", -27315, 2, "℃")));
+        Valid(vectors, "up-many-decimals", "Eighteen decimals survive exactly (no binary floating point anywhere).", Topics.Up("gw-0001"), TestKeys.Gateway1,
+            Up(signer, 1003, R("000012345678", "calib:a", 1, 18, "kWh"), R("000012345678", "calib:b", 3141592653589793238, 18, "kWh"), R("000012345678", "calib:c", -999999999999999999, 18, "kWh")));
+        Valid(vectors, "up-huge-energies", "Energies up to the 64-bit limit, beyond what a double holds exactly.", Topics.Up("gw-0001"), TestKeys.Gateway1,
+            Up(signer, 1004, R("000012345678", "00010000", long.MaxValue, 2, "kWh"), R("000012345678", "00010000.total", long.MaxValue, 0, "kWh"), R("steam-1", "heat", 1234567890123456789, 1, "GJ"), R("000012345678", "00020000", long.MinValue, 0, "kvarh")));
+        Valid(vectors, "up-quality-flags", "Quality flags: clock not yet synchronized (time is 1970), meter error, estimated, rollover.", Topics.Up("gw-0001"), TestKeys.Gateway1,
+            Up(signer, 1005,
+                new Reading("000012345678", "00010000", new DateTime(1970, 1, 1, 0, 0, 12, DateTimeKind.Utc), new FixedDecimal(1234567, 2), "kWh", ReadingFlags.TimeUnsynchronized),
+                new Reading("000012345679", "00010000", ReadAt, new FixedDecimal(0, 2), "kWh", ReadingFlags.MeterError),
+                new Reading("000012345680", "00010000", ReadAt, new FixedDecimal(1000000, 2), "kWh", ReadingFlags.Estimated | ReadingFlags.Rollover),
+                new Reading("000012345681", "00010000", ReadAt, new FixedDecimal(42, 0), "m³", (ReadingFlags)15)));
+
+        var batch = Enumerable.Range(0, 14)
+            .Select(i => new Reading("0000123456" + (70 + (i / 4)).ToString(), "000" + (10000 + (i * 100)).ToString(), ReadAt.AddMinutes(-15 * (i % 4)), new FixedDecimal(98765432 + (i * 1111), 3), i % 2 == 0 ? "kWh" : "kvarh", ReadingFlags.None))
+            .ToArray();
+        for (var i = 0; i < batch.Length; i++)
+        {
+            batch[i].Sequence = 500_001 + i;
+        }
+
+        var offset = 0;
+        var part = 1;
+        while (offset < batch.Length)
+        {
+            var taken = signer.SignReadings(2000 + part, Created, batch, offset, batch.Length - offset);
+            Valid(vectors, $"up-batch-part-{part}", $"A batch of {batch.Length} readings split to stay within 1024 bytes: readings {offset + 1}-{offset + taken}.", Topics.Up("gw-0001"), TestKeys.Gateway1, signer.PacketString());
+            offset += taken;
+            part++;
+        }
+
+        var online = new GatewayStatus { State = GatewayState.Online, Firmware = "0.4.1", UptimeSeconds = 86400, ClockSynchronized = true, QueuedReadings = 0, WillSequence = 1000 };
+        signer.SignStatus(1006, Created, online);
+        Valid(vectors, "status-online", "Retained health status; \"will\" announces the sequence number of this connection's last will.", Topics.Status("gw-0001"), TestKeys.Gateway1, signer.PacketString());
+
+        var will = new GatewayStatus { State = GatewayState.Offline, Firmware = "0.4.1", UptimeSeconds = 40, ClockSynchronized = false, QueuedReadings = 3, WillSequence = 1000 };
+        signer.SignStatus(1000, new DateTime(2025, 5, 30, 23, 0, 40, DateTimeKind.Utc), will);
+        Valid(vectors, "status-offline-last-will", "The last will, signed at connect time: the broker publishes it when the gateway drops off.", Topics.Status("gw-0001"), TestKeys.Gateway1, signer.PacketString());
+
+        var poll = new GatewayCommand { Name = "poll-now", ExpiresUtc = new DateTime(2025, 6, 1, 0, 10, 0, DateTimeKind.Utc), Arguments = new[] { new CommandArgument("meter", "000012345678"), new CommandArgument("point", "00010000") } };
+        signer.SignCommand(17, new DateTime(2025, 5, 31, 23, 58, 0, DateTimeKind.Utc), poll);
+        Valid(vectors, "down-command", "A command from the platform, with its own sequence number and an expiry.", Topics.Down("gw-0001"), TestKeys.Gateway1, signer.PacketString());
+        Valid(vectors, "down-command-from-a-standard-jose-library", "A command signed by a standard JOSE library: \"typ\" header, JSON with spaces. Accepted: the signature covers the bytes as sent.", Topics.Down("gw-0001"), TestKeys.Gateway1,
+            TestKeys.Jws("{\"alg\": \"HS256\", \"typ\": \"JWT\", \"kid\": \"gw-0001.1\"}", "{\"v\": 1, \"k\": \"down\", \"gw\": \"gw-0001\", \"seq\": 18, \"ts\": \"2025-05-31T23:59:00Z\", \"expires\": \"2025-06-01T01:00:00Z\", \"name\": \"set-interval\", \"args\": {\"seconds\": \"900\"}}", TestKeys.Gateway1));
+
+        signer.SignReply(1007, Created, new CommandReply { CommandSequence = 17, Result = CommandResult.Ok, Message = "polled 2 points" });
+        Valid(vectors, "reply-ok", "The gateway's answer to command 17.", Topics.Reply("gw-0001"), TestKeys.Gateway1, signer.PacketString());
+        signer.SignReply(1008, Created, new CommandReply { CommandSequence = 18, Result = CommandResult.Failed, Message = "meter \"000012345678\" did not answer\r\n\tretry in 60 s / 电表无响应" });
+        Valid(vectors, "reply-failed-escaped-message", "A reply whose message needs JSON escapes and non-ASCII UTF-8.", Topics.Reply("gw-0001"), TestKeys.Gateway1, signer.PacketString());
+
+        var rotated = new PacketSigner("gw-0001", 2, TestKeys.Gateway1Version2, new ManagedPacketMac());
+        Valid(vectors, "up-rotated-key-version-2", "Signed with version 2 of the gateway's key (kid gw-0001.2).", Topics.Up("gw-0001"), TestKeys.Gateway1Version2,
+            Up(rotated, 1009, R("000012345678", "00010000", 1234600, 2, "kWh")));
+        var other = new PacketSigner("gw-0002", 1, TestKeys.Gateway2, new ManagedPacketMac());
+        Valid(vectors, "up-other-gateway", "Another gateway, another key.", Topics.Up("gw-0002"), TestKeys.Gateway2,
+            Up(other, 1, R("000087654321", "00010000", 50, 2, "kWh")));
+
+        // ---- invalid ----
+        var parts = single.Split('.');
+        var header = Decode(parts[0]);
+        var payload = Decode(parts[1]);
+        var upTopic = Topics.Up("gw-0001");
+        var key = TestKeys.Gateway1;
+
+        Invalid(vectors, "tampered-payload", "One digit of the reading changed after signing.", upTopic, key,
+            parts[0] + "." + Encode(payload.Replace("12345.67", "92345.67")) + "." + parts[2], PacketError.BadSignature);
+        Invalid(vectors, "tampered-header", "The kid changed after signing (version 1 to 2).", upTopic, key,
+            Encode(header.Replace("gw-0001.1", "gw-0001.2")) + "." + parts[1] + "." + parts[2], PacketError.BadSignature);
+        Invalid(vectors, "wrong-key", "Verified with a key other than the one that signed it.", upTopic, TestKeys.Wrong, single, PacketError.BadSignature);
+        Invalid(vectors, "truncated-signature", "The signature lost its last three characters (30 bytes left).", upTopic, key, single[..^3], PacketError.BadSignature);
+        Invalid(vectors, "alg-none", "Unsecured JWS (alg none, empty signature).", upTopic, key,
+            Encode("{\"alg\":\"none\",\"kid\":\"gw-0001.1\"}") + "." + parts[1] + ".", PacketError.AlgorithmNotAllowed);
+        Invalid(vectors, "alg-hs512", "Correctly signed with HS512 under the right key: refused, only HS256 is configured.", upTopic, key,
+            TestKeys.Jws("{\"alg\":\"HS512\",\"kid\":\"gw-0001.1\"}", payload, key, "HS512"), PacketError.AlgorithmNotAllowed);
+        Invalid(vectors, "alg-lowercase", "alg must equal \"HS256\" exactly.", upTopic, key,
+            TestKeys.Jws("{\"alg\":\"hs256\",\"kid\":\"gw-0001.1\"}", payload, key), PacketError.AlgorithmNotAllowed);
+        Invalid(vectors, "missing-kid", "No kid: the verifier cannot tell which key to use.", upTopic, key,
+            TestKeys.Jws("{\"alg\":\"HS256\"}", payload, key), PacketError.MissingKid);
+        Invalid(vectors, "kid-without-key-version", "kid must be <gatewayId>.<keyVersion>.", upTopic, key,
+            TestKeys.Jws("{\"alg\":\"HS256\",\"kid\":\"gw-0001\"}", payload, key), PacketError.BadHeader);
+        Invalid(vectors, "crit-header", "A critical header extension this verifier does not implement.", upTopic, key,
+            TestKeys.Jws("{\"alg\":\"HS256\",\"kid\":\"gw-0001.1\",\"crit\":[\"exp\"],\"exp\":1}", payload, key), PacketError.BadHeader);
+        Invalid(vectors, "duplicate-header-alg", "Two \"alg\" members: parsers disagree on which wins, so it is refused.", upTopic, key,
+            TestKeys.Jws("{\"alg\":\"HS256\",\"kid\":\"gw-0001.1\",\"alg\":\"none\"}", payload, key), PacketError.DuplicateKey);
+
+        var unpadded = Encoding.UTF8.GetBytes(payload);
+        var padded = Convert.ToBase64String(unpadded.Length % 3 == 0 ? Encoding.UTF8.GetBytes(payload + " ") : unpadded);
+        Assert.Contains('=', padded);
+        Invalid(vectors, "bad-base64url", "Payload segment in padded standard base64, signed as sent.", upTopic, key,
+            parts[0] + "." + padded + "." + TestKeys.Signature(parts[0] + "." + padded, key), PacketError.BadBase64);
+        Invalid(vectors, "not-three-segments", "Only header and payload.", upTopic, key, parts[0] + "." + parts[1], PacketError.Malformed);
+        Invalid(vectors, "trailing-data-after-signature", "A fourth segment after the signature.", upTopic, key, single + ".e30", PacketError.TrailingData);
+        Invalid(vectors, "trailing-newline", "A line feed after the signature, as a shell or a file adds it.", upTopic, key, single + "\n", PacketError.TrailingData);
+        Invalid(vectors, "trailing-data-after-payload-json", "Signed payload with a second JSON value after the first.", upTopic, key,
+            TestKeys.Jws(header, payload + "\n{}", key), PacketError.TrailingData);
+        Invalid(vectors, "gateway-mismatch", "Payload gateway differs from the kid's gateway.", upTopic, key,
+            TestKeys.Jws(header, payload.Replace("\"gw\":\"gw-0001\"", "\"gw\":\"gw-0002\""), key), PacketError.GatewayMismatch);
+        Invalid(vectors, "topic-of-another-gateway", "A valid packet of gw-0001 republished on gw-0002's topic.", Topics.Up("gw-0002"), key, single, PacketError.GatewayMismatch);
+        Invalid(vectors, "kind-mismatch", "A readings packet on the status topic.", Topics.Status("gw-0001"), key, single, PacketError.KindMismatch);
+
+        var large = new PacketSigner("gw-0001", 1, key, new ManagedPacketMac(), 4096);
+        var many = Enumerable.Range(0, 16).Select(i => R("000012345678", "0001" + i.ToString("0000"), 1234567 + i, 2, "kWh")).ToArray();
+        Assert.Equal(16, large.SignReadings(1010, Created, many, 0, many.Length));
+        Assert.True(large.Length > PacketLimits.DefaultMaxPacketBytes);
+        Invalid(vectors, "oversized", "Correctly signed but longer than the 1024-byte limit (it should have been split).", upTopic, key, large.PacketString(), PacketError.Oversized);
+
+        Invalid(vectors, "duplicate-payload-keys", "\"seq\" twice in the payload.", upTopic, key,
+            TestKeys.Jws(header, payload.Replace("\"seq\":1001,", "\"seq\":1001,\"seq\":1,"), key), PacketError.DuplicateKey);
+        Invalid(vectors, "duplicate-payload-keys-escaped", "\"seq\" and \"s\\u0065q\": the same name once unescaped.", upTopic, key,
+            TestKeys.Jws(header, payload.Replace("\"seq\":1001,", "\"seq\":1001,\"s\\u0065q\":1,"), key), PacketError.DuplicateKey);
+
+        var expired = new GatewayCommand { Name = "poll-now", ExpiresUtc = new DateTime(2025, 5, 31, 23, 59, 59, DateTimeKind.Utc), Arguments = new[] { new CommandArgument("meter", "000012345678") } };
+        signer.SignCommand(19, new DateTime(2025, 5, 31, 23, 54, 59, DateTimeKind.Utc), expired);
+        Invalid(vectors, "expired-command", "A command whose expiry passed one second before \"now\".", Topics.Down("gw-0001"), key, signer.PacketString(), PacketError.Expired);
+
+        Invalid(vectors, "unsupported-schema", "Schema version 2.", upTopic, key,
+            TestKeys.Jws(header, payload.Replace("\"v\":1,", "\"v\":2,"), key), PacketError.UnsupportedSchema);
+        Invalid(vectors, "value-as-json-number", "The value as a JSON number: a double cannot carry it exactly, so numbers are refused.", upTopic, key,
+            TestKeys.Jws(header, payload.Replace("\"val\":\"12345.67\"", "\"val\":12345.67"), key), PacketError.BadPayload);
+        Invalid(vectors, "unknown-member", "A member schema v1 does not define.", upTopic, key,
+            TestKeys.Jws(header, payload.Replace("\"u\":\"kWh\"", "\"u\":\"kWh\",\"note\":\"x\""), key), PacketError.BadPayload);
+        Invalid(vectors, "unknown-quality-flag", "A quality flag schema v1 does not define.", upTopic, key,
+            TestKeys.Jws(header, payload.Replace("\"q\":[]", "\"q\":[\"guessed\"]"), key), PacketError.BadPayload);
+        Invalid(vectors, "sequence-beyond-2^53", "seq past 2^53-1, where doubles stop being exact.", upTopic, key,
+            TestKeys.Jws(header, payload.Replace("\"seq\":1001", "\"seq\":9007199254740992"), key), PacketError.BadPayload);
+        Invalid(vectors, "local-time-without-z", "Reading time without the UTC designator.", upTopic, key,
+            TestKeys.Jws(header, payload.Replace("\"t\":\"2025-05-31T23:45:00Z\"", "\"t\":\"2025-06-01T07:45:00\""), key), PacketError.BadPayload);
+
+        var badUtf8 = Encoding.UTF8.GetBytes(payload.Replace("000012345678", "00001234567#"));
+        var hash = Array.IndexOf(badUtf8, (byte)'#');
+        var withOverlong = badUtf8[..hash].Concat(new byte[] { 0xC0, 0xB8 }).Concat(badUtf8[(hash + 1)..]).ToArray();
+        var signingInput = parts[0] + "." + Base64Url.Encode(withOverlong);
+        Invalid(vectors, "invalid-utf8-in-payload", "An overlong UTF-8 sequence inside the meter id.", upTopic, key,
+            signingInput + "." + TestKeys.Signature(signingInput, key), PacketError.BadPayload);
+
+        return vectors;
+    }
+
+    private static Reading R(string meter, string point, long mantissa, int scale, string unit) =>
+        new(meter, point, ReadAt, new FixedDecimal(mantissa, scale), unit, ReadingFlags.None);
+
+    private static string Up(PacketSigner signer, long sequence, params Reading[] readings)
+    {
+        // Readings carry their own buffer sequence numbers ("n"); any stable numbering does for the vectors.
+        for (var i = 0; i < readings.Length; i++)
+        {
+            readings[i].Sequence = (sequence * 100) + i + 1;
+        }
+
+        Assert.Equal(readings.Length, signer.SignReadings(sequence, Created, readings, 0, readings.Length));
+        return signer.PacketString();
+    }
+
+    private static void Valid(List<JsonObject> vectors, string name, string description, string topic, byte[] key, string packet)
+    {
+        var verifier = Verify(topic, key, packet);
+        Assert.True(verifier.Error == PacketError.None, $"{name}: {verifier.Reason}");
+        vectors.Add(new JsonObject
+        {
+            ["name"] = name,
+            ["description"] = description,
+            ["valid"] = true,
+            ["topic"] = topic,
+            ["now"] = NowText,
+            ["key"] = Convert.ToHexStringLower(key),
+            ["packet"] = packet,
+            ["payload"] = JsonNode.Parse(verifier.Packet.PayloadJson()),
+        });
+    }
+
+    private static void Invalid(List<JsonObject> vectors, string name, string description, string topic, byte[] key, string packet, PacketError expected)
+    {
+        var verifier = Verify(topic, key, packet);
+        Assert.True(verifier.Error == expected, $"{name}: expected {expected}, got {verifier.Error}: {verifier.Reason}");
+        vectors.Add(new JsonObject
+        {
+            ["name"] = name,
+            ["description"] = description,
+            ["valid"] = false,
+            ["topic"] = topic,
+            ["now"] = NowText,
+            ["key"] = Convert.ToHexStringLower(key),
+            ["packet"] = packet,
+            ["error"] = expected.ToString(),
+            ["reason"] = verifier.Reason,
+        });
+    }
+
+    private static PacketVerifier Verify(string topic, byte[] key, string packet)
+    {
+        Assert.True(Topics.TryParse(topic, out var gatewayId, out var kind));
+        Assert.True(PacketText.TryParseTime(NowText, out var now));
+        var verifier = new PacketVerifier(new SingleKeyStore(key), new ManagedPacketMac());
+        verifier.Verify(packet, gatewayId, kind, now);
+        return verifier;
+    }
+
+    private static string Decode(string segment) => Encoding.UTF8.GetString(Base64Url.Decode(segment)!);
+
+    private static string Encode(string json) => Base64Url.Encode(Encoding.UTF8.GetBytes(json));
+}
+
+/// <summary>HS256 through System.Security.Cryptography, as the PC side plugs it in.</summary>
+internal sealed class PlatformPacketMac : IPacketMac
+{
+    public string Algorithm => "HS256";
+
+    public int MacLength => 32;
+
+    public void Compute(byte[] key, byte[] data, int offset, int count, byte[] mac, int macOffset) =>
+        HMACSHA256.HashData(key, data.AsSpan(offset, count), mac.AsSpan(macOffset, 32));
+
+    public bool FixedTimeEquals(byte[] left, int leftOffset, byte[] right, int rightOffset, int count) =>
+        CryptographicOperations.FixedTimeEquals(left.AsSpan(leftOffset, count), right.AsSpan(rightOffset, count));
+}

@@ -1,0 +1,55 @@
+"""Checks tests/vectors/packets.json with PyJWT, an independent JOSE implementation.
+
+Every valid vector must verify with HS256 and decode to the recorded payload; every vector refused for its
+signature or algorithm must be refused by PyJWT too. (Other refusals, such as a missing kid or a schema error,
+are EdgeMeter's own rules on top of JWS, which PyJWT does not know.)
+Usage: python3 pyjwt_check_vectors.py path/to/packets.json
+"""
+import json
+import sys
+
+import jwt
+from jwt import api_jws
+
+SIGNATURE_ERRORS = {"BadSignature", "AlgorithmNotAllowed"}
+
+
+def main(path):
+    with open(path, encoding="utf-8") as f:
+        vectors = json.load(f)
+
+    failures = []
+    valid = refused = 0
+    for vector in vectors:
+        name = vector["name"]
+        key = bytes.fromhex(vector["key"])
+        try:
+            decoded = api_jws.decode_complete(vector["packet"], key=key, algorithms=["HS256"])
+            problem = None
+        except Exception as error:  # PyJWT raises several types; any refusal counts
+            decoded, problem = None, repr(error)
+
+        if vector["valid"]:
+            valid += 1
+            if problem is not None:
+                failures.append(f"{name}: PyJWT refused a valid packet: {problem}")
+                continue
+            header = decoded["header"]
+            if header.get("alg") != "HS256" or "kid" not in header:
+                failures.append(f"{name}: unexpected header {header}")
+            payload = json.loads(decoded["payload"].decode("utf-8"))
+            if payload != vector["payload"]:
+                failures.append(f"{name}: payload {payload} != recorded {vector['payload']}")
+        elif vector["error"] in SIGNATURE_ERRORS:
+            refused += 1
+            if problem is None:
+                failures.append(f"{name}: PyJWT accepted a packet refused for {vector['error']}")
+
+    print(f"PyJWT {jwt.__version__}: {valid} valid vectors verified, {refused} bad signatures or algorithms refused")
+    for failure in failures:
+        print("FAIL " + failure)
+    return 1 if failures or valid == 0 or refused == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
