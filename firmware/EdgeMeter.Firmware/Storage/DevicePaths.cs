@@ -20,6 +20,9 @@ public static class DevicePaths
     /// <summary>The reading buffer's segment and cursor files.</summary>
     public const string BufferDirectory = Root + "\\buf";
 
+    /// <summary>The board (nanoFramework target) name the gateway was provisioned for, one line; optional.</summary>
+    public const string BoardFile = Root + "\\board.txt";
+
     /// <summary>Staged application updates, one directory per version, and the boot record.</summary>
     public const string UpdateDirectory = Root + "\\app";
 }

@@ -108,12 +108,26 @@ public sealed class UpdateManifest
         return true;
     }
 
+    private static bool IsHex(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool TryParseFile(string[] parts, out UpdateFile? file)
     {
         file = null;
         var hash = parts[1];
         var name = parts[3];
-        if (hash.Length != 64 || !IsName(name) || !name.EndsWith(".pe"))
+        if (hash.Length != 64 || !IsHex(hash) || !IsName(name) || !name.EndsWith(".pe"))
         {
             return false;
         }
