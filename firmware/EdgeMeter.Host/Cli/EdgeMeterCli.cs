@@ -37,5 +37,6 @@ public static class EdgeMeterCli
     {
         yield return VersionCommand.Create(console);
         yield return VerifyCommand.Create(console);
+        yield return ProvisionCommand.Create(console);
     }
 }
