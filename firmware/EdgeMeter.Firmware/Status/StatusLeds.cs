@@ -31,6 +31,7 @@ public sealed class StatusLeds : IDisposable
     private readonly GpioPin _activity;
     private readonly DeviceClock _clock;
     private readonly Timer _timer;
+    private readonly object _sync = new object();
     private RunState _state = RunState.Offline;
     private long _activityOffAt;
     private bool _activityOn;
@@ -67,7 +68,7 @@ public sealed class StatusLeds : IDisposable
 
     private void Flash(int milliseconds)
     {
-        lock (_timer)
+        lock (_sync)
         {
             _activityOffAt = _clock.MonotonicMilliseconds + milliseconds;
             if (!_activityOn)
@@ -96,7 +97,7 @@ public sealed class StatusLeds : IDisposable
         }
 
         _run.Write(on ? PinValue.High : PinValue.Low);
-        lock (_timer)
+        lock (_sync)
         {
             if (_activityOn && now >= _activityOffAt)
             {
