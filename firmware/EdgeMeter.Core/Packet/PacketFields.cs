@@ -32,6 +32,19 @@ public static class PacketFields
     public const string ClockSynchronized = "synced";
     public const string Queued = "queued";
     public const string Will = "will";
+    public const string Memory = "mem";
+    public const string Dropped = "dropped";
+    public const string Reconnects = "reconnects";
+    public const string PlatformMessage = "msg";
+    public const string Meters = "meters";
+    public const string Buses = "buses";
+    public const string HealthId = "id";
+    public const string Online = "online";
+    public const string Requests = "req";
+    public const string Timeouts = "to";
+    public const string Errors = "err";
+    public const string Latency = "ms";
+    public const string Drift = "drift";
 
     // Command ("down")
     public const string Expires = "expires";

@@ -30,6 +30,9 @@ public static class PacketLimits
     /// <summary>Firmware versions, command argument values, reply messages.</summary>
     public const int MaxTextLength = 200;
 
+    /// <summary>Longest command argument value: room for a whole configuration file in set-config.</summary>
+    public const int MaxArgumentLength = 16384;
+
     public const int MaxCommandArguments = 16;
 
     /// <summary>Largest decoded JWS header accepted.</summary>

@@ -143,7 +143,9 @@ public sealed class PacketSigner
         RequireEnvelope(sequence, createdUtc);
         if (!PayloadRules.IsText(status.Firmware) || !PayloadRules.IsSequence(status.UptimeSeconds)
             || !PayloadRules.IsSequence(status.QueuedReadings) || !PayloadRules.IsSequence(status.WillSequence)
-            || (int)status.State < 0 || (int)status.State > (int)GatewayState.Offline)
+            || (int)status.State < 0 || (int)status.State > (int)GatewayState.Offline
+            || status.FreeMemory < -1 || !PayloadRules.IsSequence(status.DroppedReadings) || !PayloadRules.IsSequence(status.Connections)
+            || !PayloadRules.IsText(status.PlatformMessage) || !HealthIsValid(status))
         {
             throw new System.ArgumentException("status has a value the packet contract does not allow", nameof(status));
         }
@@ -215,6 +217,37 @@ public sealed class PacketSigner
         }
     }
 
+    private static bool HealthIsValid(GatewayStatus status)
+    {
+        if (status.MeterCount < 0 || status.MeterCount > status.Meters.Length || status.BusCount < 0 || status.BusCount > status.Buses.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < status.MeterCount; i++)
+        {
+            var meter = status.Meters[i];
+            if (!PayloadRules.IsIdentifier(meter.Id) || !PayloadRules.IsSequence(meter.Requests) || !PayloadRules.IsSequence(meter.Timeouts)
+                || !PayloadRules.IsSequence(meter.Errors) || !PayloadRules.IsSequence(meter.LatencyMilliseconds)
+                || meter.ClockDriftSeconds < -PacketLimits.MaxSequence || meter.ClockDriftSeconds > PacketLimits.MaxSequence)
+            {
+                return false;
+            }
+        }
+
+        for (var i = 0; i < status.BusCount; i++)
+        {
+            var bus = status.Buses[i];
+            if (!PayloadRules.IsIdentifier(bus.Id) || !PayloadRules.IsSequence(bus.Requests) || !PayloadRules.IsSequence(bus.Timeouts)
+                || !PayloadRules.IsSequence(bus.Errors))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static void RequireReading(Reading reading)
     {
         if (!PayloadRules.IsSequence(reading.Sequence) || !PayloadRules.IsIdentifier(reading.MeterId) || !PayloadRules.IsIdentifier(reading.PointId)
@@ -237,7 +270,7 @@ public sealed class PacketSigner
         RequireTime(command.ExpiresUtc);
         for (var i = 0; i < arguments.Length; i++)
         {
-            if (!PayloadRules.IsIdentifier(arguments[i].Name) || !PayloadRules.IsText(arguments[i].Value))
+            if (!PayloadRules.IsIdentifier(arguments[i].Name) || !PayloadRules.IsArgument(arguments[i].Value))
             {
                 throw new System.ArgumentException("command argument not allowed by the packet contract", nameof(command));
             }

@@ -121,6 +121,8 @@ public static class PayloadRules
     /// <summary>Free text (firmware version, argument values, messages): at most 200 characters (UTF-16 units).</summary>
     public static bool IsText(string text) => text != null && text.Length <= PacketLimits.MaxTextLength;
 
+    public static bool IsArgument(string text) => text != null && text.Length <= PacketLimits.MaxArgumentLength;
+
     public static bool IsSequence(long value) => value >= 0 && value <= PacketLimits.MaxSequence;
 
     private static bool IsGatewayIdCharacter(char c) => IsAlphanumeric(c) || c == '_' || c == '-';

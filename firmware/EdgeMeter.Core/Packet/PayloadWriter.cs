@@ -62,6 +62,56 @@ internal static class PayloadWriter
         json.Number(status.QueuedReadings);
         json.Name(PacketFields.Will);
         json.Number(status.WillSequence);
+        json.Name(PacketFields.Memory);
+        json.Number(status.FreeMemory);
+        json.Name(PacketFields.Dropped);
+        json.Number(status.DroppedReadings);
+        json.Name(PacketFields.Reconnects);
+        json.Number(status.Connections);
+        json.Name(PacketFields.PlatformMessage);
+        json.String(status.PlatformMessage);
+        json.Name(PacketFields.Meters);
+        json.BeginArray();
+        for (var i = 0; i < status.MeterCount; i++)
+        {
+            var meter = status.Meters[i];
+            json.BeginObject();
+            json.Name(PacketFields.HealthId);
+            json.String(meter.Id);
+            json.Name(PacketFields.Online);
+            json.Boolean(meter.Online);
+            Counters(json, meter.Requests, meter.Timeouts, meter.Errors);
+            json.Name(PacketFields.Latency);
+            json.Number(meter.LatencyMilliseconds);
+            json.Name(PacketFields.Drift);
+            json.Number(meter.ClockDriftSeconds);
+            json.EndObject();
+        }
+
+        json.EndArray();
+        json.Name(PacketFields.Buses);
+        json.BeginArray();
+        for (var i = 0; i < status.BusCount; i++)
+        {
+            var bus = status.Buses[i];
+            json.BeginObject();
+            json.Name(PacketFields.HealthId);
+            json.String(bus.Id);
+            Counters(json, bus.Requests, bus.Timeouts, bus.Errors);
+            json.EndObject();
+        }
+
+        json.EndArray();
+    }
+
+    private static void Counters(JsonWriter json, long requests, long timeouts, long errors)
+    {
+        json.Name(PacketFields.Requests);
+        json.Number(requests);
+        json.Name(PacketFields.Timeouts);
+        json.Number(timeouts);
+        json.Name(PacketFields.Errors);
+        json.Number(errors);
     }
 
     public static void Command(JsonWriter json, GatewayCommand command)

@@ -17,7 +17,8 @@ public sealed class VerifiedPacket
     {
         PacketFields.Version, PacketFields.Kind, PacketFields.Gateway, PacketFields.Sequence, PacketFields.Created,
         PacketFields.State, PacketFields.Firmware, PacketFields.Uptime, PacketFields.ClockSynchronized, PacketFields.Queued,
-        PacketFields.Will,
+        PacketFields.Will, PacketFields.Memory, PacketFields.Dropped, PacketFields.Reconnects, PacketFields.PlatformMessage,
+        PacketFields.Meters, PacketFields.Buses,
     };
 
     private static readonly string[] DownFields =
@@ -31,6 +32,15 @@ public sealed class VerifiedPacket
         PacketFields.Version, PacketFields.Kind, PacketFields.Gateway, PacketFields.Sequence, PacketFields.Created,
         PacketFields.Command, PacketFields.Result, PacketFields.Message,
     };
+
+    private static readonly string[] MeterHealthFields =
+    {
+        PacketFields.HealthId, PacketFields.Online, PacketFields.Requests, PacketFields.Timeouts, PacketFields.Errors,
+        PacketFields.Latency, PacketFields.Drift,
+    };
+
+    private static readonly string[] BusHealthFields =
+        { PacketFields.HealthId, PacketFields.Requests, PacketFields.Timeouts, PacketFields.Errors };
 
     private static readonly string[] ReadingFields =
         { PacketFields.ReadingSequence, PacketFields.Meter, PacketFields.Point, PacketFields.Time, PacketFields.Value, PacketFields.Unit, PacketFields.Quality };
@@ -100,6 +110,44 @@ public sealed class VerifiedPacket
         into.ClockSynchronized = _json.Kind(Field(PacketFields.ClockSynchronized)) == JsonKind.True;
         into.QueuedReadings = IntegerOf(Field(PacketFields.Queued));
         into.WillSequence = IntegerOf(Field(PacketFields.Will));
+        into.FreeMemory = IntegerOf(Field(PacketFields.Memory));
+        into.DroppedReadings = IntegerOf(Field(PacketFields.Dropped));
+        into.Connections = IntegerOf(Field(PacketFields.Reconnects));
+        into.PlatformMessage = _json.GetString(Field(PacketFields.PlatformMessage));
+        var meters = Field(PacketFields.Meters);
+        into.MeterCount = _json.Count(meters);
+        into.Meters = new MeterHealth[into.MeterCount];
+        var entry = _json.FirstChild(meters);
+        for (var i = 0; i < into.MeterCount; i++)
+        {
+            into.Meters[i] = new MeterHealth
+            {
+                Id = _json.GetString(_json.Find(entry, PacketFields.HealthId)),
+                Online = _json.Kind(_json.Find(entry, PacketFields.Online)) == JsonKind.True,
+                Requests = IntegerOf(_json.Find(entry, PacketFields.Requests)),
+                Timeouts = IntegerOf(_json.Find(entry, PacketFields.Timeouts)),
+                Errors = IntegerOf(_json.Find(entry, PacketFields.Errors)),
+                LatencyMilliseconds = IntegerOf(_json.Find(entry, PacketFields.Latency)),
+                ClockDriftSeconds = IntegerOf(_json.Find(entry, PacketFields.Drift)),
+            };
+            entry = _json.Skip(entry);
+        }
+
+        var buses = Field(PacketFields.Buses);
+        into.BusCount = _json.Count(buses);
+        into.Buses = new BusHealth[into.BusCount];
+        entry = _json.FirstChild(buses);
+        for (var i = 0; i < into.BusCount; i++)
+        {
+            into.Buses[i] = new BusHealth
+            {
+                Id = _json.GetString(_json.Find(entry, PacketFields.HealthId)),
+                Requests = IntegerOf(_json.Find(entry, PacketFields.Requests)),
+                Timeouts = IntegerOf(_json.Find(entry, PacketFields.Timeouts)),
+                Errors = IntegerOf(_json.Find(entry, PacketFields.Errors)),
+            };
+            entry = _json.Skip(entry);
+        }
     }
 
     public void GetCommand(GatewayCommand into)
@@ -364,7 +412,71 @@ public sealed class VerifiedPacket
             return Bad("\"uptime\", \"queued\" and \"will\" must be integers from 0 to 9007199254740991", out reason);
         }
 
+        if (!_json.TryGetInt64(Field(PacketFields.Memory), out var memory) || memory < -1
+            || !IsSequence(Field(PacketFields.Dropped), out _) || !IsSequence(Field(PacketFields.Reconnects), out _))
+        {
+            return Bad("\"mem\" (-1 = unknown), \"dropped\" and \"reconnects\" must be integers", out reason);
+        }
+
+        if (!IsText(Field(PacketFields.PlatformMessage)))
+        {
+            return Bad("\"msg\" must be a string of at most 200 characters", out reason);
+        }
+
+        var error = ValidateHealth(Field(PacketFields.Meters), MeterHealthFields, "meters", out reason);
+        return error != PacketError.None ? error : ValidateHealth(Field(PacketFields.Buses), BusHealthFields, "buses", out reason);
+    }
+
+    private PacketError ValidateHealth(int array, string[] fields, string name, out string reason)
+    {
+        reason = "";
+        if (_json.Kind(array) != JsonKind.Array)
+        {
+            return Bad("\"" + name + "\" must be an array", out reason);
+        }
+
+        var entry = _json.FirstChild(array);
+        for (var i = 0; i < _json.Count(array); i++)
+        {
+            if (_json.Kind(entry) != JsonKind.Object || !HasExactly(entry, fields) || !IsIdentifier(_json.Find(entry, PacketFields.HealthId)))
+            {
+                return Bad("\"" + name + "\"[" + i + "] must be an object with exactly its documented members", out reason);
+            }
+
+            for (var f = 1; f < fields.Length; f++)
+            {
+                var value = _json.Find(entry, fields[f]);
+                var valid = fields[f] == PacketFields.Online
+                    ? _json.Kind(value) == JsonKind.True || _json.Kind(value) == JsonKind.False
+                    : fields[f] == PacketFields.Drift ? _json.TryGetInt64(value, out _) : IsSequence(value, out _);
+                if (!valid)
+                {
+                    return Bad("\"" + name + "\"[" + i + "]." + fields[f] + " has the wrong type", out reason);
+                }
+            }
+
+            entry = _json.Skip(entry);
+        }
+
         return PacketError.None;
+    }
+
+    private bool HasExactly(int entry, string[] fields)
+    {
+        if (_json.Count(entry) != fields.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (_json.Find(entry, fields[i]) < 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private PacketError ValidateCommand(System.DateTime nowUtc, out string reason)
@@ -390,7 +502,7 @@ public sealed class VerifiedPacket
         var key = _json.FirstChild(args);
         for (var i = 0; i < _json.Count(args); i++)
         {
-            if (!IsIdentifier(key) || !IsText(key + 1))
+            if (!IsIdentifier(key) || !IsArgument(key + 1))
             {
                 return Bad("\"args\" members must be identifiers with string values of at most 200 characters", out reason);
             }
@@ -490,6 +602,8 @@ public sealed class VerifiedPacket
 
     private bool IsIdentifier(int token) =>
         _json.Kind(token) == JsonKind.String && PayloadRules.IsIdentifier(_json.Text, _json.TextStart(token), _json.TextLength(token));
+
+    private bool IsArgument(int token) => _json.Kind(token) == JsonKind.String && _json.TextLength(token) <= PacketLimits.MaxArgumentLength;
 
     private bool IsText(int token) => _json.Kind(token) == JsonKind.String && _json.TextLength(token) <= PacketLimits.MaxTextLength;
 

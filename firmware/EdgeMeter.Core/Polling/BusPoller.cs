@@ -20,6 +20,7 @@ public sealed class BusPoller
     // nanoFramework's mscorlib has no volatile support (IsVolatile), so the two flags are read and written under _gate.
     private bool _stopping;
     private bool _wakeRequested;
+    private IBusTask? _pendingTask;
 
     public BusPoller(string busId, MeterSession[] meters, IClock clock, IPointSink sink)
     {
@@ -50,6 +51,12 @@ public sealed class BusPoller
     /// <summary>Polls every meter that is due now, most overdue first. Returns milliseconds until the next one is due.</summary>
     public long PollDue()
     {
+        var task = TakeTask();
+        if (task != null)
+        {
+            task.Run();
+        }
+
         if (TakeWakeRequest())
         {
             var now = Now();
@@ -90,6 +97,15 @@ public sealed class BusPoller
         }
     }
 
+    /// <summary>Runs <paramref name="task"/> on this bus's thread between polls (the bus carries one request at a time).</summary>
+    public void RequestTask(IBusTask task)
+    {
+        lock (_gate)
+        {
+            _pendingTask = task;
+        }
+    }
+
     public void Stop()
     {
         lock (_gate)
@@ -106,6 +122,16 @@ public sealed class BusPoller
             {
                 return _stopping;
             }
+        }
+    }
+
+    private IBusTask? TakeTask()
+    {
+        lock (_gate)
+        {
+            var task = _pendingTask;
+            _pendingTask = null;
+            return task;
         }
     }
 

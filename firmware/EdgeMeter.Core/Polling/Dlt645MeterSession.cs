@@ -41,6 +41,9 @@ public sealed class Dlt645MeterSession : MeterSession, IMeterRequest
 
     public Dlt645Version Version => _version;
 
+    /// <summary>Meter clock minus gateway local time at the last time sync, in seconds (0 until measured).</summary>
+    public long ClockDriftSeconds { get; set; }
+
     public override bool Poll(IPointSink sink)
     {
         var anyRead = false;

@@ -16,6 +16,12 @@ public static class EdgeMeterCli
         }
 
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            console.Fail($"{parse.Errors[0].Message} (see edgemeter {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')).Take(1))} --help)");
+            return ExitCodes.Usage;
+        }
+
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
@@ -25,6 +31,11 @@ public static class EdgeMeterCli
         {
             console.Fail(failure.Message);
             return failure.ExitCode;
+        }
+        catch (EdgeMeter.Core.Links.LinkException failure)
+        {
+            console.Fail(failure.Message);
+            return ExitCodes.Failure;
         }
         catch (OperationCanceledException)
         {
@@ -37,6 +48,7 @@ public static class EdgeMeterCli
     {
         yield return VersionCommand.Create(console);
         yield return VerifyCommand.Create(console);
+        yield return GatewayCommand.Create(console);
         yield return ProvisionCommand.Create(console);
     }
 }

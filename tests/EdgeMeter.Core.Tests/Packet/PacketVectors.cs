@@ -67,7 +67,19 @@ internal static class PacketVectors
             part++;
         }
 
-        var online = new GatewayStatus { State = GatewayState.Online, Firmware = "0.4.1", UptimeSeconds = 86400, ClockSynchronized = true, QueuedReadings = 0, WillSequence = 1000 };
+        var online = new GatewayStatus
+        {
+            State = GatewayState.Online, Firmware = "0.4.1", UptimeSeconds = 86400, ClockSynchronized = true, QueuedReadings = 0, WillSequence = 1000,
+            FreeMemory = 61440, DroppedReadings = 0, Connections = 2, PlatformMessage = "请于本月25日前核对计量点",
+            Meters =
+            [
+                new MeterHealth { Id = "000012345678", Online = true, Requests = 5760, Timeouts = 3, Errors = 0, LatencyMilliseconds = 212, ClockDriftSeconds = -4 },
+                new MeterHealth { Id = "modbus:3", Online = false, Requests = 96, Timeouts = 96, Errors = 0, LatencyMilliseconds = 500, ClockDriftSeconds = 0 },
+            ],
+            MeterCount = 2,
+            Buses = [new BusHealth { Id = "bus1", Requests = 5856, Timeouts = 99, Errors = 0 }],
+            BusCount = 1,
+        };
         signer.SignStatus(1006, Created, online);
         Valid(vectors, "status-online", "Retained health status; \"will\" announces the sequence number of this connection's last will.", Topics.Status("gw-0001"), TestKeys.Gateway1, signer.PacketString());
 

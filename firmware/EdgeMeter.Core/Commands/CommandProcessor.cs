@@ -1,0 +1,143 @@
+using EdgeMeter.Core.Buffer;
+using EdgeMeter.Core.Config;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Time;
+using EdgeMeter.Core.Uplink;
+
+namespace EdgeMeter.Core.Commands;
+
+/// <summary>
+/// Obeys signed commands from the down topic: verified with the gateway's own key, refused when expired or when
+/// their sequence number is not above the last one obeyed (kept in flash, so a replay after a reboot is refused
+/// too), and every one answered on the reply topic, refusals included.
+/// </summary>
+public sealed class CommandProcessor : ICommandHandler, System.IDisposable
+{
+    public const string ReadNow = "read-now";
+    public const string SyncTime = "sync-time";
+    public const string SetConfig = "set-config";
+    public const string Reboot = "reboot";
+    public const string FirmwareUpdate = "firmware-update";
+    public const string PlatformMessage = "platform-message";
+
+    private const string FileName = "command-seq";
+    private const string Magic = "EMK1";
+
+    private readonly PacketVerifier _verifier;
+    private readonly DurablePair _lastObeyed;
+    private readonly string _gatewayId;
+    private readonly IGatewayControl _control;
+    private readonly IClock _clock;
+    private readonly GatewayCommand _command = new GatewayCommand();
+
+    public CommandProcessor(string gatewayId, IPacketKeyStore keys, IPacketMac mac, int maxPacketBytes, IFlashFileSystem fileSystem, IGatewayControl control, IClock clock)
+    {
+        _gatewayId = gatewayId;
+        _verifier = new PacketVerifier(keys, mac, maxPacketBytes);
+        _lastObeyed = DurablePair.Open(fileSystem, FileName, Magic);
+        _control = control;
+        _clock = clock;
+    }
+
+    /// <summary>The sequence number of the last command obeyed (persisted).</summary>
+    public long LastSequence => _lastObeyed.First;
+
+    public long Refused { get; private set; }
+
+    public bool Handle(byte[] packet, CommandReply reply)
+    {
+        reply.CommandSequence = 0;
+        var error = _verifier.Verify(packet, 0, packet.Length, _gatewayId, PacketKind.Down, _clock.UtcNow);
+        if (error != PacketError.None)
+        {
+            return Refuse(reply, error == PacketError.Expired ? CommandResult.Expired : CommandResult.Rejected, "refused: " + _verifier.Reason);
+        }
+
+        var sequence = _verifier.Packet.Sequence;
+        reply.CommandSequence = sequence;
+        if (sequence <= _lastObeyed.First)
+        {
+            return Refuse(reply, CommandResult.Rejected, "refused: replayed command (seq " + sequence + " is not above " + _lastObeyed.First + ")");
+        }
+
+        _verifier.Packet.GetCommand(_command);
+        _lastObeyed.Save(sequence, 0);
+        if (!IsKnown(_command.Name))
+        {
+            return Refuse(reply, CommandResult.Unsupported, "unknown command \"" + _command.Name + "\"");
+        }
+
+        var problem = Execute(_command);
+        reply.Result = problem == null ? CommandResult.Ok : CommandResult.Failed;
+        reply.Message = Fit(problem ?? (_command.Name + " done"));
+        return true;
+    }
+
+    public void Dispose() => _lastObeyed.Dispose();
+
+    private string? Execute(GatewayCommand command)
+    {
+        switch (command.Name)
+        {
+            case ReadNow:
+                _control.ReadNow();
+                return null;
+            case SyncTime:
+                return _control.SyncMeterTime();
+            case PlatformMessage:
+                _control.ShowPlatformMessage(Argument(command, "text"));
+                return null;
+            case Reboot:
+                return _control.Reboot();
+            case SetConfig:
+                return ApplyConfig(Argument(command, "config"));
+            case FirmwareUpdate:
+                var url = Argument(command, "url");
+                var sha256 = Argument(command, "sha256");
+                return url.Length == 0 || sha256.Length != 64
+                    ? "firmware-update needs url and a 64-hex-digit sha256"
+                    : _control.UpdateFirmware(url, sha256, Argument(command, "signature"));
+            default:
+                return "unknown command \"" + command.Name + "\"";
+        }
+    }
+
+    private static bool IsKnown(string name) =>
+        name == ReadNow || name == SyncTime || name == PlatformMessage || name == Reboot || name == SetConfig || name == FirmwareUpdate;
+
+    private string? ApplyConfig(string text)
+    {
+        var bytes = Utf8.GetBytes(text);
+        if (GatewayConfigReader.Read(bytes, bytes.Length, out var errors) == null)
+        {
+            var message = "set-config refused, the configuration has " + errors.Length + " problem(s): " + errors[0];
+            return message;
+        }
+
+        return _control.ApplyConfig(bytes, bytes.Length);
+    }
+
+    private bool Refuse(CommandReply reply, CommandResult result, string message)
+    {
+        Refused++;
+        reply.Result = result;
+        reply.Message = Fit(message);
+        return true;
+    }
+
+    private static string Fit(string message) =>
+        message.Length <= PacketLimits.MaxTextLength ? message : message.Substring(0, PacketLimits.MaxTextLength - 3) + "...";
+
+    private static string Argument(GatewayCommand command, string name)
+    {
+        for (var i = 0; i < command.Arguments.Length; i++)
+        {
+            if (command.Arguments[i].Name == name)
+            {
+                return command.Arguments[i].Value;
+            }
+        }
+
+        return "";
+    }
+}

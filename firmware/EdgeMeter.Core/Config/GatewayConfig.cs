@@ -1,0 +1,168 @@
+namespace EdgeMeter.Core.Config;
+
+/// <summary>The gateway's configuration file (docs/config.md, docs/schema/gateway-config.schema.json).</summary>
+public sealed class GatewayConfig
+{
+    public const int SchemaVersion = 1;
+
+    public string GatewayId { get; set; } = "";
+
+    /// <summary>Version of the HMAC key in the provisioning file; packets carry kid = gatewayId.keyVersion.</summary>
+    public int KeyVersion { get; set; }
+
+    public NetworkSettings Network { get; set; } = new NetworkSettings();
+
+    public MqttSettings Mqtt { get; set; } = new MqttSettings();
+
+    public BusSettings[] Buses { get; set; } = new BusSettings[0];
+
+    public MeterSettings[] Meters { get; set; } = new MeterSettings[0];
+
+    public UploadSettings Upload { get; set; } = new UploadSettings();
+
+    public long BufferBudgetBytes { get; set; } = 160 * 1024;
+
+    public TimeSettings Time { get; set; } = new TimeSettings();
+
+    public int BusIndexOf(string busId)
+    {
+        for (var i = 0; i < Buses.Length; i++)
+        {
+            if (Buses[i].Id == busId)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
+
+public sealed class NetworkSettings
+{
+    /// <summary>host (the PC's network), wifi or ethernet (brought up on the device).</summary>
+    public string Mode { get; set; } = "host";
+
+    public string WifiSsid { get; set; } = "";
+
+    public string WifiPassword { get; set; } = "";
+}
+
+public sealed class MqttSettings
+{
+    public string Host { get; set; } = "";
+
+    public int Port { get; set; } = 1883;
+
+    public bool Tls { get; set; }
+
+    public string CaFile { get; set; } = "";
+
+    public string ClientCertFile { get; set; } = "";
+
+    /// <summary>Defaults to the gateway id.</summary>
+    public string Username { get; set; } = "";
+
+    public string Password { get; set; } = "";
+
+    public string TopicPrefix { get; set; } = "edgemeter/v1";
+
+    public int KeepAliveSeconds { get; set; } = 60;
+}
+
+public sealed class BusSettings
+{
+    public string Id { get; set; } = "";
+
+    /// <summary>PC only: serial:///dev/ttyUSB0?... or tcp://HOST:PORT.</summary>
+    public string Link { get; set; } = "";
+
+    /// <summary>Device only: COM2 or COM3.</summary>
+    public string Uart { get; set; } = "";
+
+    public int Baud { get; set; } = 2400;
+
+    public string Parity { get; set; } = "even";
+
+    public int StopBits { get; set; } = 1;
+
+    public int TxPin { get; set; } = -1;
+
+    public int RxPin { get; set; } = -1;
+
+    public int DePin { get; set; } = -1;
+}
+
+public sealed class MeterSettings
+{
+    public string Id { get; set; } = "";
+
+    public string Bus { get; set; } = "";
+
+    /// <summary>dlt645, dlt645-1997 or modbus.</summary>
+    public string Protocol { get; set; } = "";
+
+    /// <summary>DL/T 645: 12 digits.</summary>
+    public string Address { get; set; } = "";
+
+    /// <summary>Modbus unit id.</summary>
+    public int Unit { get; set; }
+
+    public int PollSeconds { get; set; } = 60;
+
+    public int TimeoutMs { get; set; } = 500;
+
+    public int Retries { get; set; } = 1;
+
+    public bool TimeSync { get; set; }
+
+    /// <summary>standard or reversed (DL/T 645 broadcast-time byte order).</summary>
+    public string TimeByteOrder { get; set; } = "standard";
+
+    public PointSettings[] Points { get; set; } = new PointSettings[0];
+
+    public bool IsDlt645 => Protocol == "dlt645" || Protocol == "dlt645-1997";
+}
+
+public sealed class PointSettings
+{
+    public string Id { get; set; } = "";
+
+    public string DataCode { get; set; } = "";
+
+    /// <summary>DL/T 645 data identifier (parsed from hex).</summary>
+    public uint DataIdentifier { get; set; }
+
+    public int Register { get; set; } = -1;
+
+    public int Function { get; set; } = 3;
+
+    public string Type { get; set; } = "uint16";
+
+    public string WordOrder { get; set; } = "big";
+
+    public int Decimals { get; set; }
+
+    public string Unit { get; set; } = "";
+}
+
+public sealed class UploadSettings
+{
+    public int IntervalSeconds { get; set; } = 10;
+
+    public int MaxReadingsPerPacket { get; set; } = 40;
+
+    public int MaxPacketBytes { get; set; } = 4096;
+
+    public int StatusIntervalSeconds { get; set; } = 60;
+}
+
+public sealed class TimeSettings
+{
+    public string NtpServer { get; set; } = "pool.ntp.org";
+
+    public int MeterSyncHours { get; set; } = 24;
+
+    /// <summary>Meters keep local time: China Standard Time (UTC+8) unless configured otherwise.</summary>
+    public int UtcOffsetMinutes { get; set; } = 480;
+}

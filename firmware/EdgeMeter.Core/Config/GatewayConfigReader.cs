@@ -1,0 +1,414 @@
+using System.Collections;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Protocol.Dlt645;
+
+namespace EdgeMeter.Core.Config;
+
+/// <summary>
+/// Reads and validates a gateway configuration file. Every problem is reported with its JSON path; a file with
+/// any problem yields no configuration, so nothing ever starts half-configured.
+/// </summary>
+public static class GatewayConfigReader
+{
+    private static readonly string[] RootMembers =
+        { "$schema", "schema", "gatewayId", "keyVersion", "network", "mqtt", "buses", "meters", "upload", "buffer", "time" };
+
+    private static readonly string[] NetworkMembers = { "mode", "wifiSsid", "wifiPassword" };
+    private static readonly string[] MqttMembers =
+        { "host", "port", "tls", "caFile", "clientCertFile", "username", "password", "topicPrefix", "keepAliveSeconds" };
+
+    private static readonly string[] BusMembers = { "id", "link", "uart", "baud", "parity", "stopBits", "txPin", "rxPin", "dePin" };
+    private static readonly string[] MeterMembers =
+        { "id", "bus", "protocol", "address", "unit", "pollSeconds", "timeoutMs", "retries", "timeSync", "timeByteOrder", "points" };
+
+    private static readonly string[] PointMembers =
+        { "id", "dataCode", "di", "register", "function", "type", "wordOrder", "decimals", "unit" };
+
+    private static readonly string[] UploadMembers = { "intervalSeconds", "maxReadingsPerPacket", "maxPacketBytes", "statusIntervalSeconds" };
+    private static readonly string[] BufferMembers = { "budgetBytes" };
+    private static readonly string[] TimeMembers = { "ntpServer", "meterSyncHours", "utcOffsetMinutes" };
+    private static readonly string[] NetworkModes = { "host", "wifi", "ethernet" };
+    private static readonly string[] Uarts = { "COM2", "COM3" };
+    private static readonly string[] Parities = { "none", "even", "odd" };
+    private static readonly string[] Protocols = { "dlt645", "dlt645-1997", "modbus" };
+    private static readonly string[] ByteOrders = { "standard", "reversed" };
+    private static readonly string[] PointTypes = { "int16", "uint16", "int32", "uint32", "float32", "int64", "uint64", "float64" };
+    private static readonly string[] WordOrders = { "big", "little" };
+    private static readonly int[] Bauds = { 1200, 2400, 4800, 9600, 19200, 38400, 115200 };
+    private static readonly int[] PollIntervals = { 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600 };
+    private static readonly int[] Functions = { 3, 4 };
+    private static readonly int[] StopBitChoices = { 1, 2 };
+
+    /// <summary>
+    /// Parses <paramref name="json"/>. Returns the configuration, or null with every problem in
+    /// <paramref name="errors"/> as "JSON path: what is wrong".
+    /// </summary>
+    public static GatewayConfig? Read(byte[] json, int count, out string[] errors)
+    {
+        var list = new ArrayList();
+        var reader = new JsonReader(count + 16, 16 + (count / 2), 16);
+        var parse = reader.Parse(json, 0, count);
+        if (parse != JsonError.None)
+        {
+            errors = new[] { "$: not valid JSON (" + JsonErrorText(parse) + " at byte " + reader.ErrorOffset + ")" };
+            return null;
+        }
+
+        var root = new ConfigNode(reader, 0, "$", list);
+        if (!root.IsObject)
+        {
+            errors = new[] { "$: must be a JSON object" };
+            return null;
+        }
+
+        var config = ReadRoot(root);
+        errors = new string[list.Count];
+        list.CopyTo(errors);
+        return errors.Length == 0 ? config : null;
+    }
+
+    private static GatewayConfig ReadRoot(ConfigNode root)
+    {
+        root.RejectUnknown(RootMembers);
+        root.Integer("schema", GatewayConfig.SchemaVersion, GatewayConfig.SchemaVersion, 1, true);
+        var config = new GatewayConfig
+        {
+            GatewayId = root.String("gatewayId", true, ""),
+            KeyVersion = (int)root.Integer("keyVersion", 0, PacketLimits.MaxKeyVersion, 1, true),
+        };
+        if (config.GatewayId.Length > 0 && !PayloadRules.IsGatewayId(config.GatewayId))
+        {
+            root.Error("gatewayId", "must be 1-64 of A-Z a-z 0-9 _ - (found \"" + config.GatewayId + "\")");
+        }
+
+        ReadNetwork(root.Object("network", false), config.Network);
+        ReadMqtt(root.Object("mqtt", true), config);
+        config.Buses = ReadBuses(root, config.Network.Mode);
+        config.Meters = ReadMeters(root, config);
+        ReadUpload(root.Object("upload", false), config.Upload);
+        var buffer = root.Object("buffer", false);
+        if (buffer != null)
+        {
+            buffer.RejectUnknown(BufferMembers);
+            config.BufferBudgetBytes = buffer.Integer("budgetBytes", 16 * 1024, 1L << 40, config.BufferBudgetBytes, false);
+        }
+
+        var time = root.Object("time", false);
+        if (time != null)
+        {
+            time.RejectUnknown(TimeMembers);
+            config.Time.NtpServer = time.String("ntpServer", false, config.Time.NtpServer);
+            config.Time.MeterSyncHours = (int)time.Integer("meterSyncHours", 1, 168, config.Time.MeterSyncHours, false);
+            config.Time.UtcOffsetMinutes = (int)time.Integer("utcOffsetMinutes", -720, 840, config.Time.UtcOffsetMinutes, false);
+        }
+
+        return config;
+    }
+
+    private static void ReadNetwork(ConfigNode? node, NetworkSettings network)
+    {
+        if (node == null)
+        {
+            return;
+        }
+
+        node.RejectUnknown(NetworkMembers);
+        network.Mode = node.Choice("mode", NetworkModes, network.Mode, false);
+        network.WifiSsid = node.String("wifiSsid", network.Mode == "wifi", "");
+        network.WifiPassword = node.String("wifiPassword", false, "");
+    }
+
+    private static void ReadMqtt(ConfigNode? node, GatewayConfig config)
+    {
+        if (node == null)
+        {
+            return;
+        }
+
+        var mqtt = config.Mqtt;
+        node.RejectUnknown(MqttMembers);
+        mqtt.Host = node.String("host", true, "");
+        mqtt.Port = (int)node.Integer("port", 1, 65535, mqtt.Port, false);
+        mqtt.Tls = node.Boolean("tls", false);
+        mqtt.CaFile = node.String("caFile", false, "");
+        mqtt.ClientCertFile = node.String("clientCertFile", false, "");
+        mqtt.Username = node.String("username", false, config.GatewayId);
+        mqtt.Password = node.String("password", false, "");
+        mqtt.TopicPrefix = node.String("topicPrefix", false, mqtt.TopicPrefix);
+        mqtt.KeepAliveSeconds = (int)node.Integer("keepAliveSeconds", 10, 3600, mqtt.KeepAliveSeconds, false);
+        if (mqtt.TopicPrefix.Length == 0 || mqtt.TopicPrefix.IndexOf('#') >= 0 || mqtt.TopicPrefix.IndexOf('+') >= 0)
+        {
+            node.Error("topicPrefix", "must be a non-empty topic without wildcards");
+        }
+    }
+
+    private static BusSettings[] ReadBuses(ConfigNode root, string networkMode)
+    {
+        var nodes = root.Objects("buses", 4);
+        var buses = new BusSettings[nodes.Length];
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var node = nodes[i];
+            node.RejectUnknown(BusMembers);
+            var bus = new BusSettings
+            {
+                Id = node.String("id", true, ""),
+                Link = node.String("link", networkMode == "host", ""),
+                Uart = node.Has("uart") ? node.Choice("uart", Uarts, "", false) : "",
+                Baud = node.OneOf("baud", Bauds, 2400),
+                Parity = node.Choice("parity", Parities, "even", false),
+                StopBits = node.OneOf("stopBits", StopBitChoices, 1),
+                TxPin = (int)node.Integer("txPin", 0, 48, -1, false),
+                RxPin = (int)node.Integer("rxPin", 0, 48, -1, false),
+                DePin = (int)node.Integer("dePin", 0, 48, -1, false),
+            };
+            if (networkMode != "host" && bus.Uart.Length == 0)
+            {
+                node.Error("uart", "is required on a device (COM2 or COM3)");
+            }
+
+            RequireIdentifier(node, "id", bus.Id);
+            for (var j = 0; j < i; j++)
+            {
+                if (buses[j].Id == bus.Id)
+                {
+                    node.Error("id", "\"" + bus.Id + "\" is used by buses[" + j + "] too");
+                }
+            }
+
+            buses[i] = bus;
+        }
+
+        return buses;
+    }
+
+    private static MeterSettings[] ReadMeters(ConfigNode root, GatewayConfig config)
+    {
+        var nodes = root.Objects("meters", 64);
+        var meters = new MeterSettings[nodes.Length];
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            meters[i] = ReadMeter(nodes[i], config);
+            for (var j = 0; j < i; j++)
+            {
+                if (meters[j].Id == meters[i].Id)
+                {
+                    nodes[i].Error("id", "\"" + meters[i].Id + "\" is used by meters[" + j + "] too");
+                }
+            }
+        }
+
+        return meters;
+    }
+
+    private static MeterSettings ReadMeter(ConfigNode node, GatewayConfig config)
+    {
+        node.RejectUnknown(MeterMembers);
+        var meter = new MeterSettings
+        {
+            Id = node.String("id", true, ""),
+            Bus = node.String("bus", true, ""),
+            Protocol = node.Choice("protocol", Protocols, "", true),
+            PollSeconds = node.OneOf("pollSeconds", PollIntervals, 60),
+            TimeoutMs = (int)node.Integer("timeoutMs", 50, 5000, 500, false),
+            Retries = (int)node.Integer("retries", 0, 5, 1, false),
+            TimeSync = node.Boolean("timeSync", false),
+            TimeByteOrder = node.Choice("timeByteOrder", ByteOrders, "standard", false),
+        };
+        RequireIdentifier(node, "id", meter.Id);
+        if (meter.Bus.Length > 0 && config.BusIndexOf(meter.Bus) < 0)
+        {
+            node.Error("bus", "\"" + meter.Bus + "\" is not one of the buses");
+        }
+
+        if (meter.IsDlt645)
+        {
+            meter.Address = node.String("address", true, "");
+            if (meter.Address.Length > 0 && (meter.Address.Length != 12 || !Dlt645Address.TryParse(meter.Address, out _)))
+            {
+                node.Error("address", "must be the meter's 12-digit DL/T 645 address (found \"" + meter.Address + "\")");
+            }
+        }
+        else if (meter.Protocol == "modbus")
+        {
+            meter.Unit = (int)node.Integer("unit", 1, 247, 1, true);
+        }
+
+        var points = node.Objects("points", 64);
+        meter.Points = new PointSettings[points.Length];
+        for (var p = 0; p < points.Length; p++)
+        {
+            meter.Points[p] = ReadPoint(points[p], meter);
+            for (var q = 0; q < p; q++)
+            {
+                if (meter.Points[q].Id == meter.Points[p].Id)
+                {
+                    points[p].Error("id", "\"" + meter.Points[p].Id + "\" is used by points[" + q + "] too");
+                }
+            }
+        }
+
+        return meter;
+    }
+
+    private static PointSettings ReadPoint(ConfigNode node, MeterSettings meter)
+    {
+        node.RejectUnknown(PointMembers);
+        var point = new PointSettings
+        {
+            Id = node.String("id", true, ""),
+            DataCode = node.String("dataCode", true, ""),
+            Unit = node.String("unit", false, ""),
+        };
+        RequireIdentifier(node, "id", point.Id);
+        if (point.DataCode.Length > 0 && !IsDataCode(point.DataCode))
+        {
+            node.Error("dataCode", "must be the platform's 18-digit data code (found \"" + point.DataCode + "\")");
+        }
+
+        if (point.Unit.Length > 0 && !PayloadRules.IsUnit(point.Unit))
+        {
+            node.Error("unit", "must be 1-16 printable characters");
+        }
+
+        if (meter.IsDlt645)
+        {
+            ReadDlt645Point(node, meter, point);
+        }
+        else if (meter.Protocol == "modbus")
+        {
+            point.Register = (int)node.Integer("register", 0, 65535, 0, true);
+            point.Function = node.OneOf("function", Functions, 3);
+            point.Type = node.Choice("type", PointTypes, "uint16", false);
+            point.WordOrder = node.Choice("wordOrder", WordOrders, "big", false);
+            point.Decimals = (int)node.Integer("decimals", 0, 9, 0, false);
+            if (point.Unit.Length == 0)
+            {
+                node.Error("unit", "is required for Modbus points");
+            }
+        }
+
+        return point;
+    }
+
+    private static void ReadDlt645Point(ConfigNode node, MeterSettings meter, PointSettings point)
+    {
+        var version = meter.Protocol == "dlt645-1997" ? Dlt645Version.V1997 : Dlt645Version.V2007;
+        var text = node.String("di", true, "");
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        var expectedDigits = version == Dlt645Version.V1997 ? 4 : 8;
+        if (text.Length != expectedDigits || !TryParseHex(text, out var di))
+        {
+            node.Error("di", "must be " + expectedDigits + " hex digits for " + meter.Protocol + " (found \"" + text + "\")");
+            return;
+        }
+
+        var item = Dlt645Catalogue.Find(di, version);
+        if (item == null)
+        {
+            node.Error("di", text + " is not in the DL/T 645 catalogue (docs/dlt645.md)");
+            return;
+        }
+
+        if (item.Kind != Dlt645DataKind.Numeric && item.Kind != Dlt645DataKind.Block)
+        {
+            node.Error("di", text + " (" + item.Name + ") is not a numeric value");
+            return;
+        }
+
+        point.DataIdentifier = di;
+        if (point.Unit.Length == 0)
+        {
+            point.Unit = item.Unit.Length > 0 ? item.Unit : "1";
+        }
+    }
+
+    private static void RequireIdentifier(ConfigNode node, string name, string value)
+    {
+        if (value.Length > 0 && !PayloadRules.IsIdentifier(value))
+        {
+            node.Error(name, "must be 1-32 of A-Z a-z 0-9 _ - . : (found \"" + value + "\")");
+        }
+    }
+
+    private static void ReadUpload(ConfigNode? node, UploadSettings upload)
+    {
+        if (node == null)
+        {
+            return;
+        }
+
+        node.RejectUnknown(UploadMembers);
+        upload.IntervalSeconds = (int)node.Integer("intervalSeconds", 1, 3600, upload.IntervalSeconds, false);
+        upload.MaxReadingsPerPacket = (int)node.Integer("maxReadingsPerPacket", 1, 200, upload.MaxReadingsPerPacket, false);
+        upload.MaxPacketBytes = (int)node.Integer("maxPacketBytes", 512, 65536, upload.MaxPacketBytes, false);
+        upload.StatusIntervalSeconds = (int)node.Integer("statusIntervalSeconds", 10, 3600, upload.StatusIntervalSeconds, false);
+    }
+
+    private static bool IsDataCode(string text)
+    {
+        if (text.Length != 18)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] < '0' || text[i] > '9')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    internal static bool TryParseHex(string text, out uint value)
+    {
+        value = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            int digit;
+            if (c >= '0' && c <= '9')
+            {
+                digit = c - '0';
+            }
+            else if (c >= 'a' && c <= 'f')
+            {
+                digit = c - 'a' + 10;
+            }
+            else if (c >= 'A' && c <= 'F')
+            {
+                digit = c - 'A' + 10;
+            }
+            else
+            {
+                return false;
+            }
+
+            value = (value << 4) | (uint)digit;
+        }
+
+        return text.Length > 0 && text.Length <= 8;
+    }
+
+    private static string JsonErrorText(JsonError error)
+    {
+        switch (error)
+        {
+            case JsonError.UnexpectedEnd: return "unexpected end";
+            case JsonError.UnexpectedCharacter: return "unexpected character";
+            case JsonError.DuplicateKey: return "duplicate member name";
+            case JsonError.TrailingData: return "data after the document";
+            case JsonError.BadUtf8: return "invalid UTF-8";
+            case JsonError.TooDeep: return "nested too deeply";
+            case JsonError.TooManyTokens: return "too many values";
+            default: return "malformed";
+        }
+    }
+}

@@ -1,0 +1,257 @@
+using System.Collections;
+using System.Threading;
+using EdgeMeter.Core.Buffer;
+using EdgeMeter.Core.Config;
+using EdgeMeter.Core.Links;
+using EdgeMeter.Core.Polling;
+using EdgeMeter.Core.Protocol.Dlt645;
+using EdgeMeter.Core.Protocol.Modbus;
+
+namespace EdgeMeter.Core.Runtime;
+
+/// <summary>The configured RS-485 buses: each its link, its masters, its meters, its poller thread.</summary>
+public sealed class GatewayBuses : System.IDisposable
+{
+    private readonly IMeterLink[] _links;
+    private readonly BusPoller[] _pollers;
+    private readonly ReadingRecorder[] _recorders;
+    private readonly MeterTimeSync?[] _timeSyncs;
+    private readonly Thread[] _threads;
+
+    public GatewayBuses(GatewayConfig config, IGatewayPlatform platform, ReadingBuffer buffer)
+    {
+        var count = config.Buses.Length;
+        _links = new IMeterLink[count];
+        _pollers = new BusPoller[count];
+        _recorders = new ReadingRecorder[count];
+        _timeSyncs = new MeterTimeSync?[count];
+        _threads = new Thread[count];
+        var planner = new ModbusBlockPlanner();
+        for (var b = 0; b < count; b++)
+        {
+            var bus = config.Buses[b];
+            _links[b] = platform.OpenBus(bus);
+            var dlt645 = new Dlt645Master(_links[b], platform.Clock);
+            var modbus = new ModbusRtuMaster(_links[b], platform.Clock);
+            var sessions = new ArrayList();
+            var synced = new ArrayList();
+            var orders = new ArrayList();
+            for (var m = 0; m < config.Meters.Length; m++)
+            {
+                var meter = config.Meters[m];
+                if (meter.Bus != bus.Id)
+                {
+                    continue;
+                }
+
+                var session = CreateSession(m, meter, dlt645, modbus, planner, platform);
+                sessions.Add(session);
+                if (meter.TimeSync && session is Dlt645MeterSession dltSession)
+                {
+                    synced.Add(dltSession);
+                    orders.Add(meter.TimeByteOrder == "reversed" ? Dlt645TimeOrder.YearFirst : Dlt645TimeOrder.SecondsFirst);
+                }
+            }
+
+            _recorders[b] = new ReadingRecorder(buffer, platform.Clock);
+            _pollers[b] = new BusPoller(bus.Id, (MeterSession[])sessions.ToArray(typeof(MeterSession)), platform.Clock, _recorders[b]);
+            if (synced.Count > 0)
+            {
+                _timeSyncs[b] = new MeterTimeSync(
+                    dlt645,
+                    (Dlt645MeterSession[])synced.ToArray(typeof(Dlt645MeterSession)),
+                    (Dlt645TimeOrder[])orders.ToArray(typeof(Dlt645TimeOrder)),
+                    platform.Clock,
+                    config.Time.UtcOffsetMinutes);
+            }
+        }
+    }
+
+    public int Count => _pollers.Length;
+
+    public BusPoller GetPoller(int index) => _pollers[index];
+
+    public long ReadingsTaken
+    {
+        get
+        {
+            long taken = 0;
+            for (var i = 0; i < _recorders.Length; i++)
+            {
+                taken += _recorders[i].Taken;
+            }
+
+            return taken;
+        }
+    }
+
+    public void Start()
+    {
+        for (var i = 0; i < _pollers.Length; i++)
+        {
+            _threads[i] = new Thread(_pollers[i].Run);
+            _threads[i].Start();
+        }
+    }
+
+    public void Stop()
+    {
+        for (var i = 0; i < _pollers.Length; i++)
+        {
+            _pollers[i].Stop();
+        }
+
+        for (var i = 0; i < _threads.Length; i++)
+        {
+            _threads[i]?.Join();
+        }
+    }
+
+    /// <summary>Writes every meter's health and every bus's statistics into the status.</summary>
+    public void Fill(EdgeMeter.Core.Packet.GatewayStatus status)
+    {
+        var meterTotal = 0;
+        for (var b = 0; b < _pollers.Length; b++)
+        {
+            meterTotal += _pollers[b].MeterCount;
+        }
+
+        if (status.Meters.Length != meterTotal || status.Buses.Length != _pollers.Length)
+        {
+            status.Meters = NewMeterHealth(meterTotal);
+            status.Buses = new EdgeMeter.Core.Packet.BusHealth[_pollers.Length];
+            for (var b = 0; b < _pollers.Length; b++)
+            {
+                status.Buses[b] = new EdgeMeter.Core.Packet.BusHealth();
+            }
+        }
+
+        var index = 0;
+        for (var b = 0; b < _pollers.Length; b++)
+        {
+            var poller = _pollers[b];
+            var sum = poller.SumCounters();
+            var bus = status.Buses[b];
+            bus.Id = poller.BusId;
+            bus.Requests = sum.Requests;
+            bus.Timeouts = sum.Timeouts;
+            bus.Errors = sum.Errors;
+            for (var m = 0; m < poller.MeterCount; m++)
+            {
+                var session = poller.GetMeter(m);
+                var health = status.Meters[index++];
+                health.Id = session.MeterId;
+                health.Online = !session.Schedule.IsOffline;
+                health.Requests = session.Counters.Requests;
+                health.Timeouts = session.Counters.Timeouts;
+                health.Errors = session.Counters.Errors;
+                health.LatencyMilliseconds = session.Counters.AverageLatencyMilliseconds;
+                var dlt645 = session as Dlt645MeterSession;
+                health.ClockDriftSeconds = dlt645 == null ? 0 : dlt645.ClockDriftSeconds;
+            }
+        }
+
+        status.MeterCount = index;
+        status.BusCount = _pollers.Length;
+    }
+
+    private static EdgeMeter.Core.Packet.MeterHealth[] NewMeterHealth(int count)
+    {
+        var meters = new EdgeMeter.Core.Packet.MeterHealth[count];
+        for (var i = 0; i < count; i++)
+        {
+            meters[i] = new EdgeMeter.Core.Packet.MeterHealth();
+        }
+
+        return meters;
+    }
+
+    public void ReadNow()
+    {
+        for (var i = 0; i < _pollers.Length; i++)
+        {
+            _pollers[i].ReadNow();
+        }
+    }
+
+    /// <summary>Asks each bus with time-synced DL/T 645 meters to read their clocks and broadcast the time.</summary>
+    public string? SyncMeterTime()
+    {
+        var requested = 0;
+        for (var i = 0; i < _pollers.Length; i++)
+        {
+            var sync = _timeSyncs[i];
+            if (sync != null)
+            {
+                _pollers[i].RequestTask(sync);
+                requested++;
+            }
+        }
+
+        return requested == 0 ? "no DL/T 645 meter has timeSync set" : null;
+    }
+
+    public void Dispose()
+    {
+        for (var i = 0; i < _links.Length; i++)
+        {
+            var disposable = _links[i] as System.IDisposable;
+            disposable?.Dispose();
+        }
+    }
+
+    private static MeterSession CreateSession(int index, MeterSettings meter, Dlt645Master dlt645, ModbusRtuMaster modbus, ModbusBlockPlanner planner, IGatewayPlatform platform)
+    {
+        if (meter.IsDlt645)
+        {
+            var identifiers = new uint[meter.Points.Length];
+            for (var p = 0; p < identifiers.Length; p++)
+            {
+                identifiers[p] = meter.Points[p].DataIdentifier;
+            }
+
+            var version = meter.Protocol == "dlt645-1997" ? Dlt645Version.V1997 : Dlt645Version.V2007;
+            return new Dlt645MeterSession(
+                index, meter.Id, dlt645, Dlt645Address.Parse(meter.Address), version, identifiers, meter.PollSeconds, meter.TimeoutMs, meter.Retries, platform.Clock);
+        }
+
+        var points = new ModbusPoint[meter.Points.Length];
+        for (var p = 0; p < points.Length; p++)
+        {
+            points[p] = ToModbusPoint(meter, meter.Points[p]);
+        }
+
+        return new ModbusMeterSession(index, meter.Id, modbus, points, planner, meter.PollSeconds, meter.TimeoutMs, meter.Retries, platform.Clock);
+    }
+
+    private static ModbusPoint ToModbusPoint(MeterSettings meter, PointSettings point)
+    {
+        var type = ModbusTypeOf(point.Type);
+        var isFloat = type == ModbusDataType.Float32 || type == ModbusDataType.Float64;
+        return new ModbusPoint(
+            point.Id,
+            (byte)meter.Unit,
+            point.Function == 4 ? ModbusFunction.ReadInputRegisters : ModbusFunction.ReadHoldingRegisters,
+            point.Register,
+            type,
+            point.WordOrder == "little" ? ModbusWordOrder.LittleEndian : ModbusWordOrder.BigEndian,
+            isFloat ? 0 : -point.Decimals,
+            isFloat ? point.Decimals : 0,
+            point.Unit);
+    }
+
+    private static ModbusDataType ModbusTypeOf(string type)
+    {
+        switch (type)
+        {
+            case "int16": return ModbusDataType.Int16;
+            case "int32": return ModbusDataType.Int32;
+            case "uint32": return ModbusDataType.UInt32;
+            case "float32": return ModbusDataType.Float32;
+            case "int64": return ModbusDataType.Int64;
+            case "uint64": return ModbusDataType.UInt64;
+            case "float64": return ModbusDataType.Float64;
+            default: return ModbusDataType.UInt16;
+        }
+    }
+}

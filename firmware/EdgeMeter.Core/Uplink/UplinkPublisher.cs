@@ -1,0 +1,488 @@
+using System.Collections;
+using EdgeMeter.Core.Buffer;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Time;
+
+namespace EdgeMeter.Core.Uplink;
+
+/// <summary>
+/// Moves buffered readings to the broker as signed packets and advances the buffer's cursor only over readings
+/// the broker has acknowledged (PUBACK), so nothing leaves flash before it is safe elsewhere.
+/// <para>
+/// After an outage the backlog (readings committed before the reconnect) drains oldest first while new readings
+/// keep flowing in their own packets, one in flight at a time, so their delay stays bounded however long the
+/// backlog is. The cursor still moves only over a contiguous acknowledged prefix. A failed publish or a lost
+/// connection drops everything in flight; it is all sent again after the reconnect (readings keep their "n").
+/// </para>
+/// Call <see cref="Step"/> from one thread; the transport's callbacks may come from any thread.
+/// </summary>
+public sealed class UplinkPublisher : IMqttTransportListener
+{
+    private readonly IMqttTransport _transport;
+    private readonly ReadingBuffer _buffer;
+    private readonly PacketSigner _signer;
+    private readonly PacketSequence _sequence;
+    private readonly PointDirectory _points;
+    private readonly IStatusSource _statusSource;
+    private readonly ICommandHandler _commands;
+    private readonly IClock _clock;
+    private readonly UplinkOptions _options;
+    private readonly string _upTopic;
+    private readonly string _statusTopic;
+    private readonly string _downTopic;
+    private readonly string _replyTopic;
+    private readonly InflightPackets _inflight;
+    private readonly Buffer.Reading[] _stored;
+    private readonly Packet.Reading[] _outgoing;
+    private readonly GatewayStatus _status = new GatewayStatus();
+    private readonly CommandReply _reply = new CommandReply();
+    private readonly object _gate = new object();
+    private readonly int[] _completedTokens;
+    private readonly bool[] _completedOk;
+    private readonly ArrayList _arrived = new ArrayList();
+    private int _completedCount;
+    private string? _lostReason;
+    private bool _connected;
+    private long _nextConnectAttempt;
+    private int _reconnectDelay;
+    private long _nextStatus;
+    private long _nextLiveUpload;
+    private long _backlogNext;
+    private long _liveStart;
+    private long _liveNext;
+    private long _willSequence;
+
+    public UplinkPublisher(
+        IMqttTransport transport,
+        ReadingBuffer buffer,
+        PacketSigner signer,
+        PacketSequence sequence,
+        PointDirectory points,
+        MqttTopics topics,
+        IStatusSource statusSource,
+        ICommandHandler commands,
+        IClock clock,
+        UplinkOptions options)
+    {
+        _transport = transport;
+        _buffer = buffer;
+        _signer = signer;
+        _sequence = sequence;
+        _points = points;
+        _statusSource = statusSource;
+        _commands = commands;
+        _clock = clock;
+        _options = options;
+        _upTopic = topics.Up(signer.GatewayId);
+        _statusTopic = topics.Status(signer.GatewayId);
+        _downTopic = topics.Down(signer.GatewayId);
+        _replyTopic = topics.Topic(signer.GatewayId, PacketKind.Reply);
+        _inflight = new InflightPackets(options.Window);
+        _stored = new Buffer.Reading[options.MaxReadingsPerPacket];
+        _outgoing = new Packet.Reading[options.MaxReadingsPerPacket];
+        for (var i = 0; i < _outgoing.Length; i++)
+        {
+            _outgoing[i] = new Packet.Reading();
+        }
+
+        _completedTokens = new int[options.Window * 4];
+        _completedOk = new bool[options.Window * 4];
+        _reconnectDelay = options.MinReconnectDelayMilliseconds;
+        transport.SetListener(this);
+    }
+
+    public bool IsConnected => _connected;
+
+    /// <summary>Readings published and acknowledged by the broker since start.</summary>
+    public long ReadingsAcknowledged { get; private set; }
+
+    public long PacketsPublished { get; private set; }
+
+    /// <summary>Buffered readings of points removed from the configuration since they were read.</summary>
+    public long ReadingsOrphaned { get; private set; }
+
+    public long Reconnects { get; private set; }
+
+    public string LastConnectionProblem { get; private set; } = "";
+
+    /// <summary>One round: take completions, (re)connect when due, answer commands, publish status and readings.</summary>
+    public void Step()
+    {
+        TakeCompletions();
+        if (!_connected && !TryConnect())
+        {
+            return;
+        }
+
+        AnswerCommands();
+        if (_connected && _clock.MonotonicMilliseconds >= _nextStatus)
+        {
+            PublishStatus();
+        }
+
+        while (_connected && PublishNextReadings())
+        {
+        }
+    }
+
+    /// <summary>Publish the status now (after a command changed something a platform should see).</summary>
+    public void StatusChanged() => _nextStatus = 0;
+
+    /// <summary>Disconnects cleanly: the broker does not publish the last will, so say offline first.</summary>
+    public void Shutdown()
+    {
+        if (_connected)
+        {
+            _transport.Disconnect();
+            _connected = false;
+        }
+    }
+
+    void IMqttTransportListener.Published(int token, bool acknowledged)
+    {
+        lock (_gate)
+        {
+            if (_completedCount == _completedTokens.Length)
+            {
+                _lostReason = "too many unprocessed acknowledgements";
+                return;
+            }
+
+            _completedTokens[_completedCount] = token;
+            _completedOk[_completedCount] = acknowledged;
+            _completedCount++;
+        }
+    }
+
+    void IMqttTransportListener.MessageArrived(string topic, byte[] payload)
+    {
+        if (topic != _downTopic)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_arrived.Count < 16)
+            {
+                _arrived.Add(payload);
+            }
+        }
+    }
+
+    void IMqttTransportListener.ConnectionLost(string reason)
+    {
+        lock (_gate)
+        {
+            _lostReason = reason;
+        }
+    }
+
+    private bool TryConnect()
+    {
+        var now = _clock.MonotonicMilliseconds;
+        if (now < _nextConnectAttempt)
+        {
+            return false;
+        }
+
+        var will = SignedWill();
+        var problem = _transport.Connect(_statusTopic, will, _downTopic);
+        if (problem != null)
+        {
+            LastConnectionProblem = problem;
+            _nextConnectAttempt = now + _reconnectDelay;
+            _reconnectDelay = _reconnectDelay * 2 > _options.MaxReconnectDelayMilliseconds ? _options.MaxReconnectDelayMilliseconds : _reconnectDelay * 2;
+            return false;
+        }
+
+        lock (_gate)
+        {
+            _lostReason = null;
+            _completedCount = 0;
+        }
+
+        Reconnects++;
+        _connected = true;
+        _reconnectDelay = _options.MinReconnectDelayMilliseconds;
+        _inflight.Clear();
+        _backlogNext = _buffer.AcknowledgedThrough + 1;
+        _liveStart = _buffer.CommittedSequence + 1;
+        _liveNext = _liveStart;
+        _nextStatus = 0;
+        _nextLiveUpload = 0;
+        return true;
+    }
+
+    private byte[] SignedWill()
+    {
+        _willSequence = _sequence.Next();
+        FillStatus(GatewayState.Offline);
+        _status.MeterCount = 0;
+        _status.BusCount = 0;
+        SignStatus(_willSequence);
+        var will = new byte[_signer.Length];
+        System.Array.Copy(_signer.Packet, will, will.Length);
+        return will;
+    }
+
+    private void FillStatus(GatewayState state)
+    {
+        _statusSource.Fill(_status);
+        _status.State = state;
+        _status.Firmware = _options.Firmware;
+        _status.QueuedReadings = _buffer.Depth;
+        _status.DroppedReadings = _buffer.Dropped;
+        _status.Connections = Reconnects;
+        _status.WillSequence = _willSequence;
+    }
+
+    /// <summary>Signs the status; a gateway with many meters lists as many of them as fit the packet size.</summary>
+    private bool SignStatus(long sequence)
+    {
+        while (!_signer.SignStatus(sequence, _clock.UtcNow, _status))
+        {
+            if (_status.MeterCount == 0)
+            {
+                return false;
+            }
+
+            _status.MeterCount /= 2;
+        }
+
+        return true;
+    }
+
+    private void PublishStatus()
+    {
+        FillStatus(GatewayState.Online);
+        if (SignStatus(_sequence.Next()))
+        {
+            Publish(_statusTopic, retain: true);
+        }
+
+        _nextStatus = _clock.MonotonicMilliseconds + _options.StatusIntervalMilliseconds;
+    }
+
+    private void AnswerCommands()
+    {
+        while (_connected)
+        {
+            byte[] packet;
+            lock (_gate)
+            {
+                if (_arrived.Count == 0)
+                {
+                    return;
+                }
+
+                packet = (byte[])_arrived[0]!;
+                _arrived.RemoveAt(0);
+            }
+
+            if (_commands.Handle(packet, _reply) && _signer.SignReply(_sequence.Next(), _clock.UtcNow, _reply))
+            {
+                Publish(_replyTopic, retain: false);
+            }
+
+            StatusChanged();
+        }
+    }
+
+    /// <summary>Publishes one packet of live or backlog readings; false when there is nothing (or no room) to send.</summary>
+    private bool PublishNextReadings()
+    {
+        if (_inflight.Count >= _options.Window)
+        {
+            return false;
+        }
+
+        if (!_inflight.HasLive && LiveIsDue() && TryPublishReadings(_liveNext, long.MaxValue, live: true))
+        {
+            return true;
+        }
+
+        return _backlogNext < _liveStart && TryPublishReadings(_backlogNext, _liveStart, live: false);
+    }
+
+    /// <summary>New readings go out when a packet is full or the upload interval has passed.</summary>
+    private bool LiveIsDue()
+    {
+        var waiting = _buffer.CommittedSequence - _liveNext + 1;
+        return waiting >= _stored.Length || (waiting > 0 && _clock.MonotonicMilliseconds >= _nextLiveUpload);
+    }
+
+    private bool TryPublishReadings(long from, long before, bool live)
+    {
+        var count = _buffer.Read(from, _stored);
+        while (count > 0 && _stored[count - 1].Sequence >= before)
+        {
+            count--;
+        }
+
+        if (count == 0)
+        {
+            if (!live)
+            {
+                // Nothing stored below the live region any more (acknowledged or dropped): the backlog is done.
+                _backlogNext = before;
+                AdvanceCursor();
+            }
+
+            return false;
+        }
+
+        var prepared = Prepare(count);
+        if (prepared == 0)
+        {
+            SkipPast(_stored[count - 1].Sequence, live);
+            return false;
+        }
+
+        var taken = _signer.SignReadings(_sequence.Next(), _clock.UtcNow, _outgoing, 0, prepared);
+        if (taken == 0)
+        {
+            throw new System.InvalidOperationException("upload.maxPacketBytes is too small for a single reading");
+        }
+
+        var token = _transport.Publish(_upTopic, _signer.Packet, _signer.Length, false);
+        if (token < 0)
+        {
+            ConnectionLost("the MQTT client refused the publish");
+            return false;
+        }
+
+        PacketsPublished++;
+        _inflight.Add(token, _outgoing[0].Sequence, taken, live);
+        SkipPast(_outgoing[taken - 1].Sequence, live);
+        return true;
+    }
+
+    /// <summary>Moves the live or backlog position past <paramref name="sequence"/>.</summary>
+    private void SkipPast(long sequence, bool live)
+    {
+        if (live)
+        {
+            _liveNext = sequence + 1;
+            _nextLiveUpload = _clock.MonotonicMilliseconds + _options.UploadIntervalMilliseconds;
+        }
+        else
+        {
+            _backlogNext = sequence + 1;
+            AdvanceCursor();
+        }
+    }
+
+    /// <summary>
+    /// Copies stored readings into packet readings. A reading whose point is no longer configured cannot be named
+    /// on the wire: it is skipped and counted in <see cref="ReadingsOrphaned"/>.
+    /// </summary>
+    private int Prepare(int count)
+    {
+        var prepared = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var stored = _stored[i];
+            if (!_points.Knows(stored.Meter, stored.Point))
+            {
+                ReadingsOrphaned++;
+                continue;
+            }
+
+            var reading = _outgoing[prepared++];
+            reading.Sequence = stored.Sequence;
+            reading.MeterId = _points.MeterId(stored.Meter);
+            reading.PointId = _points.PointId(stored.Meter, stored.Point);
+            reading.Unit = _points.Unit(stored.Meter, stored.Point);
+            reading.TimeUtc = stored.Time;
+            reading.Value = stored.Value;
+            reading.Flags = (ReadingFlags)(int)stored.Quality;
+        }
+
+        return prepared;
+    }
+
+    private void Publish(string topic, bool retain)
+    {
+        if (_transport.Publish(topic, _signer.Packet, _signer.Length, retain) < 0)
+        {
+            ConnectionLost("the MQTT client refused the publish");
+            return;
+        }
+
+        PacketsPublished++;
+    }
+
+    private void TakeCompletions()
+    {
+        string? lost;
+        lock (_gate)
+        {
+            // PUBACKs that arrived before a failure are real: take them first, in order.
+            lost = null;
+            for (var i = 0; i < _completedCount && lost == null; i++)
+            {
+                if (_completedOk[i])
+                {
+                    Acknowledged(_completedTokens[i]);
+                }
+                else if (_inflight.Contains(_completedTokens[i]))
+                {
+                    // Failures of status or reply packets, or of a previous connection's packets, change nothing.
+                    lost = "a publish was not acknowledged";
+                }
+            }
+
+            _completedCount = 0;
+            if (lost == null)
+            {
+                lost = _lostReason;
+            }
+        }
+
+        if (!_connected)
+        {
+            return;
+        }
+
+        AdvanceCursor();
+        if (lost != null)
+        {
+            ConnectionLost(lost);
+        }
+    }
+
+    private void Acknowledged(int token) => ReadingsAcknowledged += _inflight.Acknowledge(token);
+
+    /// <summary>Moves the buffer cursor over the longest acknowledged prefix.</summary>
+    private void AdvanceCursor()
+    {
+        var limit = _backlogNext < _liveStart ? _backlogNext : _liveNext;
+        var oldestUnacknowledged = _inflight.OldestFirst();
+        if (oldestUnacknowledged < limit)
+        {
+            limit = oldestUnacknowledged;
+        }
+
+        var through = limit - 1;
+        if (through > _buffer.AcknowledgedThrough && through <= _buffer.CommittedSequence)
+        {
+            _buffer.Acknowledge(through);
+        }
+
+    }
+
+    private void ConnectionLost(string reason)
+    {
+        LastConnectionProblem = reason;
+        _connected = false;
+        _inflight.Clear();
+
+        // Nothing unacknowledged may count as sent: the next connection starts again from the cursor.
+        _backlogNext = _buffer.AcknowledgedThrough + 1;
+        _liveStart = _backlogNext;
+        _liveNext = _backlogNext;
+        _transport.Disconnect();
+        _nextConnectAttempt = _clock.MonotonicMilliseconds + _reconnectDelay;
+    }
+}

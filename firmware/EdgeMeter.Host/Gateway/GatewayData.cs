@@ -1,0 +1,38 @@
+namespace EdgeMeter.Host.Gateway;
+
+/// <summary>
+/// A PC gateway's data directory: buffer/ (the reading buffer), state/ (sequence numbers), and a candidate
+/// configuration waiting to be tried after set-config.
+/// </summary>
+public sealed class GatewayData
+{
+    public GatewayData(string root)
+    {
+        Root = Path.GetFullPath(root);
+        Directory.CreateDirectory(BufferDirectory);
+        Directory.CreateDirectory(StateDirectory);
+    }
+
+    public string Root { get; }
+
+    public string BufferDirectory => Path.Combine(Root, "buffer");
+
+    public string StateDirectory => Path.Combine(Root, "state");
+
+    public string CandidatePath => Path.Combine(Root, "config.candidate.json");
+
+    /// <summary>Present while a candidate configuration is being tried; a start that finds it rolls back.</summary>
+    public string TrialMarkerPath => Path.Combine(Root, "config.trial");
+
+    public void StageCandidate(ReadOnlySpan<byte> json)
+    {
+        var temporary = CandidatePath + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+        {
+            file.Write(json);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, CandidatePath, overwrite: true);
+    }
+}

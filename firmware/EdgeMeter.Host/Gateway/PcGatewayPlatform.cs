@@ -1,0 +1,75 @@
+using EdgeMeter.Core.Buffer;
+using EdgeMeter.Core.Config;
+using EdgeMeter.Core.Links;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Runtime;
+using EdgeMeter.Core.Time;
+using EdgeMeter.Core.Uplink;
+using EdgeMeter.Host.Links;
+using EdgeMeter.Host.Packets;
+using EdgeMeter.Host.Storage;
+using EdgeMeter.Host.Time;
+using EdgeMeter.Host.Uplink;
+
+namespace EdgeMeter.Host.Gateway;
+
+/// <summary>The gateway core on a PC: serial or TCP links, MQTTnet, files in a data directory, .NET's HMAC.</summary>
+public sealed class PcGatewayPlatform(GatewayData data, IPacketKeyStore keys, string gatewayId) : IGatewayPlatform
+{
+    private readonly object _gate = new();
+    private string? _restartReason;
+
+    public IClock Clock => SystemClock.Instance;
+
+    public IPacketMac Mac { get; } = new DotNetPacketMac();
+
+    public IFlashFileSystem BufferFiles { get; } = new DiskFlashFileSystem(data.BufferDirectory);
+
+    public IFlashFileSystem StateFiles { get; } = new DiskFlashFileSystem(data.StateDirectory);
+
+    public string FirmwareVersion { get; } = typeof(PcGatewayPlatform).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    public long FreeMemory => -1;
+
+    /// <summary>Why the runtime asked to be restarted (reboot, set-config), or null.</summary>
+    public string? RestartReason
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _restartReason;
+            }
+        }
+    }
+
+    public byte[]? Key(int keyVersion) => keys.FindKey(gatewayId, keyVersion);
+
+    public IMeterLink OpenBus(BusSettings bus) => MeterLinks.Open(LinkAddress.Parse(bus.Link));
+
+    public IMqttTransport OpenMqtt(GatewayConfig config) => new MqttnetTransport(new MqttTransportOptions(
+        config.Mqtt.Host,
+        config.Mqtt.Port,
+        config.GatewayId,
+        config.Mqtt.Username.Length > 0 ? config.Mqtt.Username : null,
+        config.Mqtt.Password.Length > 0 ? config.Mqtt.Password : null,
+        config.Mqtt.Tls,
+        config.Mqtt.KeepAliveSeconds));
+
+    public void RequestRestart(string reason)
+    {
+        lock (_gate)
+        {
+            _restartReason = reason;
+        }
+    }
+
+    public string? StageConfig(byte[] json, int count)
+    {
+        data.StageCandidate(json.AsSpan(0, count));
+        return null;
+    }
+
+    public string? UpdateFirmware(string url, string sha256, string signature) =>
+        "firmware-update is carried out by the device layer; not supported on a PC gateway";
+}

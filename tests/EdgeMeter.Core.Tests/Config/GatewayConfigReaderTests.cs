@@ -1,0 +1,107 @@
+using System.Text;
+using EdgeMeter.Core.Config;
+using EdgeMeter.Core.Tests.Support;
+
+namespace EdgeMeter.Core.Tests.Config;
+
+public class GatewayConfigReaderTests
+{
+    private const string Minimal = """
+        {"schema":1,"gatewayId":"gw-1","keyVersion":1,"mqtt":{"host":"127.0.0.1"},
+         "buses":[{"id":"bus1","link":"tcp://127.0.0.1:4001"}],
+         "meters":[{"id":"m1","bus":"bus1","protocol":"dlt645","address":"123456789012","pollSeconds":60,
+                    "points":[{"id":"energy","di":"00010000","dataCode":"000000000233000001"}]}]}
+        """;
+
+    public static TheoryData<string> Examples => new(Directory.GetFiles(RepoFiles.PathOf("examples"), "*.json").Select(Path.GetFileName)!);
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Every_example_is_valid(string file)
+    {
+        var config = Read(File.ReadAllText(RepoFiles.PathOf(Path.Combine("examples", file))), out var errors);
+        Assert.Empty(errors);
+        Assert.NotNull(config);
+        Assert.NotEmpty(config!.Meters);
+    }
+
+    [Fact]
+    public void Minimal_config_gets_documented_defaults()
+    {
+        var config = Read(Minimal, out var errors)!;
+        Assert.Empty(errors);
+        Assert.Equal("gw-1", config.Mqtt.Username);
+        Assert.Equal(1883, config.Mqtt.Port);
+        Assert.Equal("edgemeter/v1", config.Mqtt.TopicPrefix);
+        Assert.Equal(2400, config.Buses[0].Baud);
+        Assert.Equal("even", config.Buses[0].Parity);
+        Assert.Equal(60, config.Meters[0].PollSeconds);
+        Assert.Equal(0x00010000u, config.Meters[0].Points[0].DataIdentifier);
+        Assert.Equal("kWh", config.Meters[0].Points[0].Unit);
+        Assert.Equal(4096, config.Upload.MaxPacketBytes);
+    }
+
+    [Theory]
+    [InlineData("\"pollSeconds\":60", "\"pollSeconds\":7", "$.meters[0].pollSeconds: must be one of 10, 15, 20, 30, 60")]
+    [InlineData("\"bus\":\"bus1\"", "\"bus\":\"bus9\"", "$.meters[0].bus: \"bus9\" is not one of the buses")]
+    [InlineData("\"di\":\"00010000\"", "\"di\":\"0001\"", "$.meters[0].points[0].di: must be 8 hex digits for dlt645")]
+    [InlineData("\"di\":\"00010000\"", "\"di\":\"12345678\"", "$.meters[0].points[0].di: 12345678 is not in the DL/T 645 catalogue")]
+    [InlineData("\"address\":\"123456789012\"", "\"address\":\"12345\"", "$.meters[0].address: must be the meter's 12-digit")]
+    [InlineData("\"dataCode\":\"000000000233000001\"", "\"dataCode\":\"0000\"", "$.meters[0].points[0].dataCode: must be the platform's 18-digit data code")]
+    [InlineData("\"host\":\"127.0.0.1\"", "\"hots\":\"127.0.0.1\"", "$.mqtt.hots: unknown setting")]
+    [InlineData("\"host\":\"127.0.0.1\"", "\"hots\":\"127.0.0.1\"", "$.mqtt.host: is required")]
+    [InlineData("\"keyVersion\":1", "\"keyVersion\":\"1\"", "$.keyVersion: must be a whole number")]
+    [InlineData("\"protocol\":\"dlt645\"", "\"protocol\":\"iec62056\"", "$.meters[0].protocol: must be one of dlt645, dlt645-1997, modbus")]
+    [InlineData("\"gatewayId\":\"gw-1\"", "\"gatewayId\":\"gw 1\"", "$.gatewayId: must be 1-64 of")]
+    [InlineData("\"schema\":1", "\"schema\":2", "$.schema: must be from 1 to 1")]
+    public void Each_problem_is_reported_with_its_path(string original, string replacement, string expected)
+    {
+        Assert.Contains(original, Minimal);
+        var config = Read(Minimal.Replace(original, replacement), out var errors);
+        Assert.Null(config);
+        Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void All_problems_are_reported_at_once()
+    {
+        var broken = Minimal.Replace("\"pollSeconds\"", "\"x\"").Replace("\"address\":\"123456789012\"", "\"address\":\"1\"").Replace("\"host\":\"127.0.0.1\"", "\"port\":0");
+        Read(broken, out var errors);
+        Assert.Contains(errors, e => e.StartsWith("$.meters[0].address:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("$.mqtt.host: is required", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("$.mqtt.port: must be from 1 to 65535", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Modbus_points_need_register_and_unit_and_ids_must_be_unique()
+    {
+        const string config = """
+            {"schema":1,"gatewayId":"gw-1","keyVersion":1,"mqtt":{"host":"h"},
+             "buses":[{"id":"b","link":"tcp://127.0.0.1:1"},{"id":"b","link":"tcp://127.0.0.1:2"}],
+             "meters":[{"id":"m","bus":"b","protocol":"modbus","unit":3,
+                        "points":[{"id":"p","dataCode":"000000000233000001","type":"float32"},
+                                  {"id":"p","register":2,"unit":"V","dataCode":"000000000233000002"}]}]}
+            """;
+        Read(config, out var errors);
+        Assert.Contains("$.buses[1].id: \"b\" is used by buses[0] too", errors);
+        Assert.Contains("$.meters[0].points[0].register: is required", errors);
+        Assert.Contains("$.meters[0].points[0].unit: is required for Modbus points", errors);
+        Assert.Contains("$.meters[0].points[1].id: \"p\" is used by points[0] too", errors);
+    }
+
+    [Theory]
+    [InlineData("", "$: not valid JSON (unexpected end at byte 0)")]
+    [InlineData("[1]", "$: must be a JSON object")]
+    [InlineData("{\"a\":1,\"a\":2}", "$: not valid JSON (duplicate member name")]
+    public void Not_a_config_at_all(string text, string expected)
+    {
+        Read(text, out var errors);
+        Assert.StartsWith(expected, Assert.Single(errors), StringComparison.Ordinal);
+    }
+
+    private static GatewayConfig? Read(string text, out string[] errors)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return GatewayConfigReader.Read(bytes, bytes.Length, out errors);
+    }
+}
