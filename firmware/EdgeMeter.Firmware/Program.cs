@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Threading;
 using EdgeMeter.Firmware.Board;
-using EdgeMeter.Firmware.Status;
 using EdgeMeter.Firmware.Update;
+using nanoFramework.Runtime.Native;
 
 namespace EdgeMeter.Firmware;
 
@@ -28,40 +28,14 @@ public static class Program
     {
         var services = DeviceServices.Start();
         services.Console.Start();
-        var ready = CheckProvisioning(services);
-        if (services.Leds != null && !ready)
+        var restart = DeviceGateway.Run(services);
+        if (restart == null)
         {
-            services.Leds.State = RunState.Fault;
+            // Not provisioned or unknown board: the LEDs blink the fault and the console says why; nothing to retry.
+            Thread.Sleep(Timeout.Infinite);
         }
 
-        // Hand-over point: the gateway runtime (configuration, pollers, buffer, uplink, commands) is constructed here
-        // from `services` and `services.ReadConfig()` once it is in the core. Until then the board identifies itself,
-        // reports on the console and waits.
-        Thread.Sleep(Timeout.Infinite);
-    }
-
-    /// <summary>Reports what is missing before the gateway can run; true when the board, the configuration and the key are there.</summary>
-    private static bool CheckProvisioning(DeviceServices services)
-    {
-        var ready = true;
-        if (services.Board == null)
-        {
-            Debug.WriteLine(services.BoardError);
-            ready = false;
-        }
-
-        if (services.ReadConfig() == null)
-        {
-            Debug.WriteLine("no configuration on I: (edgemeter provision, then nanoff --filedeployment)");
-            ready = false;
-        }
-
-        if (services.ReadKey(out var keyError) == null)
-        {
-            Debug.WriteLine(keyError);
-            ready = false;
-        }
-
-        return ready;
+        Debug.WriteLine("restarting: " + restart);
+        Power.RebootDevice(2000);
     }
 }

@@ -120,8 +120,9 @@ public sealed class DeviceServices
     }
 
     /// <summary>
-    /// Brings the network up: "ethernet" waits for the Ethernet interface, "wifi" joins the SSID (or the network
-    /// stored on the device when it is empty). Returns null once there is an IP address, else why not.
+    /// Brings the network up: "ethernet" waits for the Ethernet interface; "wifi" (and "host", which means nothing
+    /// on a board) joins the SSID, or the network stored on the device when it is empty. Returns null once there
+    /// is an IP address, else why not.
     /// </summary>
     public string? ConnectNetwork(string mode, string ssid, string password, int timeoutMilliseconds) =>
         mode == "ethernet"

@@ -9,83 +9,90 @@ using EdgeMeter.Firmware.Storage;
 namespace EdgeMeter.Firmware.Update;
 
 /// <summary>
-/// Stages a new application version from an "update" command: downloads its manifest and .pe files over HTTP(S),
-/// checks every SHA-256, stores them under I:\edgemeter\app\VERSION and marks the version pending in the
+/// Carries out the "firmware-update" command: downloads an application version's manifest and .pe files over
+/// HTTP(S), checks them, stores them under I:\edgemeter\app\VERSION and marks the version pending in the
 /// <see cref="BootRecord"/>. The next boot tries it (<see cref="AppLauncher"/>); assemblies cannot be unloaded, so a
 /// running version is only ever replaced by rebooting.
 /// </summary>
 /// <remarks>
-/// <para>Trust chain: the command is a packet signed with the gateway's HMAC key, and <see cref="Stage"/> only takes
-/// a <see cref="VerifiedPacket"/>, which only <see cref="PacketVerifier"/> creates after checking that signature and
-/// the expiry. The command names the manifest's SHA-256; the manifest names each file's size and SHA-256. Refusing a
-/// replayed command (its sequence number) stays with the command handler, as for every command.</para>
-/// <para>Arguments: <c>version</c>, <c>manifest</c> (http:// or https:// URL; the .pe files are fetched from the same
-/// directory) and <c>sha256</c> (hex of the manifest).</para>
-/// <para>nanoFramework's HttpClient is synchronous (no async API); one download uses one TLS session (~33 KB of
-/// native memory on top of the MQTT one), and files are streamed to flash in 1 KB pieces.</para>
+/// <para>Arguments (docs/packet-format.md): <c>url</c> of the manifest (the .pe files are fetched from the same
+/// directory), <c>sha256</c> of the manifest, and <c>signature</c>: base64url HMAC-SHA256 of the manifest's bytes
+/// under the fleet's release key (<see cref="DevicePaths.ReleaseKeyFile"/>). The command processor has already
+/// checked the command packet's own signature (the gateway key), its expiry and its sequence number; the release
+/// signature means that whoever holds gateway keys (receiver, platform) still cannot ship code without the release
+/// key. Without a release key on the device, updates are refused.</para>
+/// <para>Trust chain: release key → manifest → each file's size and SHA-256.</para>
+/// <para>nanoFramework's HttpClient is synchronous (no async API); a download uses one TLS session (~33 KB of native
+/// memory besides the MQTT one), and files are streamed to flash in 1 KB pieces.</para>
 /// </remarks>
 public sealed class FirmwareUpdater
 {
-    public const string CommandName = "update";
     private const int MaxManifestBytes = 4096;
 
+    private readonly IPacketMac _mac;
     private readonly X509Certificate? _caCertificate;
-    private readonly GatewayCommand _command = new GatewayCommand();
     private readonly Sha256 _sha = new Sha256();
     private readonly byte[] _chunk = new byte[1024];
     private readonly byte[] _digest = new byte[Sha256.HashLength];
 
     /// <param name="caCertificatePem">CA for https:// downloads; null: the CA stored on the device.</param>
-    public FirmwareUpdater(string? caCertificatePem)
+    public FirmwareUpdater(IPacketMac mac, string? caCertificatePem)
     {
+        _mac = mac;
         if (caCertificatePem != null)
         {
             _caCertificate = new X509Certificate(caCertificatePem);
         }
     }
 
-    /// <summary>Returns null when the version is staged (reboot to try it), else why not.</summary>
-    public string? Stage(VerifiedPacket command)
+    /// <summary>Returns null when a version is staged (restart to try it), else why not.</summary>
+    public string? Stage(string url, string sha256, string signature)
     {
-        if (command.Kind != PacketKind.Down)
+        if (!(url.StartsWith("http://") || url.StartsWith("https://")) || sha256.Length != 64)
         {
-            return "not a command";
+            return "firmware-update needs an http(s) url and a 64-hex-digit sha256";
         }
 
-        command.GetCommand(_command);
-        var version = Argument("version");
-        var manifestUrl = Argument("manifest");
-        var manifestHash = Argument("sha256").ToLower();
-        if (_command.Name != CommandName || !UpdateManifest.IsName(version) || manifestHash.Length != 64
-            || !(manifestUrl.StartsWith("http://") || manifestUrl.StartsWith("https://")))
+        var releaseKey = GatewayKey.Read(DevicePaths.ReleaseKeyFile, out var keyError);
+        var expectedMac = Base64Url.Decode(signature);
+        if (releaseKey == null)
         {
-            return "update needs version, manifest (http/https URL) and sha256 arguments";
+            return "no release key on this gateway: " + keyError;
         }
 
-        var directory = DevicePaths.UpdateDirectory + "\\" + version;
+        if (expectedMac == null || expectedMac.Length != _mac.MacLength)
+        {
+            return "signature must be the base64url HMAC-SHA256 of the manifest";
+        }
+
+        var staging = DevicePaths.UpdateDirectory + "\\incoming";
         try
         {
-            var error = Download(manifestUrl, manifestHash, directory, version);
+            Remove(staging);
+            Directory.CreateDirectory(staging);
+            var error = Download(url, sha256.ToLower(), releaseKey.Key, expectedMac, staging, out var version);
             if (error != null)
             {
-                Remove(directory);
+                Remove(staging);
                 return error;
             }
+
+            var target = DevicePaths.UpdateDirectory + "\\" + version;
+            Remove(target);
+            Directory.Move(staging, target);
+            BootRecord.Load().Stage(version);
+            return null;
         }
         catch (Exception failure)
         {
-            Remove(directory);
+            Remove(staging);
             return "download failed: " + failure.Message;
         }
-
-        BootRecord.Load().Stage(version);
-        return null;
     }
 
-    private string? Download(string manifestUrl, string manifestHash, string directory, string version)
+    private string? Download(string manifestUrl, string manifestHash, byte[] releaseKey, byte[] expectedMac, string directory, out string version)
     {
-        Remove(directory);
-        Directory.CreateDirectory(directory);
+        version = "";
         using var http = new HttpClient();
         http.Timeout = TimeSpan.FromSeconds(60);
         if (_caCertificate != null)
@@ -100,15 +107,18 @@ public sealed class FirmwareUpdater
             return "manifest: " + error;
         }
 
-        var manifest = UpdateManifest.Parse(File.ReadAllText(manifestPath), out error);
+        var manifestBytes = File.ReadAllBytes(manifestPath);
+        var mac = new byte[_mac.MacLength];
+        _mac.Compute(releaseKey, manifestBytes, 0, manifestBytes.Length, mac, 0);
+        if (!_mac.FixedTimeEquals(mac, 0, expectedMac, 0, mac.Length))
+        {
+            return "the manifest's release signature does not match";
+        }
+
+        var manifest = UpdateManifest.Parse(Encoding.UTF8.GetString(manifestBytes, 0, manifestBytes.Length), out error);
         if (manifest == null)
         {
             return "manifest: " + error;
-        }
-
-        if (manifest.Version != version)
-        {
-            return "manifest is for version " + manifest.Version + ", the command for " + version;
         }
 
         var baseUrl = manifestUrl.Substring(0, manifestUrl.LastIndexOf('/') + 1);
@@ -122,6 +132,7 @@ public sealed class FirmwareUpdater
             }
         }
 
+        version = manifest.Version;
         return null;
     }
 
@@ -155,20 +166,6 @@ public sealed class FirmwareUpdater
 
         _sha.Final(_digest, 0);
         return Hex.Encode(_digest) == expectedHash ? null : "SHA-256 mismatch";
-    }
-
-    private string Argument(string name)
-    {
-        var arguments = _command.Arguments;
-        for (var i = 0; i < arguments.Length; i++)
-        {
-            if (arguments[i].Name == name)
-            {
-                return arguments[i].Value;
-            }
-        }
-
-        return "";
     }
 
     private static void Remove(string directory)

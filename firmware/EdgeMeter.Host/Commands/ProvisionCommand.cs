@@ -21,6 +21,7 @@ public static partial class ProvisionCommand
     public const string DeviceKeyFile = DeviceRoot + "\\key.json";
     public const string DeviceBoardFile = DeviceRoot + "\\board.txt";
     public const string DeviceCaFile = DeviceRoot + "\\ca.pem";
+    public const string DeviceReleaseKeyFile = DeviceRoot + "\\release-key.json";
 
     public const int KeyBytes = 32;
 
@@ -47,11 +48,12 @@ public static partial class ProvisionCommand
         var ca = new Option<string?>("--ca") { Description = "PEM file of the CA that signs the broker's certificate; deployed to the board." };
         var wifiSsid = new Option<string?>("--wifi-ssid") { Description = "Wi-Fi network (default: the one stored with nanoff --networkdeployment)." };
         var wifiPassword = new Option<string?>("--wifi-password") { Description = "Wi-Fi password." };
+        var releaseKey = new Option<string?>("--release-key") { Description = "The fleet's release key file (key-file format, one entry) that signs firmware-update manifests; deployed to the board." };
         var serialPort = new Option<string?>("--serial-port") { Description = "Serial port to put into deploy.json (it then overrides nanoff's --serialport)." };
         var force = new Option<bool>("--force") { Description = "Replace an existing key (the old key stops verifying this gateway's new packets)." };
 
         var command = new Command("provision", "Create a gateway's key, starter configuration and nanoff file-deployment list.");
-        foreach (var option in new Option[] { gateway, board, output, keyVersion, mqttHost, mqttPort, tls, ca, wifiSsid, wifiPassword, serialPort, force })
+        foreach (var option in new Option[] { gateway, board, output, keyVersion, mqttHost, mqttPort, tls, ca, wifiSsid, wifiPassword, releaseKey, serialPort, force })
         {
             command.Options.Add(option);
         }
@@ -67,6 +69,7 @@ public static partial class ProvisionCommand
             parse.GetValue(ca),
             parse.GetValue(wifiSsid),
             parse.GetValue(wifiPassword),
+            parse.GetValue(releaseKey),
             parse.GetValue(serialPort),
             parse.GetValue(force))));
         return command;
@@ -120,6 +123,14 @@ public static partial class ProvisionCommand
             File.Copy(Path.GetFullPath(request.Ca), caPath, overwrite: true);
             files.Add(Deploy(DeviceCaFile, caPath));
             written.Add($"{caPath}  (broker CA)");
+        }
+
+        if (request.ReleaseKey != null)
+        {
+            var releasePath = Path.Combine(deviceDir, "release-key.json");
+            WriteSecret(releasePath, File.ReadAllText(request.ReleaseKey));
+            files.Add(Deploy(DeviceReleaseKeyFile, releasePath));
+            written.Add($"{releasePath}  (release key: the board accepts firmware-update manifests it signs)");
         }
 
         var deploy = new JsonObject();
@@ -178,6 +189,17 @@ public static partial class ProvisionCommand
         if (request.Ca != null && !File.Exists(request.Ca))
         {
             throw new CliException($"--ca: {request.Ca} does not exist", ExitCodes.Usage);
+        }
+
+        if (request.ReleaseKey != null)
+        {
+            var bytes = File.Exists(request.ReleaseKey) ? File.ReadAllBytes(request.ReleaseKey) : null;
+            var entries = 0;
+            var error = "it does not exist";
+            if (bytes == null || !PacketKeyFile.TryRead(bytes, 0, bytes.Length, (_, _, _) => entries++, out error) || entries != 1)
+            {
+                throw new CliException($"--release-key: {request.ReleaseKey} must be a key file with exactly one key ({(entries > 1 ? "it has " + entries : error)})", ExitCodes.Usage);
+            }
         }
     }
 
@@ -263,6 +285,7 @@ public static partial class ProvisionCommand
         string? Ca,
         string? WifiSsid,
         string? WifiPassword,
+        string? ReleaseKey,
         string? SerialPort,
         bool Force);
 }

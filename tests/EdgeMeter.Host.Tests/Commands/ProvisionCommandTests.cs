@@ -123,6 +123,31 @@ public sealed class ProvisionCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_release_key_is_checked_and_deployed()
+    {
+        Assert.Equal(0, Run("provision", "--gateway", "release-src", "--out", _out + "-release").Exit);
+        try
+        {
+            var releaseKey = Path.Combine(_out + "-release", "receiver-key.json");
+
+            var (exit, _, error) = Run("provision", "--gateway", "gw-0001", "--out", _out, "--release-key", releaseKey);
+
+            Assert.True(exit == 0, error);
+            Assert.Equal(ReadKey(releaseKey).Key, ReadKey(Path.Combine(_out, "device", "release-key.json")).Key);
+            Assert.Contains(Json(Path.Combine(_out, "deploy.json"))["Files"]!.AsArray(), f => (string)f!["DestinationFilePath"]! == "I:\\edgemeter\\release-key.json");
+
+            File.WriteAllText(releaseKey, "{\"keys\":[]}");
+            var refused = Run("provision", "--gateway", "gw-0002", "--out", _out + "-2", "--release-key", releaseKey);
+            Assert.Equal(ExitCodes.Usage, refused.Exit);
+            Assert.Contains("exactly one key", refused.Error);
+        }
+        finally
+        {
+            Directory.Delete(_out + "-release", recursive: true);
+        }
+    }
+
+    [Fact]
     public void An_unknown_board_is_refused_with_the_known_ones()
     {
         var (exit, _, error) = Run("provision", "--gateway", "gw-0001", "--board", "ESP32_C3", "--out", _out);

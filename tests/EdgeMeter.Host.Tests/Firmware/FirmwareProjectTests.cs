@@ -127,6 +127,7 @@ public partial class FirmwareProjectTests
         foreach (var (constant, expected) in new[]
         {
             ("Config", ProvisionCommand.DeviceConfig), ("KeyFile", ProvisionCommand.DeviceKeyFile), ("BoardFile", ProvisionCommand.DeviceBoardFile),
+            ("ReleaseKeyFile", ProvisionCommand.DeviceReleaseKeyFile), ("UpdateCaFile", ProvisionCommand.DeviceCaFile),
         })
         {
             var name = Regex.Match(paths, constant + " = Root \\+ \"([^\"]+)\"").Groups[1].Value.Replace("\\\\", "\\");
