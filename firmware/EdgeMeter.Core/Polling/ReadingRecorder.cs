@@ -15,8 +15,13 @@ public sealed class ReadingRecorder : IPointSink
     /// <summary>A UTC clock before this year has not been synchronized (the ESP32 starts at 1970).</summary>
     public const int FirstPlausibleYear = 2024;
 
+    private const int MaxPointsPerPoll = 64;
+
     private readonly ReadingBuffer _buffer;
     private readonly IClock _clock;
+    private readonly IReadingObserver? _observer;
+    private readonly Reading[] _poll = new Reading[MaxPointsPerPoll];
+    private int _pollCount;
     private readonly object _gate = new object();
     private Reading _reading;
     private System.DateTime _slot;
@@ -24,10 +29,11 @@ public sealed class ReadingRecorder : IPointSink
     private long _taken;
     private long _failed;
 
-    public ReadingRecorder(ReadingBuffer buffer, IClock clock)
+    public ReadingRecorder(ReadingBuffer buffer, IClock clock, IReadingObserver? observer = null)
     {
         _buffer = buffer;
         _clock = clock;
+        _observer = observer;
     }
 
     /// <summary>Readings taken and stored since start.</summary>
@@ -62,6 +68,7 @@ public sealed class ReadingRecorder : IPointSink
         var slot = meter.Schedule.SlotOf(MeterSession.UnixMilliseconds(now));
         _slot = new System.DateTime(UnixEpochTicks + (slot * System.TimeSpan.TicksPerMillisecond), System.DateTimeKind.Utc);
         _quality = IsSynchronized(now) ? ReadingQuality.Good : ReadingQuality.TimeUnsynced;
+        _pollCount = 0;
     }
 
     public void Accept(MeterSession meter, int pointIndex, ReadStatus status, FixedDecimal value)
@@ -78,13 +85,22 @@ public sealed class ReadingRecorder : IPointSink
 
         _reading = new Reading(meter.MeterIndex, pointIndex, _slot, value, _quality);
         _buffer.Append(ref _reading);
+        if (_pollCount < _poll.Length)
+        {
+            _poll[_pollCount++] = _reading;
+        }
+
         lock (_gate)
         {
             _taken++;
         }
     }
 
-    public void PollCompleted(MeterSession meter) => _buffer.Commit();
+    public void PollCompleted(MeterSession meter)
+    {
+        _buffer.Commit();
+        _observer?.Committed(_poll, _pollCount);
+    }
 
     private const long UnixEpochTicks = 621355968000000000L;
 }

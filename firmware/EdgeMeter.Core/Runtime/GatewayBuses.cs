@@ -18,7 +18,7 @@ public sealed class GatewayBuses : System.IDisposable
     private readonly MeterTimeSync?[] _timeSyncs;
     private readonly Thread[] _threads;
 
-    public GatewayBuses(GatewayConfig config, IGatewayPlatform platform, ReadingBuffer buffer)
+    public GatewayBuses(GatewayConfig config, IGatewayPlatform platform, ReadingBuffer buffer, IReadingObserver? observer)
     {
         var count = config.Buses.Length;
         _links = new IMeterLink[count];
@@ -53,7 +53,7 @@ public sealed class GatewayBuses : System.IDisposable
                 }
             }
 
-            _recorders[b] = new ReadingRecorder(buffer, platform.Clock);
+            _recorders[b] = new ReadingRecorder(buffer, platform.Clock, observer);
             _pollers[b] = new BusPoller(bus.Id, (MeterSession[])sessions.ToArray(typeof(MeterSession)), platform.Clock, _recorders[b]);
             if (synced.Count > 0)
             {

@@ -32,7 +32,7 @@ public sealed class GatewayRuntime : IGatewayControl, IStatusSource, System.IDis
     private long _nextMeterTimeSync;
     private string _platformMessage = "";
 
-    public GatewayRuntime(GatewayConfig config, IGatewayPlatform platform)
+    public GatewayRuntime(GatewayConfig config, IGatewayPlatform platform, IReadingObserver? observer = null)
     {
         _config = config;
         _platform = platform;
@@ -48,7 +48,7 @@ public sealed class GatewayRuntime : IGatewayControl, IStatusSource, System.IDis
         _sequence = new PacketSequence(platform.StateFiles);
         var keys = new SingleKeyStore(key);
         _commands = new CommandProcessor(config.GatewayId, keys, platform.Mac, PacketLimits.MaxArgumentLength * 2, platform.StateFiles, this, _clock);
-        _buses = new GatewayBuses(config, platform, _buffer);
+        _buses = new GatewayBuses(config, platform, _buffer, observer);
         var signer = new PacketSigner(config.GatewayId, config.KeyVersion, key, platform.Mac, config.Upload.MaxPacketBytes);
         var options = new UplinkOptions
         {

@@ -14,11 +14,12 @@ public static class GatewayCommand
         var keys = new Option<string>("--keys") { Description = "Key file holding this gateway's HMAC key (edgemeter provision writes one).", Required = true };
         var data = new Option<string>("--data") { Description = "Data directory: the reading buffer and sequence numbers.", DefaultValueFactory = _ => "edgemeter-data" };
         var duration = new Option<int?>("--duration") { Description = "Stop after this many seconds (default: until Ctrl-C)." };
-        var trial = new Option<int>("--trial-seconds") { Description = "How long a new configuration may take to reach the broker before it is rolled back.", DefaultValueFactory = _ => 120 };
+        var trialSeconds = new Option<int>("--trial-seconds") { Description = "How long a new configuration may take to reach the broker before it is rolled back.", DefaultValueFactory = _ => 120 };
         var logEvery = new Option<int>("--log-every") { Description = "Seconds between progress lines.", DefaultValueFactory = _ => 10 };
+        var trace = new Option<string?>("--trace") { Description = "Append every committed reading to this file (n meter point time value)." };
 
         var command = new Command("gateway", "Run the gateway on this PC: poll meters, buffer every reading, publish signed packets, obey commands.");
-        foreach (var option in new Option[] { config, keys, data, duration, trial, logEvery })
+        foreach (var option in new Option[] { config, keys, data, duration, trialSeconds, logEvery, trace })
         {
             command.Options.Add(option);
         }
@@ -34,15 +35,16 @@ public static class GatewayCommand
             }
 
             var seconds = parse.GetValue(duration);
-            if (seconds is <= 0 || parse.GetValue(trial) <= 0 || parse.GetValue(logEvery) <= 0)
+            if (seconds is <= 0 || parse.GetValue(trialSeconds) <= 0 || parse.GetValue(logEvery) <= 0)
             {
                 throw new CliException("--duration, --trial-seconds and --log-every must be positive", ExitCodes.Usage);
             }
 
             var options = new GatewayHostOptions(
-                TimeSpan.FromSeconds(parse.GetValue(trial)),
+                TimeSpan.FromSeconds(parse.GetValue(trialSeconds)),
                 TimeSpan.FromSeconds(parse.GetValue(logEvery)),
-                seconds is { } s ? TimeSpan.FromSeconds(s) : null);
+                seconds is { } s ? TimeSpan.FromSeconds(s) : null,
+                parse.GetValue(trace));
             using var stop = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {

@@ -19,7 +19,8 @@ public sealed class GatewayHost(string configPath, GatewayData data, IPacketKeyS
         {
             var (config, trial) = LoadConfiguration();
             var platform = new PcGatewayPlatform(data, keys, config.GatewayId);
-            using var runtime = new GatewayRuntime(config, platform);
+            using var trace = options.TracePath is null ? null : new ReadingTrace(options.TracePath, config);
+            using var runtime = new GatewayRuntime(config, platform, trace);
             runtime.Start();
             Log($"started {config.GatewayId}: {config.Meters.Length} meters on {config.Buses.Length} buses, broker {config.Mqtt.Host}:{config.Mqtt.Port}{(trial ? ", trying the new configuration" : "")}");
             var outcome = Supervise(runtime, platform, trial, started, stop);
@@ -128,4 +129,4 @@ public sealed class GatewayHost(string configPath, GatewayData data, IPacketKeyS
     }
 }
 
-public sealed record GatewayHostOptions(TimeSpan TrialPeriod, TimeSpan LogInterval, TimeSpan? Duration);
+public sealed record GatewayHostOptions(TimeSpan TrialPeriod, TimeSpan LogInterval, TimeSpan? Duration, string? TracePath = null);
