@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading;
 using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Runtime;
+using EdgeMeter.Firmware.Console;
 using EdgeMeter.Firmware.Status;
 using EdgeMeter.Firmware.Storage;
 using EdgeMeter.Firmware.Update;
@@ -48,7 +49,7 @@ public static class DeviceGateway
         GatewayRuntime runtime;
         try
         {
-            runtime = new GatewayRuntime(config, platform);
+            runtime = new GatewayRuntime(config, platform, new LiveReadings(services.Console, config));
         }
         catch (Exception failure)
         {

@@ -32,6 +32,9 @@ public sealed class CommissioningConsole : IDisposable
     /// <summary>The configuration summary (never secrets: no passwords or keys).</summary>
     public ConsoleLines? Config { get; set; }
 
+    /// <summary>Whether live lines are shown: toggled with <c>live</c>; always on without COM1 (they go to the debugger).</summary>
+    public bool IsLive => _live || _port == null;
+
     /// <summary>Whether COM1 could be opened (false: output goes to the debugger only).</summary>
     public bool IsInteractive => _port != null;
 
@@ -67,7 +70,7 @@ public sealed class CommissioningConsole : IDisposable
     /// <summary>Shows one live line (e.g. a reading) while live mode is on; cheap when it is off.</summary>
     public void Live(string line)
     {
-        if (_live || _port == null)
+        if (IsLive)
         {
             WriteLine(line);
         }
