@@ -66,5 +66,6 @@ public static class EdgeMeterCli
         yield return ScanCommand.Create(console);
         yield return VerifyCommand.Create(console);
         yield return GatewayCommand.Create(console);
+        yield return ProvisionCommand.Create(console);
     }
 }

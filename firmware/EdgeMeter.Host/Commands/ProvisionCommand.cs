@@ -1,0 +1,291 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Host.Cli;
+
+namespace EdgeMeter.Host.Commands;
+
+/// <summary>
+/// `edgemeter provision --gateway ID [--board TARGET] --out DIR`: creates a gateway's HMAC key and starter
+/// configuration, the deploy.json that `nanoff --filedeployment` uploads to the board's I: drive, and the receiver's
+/// key-registry entry. Refuses to replace an existing key unless --force.
+/// </summary>
+public static partial class ProvisionCommand
+{
+    /// <summary>Where the files land on the board: the firmware's DevicePaths (a Host test keeps them equal).</summary>
+    public const string DeviceRoot = "I:\\edgemeter";
+    public const string DeviceConfig = DeviceRoot + "\\gateway.json";
+    public const string DeviceKeyFile = DeviceRoot + "\\key.json";
+    public const string DeviceBoardFile = DeviceRoot + "\\board.txt";
+    public const string DeviceCaFile = DeviceRoot + "\\ca.pem";
+    public const string DeviceReleaseKeyFile = DeviceRoot + "\\release-key.json";
+
+    public const int KeyBytes = 32;
+
+    /// <summary>The boards of nf-boards.md section 2, and whether the firmware for each brings up Ethernet.</summary>
+    public static readonly IReadOnlyDictionary<string, bool> Boards = new Dictionary<string, bool>
+    {
+        ["ESP32_REV3"] = false,
+        ["ESP32_PSRAM_REV3"] = false,
+        ["ESP32_WT32_ETH01"] = true,
+        ["ESP32_ETHERNET_KIT_1.2"] = true,
+        ["ESP32_OLIMEX"] = true,
+        ["ESP32_S3_OCTAL"] = false,
+    };
+
+    public static Command Create(CliConsole console)
+    {
+        var gateway = new Option<string>("--gateway") { Description = "Gateway id: 1-32 of a-z, 0-9 and '-', starting with a letter or digit.", Required = true };
+        var board = new Option<string?>("--board") { Description = "nanoFramework target of the board (nf-boards.md), stored on the device as its pin map." };
+        var output = new Option<string>("--out") { Description = "Directory to write the provisioning files into.", Required = true };
+        var keyVersion = new Option<int>("--key-version") { Description = "Version of the new key (packets carry kid = gateway.version).", DefaultValueFactory = _ => 1 };
+        var mqttHost = new Option<string?>("--mqtt-host") { Description = "Broker host for the starter configuration." };
+        var mqttPort = new Option<int?>("--mqtt-port") { Description = "Broker port (default 8883 with --tls, else 1883)." };
+        var tls = new Option<bool>("--tls") { Description = "Connect to the broker with TLS." };
+        var ca = new Option<string?>("--ca") { Description = "PEM file of the CA that signs the broker's certificate; deployed to the board." };
+        var wifiSsid = new Option<string?>("--wifi-ssid") { Description = "Wi-Fi network (default: the one stored with nanoff --networkdeployment)." };
+        var wifiPassword = new Option<string?>("--wifi-password") { Description = "Wi-Fi password." };
+        var releaseKey = new Option<string?>("--release-key") { Description = "The fleet's release key file (key-file format, one entry) that signs firmware-update manifests; deployed to the board." };
+        var serialPort = new Option<string?>("--serial-port") { Description = "Serial port to put into deploy.json (it then overrides nanoff's --serialport)." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing key (the old key stops verifying this gateway's new packets)." };
+
+        var command = new Command("provision", "Create a gateway's key, starter configuration and nanoff file-deployment list.");
+        foreach (var option in new Option[] { gateway, board, output, keyVersion, mqttHost, mqttPort, tls, ca, wifiSsid, wifiPassword, releaseKey, serialPort, force })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse => Run(console, new Request(
+            parse.GetValue(gateway)!,
+            parse.GetValue(board),
+            parse.GetValue(output)!,
+            parse.GetValue(keyVersion),
+            parse.GetValue(mqttHost),
+            parse.GetValue(mqttPort),
+            parse.GetValue(tls),
+            parse.GetValue(ca),
+            parse.GetValue(wifiSsid),
+            parse.GetValue(wifiPassword),
+            parse.GetValue(releaseKey),
+            parse.GetValue(serialPort),
+            parse.GetValue(force))));
+        return command;
+    }
+
+    private static int Run(CliConsole console, Request request)
+    {
+        Validate(request);
+        var outDir = Path.GetFullPath(request.Out);
+        var deviceDir = Path.Combine(outDir, "device");
+        var keyPath = Path.Combine(deviceDir, "key.json");
+        var configPath = Path.Combine(deviceDir, "gateway.json");
+        if (File.Exists(keyPath) && !request.Force)
+        {
+            throw new CliException($"{keyPath} already exists; pass --force to replace the gateway's key", ExitCodes.Failure);
+        }
+
+        Directory.CreateDirectory(deviceDir);
+        var key = RandomNumberGenerator.GetBytes(KeyBytes);
+        var keyFile = KeyFileJson(request.Gateway, request.KeyVersion, key);
+        var written = new List<string>();
+        var files = new JsonArray();
+
+        WriteSecret(keyPath, keyFile);
+        files.Add(Deploy(DeviceKeyFile, keyPath));
+        written.Add($"{keyPath}  (HMAC key {request.Gateway}.{request.KeyVersion}, for the board)");
+
+        if (!File.Exists(configPath) || request.Force)
+        {
+            File.WriteAllText(configPath, StarterConfig(request).ToJsonString(Indented) + "\n");
+            written.Add($"{configPath}  (starter configuration: edit the buses and meters)");
+        }
+        else
+        {
+            written.Add($"{configPath}  (kept as it was)");
+        }
+
+        files.Add(Deploy(DeviceConfig, configPath));
+
+        if (request.Board != null)
+        {
+            var boardPath = Path.Combine(deviceDir, "board.txt");
+            File.WriteAllText(boardPath, request.Board + "\n");
+            files.Add(Deploy(DeviceBoardFile, boardPath));
+            written.Add($"{boardPath}  (board {request.Board})");
+        }
+
+        if (request.Ca != null)
+        {
+            var caPath = Path.Combine(deviceDir, "ca.pem");
+            File.Copy(Path.GetFullPath(request.Ca), caPath, overwrite: true);
+            files.Add(Deploy(DeviceCaFile, caPath));
+            written.Add($"{caPath}  (broker CA)");
+        }
+
+        if (request.ReleaseKey != null)
+        {
+            var releasePath = Path.Combine(deviceDir, "release-key.json");
+            WriteSecret(releasePath, File.ReadAllText(request.ReleaseKey));
+            files.Add(Deploy(DeviceReleaseKeyFile, releasePath));
+            written.Add($"{releasePath}  (release key: the board accepts firmware-update manifests it signs)");
+        }
+
+        var deploy = new JsonObject();
+        if (request.SerialPort != null)
+        {
+            deploy["SerialPort"] = request.SerialPort;
+        }
+
+        deploy["Files"] = files;
+        var deployPath = Path.Combine(outDir, "deploy.json");
+        File.WriteAllText(deployPath, deploy.ToJsonString(Indented) + "\n");
+        written.Add($"{deployPath}  (for nanoff --filedeployment)");
+
+        var receiverPath = Path.Combine(outDir, "receiver-key.json");
+        WriteSecret(receiverPath, keyFile);
+        written.Add($"{receiverPath}  (the receiver's key-registry entry)");
+
+        console.Out.WriteLine($"provisioned gateway {request.Gateway} (key version {request.KeyVersion}):");
+        foreach (var line in written)
+        {
+            console.Out.WriteLine("  " + line);
+        }
+
+        console.Out.WriteLine("next, with the board running nanoCLR (reset it and wait a few seconds):");
+        console.Out.WriteLine($"  nanoff --filedeployment \"{deployPath}\"" + (request.SerialPort == null ? " --serialport <PORT>" : ""));
+        console.Out.WriteLine("  then check that every file line ends in OK (nanoff exits 0 even when an upload fails),");
+        console.Out.WriteLine($"  and add the entry of {receiverPath} to the receiver's key registry. Keep both key files secret.");
+        return ExitCodes.Ok;
+    }
+
+    private static void Validate(Request request)
+    {
+        if (!GatewayIdPattern().IsMatch(request.Gateway))
+        {
+            throw new CliException(
+                $"gateway id '{request.Gateway}' is not valid: use 1-32 of a-z, 0-9 and '-', starting with a letter or digit",
+                ExitCodes.Usage);
+        }
+
+        if (request.Board != null && !Boards.ContainsKey(request.Board))
+        {
+            throw new CliException(
+                $"board '{request.Board}' is not in the pin table; use one of {string.Join(", ", Boards.Keys)}", ExitCodes.Usage);
+        }
+
+        if (request.KeyVersion < 0 || request.KeyVersion > 65535)
+        {
+            throw new CliException("--key-version must be 0-65535", ExitCodes.Usage);
+        }
+
+        if (request.MqttPort is < 1 or > 65535)
+        {
+            throw new CliException("--mqtt-port must be 1-65535", ExitCodes.Usage);
+        }
+
+        if (request.Ca != null && !File.Exists(request.Ca))
+        {
+            throw new CliException($"--ca: {request.Ca} does not exist", ExitCodes.Usage);
+        }
+
+        if (request.ReleaseKey != null)
+        {
+            var bytes = File.Exists(request.ReleaseKey) ? File.ReadAllBytes(request.ReleaseKey) : null;
+            var entries = 0;
+            var error = "it does not exist";
+            if (bytes == null || !PacketKeyFile.TryRead(bytes, 0, bytes.Length, (_, _, _) => entries++, out error) || entries != 1)
+            {
+                throw new CliException($"--release-key: {request.ReleaseKey} must be a key file with exactly one key ({(entries > 1 ? "it has " + entries : error)})", ExitCodes.Usage);
+            }
+        }
+    }
+
+    /// <summary>The key file format of docs/packet-format.md (read by PacketKeyFile), holding this one key.</summary>
+    private static string KeyFileJson(string gatewayId, int keyVersion, byte[] key)
+    {
+        var entry = new JsonObject
+        {
+            [PacketKeyFile.GatewayIdMember] = gatewayId,
+            [PacketKeyFile.KeyVersionMember] = keyVersion,
+            [PacketKeyFile.KeyMember] = Convert.ToHexStringLower(key),
+        };
+        return new JsonObject { [PacketKeyFile.KeysMember] = new JsonArray(entry) }.ToJsonString(Indented) + "\n";
+    }
+
+    /// <summary>A configuration that passes docs/schema/gateway-config.schema.json; its meter is an example to replace.</summary>
+    private static JsonObject StarterConfig(Request request)
+    {
+        var ethernet = request.Board != null && Boards[request.Board];
+        var network = new JsonObject { ["mode"] = ethernet ? "ethernet" : "wifi" };
+        if (!ethernet && request.WifiSsid != null)
+        {
+            network["wifiSsid"] = request.WifiSsid;
+            network["wifiPassword"] = request.WifiPassword ?? "";
+        }
+
+        var mqtt = new JsonObject
+        {
+            ["host"] = request.MqttHost ?? "receiver.invalid",
+            ["port"] = request.MqttPort ?? (request.Tls ? 8883 : 1883),
+            ["tls"] = request.Tls,
+        };
+        if (request.Ca != null)
+        {
+            mqtt["caFile"] = DeviceCaFile;
+        }
+
+        return new JsonObject
+        {
+            ["schema"] = 1,
+            ["gatewayId"] = request.Gateway,
+            ["keyVersion"] = request.KeyVersion,
+            ["network"] = network,
+            ["mqtt"] = mqtt,
+            ["buses"] = new JsonArray(new JsonObject { ["id"] = "bus1", ["uart"] = "COM2", ["baud"] = 2400, ["parity"] = "even", ["stopBits"] = 1 }),
+            ["meters"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "example-meter",
+                ["bus"] = "bus1",
+                ["protocol"] = "dlt645",
+                ["address"] = "000000000001",
+                ["pollSeconds"] = 900,
+                ["points"] = new JsonArray(new JsonObject { ["id"] = "energy", ["di"] = "00010000", ["dataCode"] = "000000000000000000" }),
+            }),
+        };
+    }
+
+    private static JsonObject Deploy(string destination, string source) =>
+        new() { ["DestinationFilePath"] = destination, ["SourceFilePath"] = Path.GetFullPath(source) };
+
+    private static void WriteSecret(string path, string text)
+    {
+        File.WriteAllText(path, text);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
+    private static partial Regex GatewayIdPattern();
+
+    private sealed record Request(
+        string Gateway,
+        string? Board,
+        string Out,
+        int KeyVersion,
+        string? MqttHost,
+        int? MqttPort,
+        bool Tls,
+        string? Ca,
+        string? WifiSsid,
+        string? WifiPassword,
+        string? ReleaseKey,
+        string? SerialPort,
+        bool Force);
+}

@@ -1,0 +1,87 @@
+using System;
+using EdgeMeter.Core.Packet;
+using nanoFramework.TestFramework;
+
+namespace EdgeMeter.Firmware.Tests.Packet;
+
+/// <summary>
+/// Packet signing and verification on the device's runtime (docs/packet-format.md): the gateway's signer must
+/// produce the shared vectors byte for byte, and the verifier must accept and refuse exactly as on a PC.
+/// </summary>
+[TestClass]
+public class PacketVectorTests
+{
+    private static readonly DateTime Now = new DateTime(2025, 6, 1);
+
+    [TestMethod]
+    public void Signs_the_reply_ok_vector_exactly()
+    {
+        var signer = new PacketSigner("gw-0001", 1, Key(PacketVectors.Key), new ManagedPacketMac());
+        var reply = new CommandReply { CommandSequence = 17, Result = CommandResult.Ok, Message = "polled 2 points" };
+
+        Assert.IsTrue(signer.SignReply(1007, new DateTime(2025, 5, 31, 23, 59, 0), reply));
+
+        Assert.AreEqual(PacketVectors.ReplyOk, signer.PacketString());
+    }
+
+    [TestMethod]
+    public void Verifies_the_single_reading_vector()
+    {
+        var verifier = Verifier(PacketVectors.Key);
+
+        Assert.IsTrue(verifier.Verify(PacketVectors.UpSingleReading, "gw-0001", PacketKind.Up, Now) == PacketError.None, verifier.Reason);
+
+        var packet = verifier.Packet;
+        Assert.AreEqual("gw-0001", packet.GatewayId);
+        Assert.AreEqual(1001L, packet.Sequence);
+        Assert.AreEqual(1, packet.ReadingCount);
+        var reading = new Reading();
+        packet.GetReading(0, reading);
+        Assert.AreEqual("000012345678", reading.MeterId);
+        Assert.AreEqual("00010000", reading.PointId);
+        Assert.AreEqual("kWh", reading.Unit);
+        Assert.IsTrue(reading.Value.Equals(new EdgeMeter.Core.Values.FixedDecimal(1234567, 2)));
+    }
+
+    [TestMethod]
+    public void Verifies_the_command_vector()
+    {
+        var verifier = Verifier(PacketVectors.Key);
+
+        Assert.IsTrue(verifier.Verify(PacketVectors.DownCommand, "gw-0001", PacketKind.Down, Now) == PacketError.None, verifier.Reason);
+
+        var command = new GatewayCommand();
+        verifier.Packet.GetCommand(command);
+        Assert.AreEqual("poll-now", command.Name);
+        Assert.AreEqual(2, command.Arguments.Length);
+        Assert.AreEqual("meter", command.Arguments[0].Name);
+        Assert.AreEqual("000012345678", command.Arguments[0].Value);
+    }
+
+    [TestMethod]
+    public void Refuses_the_invalid_vectors_for_the_documented_reason()
+    {
+        Refused(PacketVectors.Key, PacketVectors.TamperedPayload, "gw-0001", PacketKind.Up, PacketError.BadSignature);
+        Refused(PacketVectors.WrongKeyHex, PacketVectors.WrongKey, "gw-0001", PacketKind.Up, PacketError.BadSignature);
+        Refused(PacketVectors.Key, PacketVectors.TruncatedSignature, "gw-0001", PacketKind.Up, PacketError.BadSignature);
+        Refused(PacketVectors.Key, PacketVectors.AlgNone, "gw-0001", PacketKind.Up, PacketError.AlgorithmNotAllowed);
+        Refused(PacketVectors.Key, PacketVectors.ExpiredCommand, "gw-0001", PacketKind.Down, PacketError.Expired);
+        Refused(PacketVectors.Key, PacketVectors.TopicOfAnotherGateway, "gw-0002", PacketKind.Up, PacketError.GatewayMismatch);
+    }
+
+    private static void Refused(string keyHex, string packet, string topicGateway, PacketKind topicKind, PacketError expected)
+    {
+        var verifier = Verifier(keyHex);
+        var error = verifier.Verify(packet, topicGateway, topicKind, Now);
+        Assert.IsTrue(error == expected, verifier.Reason);
+    }
+
+    private static PacketVerifier Verifier(string keyHex) => new PacketVerifier(new SingleKeyStore(Key(keyHex)), new ManagedPacketMac());
+
+    private static byte[] Key(string hex)
+    {
+        var key = Hex.Decode(hex);
+        Assert.IsNotNull(key);
+        return key!;
+    }
+}

@@ -1,0 +1,173 @@
+using EdgeMeter.Core.Protocol.Dlt645;
+using EdgeMeter.Core.Values;
+using EdgeMeter.Firmware.Tests.Support;
+using nanoFramework.TestFramework;
+
+namespace EdgeMeter.Firmware.Tests.Protocol;
+
+/// <summary>
+/// The DL/T 645 reference vectors (docs/dlt645.md) on the device's runtime: the same frames the PC tests check in
+/// tests/EdgeMeter.Core.Tests/Protocol/Dlt645/Dlt645VectorTests.cs, byte for byte.
+/// </summary>
+[TestClass]
+public class Dlt645VectorTests
+{
+    private const string MeterAddress = "123456789012";
+    private const string ReadPhaseAVoltage = "FE FE FE FE 68 12 90 78 56 34 12 68 11 04 33 34 34 35 6B 16";
+    private const string PhaseAVoltageReply = "FE FE FE FE 68 12 90 78 56 34 12 68 91 06 33 34 34 35 34 55 76 16";
+    private const string ForwardEnergyReply = "FE FE FE FE 68 12 90 78 56 34 12 68 91 08 33 33 34 33 9A 78 56 34 88 16";
+    private const string ReadAddressWildcard = "FE FE FE FE 68 AA AA AA AA AA AA 68 13 00 DF 16";
+    private const string NoRequestedDataReply = "FE FE FE FE 68 12 90 78 56 34 12 68 D1 01 35 8D 16";
+    private const string Read9010Wildcard1997 = "68 AA AA AA AA AA AA 68 01 02 43 C3 D5 16";
+    private const string ReadAddress1997 = "68 AA AA AA AA AA AA 68 01 02 65 F3 27 16";
+
+    private readonly byte[] _frame = new byte[Dlt645FrameEncoder.MaxFrameLength + 16];
+
+    [TestMethod]
+    public void Encodes_the_phase_A_voltage_read_request()
+    {
+        var length = Dlt645FrameEncoder.EncodeReadRequest(_frame, 0, 4, Dlt645Version.V2007, Address(), 0x02010100);
+
+        Assert.AreEqual(ReadPhaseAVoltage, HexText.Spaced(_frame, 0, length));
+    }
+
+    [TestMethod]
+    public void Decodes_the_phase_A_voltage_read_request()
+    {
+        var parser = new Dlt645FrameParser();
+
+        Assert.AreEqual(1, FeedAll(parser, ReadPhaseAVoltage));
+        Assert.IsTrue(parser.Frame.Address == Address());
+        Assert.AreEqual((byte)0x11, parser.Frame.Control);
+        Assert.IsFalse(parser.Frame.IsReply);
+        Assert.IsTrue(parser.Frame.TryGetDataIdentifier(Dlt645Version.V2007, out var di));
+        Assert.AreEqual(0x02010100u, di);
+    }
+
+    [TestMethod]
+    public void Encodes_the_220_1_volt_reply()
+    {
+        Assert.AreEqual(PhaseAVoltageReply, EncodeReply(0x02010100, new FixedDecimal(2201, 1)));
+    }
+
+    [TestMethod]
+    public void Decodes_the_220_1_volt_reply()
+    {
+        Assert.IsTrue(new FixedDecimal(2201, 1).Equals(DecodeReply(PhaseAVoltageReply, 0x02010100)));
+    }
+
+    [TestMethod]
+    public void Encodes_the_12345_67_kWh_reply()
+    {
+        Assert.AreEqual(ForwardEnergyReply, EncodeReply(0x00010000, new FixedDecimal(1234567, 2)));
+    }
+
+    [TestMethod]
+    public void Decodes_the_12345_67_kWh_reply()
+    {
+        Assert.IsTrue(new FixedDecimal(1234567, 2).Equals(DecodeReply(ForwardEnergyReply, 0x00010000)));
+    }
+
+    [TestMethod]
+    public void Encodes_and_decodes_the_wildcard_read_address_request()
+    {
+        var length = Dlt645FrameEncoder.EncodeReadAddressRequest(_frame, 0, 4, Dlt645Version.V2007);
+        Assert.AreEqual(ReadAddressWildcard, HexText.Spaced(_frame, 0, length));
+
+        var parser = new Dlt645FrameParser();
+        Assert.AreEqual(1, FeedAll(parser, ReadAddressWildcard));
+        Assert.IsTrue(parser.Frame.Address.IsWildcard);
+        Assert.AreEqual((int)Dlt645Control.ReadAddress, parser.Frame.Function);
+        Assert.AreEqual(0, parser.Frame.DataLength);
+    }
+
+    [TestMethod]
+    public void Encodes_and_decodes_the_no_requested_data_error_reply()
+    {
+        var length = Dlt645FrameEncoder.EncodeErrorReply(_frame, 0, 4, Address(), Dlt645Control.Read, Dlt645ErrorFlags.NoRequestedData);
+        Assert.AreEqual(NoRequestedDataReply, HexText.Spaced(_frame, 0, length));
+
+        var parser = new Dlt645FrameParser();
+        Assert.AreEqual(1, FeedAll(parser, NoRequestedDataReply));
+        Assert.IsTrue(parser.Frame.IsErrorReply);
+        Assert.AreEqual((byte)0xD1, parser.Frame.Control);
+        Assert.IsTrue(parser.Frame.ErrorFlags == Dlt645ErrorFlags.NoRequestedData);
+    }
+
+    [TestMethod]
+    public void Encodes_and_decodes_the_signed_example()
+    {
+        var bytes = new byte[3];
+        Assert.IsTrue(Dlt645ValueCodec.TryEncode(new FixedDecimal(-12345, 4), 3, 4, true, bytes, 0));
+        Assert.AreEqual("45 23 81", HexText.Spaced(bytes, 0, 3));
+
+        Assert.IsTrue(Dlt645ValueCodec.TryDecode(bytes, 0, 3, 4, true, out var value));
+        Assert.IsTrue(new FixedDecimal(-12345, 4).Equals(value));
+    }
+
+    [TestMethod]
+    public void Encodes_the_1997_requests()
+    {
+        var length = Dlt645FrameEncoder.EncodeReadRequest(_frame, 0, 0, Dlt645Version.V1997, Dlt645Address.Wildcard, 0x9010);
+        Assert.AreEqual(Read9010Wildcard1997, HexText.Spaced(_frame, 0, length));
+
+        length = Dlt645FrameEncoder.EncodeReadAddressRequest(_frame, 0, 0, Dlt645Version.V1997);
+        Assert.AreEqual(ReadAddress1997, HexText.Spaced(_frame, 0, length));
+    }
+
+    [TestMethod]
+    public void A_corrupted_checksum_is_counted_not_accepted()
+    {
+        var bytes = HexText.Bytes(PhaseAVoltageReply);
+        bytes[bytes.Length - 2] ^= 0x01;
+        var parser = new Dlt645FrameParser();
+
+        var frames = 0;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            frames += parser.Feed(bytes[i]) ? 1 : 0;
+        }
+
+        Assert.AreEqual(0, frames);
+        Assert.AreEqual(1, parser.ChecksumErrors);
+    }
+
+    private static Dlt645Address Address() => Dlt645Address.Parse(MeterAddress);
+
+    private string EncodeReply(uint di, FixedDecimal value)
+    {
+        var item = Dlt645Catalogue.Find(di, Dlt645Version.V2007);
+        Assert.IsNotNull(item);
+        var valueBytes = new byte[item!.ElementLength];
+        Assert.IsTrue(Dlt645ValueCodec.TryEncode(item, value, valueBytes, 0));
+        var length = Dlt645FrameEncoder.EncodeReadReply(_frame, 0, 4, Dlt645Version.V2007, Address(), di, valueBytes, 0, valueBytes.Length, false);
+        return HexText.Spaced(_frame, 0, length);
+    }
+
+    private static FixedDecimal DecodeReply(string hex, uint expectedDi)
+    {
+        var parser = new Dlt645FrameParser();
+        Assert.AreEqual(1, FeedAll(parser, hex));
+        var frame = parser.Frame;
+        Assert.IsTrue(frame.Address == Address());
+        Assert.AreEqual((byte)0x91, frame.Control);
+        Assert.IsTrue(frame.TryGetDataIdentifier(Dlt645Version.V2007, out var di));
+        Assert.AreEqual(expectedDi, di);
+        var item = Dlt645Catalogue.Find(di, Dlt645Version.V2007);
+        Assert.IsNotNull(item);
+        Assert.IsTrue(Dlt645ValueCodec.TryDecode(item!, frame.Data, 4, frame.DataLength - 4, out var value));
+        return value;
+    }
+
+    private static int FeedAll(Dlt645FrameParser parser, string hex)
+    {
+        var bytes = HexText.Bytes(hex);
+        var frames = 0;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            frames += parser.Feed(bytes[i]) ? 1 : 0;
+        }
+
+        return frames;
+    }
+}
