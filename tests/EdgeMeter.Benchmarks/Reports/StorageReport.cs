@@ -45,7 +45,7 @@ public static class StorageReport
             }
 
             double readings = gateway.Runtime.ReadingsTaken - startReadings;
-            if (readings != (double)points * cycles || gateway.Runtime.Buffer.Depth != 0)
+            if (readings != (double)points * cycles || gateway.Runtime.Buffer.Depth > points + gateway.Options.MaxReadingsPerPacket)
             {
                 throw new InvalidOperationException($"{points} points x {cycles} cycles stored {readings} readings, {gateway.Runtime.Buffer.Depth} unacknowledged");
             }

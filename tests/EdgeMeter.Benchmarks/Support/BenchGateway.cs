@@ -125,13 +125,21 @@ public sealed class BenchGateway : IDisposable
         _untilNextPoll = Runtime.Buses.GetPoller(0).PollDue();
     }
 
+    /// <summary>
+    /// Steps the uplink until a step publishes nothing more: everything due is then published and acknowledged (a
+    /// partly filled packet of new readings waits for the upload interval, as on a device).
+    /// </summary>
     public void DrainUplink()
     {
         var uplink = Runtime.Uplink;
-        uplink.Step();
-        for (var i = 0; i < 64 && Runtime.Buffer.Depth > 0; i++)
+        for (var i = 0; i < 16; i++)
         {
+            var published = uplink.PacketsPublished;
             uplink.Step();
+            if (uplink.PacketsPublished == published)
+            {
+                return;
+            }
         }
     }
 
