@@ -28,6 +28,9 @@ public sealed class RamFlash : IFlashFileSystem
 
     public long Writes { get; private set; }
 
+    /// <summary>Bytes read back (the uplink reading committed readings, recovery scans).</summary>
+    public long BytesRead { get; private set; }
+
     public long Flushes { get; private set; }
 
     /// <summary>Flushes of segment files: the commits that a copy-on-write file system turns into block copies.</summary>
@@ -45,6 +48,7 @@ public sealed class RamFlash : IFlashFileSystem
         SegmentBytesWritten = 0;
         OtherBytesWritten = 0;
         Writes = 0;
+        BytesRead = 0;
         Flushes = 0;
         SegmentFlushes = 0;
         PartialBlockBytesAtFlush = 0;
@@ -110,6 +114,7 @@ public sealed class RamFlash : IFlashFileSystem
         {
             var available = (int)Math.Max(0, Math.Min(count, Length - position));
             Array.Copy(_data, position, buffer, offset, available);
+            owner.BytesRead += available;
             return available;
         }
 
