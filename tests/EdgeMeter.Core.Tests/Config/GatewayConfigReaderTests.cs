@@ -38,7 +38,7 @@ public class GatewayConfigReaderTests
         Assert.Equal(60, config.Meters[0].PollSeconds);
         Assert.Equal(0x00010000u, config.Meters[0].Points[0].DataIdentifier);
         Assert.Equal("kWh", config.Meters[0].Points[0].Unit);
-        Assert.Equal(4096, config.Upload.MaxPacketBytes);
+        Assert.Equal(1024, config.Upload.MaxPacketBytes);
     }
 
     [Theory]
