@@ -17,6 +17,7 @@ public sealed class PacketStore : IDisposable
     private readonly string _readerConnectionString;
     private readonly TimeProvider _time;
     private readonly long _replayWindow;
+    private int _disposed;
 
     private PacketStore(string path, SqliteConnection writerConnection, int maxBatch, long replayWindow, TimeProvider time, ILogger log)
     {
@@ -119,6 +120,11 @@ public sealed class PacketStore : IDisposable
     /// <summary>Writes what is queued, then closes the database.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _writer.Dispose();
         _writerConnection.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_readerConnectionString));
