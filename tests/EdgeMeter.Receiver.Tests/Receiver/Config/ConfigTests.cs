@@ -35,7 +35,7 @@ public sealed partial class ConfigTests : IDisposable
         var environment = new Hashtable
         {
             ["EDGEMETER_RECEIVER__Store__Path"] = "/var/lib/edgemeter/other.db",
-            ["EDGEMETER_RECEIVER__Gateways__0__Password"] = "from-the-environment",
+            ["EDGEMETER_RECEIVER__Gateways__1__Password"] = "from-the-environment",
             ["EDGEMETER_RECEIVER__Ingest__Embedded__Port"] = "2883",
             ["UNRELATED"] = "x",
         };
@@ -43,7 +43,7 @@ public sealed partial class ConfigTests : IDisposable
         var options = ConfigLoader.Load(path, environment);
 
         Assert.Equal("/var/lib/edgemeter/other.db", options.Store.Path);
-        Assert.Equal("from-the-environment", options.Gateways[0].Password);
+        Assert.Equal("from-the-environment", options.Gateways[1].Password);
         Assert.Equal(2883, options.Ingest.Embedded.Port);
     }
 
