@@ -1,2 +1,3 @@
-Console.Error.WriteLine("edgemeter-receiver: not yet wired");
-return 2;
+using EdgeMeter.Receiver.Cli;
+
+return await ReceiverCli.RunAsync(args, Console.Out, Console.Error, Console.In);

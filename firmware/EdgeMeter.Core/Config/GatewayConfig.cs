@@ -152,7 +152,8 @@ public sealed class UploadSettings
 
     public int MaxReadingsPerPacket { get; set; } = 40;
 
-    public int MaxPacketBytes { get; set; } = 4096;
+    /// <summary>The receiver's default limit too (docs/receiver.md): keep both equal.</summary>
+    public int MaxPacketBytes { get; set; } = 1024;
 
     public int StatusIntervalSeconds { get; set; } = 60;
 }

@@ -35,7 +35,7 @@ public static class GatewayConfigReader
     private static readonly string[] PointTypes = { "int16", "uint16", "int32", "uint32", "float32", "int64", "uint64", "float64" };
     private static readonly string[] WordOrders = { "big", "little" };
     private static readonly int[] Bauds = { 1200, 2400, 4800, 9600, 19200, 38400, 115200 };
-    private static readonly int[] PollIntervals = { 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600 };
+    private static readonly int[] PollIntervals = { 1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600 };
     private static readonly int[] Functions = { 3, 4 };
     private static readonly int[] StopBitChoices = { 1, 2 };
 

@@ -38,11 +38,11 @@ public class GatewayConfigReaderTests
         Assert.Equal(60, config.Meters[0].PollSeconds);
         Assert.Equal(0x00010000u, config.Meters[0].Points[0].DataIdentifier);
         Assert.Equal("kWh", config.Meters[0].Points[0].Unit);
-        Assert.Equal(4096, config.Upload.MaxPacketBytes);
+        Assert.Equal(1024, config.Upload.MaxPacketBytes);
     }
 
     [Theory]
-    [InlineData("\"pollSeconds\":60", "\"pollSeconds\":7", "$.meters[0].pollSeconds: must be one of 10, 15, 20, 30, 60")]
+    [InlineData("\"pollSeconds\":60", "\"pollSeconds\":7", "$.meters[0].pollSeconds: must be one of 1, 2, 5, 10, 15, 20, 30, 60")]
     [InlineData("\"bus\":\"bus1\"", "\"bus\":\"bus9\"", "$.meters[0].bus: \"bus9\" is not one of the buses")]
     [InlineData("\"di\":\"00010000\"", "\"di\":\"0001\"", "$.meters[0].points[0].di: must be 8 hex digits for dlt645")]
     [InlineData("\"di\":\"00010000\"", "\"di\":\"12345678\"", "$.meters[0].points[0].di: 12345678 is not in the DL/T 645 catalogue")]

@@ -89,7 +89,7 @@ public class PlatformRecordJsonTests
     [Fact]
     public void The_key_names_gateway_packet_and_reading()
     {
-        Assert.Equal("gw-07:123456:2", PlatformRecord.KeyFor("gw-07", 123456, 2));
+        Assert.Equal("gw-07:123456", PlatformRecord.KeyFor("gw-07", 123456));
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class PlatformUploadClientTests : IDisposable
             InputType = InputType.Dcs,
             Scope = DataScope.ProcessUnit,
             Valid = false,
-            IdempotencyKey = PlatformRecord.KeyFor("gw-07", 42, 3),
+            IdempotencyKey = PlatformRecord.KeyFor("gw-07", 42),
         };
 
         var outcome = await client.UploadAsync(record, Ct);
@@ -81,7 +81,7 @@ public sealed class PlatformUploadClientTests : IDisposable
         Assert.Equal("1", stored.StatType);
         Assert.Equal("2020-05-21 00:00:00", stored.StatDate);
         Assert.Equal("2020-05-22 00:00:02", stored.UploadDate);
-        Assert.Equal("gw-07:42:3", stored.IdempotencyKey);
+        Assert.Equal("gw-07:42", stored.IdempotencyKey);
     }
 
     [Fact]
@@ -252,7 +252,7 @@ public sealed class PlatformUploadClientTests : IDisposable
     {
         await using var sim = await SimHarness.StartAsync();
         var client = ClientFor(sim);
-        var record = Reading(0, key: PlatformRecord.KeyFor("gw-1", 9, 0));
+        var record = Reading(0, key: PlatformRecord.KeyFor("gw-1", 9));
 
         var first = await client.UploadAsync(record, Ct);
         var again = await client.UploadAsync(record, Ct);

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using EdgeMeter.Receiver.Config;
+
+namespace EdgeMeter.Receiver.Cli;
+
+/// <summary>`run --config FILE` (until SIGTERM or Ctrl+C) and `check-config --config FILE`.</summary>
+internal static class RunCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var config = ConfigOption(required: true);
+        var command = new Command("run", "Run the receiver until SIGTERM or Ctrl+C.") { config };
+        command.SetAction(async (parse, _) =>
+        {
+            var options = ConfigLoader.Load(parse.GetValue(config)!);
+            using var stop = new CancellationTokenSource();
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Stop(signal, stop));
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Stop(signal, stop));
+            RunningReceiver running;
+            try
+            {
+                running = await ReceiverApp.StartAsync(options);
+            }
+            catch (Exception failure) when (failure is IOException or System.Net.Sockets.SocketException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            {
+                throw new CliException($"cannot start: {failure.Message}", ExitCodes.Failure);
+            }
+
+            await using (running)
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    output.WriteLine($"{ReceiverCli.Name}: stopping");
+                }
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command CreateCheck(TextWriter output)
+    {
+        var config = ConfigOption(required: true);
+        var command = new Command("check-config", "Validate a configuration file (and the environment overrides) without starting.") { config };
+        command.SetAction(parse =>
+        {
+            var options = ConfigLoader.Load(parse.GetValue(config)!);
+            var routing = Routing.From(options);
+            output.WriteLine($"configuration is valid: ingest {options.Ingest.Mode}, {options.Gateways.Count} gateways, {options.Enterprises.Count} enterprises, {options.Platforms.Count} platforms, {options.Points.Count} mapped points");
+            foreach (var platform in options.Platforms)
+            {
+                output.WriteLine($"  {platform.Name} ({(platform.Http is not null ? "http" : "mqtt")}): {string.Join(", ", routing.GatewaysOf(platform.Name))}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    internal static Option<string> ConfigOption(bool required) =>
+        new("--config", "-c") { Description = "Configuration file (JSON, see docs/receiver.md).", Required = required };
+
+    private static void Stop(PosixSignalContext signal, CancellationTokenSource stop)
+    {
+        signal.Cancel = true;
+        stop.Cancel();
+    }
+}

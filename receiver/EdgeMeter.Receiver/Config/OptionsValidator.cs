@@ -1,0 +1,429 @@
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Values;
+using EdgeMeter.Receiver.Auth;
+using EdgeMeter.Receiver.Relay.Http;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeMeter.Receiver.Config;
+
+/// <summary>Checks options before anything starts; every problem names the setting, e.g. "Gateways[2].Id: ...".</summary>
+public static class OptionsValidator
+{
+    public static IReadOnlyList<string> Validate(ReceiverOptions options)
+    {
+        var problems = new List<string>();
+        void Problem(string setting, string message) => problems.Add($"{setting}: {message}");
+
+        try
+        {
+            _ = new MqttTopics(options.TopicPrefix);
+        }
+        catch (ArgumentException)
+        {
+            Problem("TopicPrefix", $"'{options.TopicPrefix}' is not a topic prefix (levels without + # or empty levels, not starting with $ or /)");
+        }
+
+        if (options.MaxPacketBytes is < 256 or > 65536)
+        {
+            Problem("MaxPacketBytes", $"{options.MaxPacketBytes} is not 256-65536");
+        }
+
+        ValidateStore(options.Store, Problem);
+        if (string.IsNullOrWhiteSpace(options.Keys.File))
+        {
+            Problem("Keys.File", "is required (the key registry file)");
+        }
+
+        if (options.Keys.ReloadSeconds < 1)
+        {
+            Problem("Keys.ReloadSeconds", "must be at least 1");
+        }
+
+        ValidateIngest(options.Ingest, Problem);
+        var platformNames = ValidatePlatforms(options.Platforms, Problem);
+        var enterprises = ValidateEnterprises(options.Enterprises, platformNames, Problem);
+        var gateways = ValidateGateways(options, enterprises, platformNames, Problem);
+        ValidateAccounts(options.PlatformAccounts, Problem);
+        ValidatePoints(options.Points, gateways, Problem);
+        ValidateCredentials(options, Problem);
+        ValidateAdmin(options.Admin, Problem);
+        ValidateLogging(options.Logging, Problem);
+        return problems;
+    }
+
+    private static void ValidateStore(StoreOptions store, Action<string, string> problem)
+    {
+        if (string.IsNullOrWhiteSpace(store.Path))
+        {
+            problem("Store.Path", "is required (the SQLite database file)");
+        }
+
+        if (store.MaxBatch is < 1 or > 10_000)
+        {
+            problem("Store.MaxBatch", $"{store.MaxBatch} is not 1-10000");
+        }
+
+        if (store.ReplayWindow < 0)
+        {
+            problem("Store.ReplayWindow", "must not be negative (0 turns the check off)");
+        }
+    }
+
+    private static void ValidateIngest(IngestOptions ingest, Action<string, string> problem)
+    {
+        if (!Enum.IsDefined(ingest.Mode))
+        {
+            problem("Ingest.Mode", "must be Embedded or External");
+        }
+
+        if (ingest.Mode == IngestMode.Embedded)
+        {
+            var embedded = ingest.Embedded;
+            if (!System.Net.IPAddress.TryParse(embedded.Address, out _))
+            {
+                problem("Ingest.Embedded.Address", $"'{embedded.Address}' is not an IP address");
+            }
+
+            if (embedded.Port is < 0 or > 65535)
+            {
+                problem("Ingest.Embedded.Port", $"{embedded.Port} is not 0-65535");
+            }
+
+            if (!embedded.PlainEnabled && !embedded.Tls.Enabled)
+            {
+                problem("Ingest.Embedded", "enable the plain listener, the TLS listener or both");
+            }
+
+            if (embedded.Tls.Enabled)
+            {
+                if (embedded.Tls.Port is < 1 or > 65535)
+                {
+                    problem("Ingest.Embedded.Tls.Port", $"{embedded.Tls.Port} is not 1-65535");
+                }
+
+                if (string.IsNullOrWhiteSpace(embedded.Tls.CertificateFile) || !File.Exists(embedded.Tls.CertificateFile))
+                {
+                    problem("Ingest.Embedded.Tls.CertificateFile", $"'{embedded.Tls.CertificateFile}' is not an existing .pfx file");
+                }
+            }
+        }
+        else
+        {
+            var external = ingest.External;
+            if (string.IsNullOrWhiteSpace(external.Host))
+            {
+                problem("Ingest.External.Host", "is required");
+            }
+
+            if (external.Port is < 1 or > 65535)
+            {
+                problem("Ingest.External.Port", $"{external.Port} is not 1-65535");
+            }
+
+            if (string.IsNullOrWhiteSpace(external.ClientId) || PayloadRules.IsGatewayId(external.ClientId))
+            {
+                problem("Ingest.External.ClientId", $"'{external.ClientId}' must be set and must not look like a gateway id (use a dot: svc.receiver-1)");
+            }
+
+            if (external.SharedGroup is { } group && (group.Length == 0 || group.IndexOfAny(['/', '+', '#']) >= 0))
+            {
+                problem("Ingest.External.SharedGroup", $"'{group}' must be a non-empty name without / + #");
+            }
+
+            if (external.ReceiveMaximum < 1)
+            {
+                problem("Ingest.External.ReceiveMaximum", "must be at least 1");
+            }
+
+            if (external.ReconnectDelayMs < 10)
+            {
+                problem("Ingest.External.ReconnectDelayMs", "must be at least 10");
+            }
+        }
+    }
+
+    private static HashSet<string> ValidatePlatforms(List<PlatformOptions> platforms, Action<string, string> problem)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < platforms.Count; i++)
+        {
+            var platform = platforms[i];
+            var at = $"Platforms[{i}]";
+            if (!IsName(platform.Name))
+            {
+                problem($"{at}.Name", $"'{platform.Name}' must be 1-40 of letters, digits, - and _");
+            }
+            else if (!names.Add(platform.Name))
+            {
+                problem($"{at}.Name", $"'{platform.Name}' is listed twice");
+            }
+
+            if ((platform.Http is null) == (platform.Mqtt is null))
+            {
+                problem(at, "needs exactly one of Http and Mqtt");
+            }
+
+            if (platform.BatchSize is < 1 or > 1000)
+            {
+                problem($"{at}.BatchSize", $"{platform.BatchSize} is not 1-1000");
+            }
+
+            if (platform.Parallelism is < 1 or > 64)
+            {
+                problem($"{at}.Parallelism", $"{platform.Parallelism} is not 1-64");
+            }
+
+            if (platform.Retry.InitialDelayMs < 1 || platform.Retry.MaxDelayMs < platform.Retry.InitialDelayMs)
+            {
+                problem($"{at}.Retry", "need 1 <= InitialDelayMs <= MaxDelayMs");
+            }
+
+            if (platform.Http is { } http)
+            {
+                if (!Uri.TryCreate(http.BaseAddress, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+                {
+                    problem($"{at}.Http.BaseAddress", $"'{http.BaseAddress}' is not an http(s) address");
+                }
+
+                if (http.MaxBatchSize < 1 || http.CallTimeoutSeconds < 1)
+                {
+                    problem($"{at}.Http", "MaxBatchSize and CallTimeoutSeconds must be at least 1");
+                }
+            }
+
+            if (platform.Mqtt is { } mqtt)
+            {
+                if (string.IsNullOrWhiteSpace(mqtt.Host))
+                {
+                    problem($"{at}.Mqtt.Host", "is required");
+                }
+
+                if (mqtt.Port is < 1 or > 65535)
+                {
+                    problem($"{at}.Mqtt.Port", $"{mqtt.Port} is not 1-65535");
+                }
+
+                if (string.IsNullOrWhiteSpace(mqtt.ClientId))
+                {
+                    problem($"{at}.Mqtt.ClientId", "is required");
+                }
+
+                try
+                {
+                    _ = new MqttTopics(mqtt.TopicPrefix);
+                }
+                catch (ArgumentException)
+                {
+                    problem($"{at}.Mqtt.TopicPrefix", $"'{mqtt.TopicPrefix}' is not a topic prefix");
+                }
+            }
+        }
+
+        return names;
+    }
+
+    private static Dictionary<string, EnterpriseOptions> ValidateEnterprises(
+        List<EnterpriseOptions> enterprises, HashSet<string> platforms, Action<string, string> problem)
+    {
+        var byCode = new Dictionary<string, EnterpriseOptions>(StringComparer.Ordinal);
+        for (var i = 0; i < enterprises.Count; i++)
+        {
+            var enterprise = enterprises[i];
+            if (enterprise.Code is not { Length: 18 } || !enterprise.Code.All(char.IsAsciiLetterOrDigit))
+            {
+                problem($"Enterprises[{i}].Code", $"'{enterprise.Code}' is not an 18-character unified social credit code");
+            }
+            else if (!byCode.TryAdd(enterprise.Code, enterprise))
+            {
+                problem($"Enterprises[{i}].Code", $"'{enterprise.Code}' is listed twice");
+            }
+
+            ValidatePlatformList(enterprise.Platforms, platforms, $"Enterprises[{i}].Platforms", problem);
+        }
+
+        return byCode;
+    }
+
+    private static HashSet<string> ValidateGateways(
+        ReceiverOptions options, Dictionary<string, EnterpriseOptions> enterprises, HashSet<string> platforms, Action<string, string> problem)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Gateways.Count; i++)
+        {
+            var gateway = options.Gateways[i];
+            var at = $"Gateways[{i}]";
+            if (!PayloadRules.IsGatewayId(gateway.Id))
+            {
+                problem($"{at}.Id", $"'{gateway.Id}' is not a gateway id (1-64 of A-Z a-z 0-9 _ -)");
+            }
+            else if (!ids.Add(gateway.Id))
+            {
+                problem($"{at}.Id", $"'{gateway.Id}' is listed twice");
+            }
+
+            if (!enterprises.ContainsKey(gateway.Enterprise))
+            {
+                problem($"{at}.Enterprise", $"'{gateway.Enterprise}' is not one of Enterprises[].Code");
+            }
+
+            if (gateway.Platforms is { } own)
+            {
+                ValidatePlatformList(own, platforms, $"{at}.Platforms", problem);
+            }
+
+            if (options.Ingest.Mode == IngestMode.Embedded)
+            {
+                ValidateSecret(gateway.Password, gateway.PasswordHash, at, problem);
+            }
+        }
+
+        return ids;
+    }
+
+    private static void ValidateAccounts(List<PlatformAccountOptions> accounts, Action<string, string> problem)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < accounts.Count; i++)
+        {
+            var account = accounts[i];
+            var at = $"PlatformAccounts[{i}]";
+            if (!IsServiceAccountName(account.Username))
+            {
+                problem($"{at}.Username", $"'{account.Username}' must contain a dot (so it can never be a gateway id) and no / + # $ or spaces");
+            }
+            else if (!names.Add(account.Username))
+            {
+                problem($"{at}.Username", $"'{account.Username}' is listed twice");
+            }
+
+            ValidateSecret(account.Password, account.PasswordHash, at, problem);
+        }
+    }
+
+    private static void ValidatePoints(List<PointOptions> points, HashSet<string> gateways, Action<string, string> problem)
+    {
+        var seen = new HashSet<(string, string, string)>();
+        for (var i = 0; i < points.Count; i++)
+        {
+            var point = points[i];
+            var at = $"Points[{i}]";
+            if (!gateways.Contains(point.Gateway))
+            {
+                problem($"{at}.Gateway", $"'{point.Gateway}' is not one of Gateways[].Id");
+            }
+
+            if (!PayloadRules.IsIdentifier(point.Meter) || !PayloadRules.IsIdentifier(point.Point))
+            {
+                problem($"{at}.Meter/Point", $"'{point.Meter}'/'{point.Point}' must be identifiers (1-32 of A-Z a-z 0-9 _ - . :)");
+            }
+            else if (!seen.Add((point.Gateway, point.Meter, point.Point)))
+            {
+                problem(at, $"{point.Gateway}/{point.Meter}/{point.Point} is mapped twice");
+            }
+
+            if (DataCode.Validate(point.DataCode) is { } dataCodeProblem)
+            {
+                problem($"{at}.DataCode", dataCodeProblem);
+            }
+
+            if (!FixedDecimal.TryParse(point.ConvertRation, out var ration) || ration.Mantissa < 0)
+            {
+                problem($"{at}.ConvertRation", $"'{point.ConvertRation}' is not a non-negative exact decimal such as \"1.229\"");
+            }
+
+            if (!Enum.IsDefined(point.Scope) || !Enum.IsDefined(point.InputType) || !Enum.IsDefined(point.StatType))
+            {
+                problem(at, "Scope (1-4), InputType (1-5) and StatType (0-3) must be in their code lists");
+            }
+        }
+    }
+
+    // Every HTTP platform needs a password for every enterprise routed to it.
+    private static void ValidateCredentials(ReceiverOptions options, Action<string, string> problem)
+    {
+        var routing = Routing.From(options);
+        for (var i = 0; i < options.Platforms.Count; i++)
+        {
+            if (options.Platforms[i].Http is not { } http)
+            {
+                continue;
+            }
+
+            foreach (var enterprise in routing.EnterprisesOf(options.Platforms[i].Name))
+            {
+                if (!http.EnterprisePasswords.TryGetValue(enterprise, out var password) || string.IsNullOrEmpty(password))
+                {
+                    problem($"Platforms[{i}].Http.EnterprisePasswords", $"no password for enterprise '{enterprise}', whose gateways are routed to '{options.Platforms[i].Name}'");
+                }
+            }
+        }
+    }
+
+    private static void ValidateAdmin(AdminOptions admin, Action<string, string> problem)
+    {
+        var urls = admin.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (urls.Length == 0 || urls.Any(url => !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            problem("Admin.Urls", $"'{admin.Urls}' must be one or more http(s) addresses separated by ';'");
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < admin.Tokens.Count; i++)
+        {
+            if (!IsName(admin.Tokens[i].Name.Replace('.', '_')) || !names.Add(admin.Tokens[i].Name))
+            {
+                problem($"Admin.Tokens[{i}].Name", $"'{admin.Tokens[i].Name}' must be a unique name of letters, digits, . - _");
+            }
+
+            if (admin.Tokens[i].Token.Length < 16)
+            {
+                problem($"Admin.Tokens[{i}].Token", "must be at least 16 characters (use a random value)");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(admin.AuditLog))
+        {
+            problem("Admin.AuditLog", "is required");
+        }
+    }
+
+    private static void ValidateLogging(LoggingOptions logging, Action<string, string> problem)
+    {
+        if (logging.Format is not ("simple" or "json"))
+        {
+            problem("Logging.Format", $"'{logging.Format}' is not simple or json");
+        }
+
+        if (!Enum.TryParse<LogLevel>(logging.Level, ignoreCase: true, out _))
+        {
+            problem("Logging.Level", $"'{logging.Level}' is not Trace, Debug, Information, Warning, Error or Critical");
+        }
+    }
+
+    private static void ValidatePlatformList(List<string> list, HashSet<string> platforms, string at, Action<string, string> problem)
+    {
+        foreach (var name in list.Where(name => !platforms.Contains(name)))
+        {
+            problem(at, $"'{name}' is not one of Platforms[].Name");
+        }
+    }
+
+    private static void ValidateSecret(string? password, string? hash, string at, Action<string, string> problem)
+    {
+        if (string.IsNullOrEmpty(password) == string.IsNullOrEmpty(hash))
+        {
+            problem(at, "needs exactly one of Password and PasswordHash");
+        }
+        else if (hash is { Length: > 0 } && !PasswordHash.IsWellFormed(hash))
+        {
+            problem($"{at}.PasswordHash", "is not pbkdf2-sha256$iterations$salt$hash (make one with `edgemeter-receiver hash-password`)");
+        }
+    }
+
+    internal static bool IsServiceAccountName(string name) =>
+        name is { Length: > 0 and <= 64 } && name.Contains('.') && name[0] != '$'
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
+
+    private static bool IsName(string name) =>
+        name is { Length: > 0 and <= 40 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}

@@ -1,0 +1,289 @@
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Receiver.Relay.Http;
+
+namespace EdgeMeter.Receiver.Config;
+
+/// <summary>
+/// Everything the receiver is configured with: a JSON file, overridden by environment variables
+/// EDGEMETER_RECEIVER__Section__Key (docs/receiver.md has a complete example). Plain settable classes so that the
+/// configuration binder and in-process callers (tests, the demo) fill them the same way.
+/// </summary>
+public sealed class ReceiverOptions
+{
+    /// <summary>Topic prefix of the gateways' topics (docs/mqtt-topics.md).</summary>
+    public string TopicPrefix { get; set; } = MqttTopics.DefaultPrefix;
+
+    /// <summary>Largest packet accepted; larger ones are quarantined as Oversized.</summary>
+    public int MaxPacketBytes { get; set; } = PacketLimits.DefaultMaxPacketBytes;
+
+    public StoreOptions Store { get; set; } = new();
+
+    public KeyOptions Keys { get; set; } = new();
+
+    public IngestOptions Ingest { get; set; } = new();
+
+    public List<GatewayOptions> Gateways { get; set; } = [];
+
+    public List<PlatformAccountOptions> PlatformAccounts { get; set; } = [];
+
+    public List<EnterpriseOptions> Enterprises { get; set; } = [];
+
+    public List<PlatformOptions> Platforms { get; set; } = [];
+
+    public List<PointOptions> Points { get; set; } = [];
+
+    public AdminOptions Admin { get; set; } = new();
+
+    public LoggingOptions Logging { get; set; } = new();
+}
+
+public sealed class StoreOptions
+{
+    /// <summary>SQLite database file (WAL, synchronous=FULL). Relative paths are relative to the config file.</summary>
+    public string Path { get; set; } = "edgemeter-receiver.db";
+
+    /// <summary>Most writes committed together in one transaction (group commit).</summary>
+    public int MaxBatch { get; set; } = 256;
+
+    /// <summary>
+    /// A packet whose seq lies more than this far below its gateway's high-water mark is quarantined (the announced
+    /// last will excepted); 0 turns the check off. Unseen numbers closer to the mark are accepted (reordering, will).
+    /// </summary>
+    public long ReplayWindow { get; set; } = 1_000_000;
+}
+
+public sealed class KeyOptions
+{
+    /// <summary>The key registry file (format in docs/packet-format.md), managed with `edgemeter-receiver keys`.</summary>
+    public string File { get; set; } = "keys.json";
+
+    /// <summary>How often the file is checked for changes (rotation without restart).</summary>
+    public int ReloadSeconds { get; set; } = 5;
+}
+
+public enum IngestMode
+{
+    /// <summary>The receiver is the broker (MQTTnet.Server): nothing else to install.</summary>
+    Embedded,
+
+    /// <summary>The receiver subscribes to a broker such as Mosquitto or EMQX.</summary>
+    External,
+}
+
+public sealed class IngestOptions
+{
+    public IngestMode Mode { get; set; } = IngestMode.Embedded;
+
+    public EmbeddedBrokerOptions Embedded { get; set; } = new();
+
+    public ExternalBrokerOptions External { get; set; } = new();
+}
+
+public sealed class EmbeddedBrokerOptions
+{
+    /// <summary>Address the listeners bind to.</summary>
+    public string Address { get; set; } = "0.0.0.0";
+
+    /// <summary>Plain TCP listener port; 0 picks a free port (reported by the running receiver).</summary>
+    public int Port { get; set; } = 1883;
+
+    /// <summary>False to serve TLS only.</summary>
+    public bool PlainEnabled { get; set; } = true;
+
+    public TlsListenerOptions Tls { get; set; } = new();
+}
+
+public sealed class TlsListenerOptions
+{
+    public bool Enabled { get; set; }
+
+    public int Port { get; set; } = 8883;
+
+    /// <summary>PKCS#12 (.pfx) file with the server certificate and its private key.</summary>
+    public string? CertificateFile { get; set; }
+
+    public string? CertificatePassword { get; set; }
+}
+
+public sealed class ExternalBrokerOptions
+{
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 1883;
+
+    /// <summary>Also the persistent session's name: keep it stable. Never a gateway id (use a dot: svc.receiver-1).</summary>
+    public string ClientId { get; set; } = "svc.receiver";
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    public bool UseTls { get; set; }
+
+    /// <summary>For test brokers with self-signed certificates only.</summary>
+    public bool AllowUntrustedCertificates { get; set; }
+
+    /// <summary>How long the broker keeps the session (and unacknowledged packets) while the receiver is away.</summary>
+    public uint SessionExpirySeconds { get; set; } = 86400;
+
+    /// <summary>When set, subscribes as $share/{group}/... so that several receivers share the load.</summary>
+    public string? SharedGroup { get; set; }
+
+    /// <summary>Unacknowledged packets in flight; large enough for group commit to work.</summary>
+    public ushort ReceiveMaximum { get; set; } = 256;
+
+    public int ReconnectDelayMs { get; set; } = 1000;
+}
+
+/// <summary>One gateway: its MQTT credential (embedded broker), its enterprise, optionally its own routing.</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Gateway id: MQTT client id, username and the first half of its packets' kid.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>The enterprise's 18-character code (an entry of Enterprises).</summary>
+    public string Enterprise { get; set; } = "";
+
+    /// <summary>MQTT password in clear text (keep the file 0600), or use PasswordHash.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>From `edgemeter-receiver hash-password`: pbkdf2-sha256$iterations$salt$hash.</summary>
+    public string? PasswordHash { get; set; }
+
+    /// <summary>Platforms for this gateway; null takes the enterprise's.</summary>
+    public List<string>? Platforms { get; set; }
+}
+
+/// <summary>A read-only account on the embedded broker: may subscribe to every gateway's up and status topics.</summary>
+public sealed class PlatformAccountOptions
+{
+    /// <summary>Must contain a dot (svc.platform-yn) so that it can never be a gateway id.</summary>
+    public string Username { get; set; } = "";
+
+    public string? Password { get; set; }
+
+    public string? PasswordHash { get; set; }
+}
+
+public sealed class EnterpriseOptions
+{
+    /// <summary>Unified social credit code, 18 characters.</summary>
+    public string Code { get; set; } = "";
+
+    public string? Name { get; set; }
+
+    /// <summary>Names of the platforms (Platforms[].Name) its readings go to, e.g. provincial and national.</summary>
+    public List<string> Platforms { get; set; } = [];
+}
+
+/// <summary>An upstream platform: exactly one of Http and Mqtt.</summary>
+public sealed class PlatformOptions
+{
+    /// <summary>Letters, digits, '-' and '_': used in routing, metrics labels and relay cursors. Never rename one in use.</summary>
+    public string Name { get; set; } = "";
+
+    public HttpPlatformOptions? Http { get; set; }
+
+    public MqttPlatformOptions? Mqtt { get; set; }
+
+    /// <summary>Rows sent per round for one gateway.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Gateways served at the same time (each gateway stays in order).</summary>
+    public int Parallelism { get; set; } = 4;
+
+    public RetryOptions Retry { get; set; } = new();
+}
+
+public sealed class HttpPlatformOptions
+{
+    /// <summary>Where requestAK, checkVersion and dataEnterpriseEnergy live.</summary>
+    public string BaseAddress { get; set; } = "";
+
+    /// <summary>Enterprise code -> password for /requestAK, for every enterprise routed to this platform.</summary>
+    public Dictionary<string, string> EnterprisePasswords { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Our batch extension (the simulator); real platforms take one record per request.</summary>
+    public bool SupportsBatch { get; set; }
+
+    public int MaxBatchSize { get; set; } = 100;
+
+    public int CallTimeoutSeconds { get; set; } = 10;
+}
+
+public sealed class MqttPlatformOptions
+{
+    public string Host { get; set; } = "";
+
+    public int Port { get; set; } = 1883;
+
+    public string ClientId { get; set; } = "svc.receiver-relay";
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    public bool UseTls { get; set; }
+
+    public bool AllowUntrustedCertificates { get; set; }
+
+    /// <summary>Topic prefix on the platform's broker; the gateway's topics keep their {gatewayId}/{kind} levels.</summary>
+    public string TopicPrefix { get; set; } = MqttTopics.DefaultPrefix;
+}
+
+public sealed class RetryOptions
+{
+    public int InitialDelayMs { get; set; } = 1000;
+
+    public int MaxDelayMs { get; set; } = 300_000;
+}
+
+/// <summary>One gateway point as the HTTP platforms know it: its dataCode and the record's fixed fields.</summary>
+public sealed class PointOptions
+{
+    public string Gateway { get; set; } = "";
+
+    public string Meter { get; set; } = "";
+
+    public string Point { get; set; } = "";
+
+    /// <summary>18-digit collected-data item code registered with the platform.</summary>
+    public string DataCode { get; set; } = "";
+
+    /// <summary>Standard-coal conversion factor as an exact decimal, e.g. "1.229".</summary>
+    public string ConvertRation { get; set; } = "";
+
+    public DataScope Scope { get; set; } = DataScope.WholePlant;
+
+    public InputType InputType { get; set; } = InputType.FieldInstrument;
+
+    public StatType StatType { get; set; } = StatType.RealTime;
+}
+
+public sealed class AdminOptions
+{
+    /// <summary>Kestrel address(es) of /healthz, /metrics and /admin; ';'-separated. Keep it on loopback or a management network.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:8480";
+
+    /// <summary>Bearer tokens allowed on /admin; the name is what the audit log records.</summary>
+    public List<AdminTokenOptions> Tokens { get; set; } = [];
+
+    /// <summary>Append-only, hash-chained audit log of admin actions.</summary>
+    public string AuditLog { get; set; } = "audit.log";
+}
+
+public sealed class AdminTokenOptions
+{
+    public string Name { get; set; } = "";
+
+    public string Token { get; set; } = "";
+}
+
+public sealed class LoggingOptions
+{
+    /// <summary>"simple" (one line per event) or "json" (structured, one JSON object per line).</summary>
+    public string Format { get; set; } = "simple";
+
+    /// <summary>Trace, Debug, Information, Warning, Error.</summary>
+    public string Level { get; set; } = "Information";
+}

@@ -1,0 +1,294 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Receiver.Auth;
+using EdgeMeter.Receiver.Config;
+using EdgeMeter.Receiver.Ops;
+using EdgeMeter.Receiver.Store;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace EdgeMeter.Receiver.Ingest;
+
+/// <summary>
+/// The default ingest: the receiver is the broker (MQTTnet.Server). Every client authenticates (gateways with
+/// their own credential, read-only platform accounts); every publish and subscribe passes the topic ACL; every
+/// packet a gateway publishes is verified and stored before InterceptingPublishAsync returns, and MQTTnet sends
+/// the PUBACK only after that: a PUBACK means the packet is on disk. Only stored packets reach subscribers.
+/// MQTTnet keeps sessions in memory; the latest status of each gateway is restored as a retained message from
+/// the store at start.
+/// </summary>
+public sealed class EmbeddedBrokerIngest : IGatewayLink, IAsyncDisposable
+{
+    private const string ReceiverClientId = "$receiver";
+
+    private readonly EmbeddedBrokerOptions _options;
+    private readonly MqttTopics _topics;
+    private readonly BrokerCredentials _credentials;
+    private readonly TopicAcl _acl;
+    private readonly IngestPipeline _pipeline;
+    private readonly PacketStore _store;
+    private readonly ReceiverMetrics _metrics;
+    private readonly ILogger _log;
+
+    // Injected commands carry this dictionary as their session items: no network client can present it.
+    private readonly Dictionary<object, object> _receiverItems = new() { ["edgemeter"] = "receiver" };
+    private readonly ConcurrentDictionary<string, MqttProtocolVersion> _connected = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _ready = new(StringComparer.Ordinal);
+    private MqttServer? _server;
+
+    public EmbeddedBrokerIngest(
+        EmbeddedBrokerOptions options, int plainPort, MqttTopics topics, BrokerCredentials credentials, IngestPipeline pipeline,
+        PacketStore store, ReceiverMetrics metrics, ILogger log)
+    {
+        _options = options;
+        PlainPort = plainPort;
+        _topics = topics;
+        _credentials = credentials;
+        _acl = new TopicAcl(topics);
+        _pipeline = pipeline;
+        _store = store;
+        _metrics = metrics;
+        _log = log;
+    }
+
+    public event Action<string>? GatewayReady;
+
+    /// <summary>The plain listener's port (0 when only TLS is enabled).</summary>
+    public int PlainPort { get; }
+
+    public int? TlsPort => _options.Tls.Enabled ? _options.Tls.Port : null;
+
+    public bool IsRunning => _server?.IsStarted == true;
+
+    public int ConnectedGateways => _connected.Count;
+
+    public bool IsReady(string gatewayId) => _ready.ContainsKey(gatewayId) && _connected.ContainsKey(gatewayId);
+
+    public async Task StartAsync()
+    {
+        var server = new MqttServerFactory().CreateMqttServer(BuildOptions());
+        server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        server.ClientConnectedAsync += e =>
+        {
+            if (Identify(e.ClientId, e.UserName) is { Role: ClientRole.Gateway } who)
+            {
+                _connected[who.Name] = e.ProtocolVersion;
+                _log.LogInformation("{Gateway} connected from {Endpoint} (MQTT {Version})", who.Name, e.RemoteEndPoint, e.ProtocolVersion);
+            }
+
+            return Task.CompletedTask;
+        };
+        server.ClientDisconnectedAsync += e =>
+        {
+            // A takeover ends the old connection after the new one is in place: the gateway is still there.
+            if (e.DisconnectType != MqttClientDisconnectType.Takeover && Identify(e.ClientId, e.UserName) is { Role: ClientRole.Gateway } who)
+            {
+                _connected.TryRemove(who.Name, out _);
+                _ready.TryRemove(who.Name, out _);
+                _log.LogInformation("{Gateway} disconnected ({Type})", who.Name, e.DisconnectType);
+            }
+
+            return Task.CompletedTask;
+        };
+        server.ClientSubscribedTopicAsync += e =>
+        {
+            if (Identify(e.ClientId, e.UserName) is { Role: ClientRole.Gateway } who && e.TopicFilter.Topic == _topics.Down(who.Name))
+            {
+                _ready[who.Name] = true;
+                GatewayReady?.Invoke(who.Name);
+            }
+
+            return Task.CompletedTask;
+        };
+        server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        server.InterceptingPublishAsync += InterceptPublishAsync;
+        server.LoadingRetainedMessageAsync += LoadRetainedAsync;
+        await server.StartAsync();
+        _server = server;
+        _log.LogInformation("embedded broker listening on {Address}: plain {Plain}, TLS {Tls}",
+            _options.Address, _options.PlainEnabled ? PlainPort : "off", TlsPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off");
+    }
+
+    public async Task<bool> DeliverAsync(string gatewayId, string topic, byte[] packet, CancellationToken cancellation)
+    {
+        if (_server is not { IsStarted: true } server)
+        {
+            return false;
+        }
+
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(packet)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithRetainFlag(false)
+            .Build();
+        await server.InjectApplicationMessage(
+            new InjectedMqttApplicationMessage(message) { SenderClientId = ReceiverClientId, CustomSessionItems = _receiverItems }, cancellation);
+        return true;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_server is { } server)
+        {
+            _server = null;
+            await server.StopAsync();
+            server.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private MqttServerOptions BuildOptions()
+    {
+        var address = IPAddress.Parse(_options.Address);
+        var v4 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? address : IPAddress.None;
+        var v6 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? address : IPAddress.None;
+        var builder = new MqttServerOptionsBuilder().WithPersistentSessions(true);
+        builder = _options.PlainEnabled
+            ? builder.WithDefaultEndpoint().WithDefaultEndpointPort(PlainPort).WithDefaultEndpointBoundIPAddress(v4).WithDefaultEndpointBoundIPV6Address(v6)
+            : builder.WithoutDefaultEndpoint();
+        if (_options.Tls.Enabled)
+        {
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(_options.Tls.CertificateFile!, _options.Tls.CertificatePassword);
+            builder = builder.WithEncryptedEndpoint().WithEncryptedEndpointPort(_options.Tls.Port)
+                .WithEncryptedEndpointBoundIPAddress(v4).WithEncryptedEndpointBoundIPV6Address(v6)
+                .WithEncryptionCertificate(certificate);
+        }
+
+        return builder.Build();
+    }
+
+    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
+    {
+        if (_credentials.Authenticate(e.ClientId, e.UserName, e.Password, out var reason) is null)
+        {
+            _metrics.ConnectionRefused();
+            e.ReasonCode = reason.Contains("client id", StringComparison.Ordinal)
+                ? MqttConnectReasonCode.ClientIdentifierNotValid
+                : MqttConnectReasonCode.BadUserNameOrPassword;
+            _log.LogWarning("refused connection from {Endpoint}: {Reason}", e.RemoteEndPoint, reason);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
+    {
+        var filter = e.TopicFilter.Topic;
+        var denied = Identify(e.ClientId, e.UserName) is { } who ? _acl.SubscribeDenied(who, filter) : "unknown client";
+        if (denied is not null)
+        {
+            _metrics.AclDenied();
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            _log.LogWarning("refused subscription: {Reason}", denied);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task InterceptPublishAsync(InterceptingPublishEventArgs e)
+    {
+        if (ReferenceEquals(e.SessionItems, _receiverItems))
+        {
+            return;
+        }
+
+        var topic = e.ApplicationMessage.Topic;
+        var message = e.ApplicationMessage.Payload.ToArray();
+        var who = Identify(e.ClientId, e.UserName);
+        var denied = who is { } identity ? _acl.PublishDenied(identity, topic) : "unknown client";
+        if (denied is not null)
+        {
+            await RefuseAsync(e, topic, message, denied);
+            return;
+        }
+
+        IngestResult result;
+        try
+        {
+            result = await _pipeline.IngestAsync(e.ClientId, topic, message);
+        }
+        catch (Exception failure)
+        {
+            // Not stored: no PUBACK. Closing the connection makes the gateway send the packet again.
+            _log.LogError("could not store a packet from {Client}: {Reason}; closing its connection so that it resends", e.ClientId, failure.Message);
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.ImplementationSpecificError;
+            e.CloseConnection = true;
+            return;
+        }
+
+        e.ProcessPublish = result.Forward;
+        if (_topics.TryParse(topic, out _, out var kind) && kind != PacketKind.Status)
+        {
+            e.ApplicationMessage.Retain = false;
+        }
+
+        if (result.Disposition == IngestDisposition.Quarantined)
+        {
+            // MQTT 5 clients learn that the packet was refused; 3.1.1 has no reason codes.
+            e.Response.ReasonCode = result.Error is nameof(PacketError.UnknownKey) or nameof(PacketError.BadSignature)
+                ? MqttPubAckReasonCode.NotAuthorized
+                : MqttPubAckReasonCode.PayloadFormatInvalid;
+            e.Response.ReasonString = result.Error;
+        }
+    }
+
+    private async Task RefuseAsync(InterceptingPublishEventArgs e, string topic, byte[] message, string reason)
+    {
+        _metrics.AclDenied();
+        e.ProcessPublish = false;
+        e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+        e.Response.ReasonString = "not authorized";
+
+        // MQTT 3.1.1 cannot say "not authorized" in a PUBACK: the connection is closed instead.
+        if (_connected.TryGetValue(e.ClientId, out var version) && version != MqttProtocolVersion.V500)
+        {
+            e.CloseConnection = true;
+        }
+
+        try
+        {
+            await _pipeline.RefuseAsync(e.ClientId, topic, message, IngestResult.AclDenied, reason);
+        }
+        catch (Exception failure)
+        {
+            _log.LogError("could not record a refused publish from {Client}: {Reason}", e.ClientId, failure.Message);
+        }
+    }
+
+    // The username decides the role (it was checked with the password when the client connected).
+    private ClientIdentity? Identify(string? clientId, string? userName) =>
+        userName is null || clientId is null
+            ? null
+            : _credentials.Role(userName) switch
+            {
+                ClientRole.Gateway when clientId == userName => new ClientIdentity(ClientRole.Gateway, userName),
+                ClientRole.Platform => new ClientIdentity(ClientRole.Platform, userName),
+                _ => null,
+            };
+
+    private Task LoadRetainedAsync(LoadingRetainedMessagesEventArgs e)
+    {
+        var statuses = _store.Read(db => db.Query(
+            "SELECT gw, packet FROM packets WHERE id IN (SELECT MAX(id) FROM packets WHERE kind = 'status' GROUP BY gw)",
+            reader => (Gateway: reader.GetString(0), Packet: reader.GetString(1))));
+        e.LoadedRetainedMessages = statuses
+            .Select(status => new MqttApplicationMessageBuilder()
+                .WithTopic(_topics.Status(status.Gateway))
+                .WithPayload(System.Text.Encoding.ASCII.GetBytes(status.Packet))
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithRetainFlag(true)
+                .Build())
+            .ToList();
+        return Task.CompletedTask;
+    }
+}

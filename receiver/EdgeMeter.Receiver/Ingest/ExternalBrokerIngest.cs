@@ -1,0 +1,306 @@
+using System.Buffers;
+using System.Threading.Channels;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Receiver.Config;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace EdgeMeter.Receiver.Ingest;
+
+/// <summary>
+/// Ingest from an external broker (Mosquitto, EMQX): an MQTT 5 client with a persistent session (clean start off,
+/// session expiry) and manual acknowledgement. The message handler only verifies and queues the write, then
+/// returns; a per-connection loop awaits each write in arrival order and only then sends its PUBACK, so the
+/// group commit sees many packets at once and the broker redelivers anything not yet on disk after a crash or
+/// reconnect (a redelivered stored packet is an exact duplicate: acknowledged and dropped). Acknowledgements
+/// never cross a reconnect. Optionally subscribes as $share/{group}/ so several receivers share the load.
+/// </summary>
+public sealed class ExternalBrokerIngest : IGatewayLink, IAsyncDisposable
+{
+    private readonly ExternalBrokerOptions _options;
+    private readonly MqttTopics _topics;
+    private readonly IngestPipeline _pipeline;
+    private readonly ILogger _log;
+    private readonly IMqttClient _client;
+    private readonly CancellationTokenSource _stop = new();
+    private Connection? _connection;
+    private Task? _loop;
+
+    public ExternalBrokerIngest(ExternalBrokerOptions options, MqttTopics topics, IngestPipeline pipeline, ILogger log)
+    {
+        _options = options;
+        _topics = topics;
+        _pipeline = pipeline;
+        _log = log;
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.DisconnectedAsync += e =>
+        {
+            if (Volatile.Read(ref _connection) is { } connection)
+            {
+                connection.End();
+            }
+
+            if (e.ClientWasConnected)
+            {
+                _log.LogWarning("disconnected from broker {Host}:{Port}: {Reason}", _options.Host, _options.Port, e.ReasonString ?? e.Reason.ToString());
+            }
+
+            return Task.CompletedTask;
+        };
+    }
+
+    public event Action<string>? GatewayReady;
+
+    public bool IsRunning => _client.IsConnected;
+
+    /// <summary>Unknown through a broker: gateways connect to it, not to us.</summary>
+    public int ConnectedGateways => 0;
+
+    /// <summary>The broker holds commands for a gateway's persistent session, so any gateway can take one while we are connected.</summary>
+    public bool IsReady(string gatewayId) => _client.IsConnected;
+
+    /// <summary>Tries the first connection at once (logging a failure), then keeps reconnecting in the background.</summary>
+    public async Task StartAsync()
+    {
+        await TryConnectAsync(_stop.Token);
+        _loop = Task.Run(() => KeepConnectedAsync(_stop.Token));
+    }
+
+    public async Task<bool> DeliverAsync(string gatewayId, string topic, byte[] packet, CancellationToken cancellation)
+    {
+        if (!_client.IsConnected)
+        {
+            return false;
+        }
+
+        try
+        {
+            var message = new MqttApplicationMessageBuilder()
+                .WithTopic(topic)
+                .WithPayload(packet)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithRetainFlag(false)
+                .Build();
+            return (await _client.PublishAsync(message, cancellation)).IsSuccess;
+        }
+        catch (Exception failure) when (failure is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+
+        if (_client.IsConnected)
+        {
+            try
+            {
+                // A clean disconnect keeps the session: what was not acknowledged comes back next time.
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithSessionExpiryInterval(_options.SessionExpirySeconds).Build());
+            }
+            catch (MQTTnet.Exceptions.MqttCommunicationException)
+            {
+                // Already gone.
+            }
+        }
+
+        if (Volatile.Read(ref _connection) is { } connection)
+        {
+            connection.End();
+            await connection.AckLoop;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _client.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task KeepConnectedAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.ReconnectDelayMs, stop);
+                if (!_client.IsConnected)
+                {
+                    await TryConnectAsync(stop);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task TryConnectAsync(CancellationToken stop)
+    {
+        // Messages of the persistent session may arrive right after CONNACK: the connection must exist before.
+        var connection = new Connection(Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true }));
+        var previous = Interlocked.Exchange(ref _connection, connection);
+        previous?.End();
+        connection.AckLoop = Task.Run(() => AcknowledgeInOrderAsync(connection));
+        try
+        {
+            var result = await _client.ConnectAsync(ClientOptions(), stop);
+            if (result.ResultCode != MqttClientConnectResultCode.Success)
+            {
+                _log.LogWarning("broker {Host}:{Port} refused the connection: {Code}", _options.Host, _options.Port, result.ResultCode);
+                connection.End();
+                return;
+            }
+
+            await SubscribeAsync(stop);
+            _log.LogInformation("connected to broker {Host}:{Port} as {ClientId} (session present: {Present})",
+                _options.Host, _options.Port, _options.ClientId, result.IsSessionPresent);
+            GatewayReady?.Invoke("*");
+        }
+        catch (Exception failure) when (failure is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+        {
+            if (!stop.IsCancellationRequested)
+            {
+                _log.LogWarning("cannot connect to broker {Host}:{Port}: {Reason}", _options.Host, _options.Port, failure.Message);
+            }
+
+            connection.End();
+        }
+    }
+
+    private MqttClientOptions ClientOptions()
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.Port)
+            .WithClientId(_options.ClientId)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(_options.SessionExpirySeconds)
+            .WithReceiveMaximum(_options.ReceiveMaximum)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (_options.Username is not null)
+        {
+            builder.WithCredentials(_options.Username, _options.Password);
+        }
+
+        if (_options.UseTls)
+        {
+            builder.WithTlsOptions(tls => tls.UseTls().WithAllowUntrustedCertificates(_options.AllowUntrustedCertificates)
+                .WithIgnoreCertificateChainErrors(_options.AllowUntrustedCertificates)
+                .WithCertificateValidationHandler(context => _options.AllowUntrustedCertificates || context.SslPolicyErrors == System.Net.Security.SslPolicyErrors.None));
+        }
+
+        return builder.Build();
+    }
+
+    private async Task SubscribeAsync(CancellationToken stop)
+    {
+        var share = _options.SharedGroup is { } group ? $"$share/{group}/" : "";
+        var subscribe = new MqttClientSubscribeOptionsBuilder();
+        foreach (var kind in new[] { PacketKind.Up, PacketKind.Status, PacketKind.Reply })
+        {
+            subscribe.WithTopicFilter(share + _topics.AllGateways(kind), MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        var result = await _client.SubscribeAsync(subscribe.Build(), stop);
+        foreach (var item in result.Items.Where(item => item.ResultCode != MqttClientSubscribeResultCode.GrantedQoS1))
+        {
+            _log.LogError("broker refused subscription {Filter}: {Code}", item.TopicFilter.Topic, item.ResultCode);
+        }
+    }
+
+    // Runs one at a time (MQTTnet): verify and queue the write, keep the arguments for the acknowledgement.
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        e.AutoAcknowledge = false;
+        var connection = Volatile.Read(ref _connection);
+        var stored = _pipeline.IngestAsync(null, e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
+        if (connection is null || !connection.Pending.Writer.TryWrite(new Pending(e, stored)))
+        {
+            // The connection is already gone: the broker will send the message again.
+            _ = stored.ContinueWith(task => _ = task.Exception, TaskScheduler.Default);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task AcknowledgeInOrderAsync(Connection connection)
+    {
+        await foreach (var pending in connection.Pending.Reader.ReadAllAsync())
+        {
+            try
+            {
+                await pending.Stored;
+            }
+            catch (Exception failure)
+            {
+                // Not on disk: no acknowledgement. Reconnecting makes the broker send this and everything after again.
+                _log.LogError("could not store a packet from the broker: {Reason}; reconnecting so that it is redelivered", failure.Message);
+                connection.End();
+                await DisconnectQuietlyAsync();
+                return;
+            }
+
+            if (connection.Ended)
+            {
+                return;
+            }
+
+            try
+            {
+                await pending.Message.AcknowledgeAsync(CancellationToken.None);
+            }
+            catch (Exception failure) when (failure is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or OperationCanceledException)
+            {
+                connection.End();
+                return;
+            }
+        }
+    }
+
+    private async Task DisconnectQuietlyAsync()
+    {
+        try
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build());
+        }
+        catch (Exception failure) when (failure is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
+            // Already disconnected.
+        }
+    }
+
+    private sealed record Pending(MqttApplicationMessageReceivedEventArgs Message, Task<IngestResult> Stored);
+
+    /// <summary>One broker connection: its pending acknowledgements, in arrival order.</summary>
+    private sealed class Connection(Channel<Pending> pending)
+    {
+        private int _ended;
+
+        public Channel<Pending> Pending { get; } = pending;
+
+        public Task AckLoop { get; set; } = Task.CompletedTask;
+
+        public bool Ended => Volatile.Read(ref _ended) == 1;
+
+        public void End()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            {
+                Pending.Writer.TryComplete();
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using EdgeMeter.Receiver.Commands;
+using EdgeMeter.Receiver.Ingest;
+using EdgeMeter.Receiver.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace EdgeMeter.Receiver.Ops;
+
+/// <summary>The JSON body of POST /admin/gateways/{gw}/commands.</summary>
+public sealed record CommandRequest(string? Name, Dictionary<string, string>? Args, int? TtlSeconds);
+
+/// <summary>
+/// /healthz and /metrics (no token: serve them on loopback or a management network), and /admin/* behind a
+/// bearer token. Every admin action and every refused token lands in the audit log.
+/// </summary>
+internal static class AdminEndpoints
+{
+    private const string ActorItem = "edgemeter.actor";
+    private const int DefaultTimeToLiveSeconds = 300;
+
+    public static void Map(WebApplication app, ReceiverServices services)
+    {
+        app.MapGet("/healthz", () =>
+        {
+            var (healthy, body) = HealthReport.Build(services.Store, services.Link, services.Mode, services.Tiers);
+            return Results.Json(body, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+        app.MapGet("/metrics", () => Results.Text(
+            MetricsReport.Render(services.Metrics, services.Store, services.Tiers, services.Link), PrometheusText.ContentType));
+
+        var admin = app.MapGroup("/admin").AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            if (services.Tokens.Match(http.Request.Headers.Authorization) is not { } actor)
+            {
+                services.Audit.Append("anonymous", $"{http.Request.Method} {http.Request.Path}", http.Request.Path, "denied", $"missing or unknown bearer token, from {http.Connection.RemoteIpAddress}");
+                http.Response.Headers.WWWAuthenticate = "Bearer";
+                return Results.Json(new { error = "a valid bearer token is required" }, statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            http.Items[ActorItem] = actor;
+            return await next(context);
+        });
+
+        admin.MapPost("/gateways/{gw}/commands", async (string gw, CommandRequest request, HttpContext http) =>
+        {
+            var actor = (string)http.Items[ActorItem]!;
+            try
+            {
+                var command = await services.Commands.QueueAsync(
+                    gw, request.Name ?? "", request.Args ?? [], TimeSpan.FromSeconds(request.TtlSeconds ?? DefaultTimeToLiveSeconds), actor);
+                services.Audit.Append(actor, "command.queue", gw, "ok", $"command {command.Id} seq {command.Sequence} {command.Name}");
+                return Results.Json(command, statusCode: StatusCodes.Status202Accepted);
+            }
+            catch (CommandRequestException problem)
+            {
+                services.Audit.Append(actor, "command.queue", gw, "refused", problem.Message);
+                return Results.Json(new { error = problem.Message }, statusCode: problem.UnknownGateway ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest);
+            }
+        });
+        admin.MapGet("/gateways/{gw}/commands/{id:long}", (string gw, long id) =>
+            services.Commands.Get(gw, id) is { } command ? Results.Json(command) : Results.Json(new { error = $"no command {id} for {gw}" }, statusCode: StatusCodes.Status404NotFound));
+        admin.MapGet("/gateways/{gw}/commands", (string gw, int? limit) => Results.Json(services.Commands.List(gw, Limit(limit))));
+        admin.MapGet("/gateways", () => Results.Json(Gateways(services)));
+        admin.MapGet("/quarantine", (int? limit) => Results.Json(Quarantine(services.Store, Limit(limit))));
+        admin.MapPost("/quarantine/{id:long}/retry", async (long id, HttpContext http) => await RetryAsync(services, id, (string)http.Items[ActorItem]!));
+        admin.MapGet("/dead-letters", (int? limit) => Results.Json(services.Store.Read(db => db.Query(
+            "SELECT id, tier, gw, row_id, n, code, reason, created_at FROM dead_letters ORDER BY id DESC LIMIT $limit",
+            r => new { id = r.GetInt64(0), tier = r.GetString(1), gateway = r.GetString(2), rowId = r.GetInt64(3), n = r.IsDBNull(4) ? (long?)null : r.GetInt64(4), code = r.GetInt32(5), reason = r.GetString(6), createdAt = r.GetString(7) },
+            ("$limit", Limit(limit))))));
+    }
+
+    private static int Limit(int? limit) => Math.Clamp(limit ?? 50, 1, 1000);
+
+    private static object Gateways(ReceiverServices services) =>
+        services.Store.Read(db => db.Query(
+            "SELECT gw, high_water, will_seq, state, first_seen, last_seen FROM gateways ORDER BY gw",
+            r => new
+            {
+                gateway = r.GetString(0),
+                highWater = r.GetInt64(1),
+                announcedWill = r.IsDBNull(2) ? (long?)null : r.GetInt64(2),
+                state = r.NullableString(3),
+                firstSeen = r.GetString(4),
+                lastSeen = r.GetString(5),
+                readyForCommands = services.Link.IsReady(r.GetString(0)),
+            }));
+
+    private static object Quarantine(PacketStore store, int limit) =>
+        store.Read(db => db.Query(
+            "SELECT id, received_at, client, topic, gw, seq, error, reason, size, packet, resolved_at, resolution FROM quarantine ORDER BY id DESC LIMIT $limit",
+            r => new
+            {
+                id = r.GetInt64(0),
+                receivedAt = r.GetString(1),
+                client = r.NullableString(2),
+                topic = r.GetString(3),
+                gateway = r.NullableString(4),
+                seq = r.IsDBNull(5) ? (long?)null : r.GetInt64(5),
+                error = r.GetString(6),
+                reason = r.GetString(7),
+                size = r.GetInt32(8),
+                packetBase64 = Convert.ToBase64String((byte[])r.GetValue(9)),
+                resolvedAt = r.NullableString(10),
+                resolution = r.NullableString(11),
+            },
+            ("$limit", limit)));
+
+    // Verifies a quarantined message again, e.g. after the missing key was registered.
+    private static async Task<IResult> RetryAsync(ReceiverServices services, long id, string actor)
+    {
+        var row = services.Store.Read(db => db.Query(
+            "SELECT topic, size, packet, resolved_at FROM quarantine WHERE id = $id",
+            r => (Topic: r.GetString(0), Size: r.GetInt32(1), Packet: (byte[])r.GetValue(2), Resolved: r.NullableString(3)),
+            ("$id", id))).FirstOrDefault();
+        if (row.Topic is null)
+        {
+            return Results.Json(new { error = $"no quarantine entry {id}" }, statusCode: StatusCodes.Status404NotFound);
+        }
+
+        if (row.Resolved is not null || row.Size != row.Packet.Length)
+        {
+            var why = row.Resolved is not null ? "already resolved" : "only the start of this oversized message was kept";
+            return Results.Json(new { error = why }, statusCode: StatusCodes.Status409Conflict);
+        }
+
+        var result = await services.Pipeline.IngestAsync($"retry:{actor}", row.Topic, row.Packet);
+        if (result.Disposition != IngestDisposition.Quarantined)
+        {
+            var resolution = $"{result.Disposition} on retry by {actor}";
+            await services.Store.WriteAsync(db => db.Execute(
+                "UPDATE quarantine SET resolved_at = $at, resolution = $resolution WHERE id = $id",
+                ("$at", Sql.Time(services.Time.GetUtcNow().UtcDateTime)), ("$resolution", resolution), ("$id", id)));
+        }
+
+        services.Audit.Append(actor, "quarantine.retry", id.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Disposition.ToString().ToLowerInvariant(), result.Reason);
+        return Results.Json(new { id, disposition = result.Disposition.ToString(), error = result.Error, reason = result.Reason });
+    }
+}

@@ -1,0 +1,48 @@
+using EdgeMeter.Receiver.Ingest;
+using EdgeMeter.Receiver.Relay;
+using EdgeMeter.Receiver.Store;
+
+namespace EdgeMeter.Receiver.Ops;
+
+/// <summary>The /metrics page: the counters plus gauges read at scrape time (store lag, relay lag, connections).</summary>
+public static class MetricsReport
+{
+    public static string Render(ReceiverMetrics metrics, PacketStore store, IReadOnlyList<IRelayTier> tiers, IGatewayLink link)
+    {
+        var m = metrics.Snapshot();
+        var text = new PrometheusText()
+            .Gauge("edgemeter_ingest_up", "1 while the ingest accepts packets (embedded broker listening or connected to the external broker).", link.IsRunning ? 1 : 0)
+            .Gauge("edgemeter_gateways_connected", "Gateways connected to the embedded broker.", link.ConnectedGateways)
+            .Counter("edgemeter_packets_received_total", "Messages received on gateway topics (before any check).", m.PacketsReceived)
+            .Counter("edgemeter_packets_verified_total", "Packets whose signature and schema verified.", m.PacketsVerified)
+            .Labelled("edgemeter_packets_rejected_total", "Messages quarantined, by error (PacketError name, AclDenied, UnknownTopic, ReplayConflict, ...).", "counter", "error",
+                m.RejectedByError.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => new KeyValuePair<string, double>(pair.Key, pair.Value)))
+            .Counter("edgemeter_packets_duplicate_total", "Exact redeliveries of stored packets, acknowledged and dropped.", m.PacketsDuplicate)
+            .Counter("edgemeter_replay_alerts_total", "Packets reusing a stored sequence number with different content (quarantined).", m.ReplayAlerts)
+            .Counter("edgemeter_readings_stored_total", "Readings stored.", m.ReadingsStored)
+            .Counter("edgemeter_readings_duplicate_total", "Readings received again (same gateway and n), not stored or relayed again.", m.ReadingsDuplicate)
+            .Counter("edgemeter_acl_denied_total", "Publishes and subscriptions refused by the topic ACL.", m.AclDenied)
+            .Counter("edgemeter_connections_refused_total", "Broker connections refused (credentials, client id).", m.ConnectionsRefused)
+            .Gauge("edgemeter_store_pending_writes", "Writes queued and not yet committed (store lag).", store.PendingWrites)
+            .Counter("edgemeter_store_commits_total", "Group commits.", store.Commits)
+            .Gauge("edgemeter_store_commit_seconds_total", "Time spent committing (with fsync).", store.CommitSecondsTotal)
+            .Counter("edgemeter_store_failures_total", "Writes that failed (not acknowledged; the sender retries).", m.StoreFailures)
+            .Labelled("edgemeter_relay_delivered_total", "Rows (readings for HTTP, packets for MQTT) acknowledged by the platform.", "counter", "tier",
+                Per(tiers, tier => m.Tiers.GetValueOrDefault(tier.Name)?.Delivered ?? 0))
+            .Labelled("edgemeter_relay_failures_total", "Relay attempts that failed and will be retried.", "counter", "tier",
+                Per(tiers, tier => m.Tiers.GetValueOrDefault(tier.Name)?.Failures ?? 0))
+            .Labelled("edgemeter_relay_dead_letters_total", "Rows the platform refused for good (kept in dead_letters).", "counter", "tier",
+                Per(tiers, tier => m.Tiers.GetValueOrDefault(tier.Name)?.DeadLettered ?? 0))
+            .Labelled("edgemeter_relay_unmapped_total", "Readings without a dataCode mapping (stored, not uploaded).", "counter", "tier",
+                Per(tiers, tier => m.Tiers.GetValueOrDefault(tier.Name)?.Unmapped ?? 0))
+            .Labelled("edgemeter_relay_lag_rows", "Rows stored and not yet relayed by the tier.", "gauge", "tier", Per(tiers, tier => tier.Lag()))
+            .Labelled("edgemeter_relay_failing_gateways", "Gateways whose relay is backing off after a failure.", "gauge", "tier", Per(tiers, tier => tier.FailingGateways))
+            .Counter("edgemeter_commands_queued_total", "Commands queued through the admin API.", m.CommandsQueued)
+            .Counter("edgemeter_commands_sent_total", "Commands published to gateways.", m.CommandsSent)
+            .Counter("edgemeter_commands_expired_total", "Commands that expired without a reply.", m.CommandsExpired);
+        return text.ToString();
+    }
+
+    private static IEnumerable<KeyValuePair<string, double>> Per(IReadOnlyList<IRelayTier> tiers, Func<IRelayTier, double> value) =>
+        tiers.Select(tier => new KeyValuePair<string, double>(tier.Name, value(tier)));
+}

@@ -1,0 +1,255 @@
+using System.Net;
+using System.Net.Sockets;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Receiver.Auth;
+using EdgeMeter.Receiver.Commands;
+using EdgeMeter.Receiver.Config;
+using EdgeMeter.Receiver.Ingest;
+using EdgeMeter.Receiver.Keys;
+using EdgeMeter.Receiver.Ops;
+using EdgeMeter.Receiver.Relay;
+using EdgeMeter.Receiver.Store;
+using EdgeMeter.Receiver.Verify;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeMeter.Receiver;
+
+/// <summary>How to run the receiver in-process (tests, the demo); the CLI uses the defaults.</summary>
+public sealed class ReceiverStartOptions
+{
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Where logs go; null builds a console logger from ReceiverOptions.Logging.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Seeds the retry jitter, for repeatable runs.</summary>
+    public int? RandomSeed { get; init; }
+}
+
+/// <summary>
+/// Builds and starts the whole receiver from options: store, keys, ingest (embedded broker or external broker),
+/// relay tiers, command delivery and the admin/ops HTTP endpoints. The CLI's `run` is this plus signal handling.
+/// </summary>
+public static class ReceiverApp
+{
+    /// <summary>
+    /// Starts everything and returns once packets are accepted. Throws <see cref="ConfigException"/> for bad options
+    /// (including an unreadable key file) and the underlying exception when a port or the database cannot be opened.
+    /// </summary>
+    public static async Task<RunningReceiver> StartAsync(ReceiverOptions options, ReceiverStartOptions? start = null, CancellationToken cancellation = default)
+    {
+        start ??= new ReceiverStartOptions();
+        var problems = OptionsValidator.Validate(options);
+        if (problems.Count > 0)
+        {
+            throw new ConfigException(problems);
+        }
+
+        var ownsLoggerFactory = start.LoggerFactory is null;
+        var loggerFactory = start.LoggerFactory ?? CreateLoggerFactory(options.Logging);
+        var log = loggerFactory.CreateLogger("edgemeter.receiver");
+        var keys = LoadKeys(options.Keys.File);
+        var time = start.Time;
+        var random = start.RandomSeed is { } seed ? new Random(seed) : new Random();
+        var disposables = new Stack<IAsyncDisposable>();
+        try
+        {
+            var store = PacketStore.Open(options.Store.Path, options.Store.MaxBatch, options.Store.ReplayWindow, time, loggerFactory.CreateLogger("edgemeter.store"));
+            disposables.Push(new AsyncDisposer(() => store.Dispose()));
+            var audit = new AuditLog(options.Admin.AuditLog, time);
+            disposables.Push(new AsyncDisposer(() => audit.Dispose()));
+
+            var metrics = new ReceiverMetrics();
+            var topics = new MqttTopics(options.TopicPrefix);
+            var intake = new PacketIntake(keys, topics, options.MaxPacketBytes);
+            var pipeline = new IngestPipeline(intake, store, metrics, time, loggerFactory.CreateLogger("edgemeter.ingest"));
+            var routing = Routing.From(options);
+            var tiers = options.Platforms.Select(platform => CreateTier(platform, routing, store, metrics, time, loggerFactory, random)).ToList();
+
+            int? brokerPort = null;
+            IGatewayLink link;
+            Func<Task> startIngest;
+            Func<Task> stopIngest;
+            if (options.Ingest.Mode == IngestMode.Embedded)
+            {
+                var embedded = options.Ingest.Embedded;
+                var port = embedded.PlainEnabled ? (embedded.Port == 0 ? FreePort(embedded.Address) : embedded.Port) : 0;
+                var broker = new EmbeddedBrokerIngest(
+                    embedded, port, topics, new BrokerCredentials(options), pipeline, store, metrics, loggerFactory.CreateLogger("edgemeter.broker"));
+                brokerPort = port;
+                link = broker;
+                startIngest = broker.StartAsync;
+                stopIngest = broker.StopAsync;
+            }
+            else
+            {
+                var external = new ExternalBrokerIngest(options.Ingest.External, topics, pipeline, loggerFactory.CreateLogger("edgemeter.ingest"));
+                link = external;
+                startIngest = external.StartAsync;
+                stopIngest = external.StopAsync;
+                disposables.Push(external);
+            }
+
+            var commands = new CommandService(
+                store, keys, topics, link, metrics, time, loggerFactory.CreateLogger("edgemeter.commands"), options.MaxPacketBytes,
+                sessionsSurviveRestart: options.Ingest.Mode == IngestMode.External);
+            store.NewData += () =>
+            {
+                foreach (var tier in tiers)
+                {
+                    tier.Wake();
+                }
+            };
+
+            var services = new ReceiverServices(
+                options.Ingest.Mode.ToString(), store, pipeline, link, tiers, commands, metrics, new AdminTokens(options.Admin.Tokens), audit, time);
+            var web = BuildWeb(options, loggerFactory, services);
+
+            foreach (var tier in tiers)
+            {
+                tier.Start();
+                disposables.Push(tier);
+            }
+
+            commands.Start();
+            disposables.Push(commands);
+            await startIngest();
+            disposables.Push(new AsyncDisposer(stopIngest));
+            await web.StartAsync(cancellation);
+            disposables.Push(new AsyncDisposer(async () =>
+            {
+                await web.StopAsync();
+                await web.DisposeAsync();
+            }));
+            var keyReload = time.CreateTimer(_ => ReloadKeys(keys, log), null, TimeSpan.FromSeconds(options.Keys.ReloadSeconds), TimeSpan.FromSeconds(options.Keys.ReloadSeconds));
+            disposables.Push(new AsyncDisposer(() => keyReload.Dispose()));
+            var admin = new Uri(web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            log.LogInformation("receiver running: ingest {Mode}{Port}, admin {Admin}, {Keys} keys, {Tiers} tiers", options.Ingest.Mode,
+                brokerPort is { } p ? $" on port {p}" : "", admin, keys.Count, tiers.Count);
+            var tlsPort = options.Ingest.Mode == IngestMode.Embedded && options.Ingest.Embedded.Tls.Enabled ? options.Ingest.Embedded.Tls.Port : (int?)null;
+            return new RunningReceiver(services, disposables, brokerPort, tlsPort, admin, keys, ownsLoggerFactory ? loggerFactory : null);
+        }
+        catch
+        {
+            while (disposables.TryPop(out var disposable))
+            {
+                await disposable.DisposeAsync();
+            }
+
+            if (ownsLoggerFactory)
+            {
+                loggerFactory.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    public static ILoggerFactory CreateLoggerFactory(LoggingOptions logging) =>
+        LoggerFactory.Create(builder =>
+        {
+            builder.SetMinimumLevel(Enum.Parse<LogLevel>(logging.Level, ignoreCase: true));
+            builder.AddFilter("Microsoft", LogLevel.Warning);
+            if (logging.Format == "json")
+            {
+                builder.AddJsonConsole(json => json.UseUtcTimestamp = true);
+            }
+            else
+            {
+                builder.AddSimpleConsole(console =>
+                {
+                    console.SingleLine = true;
+                    console.UseUtcTimestamp = true;
+                    console.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+                });
+            }
+        });
+
+    private static ReceiverKeyStore LoadKeys(string path)
+    {
+        try
+        {
+            return ReceiverKeyStore.Load(path);
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or FormatException)
+        {
+            throw new ConfigException($"Keys.File: {failure.Message}");
+        }
+    }
+
+    private static void ReloadKeys(ReceiverKeyStore keys, ILogger log)
+    {
+        var before = keys.Count;
+        if (keys.ReloadIfChanged() is { } problem)
+        {
+            log.LogWarning("{Problem}", problem);
+        }
+        else if (keys.Count != before)
+        {
+            log.LogInformation("key file reloaded: {Count} keys", keys.Count);
+        }
+    }
+
+    private static IRelayTier CreateTier(
+        PlatformOptions platform, Routing routing, PacketStore store, ReceiverMetrics metrics, TimeProvider time, ILoggerFactory loggers, Random random)
+    {
+        var log = loggers.CreateLogger("edgemeter.relay");
+        var seeded = new Random(random.Next());
+        return platform.Http is not null
+            ? new HttpTier(platform, routing, store, metrics, time, log, seeded)
+            : new MqttTier(platform, routing, store, metrics, time, log, seeded);
+    }
+
+    private static WebApplication BuildWeb(ReceiverOptions options, ILoggerFactory loggerFactory, ReceiverServices services)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(ReceiverApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
+        builder.WebHost.UseUrls(options.Admin.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        var app = builder.Build();
+        AdminEndpoints.Map(app, services);
+        return app;
+    }
+
+    private static int FreePort(string address)
+    {
+        using var listener = new TcpListener(IPAddress.Parse(address), 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The caller owns signals (the CLI handles SIGTERM itself; an embedding process keeps its Ctrl+C).</summary>
+    private sealed class NoSignalLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class AsyncDisposer(Func<Task> dispose) : IAsyncDisposable
+    {
+        public AsyncDisposer(Action dispose)
+            : this(() =>
+            {
+                dispose();
+                return Task.CompletedTask;
+            })
+        {
+        }
+
+        public async ValueTask DisposeAsync() => await dispose();
+    }
+}

@@ -1,0 +1,299 @@
+using System.Collections.Concurrent;
+using EdgeMeter.Receiver.Config;
+using EdgeMeter.Receiver.Ops;
+using EdgeMeter.Receiver.Relay.Http;
+using EdgeMeter.Receiver.Store;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeMeter.Receiver.Relay;
+
+/// <summary>A stored row a tier relays: its id orders it within its gateway.</summary>
+public interface IRelayRow
+{
+    long Id { get; }
+}
+
+/// <summary>A row the platform refused for good, kept in dead_letters with the reason instead of being dropped.</summary>
+public sealed record DeadLetter(long RowId, long? ReadingSequence, int Code, string Reason);
+
+/// <summary>
+/// What one send did. The first <see cref="Advanced"/> rows are done (delivered, dead-lettered or not for this
+/// tier); the cursor moves past them. A non-null <see cref="RetryReason"/> means the next row met a failure worth
+/// retrying: the gateway backs off and that row comes first next time.
+/// </summary>
+public readonly record struct BatchOutcome(int Advanced, int Delivered, IReadOnlyList<DeadLetter> DeadLetters, int Unmapped, string? RetryReason);
+
+/// <summary>A running tier, whatever it sends.</summary>
+public interface IRelayTier : IAsyncDisposable
+{
+    string Name { get; }
+
+    IReadOnlyList<string> Gateways { get; }
+
+    IReadOnlyDictionary<string, GatewayRelayState> States { get; }
+
+    int FailingGateways { get; }
+
+    void Start();
+
+    void Wake();
+
+    long Lag();
+
+    Task StopAsync();
+}
+
+/// <summary>How one gateway stands in one tier.</summary>
+public sealed class GatewayRelayState
+{
+    public long Cursor { get; set; }
+
+    public int Attempt { get; set; }
+
+    public DateTimeOffset NextAttempt { get; set; }
+
+    public string? LastError { get; set; }
+}
+
+/// <summary>
+/// One platform tier's relay loop: at least once, in order per gateway, independent of every other tier (its own
+/// loop, cursors and backoff; one tier down holds nothing else up). For each gateway routed to the tier it sends
+/// the rows after its cursor in batches and persists the new cursor (and any dead letters) in one store write after
+/// the platform's receipt; a crash in between means a resend, which platforms absorb by idempotency key. A
+/// failure backs that gateway off (exponential, jittered) while the others keep going.
+/// </summary>
+public abstract class TierRelay<TRow> : IRelayTier
+    where TRow : IRelayRow
+{
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
+
+    private readonly IReadOnlyList<string> _gateways;
+    private readonly PacketStore _store;
+    private readonly PlatformOptions _options;
+    private readonly TimeProvider _time;
+    private readonly RetryPolicy _retry;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<string, GatewayRelayState> _states = new(StringComparer.Ordinal);
+    private Task? _loop;
+
+    protected TierRelay(string name, IReadOnlyList<string> gateways, PacketStore store, PlatformOptions options, ReceiverMetrics metrics, TimeProvider time, ILogger log, Random random)
+    {
+        Name = name;
+        _gateways = gateways;
+        _store = store;
+        _options = options;
+        _time = time;
+        Log = log;
+        Metrics = metrics.Tier(name);
+        _retry = new RetryPolicy(
+            TimeSpan.FromMilliseconds(options.Retry.InitialDelayMs), TimeSpan.FromMilliseconds(options.Retry.MaxDelayMs), random: random);
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<string> Gateways => _gateways;
+
+    public IReadOnlyDictionary<string, GatewayRelayState> States => _states;
+
+    protected TierMetrics Metrics { get; }
+
+    protected ILogger Log { get; }
+
+    /// <summary>SQL with $gw, $after and $limit selecting the rows to relay, in id order.</summary>
+    protected abstract string PendingSql { get; }
+
+    /// <summary>SQL with $gw and $after counting the rows still to relay.</summary>
+    protected abstract string LagSql { get; }
+
+    public void Start()
+    {
+        var cursors = _store.Read(db => db.Query(
+            "SELECT gw, last_id FROM relay_cursor WHERE tier = $tier", reader => (reader.GetString(0), reader.GetInt64(1)), ("$tier", Name)))
+            .ToDictionary(row => row.Item1, row => row.Item2, StringComparer.Ordinal);
+        foreach (var gateway in _gateways)
+        {
+            _states[gateway] = new GatewayRelayState { Cursor = cursors.GetValueOrDefault(gateway) };
+        }
+
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    /// <summary>New rows were stored: look again now instead of at the next poll.</summary>
+    public void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already awake.
+            }
+        }
+    }
+
+    /// <summary>Rows stored and not yet relayed by this tier, over all its gateways.</summary>
+    public long Lag() =>
+        _store.Read(db => _states.Sum(pair => db.ScalarLong(LagSql, ("$gw", pair.Key), ("$after", pair.Value.Cursor)) ?? 0));
+
+    /// <summary>Gateways whose last attempt failed and that are waiting to retry.</summary>
+    public int FailingGateways => _states.Values.Count(state => state.Attempt > 0);
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped while sending: the rows go again next time.
+            }
+        }
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected abstract TRow ReadRow(SqliteDataReader reader);
+
+    /// <summary>Sends <paramref name="rows"/> (in order, all of one gateway) and says how far it got.</summary>
+    protected abstract Task<BatchOutcome> SendAsync(string gateway, IReadOnlyList<TRow> rows, CancellationToken cancellation);
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var now = _time.GetUtcNow();
+            var due = _states.Where(pair => pair.Value.NextAttempt <= now).Select(pair => pair.Key).ToList();
+            var progressed = 0;
+            await Parallel.ForEachAsync(
+                due,
+                new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = stop },
+                async (gateway, cancellation) =>
+                {
+                    if (await RelayOnceAsync(gateway, _states[gateway], cancellation))
+                    {
+                        Interlocked.Increment(ref progressed);
+                    }
+                });
+
+            if (progressed == 0)
+            {
+                await WaitAsync(stop);
+            }
+        }
+    }
+
+    private async Task WaitAsync(CancellationToken stop)
+    {
+        var wait = IdlePoll;
+        var now = _time.GetUtcNow();
+        foreach (var state in _states.Values.Where(state => state.Attempt > 0))
+        {
+            var until = state.NextAttempt - now;
+            wait = until < wait ? until : wait;
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            await _wake.WaitAsync(wait, stop);
+        }
+    }
+
+    private async Task<bool> RelayOnceAsync(string gateway, GatewayRelayState state, CancellationToken stop)
+    {
+        var rows = _store.Read(db => db.Query(PendingSql, ReadRow, ("$gw", gateway), ("$after", state.Cursor), ("$limit", _options.BatchSize)));
+        if (rows.Count == 0)
+        {
+            return false;
+        }
+
+        BatchOutcome outcome;
+        try
+        {
+            outcome = await SendAsync(gateway, rows, stop);
+        }
+        catch (Exception failure) when (!stop.IsCancellationRequested && failure is not OutOfMemoryException)
+        {
+            outcome = new BatchOutcome(0, 0, [], 0, $"{failure.GetType().Name}: {failure.Message}");
+        }
+
+        if (outcome.Advanced > 0 && !await CommitProgressAsync(gateway, state, rows[outcome.Advanced - 1].Id, outcome.DeadLetters))
+        {
+            // Nothing recorded: the rows go again (the platform absorbs them by idempotency key).
+            outcome = new BatchOutcome(0, 0, [], 0, "could not record the relay cursor");
+        }
+
+        Metrics.Delivered(outcome.Delivered);
+        Metrics.DeadLettered(outcome.DeadLetters.Count);
+        Metrics.Unmapped(outcome.Unmapped);
+        foreach (var dead in outcome.DeadLetters)
+        {
+            Log.LogError("[{Tier}] {Gateway}: platform refused row {Row} for good ({Code}): {Reason}; kept in dead_letters", Name, gateway, dead.RowId, dead.Code, dead.Reason);
+        }
+
+        if (outcome.RetryReason is { } reason)
+        {
+            Metrics.Failure();
+            state.Attempt++;
+            state.NextAttempt = _time.GetUtcNow() + _retry.NextDelay(state.Attempt);
+            if (state.Attempt == 1 || state.LastError != reason)
+            {
+                Log.LogWarning("[{Tier}] {Gateway}: {Reason}; retrying with backoff", Name, gateway, reason);
+            }
+
+            state.LastError = reason;
+            return outcome.Advanced > 0;
+        }
+
+        if (state.Attempt > 0)
+        {
+            Log.LogInformation("[{Tier}] {Gateway}: delivering again after {Attempts} failed attempts", Name, gateway, state.Attempt);
+        }
+
+        state.Attempt = 0;
+        state.LastError = null;
+        return true;
+    }
+
+    private async Task<bool> CommitProgressAsync(string gateway, GatewayRelayState state, long cursor, IReadOnlyList<DeadLetter> deadLetters)
+    {
+        var now = Sql.Time(_time.GetUtcNow().UtcDateTime);
+        try
+        {
+            await _store.WriteAsync(db =>
+            {
+                foreach (var dead in deadLetters)
+                {
+                    db.Execute(
+                        "INSERT INTO dead_letters(tier, gw, row_id, n, code, reason, created_at) VALUES ($tier, $gw, $row, $n, $code, $reason, $at)",
+                        ("$tier", Name), ("$gw", gateway), ("$row", dead.RowId), ("$n", dead.ReadingSequence), ("$code", dead.Code), ("$reason", dead.Reason), ("$at", now));
+                }
+
+                db.Execute(
+                    "INSERT INTO relay_cursor(tier, gw, last_id) VALUES ($tier, $gw, $id) ON CONFLICT(tier, gw) DO UPDATE SET last_id = $id",
+                    ("$tier", Name), ("$gw", gateway), ("$id", cursor));
+            });
+        }
+        catch (Exception failure) when (failure is SqliteException or ObjectDisposedException)
+        {
+            Log.LogError("[{Tier}] {Gateway}: could not record the relay cursor: {Reason}", Name, gateway, failure.Message);
+            return false;
+        }
+
+        state.Cursor = cursor;
+        return true;
+    }
+}

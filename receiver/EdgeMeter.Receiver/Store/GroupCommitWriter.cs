@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeMeter.Receiver.Store;
+
+/// <summary>
+/// The one writer of the database. Callers queue work; a dedicated thread takes everything waiting (up to
+/// MaxBatch), runs each item inside its own SAVEPOINT of one transaction and commits once. Only after the COMMIT
+/// has returned (synchronous=FULL: on disk) are the callers' tasks completed. One fsync covers many packets, so
+/// durability before acknowledgement costs little. An item that throws is rolled back alone and its task faults;
+/// a failed COMMIT faults the whole batch (nothing of it was stored).
+/// </summary>
+internal sealed class GroupCommitWriter : IDisposable
+{
+    private readonly SqliteConnection _db;
+    private readonly int _maxBatch;
+    private readonly ILogger _log;
+    private readonly BlockingCollection<WriteItem> _queue = new();
+    private readonly Thread _thread;
+    private volatile Exception? _fault;
+
+    public GroupCommitWriter(SqliteConnection db, int maxBatch, ILogger log)
+    {
+        _db = db;
+        _maxBatch = maxBatch;
+        _log = log;
+        _thread = new Thread(Run) { IsBackground = true, Name = "edgemeter-store-writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Raised on the writer thread after a commit that included at least one item marked as new data.</summary>
+    public event Action? NewDataCommitted;
+
+    public int Pending => _queue.Count;
+
+    public long Commits { get; private set; }
+
+    public double CommitSecondsTotal { get; private set; }
+
+    /// <summary>The last COMMIT failure, cleared by the next successful commit.</summary>
+    public Exception? Fault => _fault;
+
+    public Task<T> Enqueue<T>(Func<SqliteConnection, T> work, bool newData)
+    {
+        var item = new WriteItem<T>(work, newData);
+        try
+        {
+            _queue.Add(item);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ObjectDisposedException(nameof(GroupCommitWriter), "the store is closed");
+        }
+
+        return item.Task;
+    }
+
+    /// <summary>Stops taking work, writes what is queued and ends the thread.</summary>
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        _thread.Join();
+        _queue.Dispose();
+    }
+
+    private void Run()
+    {
+        var batch = new List<WriteItem>(_maxBatch);
+        while (_queue.TryTake(out var first, Timeout.Infinite))
+        {
+            batch.Add(first);
+            while (batch.Count < _maxBatch && _queue.TryTake(out var next))
+            {
+                batch.Add(next);
+            }
+
+            CommitBatch(batch);
+            batch.Clear();
+        }
+    }
+
+    private void CommitBatch(List<WriteItem> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var done = new List<WriteItem>(batch.Count);
+        try
+        {
+            _db.Execute("BEGIN IMMEDIATE");
+            foreach (var item in batch)
+            {
+                _db.Execute("SAVEPOINT item");
+                try
+                {
+                    item.Run(_db);
+                    _db.Execute("RELEASE item");
+                    done.Add(item);
+                }
+                catch (Exception failure) when (failure is not OutOfMemoryException)
+                {
+                    _db.Execute("ROLLBACK TO item");
+                    _db.Execute("RELEASE item");
+                    item.Fail(failure);
+                }
+            }
+
+            _db.Execute("COMMIT");
+            _fault = null;
+        }
+        catch (SqliteException failure)
+        {
+            _fault = failure;
+            _log.LogError("store commit failed, {Count} writes not stored: {Reason}", done.Count, failure.Message);
+            TryRollback();
+            foreach (var item in batch)
+            {
+                item.Fail(failure);
+            }
+
+            return;
+        }
+
+        Commits++;
+        CommitSecondsTotal += Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var newData = false;
+        foreach (var item in done)
+        {
+            item.Complete();
+            newData |= item.NewData;
+        }
+
+        if (newData)
+        {
+            NewDataCommitted?.Invoke();
+        }
+    }
+
+    private void TryRollback()
+    {
+        try
+        {
+            _db.Execute("ROLLBACK");
+        }
+        catch (SqliteException)
+        {
+            // No transaction left to roll back.
+        }
+    }
+
+    private abstract class WriteItem(bool newData)
+    {
+        public bool NewData { get; } = newData;
+
+        public abstract void Run(SqliteConnection db);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception failure);
+    }
+
+    private sealed class WriteItem<T>(Func<SqliteConnection, T> work, bool newData) : WriteItem(newData)
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+
+        public Task<T> Task => _completion.Task;
+
+        public override void Run(SqliteConnection db) => _result = work(db);
+
+        public override void Complete() => _completion.TrySetResult(_result!);
+
+        public override void Fail(Exception failure) => _completion.TrySetException(failure);
+    }
+}

@@ -1,0 +1,132 @@
+using EdgeMeter.Receiver.Verify;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeMeter.Receiver.Store;
+
+/// <summary>
+/// The durable store: SQLite in WAL mode with synchronous=FULL, written by one group-commit writer
+/// (<see cref="GroupCommitWriter"/>) and read by any number of short-lived reader connections. A task returned
+/// by a write completes only once its data is on disk; that is what the ingest waits for before acknowledging.
+/// </summary>
+public sealed class PacketStore : IDisposable
+{
+    private readonly SqliteConnection _writerConnection;
+    private readonly GroupCommitWriter _writer;
+    private readonly string _readerConnectionString;
+    private readonly TimeProvider _time;
+    private readonly long _replayWindow;
+    private int _disposed;
+
+    private PacketStore(string path, SqliteConnection writerConnection, int maxBatch, long replayWindow, TimeProvider time, ILogger log)
+    {
+        Path = path;
+        _writerConnection = writerConnection;
+        _time = time;
+        _replayWindow = replayWindow;
+        _readerConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = true }.ToString();
+        _writer = new GroupCommitWriter(writerConnection, maxBatch, log);
+        _writer.NewDataCommitted += () => NewData?.Invoke();
+    }
+
+    /// <summary>Raised (on the writer thread; keep handlers short) after packets, commands or replies were committed.</summary>
+    public event Action? NewData;
+
+    public string Path { get; }
+
+    /// <summary>Writes queued and not yet committed: the store's lag.</summary>
+    public int PendingWrites => _writer.Pending;
+
+    public long Commits => _writer.Commits;
+
+    public double CommitSecondsTotal => _writer.CommitSecondsTotal;
+
+    /// <summary>Null while commits succeed; the last commit failure otherwise.</summary>
+    public Exception? Fault => _writer.Fault;
+
+    /// <summary>Opens (creating if needed) the database. Throws <see cref="SqliteException"/> or InvalidOperationException.</summary>
+    public static PacketStore Open(string path, int maxBatch = 256, long replayWindow = 1_000_000, TimeProvider? time = null, ILogger? log = null)
+    {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            var mode = connection.Scalar("PRAGMA journal_mode=WAL") as string;
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"database {path}: cannot switch to WAL (journal_mode is {mode})");
+            }
+
+            connection.Execute("PRAGMA synchronous=FULL");
+            connection.Execute("PRAGMA busy_timeout=5000");
+            StoreSchema.Create(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        return new PacketStore(path, connection, maxBatch, replayWindow, time ?? TimeProvider.System, log ?? NullLogger.Instance);
+    }
+
+    /// <summary>Stores a verified packet (replay decision included) and completes once it is on disk.</summary>
+    public Task<StoreOutcome> StoreAsync(IngestedPacket packet, string? client, string topic)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        return _writer.Enqueue(db => IngestWrite.Apply(db, packet, client, topic, now, _replayWindow), newData: true);
+    }
+
+    /// <summary>Records a refused message and completes once it is on disk.</summary>
+    public Task QuarantineAsync(QuarantineEntry entry) =>
+        _writer.Enqueue(db =>
+        {
+            IngestWrite.Quarantine(db, entry);
+            return true;
+        }, newData: false);
+
+    /// <summary>Runs <paramref name="work"/> in the writer's next group transaction.</summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, bool newData = false) => _writer.Enqueue(work, newData);
+
+    public Task WriteAsync(Action<SqliteConnection> work, bool newData = false) =>
+        _writer.Enqueue(db =>
+        {
+            work(db);
+            return true;
+        }, newData);
+
+    /// <summary>A reader connection (WAL: readers never wait for the writer). Dispose it after use.</summary>
+    public SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_readerConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>Runs a query on a fresh reader connection.</summary>
+    public T Read<T>(Func<SqliteConnection, T> query)
+    {
+        using var connection = OpenReader();
+        return query(connection);
+    }
+
+    /// <summary>Writes what is queued, then closes the database.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _writer.Dispose();
+        _writerConnection.Dispose();
+        SqliteConnection.ClearPool(new SqliteConnection(_readerConnectionString));
+    }
+}

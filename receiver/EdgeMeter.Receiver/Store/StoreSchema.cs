@@ -1,0 +1,63 @@
+using Microsoft.Data.Sqlite;
+
+namespace EdgeMeter.Receiver.Store;
+
+/// <summary>
+/// The receiver's tables. Ids are INTEGER PRIMARY KEY (the rowid): one writer assigns them in commit order, so
+/// "rows after id X of gateway G" is exactly what a relay tier has not sent yet.
+/// </summary>
+internal static class StoreSchema
+{
+    public const int Version = 1;
+
+    private const string Ddl = """
+        CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        -- Every accepted packet, exactly as signed. fresh_readings: readings not seen before (0: all were re-sends).
+        CREATE TABLE IF NOT EXISTS packets(
+            id INTEGER PRIMARY KEY, gw TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, packet TEXT NOT NULL,
+            received_at TEXT NOT NULL, client TEXT, fresh_readings INTEGER NOT NULL DEFAULT 0, UNIQUE(gw, seq));
+        CREATE INDEX IF NOT EXISTS packets_by_gateway ON packets(gw, id);
+        -- Each reading once per gateway: n is the gateway's buffer sequence number, the same on every re-send.
+        CREATE TABLE IF NOT EXISTS readings(
+            id INTEGER PRIMARY KEY, gw TEXT NOT NULL, n INTEGER NOT NULL, packet_id INTEGER NOT NULL,
+            meter TEXT NOT NULL, point TEXT NOT NULL, t TEXT NOT NULL, val TEXT NOT NULL, unit TEXT NOT NULL,
+            flags INTEGER NOT NULL, UNIQUE(gw, n));
+        CREATE INDEX IF NOT EXISTS readings_by_gateway ON readings(gw, id);
+        -- Replay state, written in the same transaction as the packet.
+        CREATE TABLE IF NOT EXISTS gateways(
+            gw TEXT PRIMARY KEY, high_water INTEGER NOT NULL, will_seq INTEGER, state TEXT, state_seq INTEGER,
+            first_seen TEXT NOT NULL, last_seen TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS quarantine(
+            id INTEGER PRIMARY KEY, received_at TEXT NOT NULL, client TEXT, topic TEXT NOT NULL, gw TEXT, seq INTEGER,
+            error TEXT NOT NULL, reason TEXT NOT NULL, size INTEGER NOT NULL, packet BLOB NOT NULL,
+            resolved_at TEXT, resolution TEXT);
+        CREATE TABLE IF NOT EXISTS relay_cursor(tier TEXT NOT NULL, gw TEXT NOT NULL, last_id INTEGER NOT NULL, PRIMARY KEY(tier, gw)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS dead_letters(
+            id INTEGER PRIMARY KEY, tier TEXT NOT NULL, gw TEXT NOT NULL, row_id INTEGER NOT NULL, n INTEGER,
+            code INTEGER NOT NULL, reason TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS command_seq(gw TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS commands(
+            id INTEGER PRIMARY KEY, gw TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, args TEXT NOT NULL,
+            requested_by TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL, packet TEXT NOT NULL,
+            state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, sent_at TEXT, result TEXT, message TEXT,
+            replied_at TEXT, UNIQUE(gw, seq));
+        CREATE INDEX IF NOT EXISTS commands_by_state ON commands(state, id);
+        CREATE TABLE IF NOT EXISTS replies(
+            id INTEGER PRIMARY KEY, gw TEXT NOT NULL, seq INTEGER NOT NULL, cmd INTEGER NOT NULL, result TEXT NOT NULL,
+            message TEXT NOT NULL, received_at TEXT NOT NULL);
+        """;
+
+    public static void Create(SqliteConnection db)
+    {
+        db.Execute(Ddl);
+        var version = db.Scalar("SELECT value FROM meta WHERE key = 'schema'") as string;
+        if (version is null)
+        {
+            db.Execute("INSERT INTO meta(key, value) VALUES ('schema', $v)", ("$v", Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        else if (version != Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException($"database schema version {version} is not {Version}; this receiver cannot use it");
+        }
+    }
+}

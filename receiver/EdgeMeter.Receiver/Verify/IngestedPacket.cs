@@ -1,0 +1,25 @@
+using EdgeMeter.Core.Packet;
+
+namespace EdgeMeter.Receiver.Verify;
+
+/// <summary>
+/// A packet that verified, copied out of the verifier's reusable buffers: the envelope, the original packet text
+/// (relayed unchanged, byte for byte) and the typed content of its kind.
+/// </summary>
+public sealed record IngestedPacket(
+    PacketKind Kind,
+    string GatewayId,
+    long Sequence,
+    int KeyVersion,
+    DateTime CreatedUtc,
+    string Packet,
+    IReadOnlyList<ReadingRow> Readings,
+    StatusInfo? Status,
+    ReplyInfo? Reply);
+
+/// <summary>One reading as stored: the value is kept as the exact decimal text the gateway signed.</summary>
+public sealed record ReadingRow(long N, string Meter, string Point, DateTime TimeUtc, string Value, string Unit, ReadingFlags Flags);
+
+public sealed record StatusInfo(GatewayState State, string Firmware, long UptimeSeconds, bool ClockSynchronized, long Queued, long WillSequence);
+
+public sealed record ReplyInfo(long CommandSequence, CommandResult Result, string Message);

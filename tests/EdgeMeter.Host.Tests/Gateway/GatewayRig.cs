@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using EdgeMeter.Core.Buffer;
+using EdgeMeter.Core.Config;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Polling;
+using EdgeMeter.Host.Packets;
+using EdgeMeter.Host.Simulation;
+using EdgeMeter.Host.Tests.Support;
+
+namespace EdgeMeter.Host.Tests.Gateway;
+
+/// <summary>Simulated meters, a broker and what a gateway needs on disk; readings checked end to end.</summary>
+internal sealed class GatewayRig : IReadingObserver, IAsyncDisposable
+{
+    public static readonly byte[] Key = Enumerable.Range(0x10, 32).Select(i => (byte)i).ToArray();
+
+    public GatewayRig(string? faults = null)
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "edgemeter-gw-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+        var options = new SimulatorOptions { Faults = faults is null ? [] : [SimulatorFault.Parse(faults)] };
+        Simulator = SimulatorHost.StartTcp(new MeterSimulator(options));
+        Broker = new TestBroker();
+        File.WriteAllText(KeysPath, $$"""{"keys":[{"gatewayId":"gw-test","keyVersion":1,"key":"{{Convert.ToHexString(Key)}}"}]}""");
+        File.WriteAllText(ConfigPath, ConfigJson(Broker.Port));
+    }
+
+    public string Directory { get; }
+
+    public string ConfigPath => Path.Combine(Directory, "gateway.json");
+
+    public string KeysPath => Path.Combine(Directory, "keys.json");
+
+    public string DataPath => Path.Combine(Directory, "data");
+
+    public SimulatorHost Simulator { get; }
+
+    public TestBroker Broker { get; }
+
+    /// <summary>Readings the gateway committed to its buffer (via the observer), by their sequence number.</summary>
+    public ConcurrentDictionary<long, string> Taken { get; } = new();
+
+    public GatewayConfig Config
+    {
+        get
+        {
+            var bytes = File.ReadAllBytes(ConfigPath);
+            return GatewayConfigReader.Read(bytes, bytes.Length, out _)!;
+        }
+    }
+
+    public KeyRegistry Keys => KeyRegistry.Load(KeysPath);
+
+    public string ConfigJson(int brokerPort) => $$$"""
+        {"schema":1,"gatewayId":"gw-test","keyVersion":1,
+         "mqtt":{"host":"127.0.0.1","port":{{{brokerPort}}}},
+         "buses":[{"id":"bus1","link":"{{{Simulator.Link}}}"}],
+         "meters":[
+           {"id":"m-2007","bus":"bus1","protocol":"dlt645","address":"123456789012","pollSeconds":1,"timeoutMs":300,
+            "points":[{"id":"energy","di":"00010000","dataCode":"000000000233000001"},{"id":"voltage","di":"02010100","dataCode":"000000000233000002"}]},
+           {"id":"m-1997","bus":"bus1","protocol":"dlt645-1997","address":"000000001997","pollSeconds":1,"timeoutMs":300,
+            "points":[{"id":"energy","di":"9010","dataCode":"000000000233000011"}]},
+           {"id":"m-modbus","bus":"bus1","protocol":"modbus","unit":1,"pollSeconds":1,"timeoutMs":300,
+            "points":[{"id":"voltage","register":0,"function":4,"type":"float32","decimals":1,"unit":"V","dataCode":"000000000233000021"},
+                      {"id":"energy","register":72,"function":4,"type":"float32","decimals":2,"unit":"kWh","dataCode":"000000000233000022"}]}],
+         "upload":{"intervalSeconds":1,"maxReadingsPerPacket":20,"statusIntervalSeconds":10}}
+        """;
+
+    public void Committed(EdgeMeter.Core.Buffer.Reading[] readings, int count)
+    {
+        var config = Config;
+        for (var i = 0; i < count; i++)
+        {
+            Taken[readings[i].Sequence] = Describe(config.Meters[readings[i].Meter].Id, config.Meters[readings[i].Meter].Points[readings[i].Point].Id, readings[i].Time, readings[i].Value.ToString());
+        }
+    }
+
+    /// <summary>Every reading in every up packet the broker acknowledged, verified with the gateway's key, in arrival order.</summary>
+    public List<(long N, string Text)> Delivered()
+    {
+        var verifier = new PacketVerifier(new SingleKeyStore(Key), new DotNetPacketMac(), 65536);
+        var readings = new List<(long, string)>();
+        foreach (var message in Broker.On("/up"))
+        {
+            var bytes = message.Payload.ToArray();
+            Assert.Equal(PacketError.None, verifier.Verify(bytes, 0, bytes.Length, "gw-test", PacketKind.Up, DateTime.UtcNow));
+            var reading = new EdgeMeter.Core.Packet.Reading();
+            for (var i = 0; i < verifier.Packet.ReadingCount; i++)
+            {
+                verifier.Packet.GetReading(i, reading);
+                readings.Add((reading.Sequence, Describe(reading.MeterId, reading.PointId, reading.TimeUtc, reading.Value.ToString())));
+            }
+        }
+
+        return readings;
+    }
+
+    public static string Describe(string meter, string point, DateTime time, string value) => $"{meter} {point} {time:yyyy-MM-ddTHH:mm:ssZ} {value}";
+
+    public async ValueTask DisposeAsync()
+    {
+        Simulator.Dispose();
+        await Broker.DisposeAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

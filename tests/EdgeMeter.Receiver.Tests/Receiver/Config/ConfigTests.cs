@@ -1,0 +1,119 @@
+using System.Collections;
+using System.Text.RegularExpressions;
+using EdgeMeter.Receiver.Cli;
+using EdgeMeter.Receiver.Config;
+
+namespace EdgeMeter.Receiver.Tests.Receiver.Config;
+
+public sealed partial class ConfigTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("edgemeter-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void The_complete_example_in_docs_receiver_md_is_valid()
+    {
+        var path = WriteConfig(DocumentedExample());
+        File.WriteAllBytes(Path.Combine(_directory, "receiver.pfx"), [0]);
+
+        var options = ConfigLoader.Load(path, new Hashtable());
+
+        Assert.Equal(IngestMode.Embedded, options.Ingest.Mode);
+        Assert.Equal(Path.Combine(_directory, "keys.json"), options.Keys.File);
+        Assert.NotEmpty(options.Gateways);
+        Assert.NotEmpty(options.Points);
+        var routing = Routing.From(options);
+        Assert.All(options.Gateways, gateway => Assert.NotEmpty(routing.PlatformsOf(gateway.Id)));
+    }
+
+    [Fact]
+    public void Environment_variables_override_the_file()
+    {
+        var path = WriteConfig(DocumentedExample());
+        File.WriteAllBytes(Path.Combine(_directory, "receiver.pfx"), [0]);
+        var environment = new Hashtable
+        {
+            ["EDGEMETER_RECEIVER__Store__Path"] = "/var/lib/edgemeter/other.db",
+            ["EDGEMETER_RECEIVER__Gateways__1__Password"] = "from-the-environment",
+            ["EDGEMETER_RECEIVER__Ingest__Embedded__Port"] = "2883",
+            ["UNRELATED"] = "x",
+        };
+
+        var options = ConfigLoader.Load(path, environment);
+
+        Assert.Equal("/var/lib/edgemeter/other.db", options.Store.Path);
+        Assert.Equal("from-the-environment", options.Gateways[1].Password);
+        Assert.Equal(2883, options.Ingest.Embedded.Port);
+    }
+
+    [Fact]
+    public void Every_problem_names_its_setting()
+    {
+        var path = WriteConfig("""
+            {
+              "Gateways": [ { "Id": "gw/1", "Enterprise": "91530100MA6NXKB7XL", "Password": "p" } ],
+              "Enterprises": [ { "Code": "91530100MA6NXKB7XL", "Platforms": [ "provincial", "nowhere" ] } ],
+              "Platforms": [ { "Name": "provincial", "Http": { "BaseAddress": "http://127.0.0.1:5080/" } } ],
+              "Points": [ { "Gateway": "gw/1", "Meter": "m1", "Point": "p1", "DataCode": "0000000011", "ConvertRation": "-1" } ],
+              "Admin": { "Tokens": [ { "Name": "op", "Token": "short" } ] }
+            }
+            """);
+
+        var problems = Assert.Throws<ConfigException>(() => ConfigLoader.Load(path, new Hashtable())).Problems;
+
+        Assert.Contains(problems, p => p.StartsWith("Gateways[0].Id: 'gw/1' is not a gateway id", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Enterprises[0].Platforms: 'nowhere' is not one of Platforms[].Name", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Platforms[0].Http.EnterprisePasswords: no password for enterprise '91530100MA6NXKB7XL'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Points[0].DataCode: dataCode:", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Points[0].ConvertRation:", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Admin.Tokens[0].Token:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_unknown_setting_is_an_error_not_a_silent_default()
+    {
+        var path = WriteConfig("""{ "Store": { "Pth": "typo.db" } }""");
+
+        var problem = Assert.Single(Assert.Throws<ConfigException>(() => ConfigLoader.Load(path, new Hashtable())).Problems);
+
+        Assert.Contains("Pth", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_with_a_bad_configuration_exits_2_naming_the_setting()
+    {
+        var path = WriteConfig("""{ "Store": { "MaxBatch": 0 } }""");
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exit = await ReceiverCli.RunAsync(["run", "--config", path], output, error, TextReader.Null);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("edgemeter-receiver: error: config: Store.MaxBatch: 0 is not 1-10000", error.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The first ```json block after "## Complete example" in docs/receiver.md.</summary>
+    internal static string DocumentedExample()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EdgeMeter.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        var text = File.ReadAllText(Path.Combine(directory!.FullName, "docs", "receiver.md"));
+        var section = text[text.IndexOf("## Complete example", StringComparison.Ordinal)..];
+        return JsonBlock().Match(section).Groups[1].Value;
+    }
+
+    private string WriteConfig(string json)
+    {
+        var path = Path.Combine(_directory, "receiver.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [GeneratedRegex("```json\n(.*?)\n```", RegexOptions.Singleline)]
+    private static partial Regex JsonBlock();
+}

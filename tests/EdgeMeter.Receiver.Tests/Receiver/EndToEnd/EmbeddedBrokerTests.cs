@@ -1,0 +1,307 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.PlatformSim;
+using EdgeMeter.PlatformSim.Faults;
+using EdgeMeter.Receiver.Keys;
+using EdgeMeter.Receiver.Ops;
+using EdgeMeter.Receiver.Packets;
+using EdgeMeter.Receiver.Tests.Receiver.Support;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace EdgeMeter.Receiver.Tests.Receiver.EndToEnd;
+
+/// <summary>Gateways -> embedded broker -> store -> HTTP platforms (simulators) and an MQTT platform broker.</summary>
+public sealed class EmbeddedBrokerTests : IAsyncLifetime
+{
+    private const string Energy = "000000000112000001";
+    private const string Flow = "010230010233000105";
+    private readonly ReceiverHarness _harness = ReceiverHarness.Create();
+    private readonly PlatformBroker _platformBroker = new();
+    private readonly List<RunningPlatformSim> _sims = [];
+    private readonly TestGateway _gateway1 = new(TestKeys.Gateway1, TestKeys.Gateway1V1);
+    private readonly TestGateway _gateway2 = new(TestKeys.Gateway2, TestKeys.Gateway2V1);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gateway1.DisposeAsync();
+        await _gateway2.DisposeAsync();
+        await _harness.DisposeAsync();
+        await _platformBroker.DisposeAsync();
+        foreach (var sim in _sims)
+        {
+            await sim.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Readings_reach_every_routed_platform_once_and_the_mqtt_platform_gets_the_signed_packets_unchanged()
+    {
+        var provincial = await StartSimAsync("provincial");
+        var national = await StartSimAsync("national");
+        await _platformBroker.StartAsync();
+        _harness.AddHttpPlatform("provincial", provincial, batch: true);
+        _harness.AddHttpPlatform("national", national, batch: false);
+        _harness.AddMqttPlatform("provincial-mqtt", _platformBroker.Port);
+        _harness.Route(ReceiverHarness.Enterprise1, "provincial", "national", "provincial-mqtt");
+        _harness.Route(ReceiverHarness.Enterprise2, "national");
+        _harness.MapPoint(TestKeys.Gateway1, "000012345678", "00010000", Energy);
+        _harness.MapPoint(TestKeys.Gateway2, "modbus:3", "hr:40100", Flow, ration: "0.0341");
+        var receiver = await _harness.StartAsync();
+        await ConnectAsync(_gateway1, ReceiverHarness.Gateway1Password);
+        await ConnectAsync(_gateway2, ReceiverHarness.Gateway2Password);
+
+        var status = _gateway1.SignStatus(1, GatewayState.Online, will: 0);
+        var up2 = _gateway1.SignReadings(2, TestGateway.Reading(1, "100.01"), TestGateway.Reading(2, "5", point: "00020000"), TestGateway.Reading(3, "100.02", minute: 15, flags: ReadingFlags.Estimated));
+        var up3 = _gateway1.SignReadings(3, TestGateway.Reading(4, "100.030", minute: 30));
+        var rebootResend = _gateway1.SignReadings(1002, TestGateway.Reading(4, "100.030", minute: 30), TestGateway.Reading(5, "100.04", minute: 45));
+        var gw2Up = _gateway2.SignReadings(1, TestGateway.Reading(10, "-0.5", "modbus:3", "hr:40100"), TestGateway.Reading(11, "12345678901234.5678", "modbus:3", "hr:40100", minute: 15));
+        await PublishOkAsync(_gateway1, PacketKind.Status, status, retain: true);
+        await PublishOkAsync(_gateway1, PacketKind.Up, up2);
+        await PublishOkAsync(_gateway1, PacketKind.Up, up3);
+        await PublishOkAsync(_gateway1, PacketKind.Up, up3);
+        await PublishOkAsync(_gateway1, PacketKind.Up, rebootResend);
+        await PublishOkAsync(_gateway2, PacketKind.Up, gw2Up);
+
+        string[] gw1Keys = ["gw-0001:1", "gw-0001:3", "gw-0001:4", "gw-0001:5"];
+        await Eventually.Until(() => provincial.Records.Count >= 4 && national.Records.Count >= 6 && _platformBroker.Published.Count >= 4, "all deliveries");
+        await Eventually.Until(() => receiver.Tiers.All(tier => tier.Lag() == 0), "every tier caught up");
+
+        string[] nationalKeys = [.. gw1Keys, "gw-0002:10", "gw-0002:11"];
+        Assert.Equal(gw1Keys, provincial.Records.Select(r => r.IdempotencyKey!).Order());
+        Assert.Equal(nationalKeys, national.Records.Select(r => r.IdempotencyKey!).Order());
+        var byKey = national.Records.ToDictionary(r => r.IdempotencyKey!);
+        Assert.Equal(("100.030", Energy, ReceiverHarness.Enterprise1, "2025-06-01 07:30:00", "1.229"),
+            (byKey["gw-0001:4"].DataValue, byKey["gw-0001:4"].DataCode, byKey["gw-0001:4"].EnterpriseCode, byKey["gw-0001:4"].StatDate, byKey["gw-0001:4"].ConvertRation));
+        Assert.Equal(("12345678901234.5678", Flow, ReceiverHarness.Enterprise2, "0.0341"),
+            (byKey["gw-0002:11"].DataValue, byKey["gw-0002:11"].DataCode, byKey["gw-0002:11"].EnterpriseCode, byKey["gw-0002:11"].ConvertRation));
+        Assert.Equal(("1", "0"), (byKey["gw-0001:1"].Valid, byKey["gw-0001:3"].Valid));
+
+        // The MQTT platform: the gateway's own packets, byte for byte, in order; status retained; no re-send-only packet.
+        (string Topic, string Payload, bool Retain)[] relayed =
+            [("edgemeter/v1/gw-0001/status", status, true), ("edgemeter/v1/gw-0001/up", up2, false), ("edgemeter/v1/gw-0001/up", up3, false), ("edgemeter/v1/gw-0001/up", rebootResend, false)];
+        Assert.Equal(relayed, _platformBroker.Published.ToArray());
+
+        var metrics = receiver.Metrics.Snapshot();
+        Assert.Equal((7L, 1L, 1L), (metrics.ReadingsStored, metrics.PacketsDuplicate, metrics.ReadingsDuplicate));
+        Assert.Equal((1L, 1L, 0L), (metrics.Tiers["provincial"].Unmapped, metrics.Tiers["national"].Unmapped, metrics.Tiers["national"].DeadLettered));
+
+        using var admin = _harness.Admin(token: null);
+        var page = await admin.GetStringAsync("metrics", Ct);
+        Assert.Contains("edgemeter_relay_delivered_total{tier=\"provincial\"} 4\n", page, StringComparison.Ordinal);
+        Assert.Contains("edgemeter_relay_delivered_total{tier=\"national\"} 6\n", page, StringComparison.Ordinal);
+        Assert.Contains("edgemeter_relay_delivered_total{tier=\"provincial-mqtt\"} 4\n", page, StringComparison.Ordinal);
+        Assert.Contains("edgemeter_relay_lag_rows{tier=\"national\"} 0\n", page, StringComparison.Ordinal);
+        Assert.Contains("edgemeter_packets_duplicate_total 1\n", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("healthz", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Foreign_topic_tampered_replayed_and_oversized_packets_are_never_stored_or_relayed()
+    {
+        var provincial = await StartSimAsync("provincial");
+        await _platformBroker.StartAsync();
+        _harness.AddHttpPlatform("provincial", provincial, batch: true);
+        _harness.AddMqttPlatform("provincial-mqtt", _platformBroker.Port);
+        _harness.Route(ReceiverHarness.Enterprise1, "provincial", "provincial-mqtt");
+        _harness.Route(ReceiverHarness.Enterprise2, "provincial", "provincial-mqtt");
+        _harness.MapPoint(TestKeys.Gateway1, "000012345678", "00010000", Energy);
+        var receiver = await _harness.StartAsync();
+        await ConnectAsync(_gateway1, ReceiverHarness.Gateway1Password);
+        await ConnectAsync(_gateway2, ReceiverHarness.Gateway2Password);
+        await using var platform = new TestGateway("svc.platform-test-1", TestKeys.Gateway2V1);
+        Assert.Equal(MqttClientConnectResultCode.Success, (await platform.ConnectAsync(_harness.BrokerPort, ReceiverHarness.PlatformPassword, username: ReceiverHarness.PlatformUser)).ResultCode);
+        await platform.Client.SubscribeAsync("edgemeter/v1/+/up", MqttQualityOfServiceLevel.AtLeastOnce, Ct);
+
+        // gw-0002 on gw-0001's topic, with a packet gw-0001 really signed: refused, whatever the signature.
+        var genuine = _gateway1.SignReadings(5, TestGateway.Reading(50, "1.0"));
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await _gateway2.PublishAsync(_gateway1.UpTopic, Encoding.ASCII.GetBytes(genuine))).ReasonCode);
+
+        // Tampered (one character of the payload changed), oversized, then the genuine packet, a redelivery and a forgery of its seq.
+        var tampered = genuine[..60] + (genuine[60] == 'A' ? 'B' : 'A') + genuine[61..];
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await _gateway1.PublishAsync(PacketKind.Up, tampered)).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.PayloadFormatInvalid, (await _gateway1.PublishAsync(_gateway1.UpTopic, Encoding.ASCII.GetBytes(new string('A', 5000)))).ReasonCode);
+        await PublishOkAsync(_gateway1, PacketKind.Up, genuine);
+        await PublishOkAsync(_gateway1, PacketKind.Up, genuine);
+        var forgedSeq = _gateway1.SignReadings(5, TestGateway.Reading(50, "9999.0"));
+        Assert.Equal(MqttClientPublishReasonCode.PayloadFormatInvalid, (await _gateway1.PublishAsync(PacketKind.Up, forgedSeq)).ReasonCode);
+
+        // MQTT 3.1.1 has no reason codes: a foreign publish closes the connection.
+        await using (var old = new TestGateway(TestKeys.Gateway2, TestKeys.Gateway2V1))
+        {
+            await _gateway2.DisposeAsync();
+            Assert.Equal(MqttClientConnectResultCode.Success, (await old.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway2Password, MqttProtocolVersion.V311)).ResultCode);
+            await Assert.ThrowsAnyAsync<Exception>(() => old.PublishAsync(_gateway1.UpTopic, Encoding.ASCII.GetBytes(genuine)));
+            await Eventually.Until(() => !old.Client.IsConnected, "the 3.1.1 connection to close");
+        }
+
+        // A platform account reads, never writes, and never reads commands.
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await platform.PublishAsync(_gateway1.UpTopic, Encoding.ASCII.GetBytes(genuine))).ReasonCode);
+        var down = await platform.Client.SubscribeAsync("edgemeter/v1/+/down", MqttQualityOfServiceLevel.AtLeastOnce, Ct);
+        Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, down.Items.Single().ResultCode);
+
+        await Eventually.Until(() => provincial.Records.Count == 1 && _platformBroker.Published.Count == 1 && platform.Received.Reader.Count == 1, "the genuine packet everywhere");
+        await Eventually.Until(() => receiver.Tiers.All(tier => tier.Lag() == 0), "every tier caught up");
+        Assert.Equal(["1.0"], provincial.Records.Select(r => r.DataValue));
+        Assert.Equal(genuine, _platformBroker.Published.Single().Payload);
+        Assert.True(platform.Received.Reader.TryRead(out var seen));
+        Assert.Equal(genuine, Encoding.ASCII.GetString(seen!.Payload));
+        Assert.Equal(1, _harness.Count("SELECT COUNT(*) FROM packets"));
+        Assert.Equal(["AclDenied", "AclDenied", "AclDenied", "BadSignature", "Oversized", "ReplayConflict"], _harness.Strings("SELECT error FROM quarantine ORDER BY error"));
+        Assert.Equal(1, receiver.Metrics.Snapshot().ReplayAlerts);
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_and_borrowed_client_ids_are_refused()
+    {
+        await _harness.StartAsync();
+        await using var impostor = new TestGateway(TestKeys.Gateway1, TestKeys.Gateway1V1);
+        await using var thief = new TestGateway(TestKeys.Gateway1, TestKeys.Gateway1V1);
+        await using var anonymous = new TestGateway(TestKeys.Gateway1, TestKeys.Gateway1V1);
+
+        Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, (await impostor.ConnectAsync(_harness.BrokerPort, "wrong")).ResultCode);
+        Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid,
+            (await thief.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway2Password, username: TestKeys.Gateway2)).ResultCode);
+        Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, (await anonymous.ConnectAsync(_harness.BrokerPort, password: null)).ResultCode);
+        Assert.Equal(3, _harness.Receiver!.Metrics.Snapshot().ConnectionsRefused);
+    }
+
+    [Fact]
+    public async Task A_platform_outage_loses_nothing_and_holds_no_other_tier_up()
+    {
+        var provincial = await StartSimAsync("provincial");
+        var national = await StartSimAsync("national");
+        _harness.AddHttpPlatform("provincial", provincial, batch: true);
+        _harness.AddHttpPlatform("national", national, batch: false);
+        _harness.AddMqttPlatform("provincial-mqtt", _platformBroker.Port);
+        _harness.Route(ReceiverHarness.Enterprise1, "provincial", "national", "provincial-mqtt");
+        _harness.MapPoint(TestKeys.Gateway1, "000012345678", "00010000", Energy);
+        provincial.Faults.Set(new FaultSettings { Down = true });
+        national.Faults.Set(new FaultSettings { Status5xx = 3 });
+        var receiver = await _harness.StartAsync();
+        await ConnectAsync(_gateway1, ReceiverHarness.Gateway1Password);
+
+        for (var seq = 1; seq <= 10; seq++)
+        {
+            var first = (seq - 1) * 3;
+            await PublishOkAsync(_gateway1, PacketKind.Up, _gateway1.SignReadings(
+                seq, TestGateway.Reading(first + 1, $"{seq}.1", minute: first + 1), TestGateway.Reading(first + 2, $"{seq}.2", minute: first + 2), TestGateway.Reading(first + 3, $"{seq}.3", minute: first + 3)));
+        }
+
+        // The national platform gets everything (after its 503s) while the provincial one and the MQTT broker are down.
+        await Eventually.Until(() => national.Records.Count == 30, "national delivery during the provincial outage");
+        await Eventually.Until(() => receiver.Metrics.Snapshot().Tiers["provincial"].Failures >= 2 && receiver.Metrics.Snapshot().Tiers["provincial-mqtt"].Failures >= 2, "failed attempts");
+        Assert.Empty(provincial.Records);
+        Assert.Equal(30, receiver.RelayLag("provincial"));
+        Assert.Equal(10, receiver.RelayLag("provincial-mqtt"));
+        Assert.True(receiver.Metrics.Snapshot().Tiers["national"].Failures >= 1);
+        using (var admin = _harness.Admin(token: null))
+        {
+            var health = await admin.GetAsync("healthz", Ct);
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            Assert.Contains("\"failingGateways\":1", await health.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        provincial.Faults.Clear();
+        await _platformBroker.StartAsync();
+        await Eventually.Until(() => provincial.Records.Count == 30 && _platformBroker.Published.Count == 10, "delivery after recovery");
+        await Eventually.Until(() => receiver.Tiers.All(tier => tier.Lag() == 0), "every tier caught up");
+
+        var expected = Enumerable.Range(1, 30).Select(n => $"gw-0001:{n}").Order().ToArray();
+        Assert.Equal(expected, provincial.Records.Select(r => r.IdempotencyKey!).Order());
+        Assert.Equal(expected, national.Records.Select(r => r.IdempotencyKey!).Order());
+        Assert.Equal(10, _platformBroker.Published.Select(p => p.Payload).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_command_is_signed_delivered_and_its_reply_recorded()
+    {
+        await _harness.StartAsync();
+        await ConnectAsync(_gateway1, ReceiverHarness.Gateway1Password, subscribeDown: true);
+        using var admin = _harness.Admin();
+        using var anonymous = _harness.Admin(token: null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("admin/gateways/gw-0001/commands", new { name = "poll-now" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("admin/gateways/gw-0099/commands", new { name = "poll-now" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync("admin/gateways/gw-0001/commands", new { name = "poll now" }, Ct)).StatusCode);
+        var queued = await admin.PostAsJsonAsync("admin/gateways/gw-0001/commands", new { name = "poll-now", args = new { meter = "000012345678" }, ttlSeconds = 120 }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        var command = JsonDocument.Parse(await queued.Content.ReadAsStringAsync(Ct)).RootElement;
+        var id = command.GetProperty("id").GetInt64();
+        var seq = command.GetProperty("sequence").GetInt64();
+
+        // The gateway gets a packet signed with its newest key (version 2) that its verifier accepts.
+        var delivered = await _gateway1.Received.Reader.ReadAsync(Ct);
+        Assert.Equal("edgemeter/v1/gw-0001/down", delivered.Topic);
+        var verifier = new PacketVerifier(ReceiverKeyStore.FromEntries(TestKeys.All), new DotNetPacketMac());
+        Assert.Equal(PacketError.None, verifier.Verify(delivered.Payload.ToArray(), 0, (int)delivered.Payload.Length, "gw-0001", PacketKind.Down, DateTime.UtcNow));
+        Assert.Equal((2, seq), (verifier.Packet.KeyVersion, verifier.Packet.Sequence));
+        var received = new GatewayCommand();
+        verifier.Packet.GetCommand(received);
+        Assert.Equal(("poll-now", "meter", "000012345678"), (received.Name, received.Arguments[0].Name, received.Arguments[0].Value));
+
+        await PublishOkAsync(_gateway1, PacketKind.Reply, _gateway1.SignReply(100, seq, CommandResult.Ok, "polled 1 point"));
+        await Eventually.Until(() => State(admin, id) == "replied", "the reply to be recorded");
+        var answered = JsonDocument.Parse(await admin.GetStringAsync($"admin/gateways/gw-0001/commands/{id}", Ct)).RootElement;
+        Assert.Equal(("ok", "polled 1 point", "operator"), (answered.GetProperty("result").GetString(), answered.GetProperty("message").GetString(), answered.GetProperty("requestedBy").GetString()));
+
+        Assert.Null(AuditLog.Verify(_harness.Options.Admin.AuditLog, out var lines));
+        Assert.Equal(4, lines);
+        var audit = File.ReadAllText(_harness.Options.Admin.AuditLog);
+        Assert.Contains("\"actor\":\"anonymous\"", audit, StringComparison.Ordinal);
+        Assert.Contains($"\"action\":\"command.queue\",\"target\":\"gw-0001\",\"outcome\":\"ok\",\"detail\":\"command {id} seq {seq} poll-now\"", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain(ReceiverHarness.AdminToken, audit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_last_will_arrives_below_the_high_water_mark_and_is_relayed_retained()
+    {
+        await _platformBroker.StartAsync();
+        _harness.AddMqttPlatform("national-mqtt", _platformBroker.Port);
+        _harness.Route(ReceiverHarness.Enterprise2, "national-mqtt");
+        var receiver = await _harness.StartAsync();
+        var will = _gateway2.SignStatus(50, GatewayState.Offline, will: 50);
+        Assert.Equal(MqttClientConnectResultCode.Success, (await _gateway2.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway2Password, will: Encoding.ASCII.GetBytes(will))).ResultCode);
+        await PublishOkAsync(_gateway2, PacketKind.Status, _gateway2.SignStatus(51, GatewayState.Online, will: 50), retain: true);
+        await PublishOkAsync(_gateway2, PacketKind.Up, _gateway2.SignReadings(52, TestGateway.Reading(1, "1", "modbus:3", "hr:40100")));
+
+        _gateway2.Vanish();
+
+        await Eventually.Until(() => _harness.Strings("SELECT state FROM gateways WHERE gw = 'gw-0002'").SequenceEqual(["offline"]), "the gateway to be offline");
+        await Eventually.Until(() => _platformBroker.Published.Count == 3, "the will on the platform broker");
+        Assert.Equal((will, true), (_platformBroker.Published.Last().Payload, _platformBroker.Published.Last().Retain));
+        Assert.Equal(52, _harness.Count("SELECT high_water FROM gateways WHERE gw = 'gw-0002'"));
+        Assert.Equal(0, receiver.Metrics.Snapshot().PacketsRejected);
+    }
+
+    private static string? State(HttpClient admin, long id) =>
+        JsonDocument.Parse(admin.GetStringAsync($"admin/gateways/gw-0001/commands/{id}").GetAwaiter().GetResult()).RootElement.GetProperty("state").GetString();
+
+    private async Task<RunningPlatformSim> StartSimAsync(string name)
+    {
+        var sim = await ReceiverHarness.StartSimAsync(name);
+        _sims.Add(sim);
+        return sim;
+    }
+
+    private async Task ConnectAsync(TestGateway gateway, string password, bool subscribeDown = false)
+    {
+        var result = await gateway.ConnectAsync(_harness.BrokerPort, password, subscribeDown: subscribeDown);
+        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
+    }
+
+    private static async Task PublishOkAsync(TestGateway gateway, PacketKind kind, string packet, bool retain = false)
+    {
+        var result = await gateway.PublishAsync(kind, packet, retain);
+        Assert.True(result.IsSuccess, $"{kind} {result.ReasonCode} {result.ReasonString}");
+    }
+}

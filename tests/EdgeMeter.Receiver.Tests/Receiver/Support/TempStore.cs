@@ -1,0 +1,58 @@
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Receiver.Ingest;
+using EdgeMeter.Receiver.Keys;
+using EdgeMeter.Receiver.Ops;
+using EdgeMeter.Receiver.Store;
+using EdgeMeter.Receiver.Tests.Relay.Http;
+using EdgeMeter.Receiver.Verify;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeMeter.Receiver.Tests.Receiver.Support;
+
+/// <summary>A store in a temporary folder with an ingest pipeline over it (no broker).</summary>
+internal sealed class TempStore : IDisposable
+{
+    public TempStore(IPacketKeyStore? keys = null, DateTimeOffset? now = null, long replayWindow = 1_000_000)
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "edgemeter-receiver-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+        Time = new ManualTime(now ?? new DateTimeOffset(TestGateway.Now));
+        Store = PacketStore.Open(Path.Combine(Directory, "receiver.db"), 64, replayWindow, Time);
+        Intake = new PacketIntake(keys ?? ReceiverKeyStore.FromEntries(TestKeys.All), new MqttTopics(), 1024);
+        Pipeline = new IngestPipeline(Intake, Store, Metrics, Time, NullLogger.Instance);
+    }
+
+    public string Directory { get; }
+
+    public ManualTime Time { get; }
+
+    public PacketStore Store { get; }
+
+    public PacketIntake Intake { get; }
+
+    public ReceiverMetrics Metrics { get; } = new();
+
+    public IngestPipeline Pipeline { get; }
+
+    public Task<IngestResult> IngestAsync(string topic, string packet) =>
+        Pipeline.IngestAsync("test", topic, System.Text.Encoding.UTF8.GetBytes(packet));
+
+    public long Count(string sql, params (string, object?)[] args) => Store.Read(db => db.ScalarLong(sql, args) ?? 0);
+
+    public List<string> Strings(string sql, params (string, object?)[] args) =>
+        Store.Read(db => db.Query(sql, reader => reader.IsDBNull(0) ? "" : reader.GetValue(0).ToString()!, args));
+
+    public void Dispose()
+    {
+        Store.Dispose();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
