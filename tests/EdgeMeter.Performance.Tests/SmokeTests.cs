@@ -45,8 +45,11 @@ public sealed class SmokeTests : IDisposable
         var summary = Summary("loadtest-smoke");
         Assert.Equal(4, AssertFigures(summary, "bus", "measured s (median)", "physical minimum s", "ratio").Count);
         var ingest = AssertFigures(summary, "ingest", "packets/s (median)", "p50 ms", "p99 ms");
-        Assert.Contains(ingest, r => r["target"]!.GetValue<string>().Contains("Mosquitto", StringComparison.Ordinal));
-        Assert.NotNull(Table(summary, "relay"));
+        Assert.Contains(ingest, r => r["target"]!.GetValue<string>().Contains("Mosquitto -> receiver", StringComparison.Ordinal));
+        Assert.Contains(ingest, r => r["target"]!.GetValue<string>().Contains("embedded", StringComparison.Ordinal));
+        Assert.All(ingest.Where(r => r["baseline"]!.GetValue<string>() != "(baseline)"), r => Assert.True(r["ratio to baseline"] is JsonValue));
+        var relay = AssertFigures(summary, "relay", "readings/s (median)", "lag p50 readings", "lag max readings");
+        Assert.Equal(["http-per-record", "http-batch", "mqtt"], relay.Select(r => r["tier"]!.GetValue<string>()));
         Assert.NotNull(summary["machine"]?["cores"]);
     }
 

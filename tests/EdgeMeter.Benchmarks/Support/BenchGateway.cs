@@ -25,7 +25,7 @@ public sealed record BenchGatewayOptions
 
     public int MaxReadingsPerPacket { get; init; } = 40;
 
-    public int MaxPacketBytes { get; init; } = 4096;
+    public int MaxPacketBytes { get; init; } = 1024;
 
     public long BufferBudgetBytes { get; init; } = 160 * 1024;
 

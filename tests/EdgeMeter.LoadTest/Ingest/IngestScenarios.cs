@@ -5,7 +5,7 @@ namespace EdgeMeter.LoadTest.Ingest;
 /// <summary>Starts the brokers and targets of part 1, runs them against their baselines, and stops them.</summary>
 public static class IngestScenarios
 {
-    public static async Task<ResultTable> RunAsync(IngestOptions options, TextWriter log)
+    public static async Task<ResultTable> RunAsync(IngestLoadOptions options, TextWriter log)
     {
         var table = IngestTest.CreateTable(options);
         var mosquitto = MosquittoBroker.Find();
@@ -15,29 +15,43 @@ public static class IngestScenarios
         }
 
         using var broker = mosquitto == null ? null : MosquittoBroker.Start(mosquitto);
-        await using var embedded = await PlainMqttnetBrokerTarget.StartAsync();
-        var pairs = new List<(IIngestTarget Target, IIngestTarget? Baseline)>();
-        MosquittoNullSubscriberTarget? baseline = null;
-        if (broker != null)
-        {
-            baseline = new MosquittoNullSubscriberTarget(broker, options.TopicPrefix);
-            pairs.Add((baseline, null));
-        }
-
-        pairs.Add((embedded, null));
+        var targets = new List<IIngestTarget>();
         try
         {
+            var pairs = new List<(IIngestTarget Target, IIngestTarget? Baseline)>();
+            if (broker != null)
+            {
+                var baseline = Track(targets, new MosquittoNullSubscriberTarget(broker, options.TopicPrefix));
+                var receiver = Track(targets, await ReceiverTarget.StartAsync("Mosquitto -> receiver (external ingest)", options.Gateways, broker.Port));
+                pairs.Add((baseline, null));
+                pairs.Add((receiver, baseline));
+            }
+
+            var plain = Track(targets, await PlainMqttnetBrokerTarget.StartAsync());
+            var embedded = Track(targets, await ReceiverTarget.StartAsync("receiver (embedded broker)", options.Gateways, externalPort: null));
+            pairs.Add((plain, null));
+            pairs.Add((embedded, plain));
             await IngestTest.RunAsync(options, pairs, table, log);
         }
         finally
         {
-            if (baseline != null)
+            foreach (var target in targets)
             {
-                await baseline.DisposeAsync();
+                await target.DisposeAsync();
             }
         }
 
-        table.Notes.Add("The receiver's rows (verify + SQLite group commit + acknowledge) are added once the receiver is in main.");
+        table.Notes.Add(
+            "Baselines get the same load on the same broker: a subscriber (Mosquitto) or a publish handler (MQTTnet) that does nothing. "
+            + "Receiver latency is publish to commit (SQLite, synchronous=FULL, group commit); baseline latency is publish to arrival. "
+            + "Publishers, broker and receiver share the machine's cores.");
         return table;
+    }
+
+    private static T Track<T>(List<IIngestTarget> targets, T target)
+        where T : IIngestTarget
+    {
+        targets.Add(target);
+        return target;
     }
 }

@@ -4,7 +4,7 @@ using EdgeMeter.LoadTest.Support;
 namespace EdgeMeter.LoadTest.Ingest;
 
 /// <summary>How much load the ingest test offers.</summary>
-public sealed record IngestOptions
+public sealed record IngestLoadOptions
 {
     public int Gateways { get; init; } = 20;
 
@@ -27,7 +27,7 @@ public sealed record IngestOptions
 /// </summary>
 public static class IngestTest
 {
-    public static ResultTable CreateTable(IngestOptions options) => new(
+    public static ResultTable CreateTable(IngestLoadOptions options) => new(
         "ingest",
         $"Ingest: {options.Gateways} gateways x {options.PacketsPerGateway} signed packets at QoS 1, window {options.Window} per gateway (issue 9, part 1)",
         "target", "baseline", "runs", "packets per run", "packet bytes", "packets/s (median)", "ratio to baseline", "p50 ms", "p99 ms");
@@ -36,7 +36,7 @@ public static class IngestTest
     /// Runs every (target, baseline) pair; <paramref name="pairs"/> name the baseline of each target (null for a
     /// baseline itself). Returns one row per target.
     /// </summary>
-    public static async Task RunAsync(IngestOptions options, IReadOnlyList<(IIngestTarget Target, IIngestTarget? Baseline)> pairs, ResultTable table, TextWriter log)
+    public static async Task RunAsync(IngestLoadOptions options, IReadOnlyList<(IIngestTarget Target, IIngestTarget? Baseline)> pairs, ResultTable table, TextWriter log)
     {
         var targets = pairs.Select(p => p.Target).ToList();
         var results = targets.ToDictionary(t => t, _ => new List<(double Rate, double P50, double P99)>());
@@ -72,7 +72,7 @@ public static class IngestTest
         }
     }
 
-    private static async Task<(DeliveryClock Clock, int PacketBytes)> RunOnceAsync(IngestOptions options, IIngestTarget target, long firstSequence, TextWriter log)
+    private static async Task<(DeliveryClock Clock, int PacketBytes)> RunOnceAsync(IngestLoadOptions options, IIngestTarget target, long firstSequence, TextWriter log)
     {
         var packets = new SignedPackets(options.Gateways, options.PacketsPerGateway, firstSequence);
         var clock = new DeliveryClock(packets);

@@ -76,6 +76,9 @@ public sealed class SignedPackets
         return int.Parse(topic.AsSpan(end - 4, 4), CultureInfo.InvariantCulture) - 1;
     }
 
+    /// <summary>gw-load-0001 is gateway 0.</summary>
+    public static int GatewayIndexOfId(string gatewayId) => int.Parse(gatewayId.AsSpan(gatewayId.Length - 4), CultureInfo.InvariantCulture) - 1;
+
     /// <summary>The payload's "seq", read from the first bytes of its base64url segment (no full decode, no allocation).</summary>
     public static long SequenceOf(ReadOnlySpan<byte> packet)
     {

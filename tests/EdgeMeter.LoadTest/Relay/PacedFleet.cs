@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using EdgeMeter.LoadTest.Ingest;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace EdgeMeter.LoadTest.Relay;
+
+/// <summary>A steady load: the gateways' packets published round-robin at a fixed total rate (QoS 1, acknowledgements awaited in the background).</summary>
+public static class PacedFleet
+{
+    public static async Task PublishAsync(int port, SignedPackets packets, int packetsPerSecond, Func<string, (string? User, string? Password)>? credentials)
+    {
+        var clients = new List<IMqttClient>();
+        try
+        {
+            foreach (var id in packets.Gateways)
+            {
+                var client = new MqttClientFactory().CreateMqttClient();
+                var (user, password) = credentials?.Invoke(id) ?? (null, null);
+                await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(id)
+                    .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311).WithCredentials(user, password).Build());
+                clients.Add(client);
+            }
+
+            var pending = new List<Task>();
+            var started = Stopwatch.GetTimestamp();
+            var sent = 0;
+            var perGateway = packets.Packets[0].Length;
+            for (var i = 0; i < perGateway; i++)
+            {
+                for (var g = 0; g < clients.Count; g++)
+                {
+                    var due = started + (long)(sent * (double)Stopwatch.Frequency / packetsPerSecond);
+                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait);
+                    }
+
+                    var message = new MqttApplicationMessageBuilder().WithTopic($"edgemeter/v1/{packets.Gateways[g]}/up").WithPayload(packets.Packets[g][i])
+                        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+                    pending.Add(clients[g].PublishAsync(message));
+                    sent++;
+                }
+            }
+
+            await Task.WhenAll(pending);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisconnectAsync(new MqttClientDisconnectOptions());
+                client.Dispose();
+            }
+        }
+    }
+}
