@@ -23,7 +23,7 @@ public static class LoadTestProgram
         var command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "";
         if (!Commands.Contains(command))
         {
-            output.WriteLine("usage: EdgeMeter.LoadTest bus|ingest|relay|all [--smoke] [--runs N] [--out DIR]");
+            output.WriteLine("usage: EdgeMeter.LoadTest bus|ingest|relay|all [--smoke] [--runs N] [--gateways N,N] [--out DIR]");
             return 2;
         }
 
@@ -41,9 +41,23 @@ public static class LoadTestProgram
         if (all || command == "ingest")
         {
             var ingest = smoke
-                ? new IngestLoadOptions { Gateways = 2, PacketsPerGateway = 100, Runs = runs, RunTimeout = TimeSpan.FromSeconds(20) }
+                ? new IngestLoadOptions
+                {
+                    Gateways = 2, PacketsPerGateway = 100, Runs = runs, RunTimeout = TimeSpan.FromSeconds(20),
+                    SteadyPacketsPerSecond = 200, SteadyDuration = TimeSpan.FromSeconds(0.5),
+                }
                 : new IngestLoadOptions { Runs = runs };
-            tables.Add(await IngestScenarios.RunAsync(ingest, output));
+            var table = IngestTest.CreateTable(ingest);
+            var fleets = (Option(args, "--gateways") ?? (smoke ? "2" : "20,200")).Split(',').Select(g => int.Parse(g, CultureInfo.InvariantCulture));
+            foreach (var gateways in fleets)
+            {
+                // The same number of packets per run whatever the fleet: fewer each from a bigger one.
+                await IngestScenarios.RunAsync(
+                    ingest with { Gateways = gateways, PacketsPerGateway = Math.Max(1, ingest.Gateways * ingest.PacketsPerGateway / gateways) }, table, output);
+            }
+
+            IngestScenarios.AddNotes(table);
+            tables.Add(table);
         }
 
         if (all || command == "relay")

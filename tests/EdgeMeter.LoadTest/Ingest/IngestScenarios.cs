@@ -5,11 +5,11 @@ namespace EdgeMeter.LoadTest.Ingest;
 /// <summary>Starts the brokers and targets of part 1, runs them against their baselines, and stops them.</summary>
 public static class IngestScenarios
 {
-    public static async Task<ResultTable> RunAsync(IngestLoadOptions options, TextWriter log)
+    /// <summary>Adds the rows for <paramref name="options"/>.Gateways gateways to <paramref name="table"/> (<see cref="IngestTest.CreateTable"/>).</summary>
+    public static async Task RunAsync(IngestLoadOptions options, ResultTable table, TextWriter log)
     {
-        var table = IngestTest.CreateTable(options);
         var mosquitto = MosquittoBroker.Find();
-        if (mosquitto == null)
+        if (mosquitto == null && table.Notes.Count == 0)
         {
             table.Notes.Add("Mosquitto is not installed (Debian package mosquitto): the Mosquitto rows were skipped.");
         }
@@ -21,7 +21,7 @@ public static class IngestScenarios
             var pairs = new List<(IIngestTarget Target, IIngestTarget? Baseline)>();
             if (broker != null)
             {
-                var baseline = Track(targets, new MosquittoNullSubscriberTarget(broker, options.TopicPrefix));
+                var baseline = Track(targets, new MosquittoNullSubscriberTarget(broker));
                 var receiver = Track(targets, await ReceiverTarget.StartAsync("Mosquitto -> receiver (external ingest)", options.Gateways, broker.Port));
                 pairs.Add((baseline, null));
                 pairs.Add((receiver, baseline));
@@ -33,6 +33,11 @@ public static class IngestScenarios
             pairs.Add((embedded, plain));
             await IngestTest.RunAsync(options, pairs, table, log);
         }
+        catch (TimeoutException) when (broker != null)
+        {
+            log.WriteLine("mosquitto's log:" + Environment.NewLine + broker.LogTail());
+            throw;
+        }
         finally
         {
             foreach (var target in targets)
@@ -40,13 +45,12 @@ public static class IngestScenarios
                 await target.DisposeAsync();
             }
         }
-
-        table.Notes.Add(
-            "Baselines get the same load on the same broker: a subscriber (Mosquitto) or a publish handler (MQTTnet) that does nothing. "
-            + "Receiver latency is publish to commit (SQLite, synchronous=FULL, group commit); baseline latency is publish to arrival. "
-            + "Publishers, broker and receiver share the machine's cores.");
-        return table;
     }
+
+    public static void AddNotes(ResultTable table) => table.Notes.Add(
+        "Baselines get the same load on the same broker (under their own topic prefix): a subscriber (Mosquitto) or a publish handler "
+        + "(MQTTnet) that does nothing. Receiver latency is publish to commit (SQLite, synchronous=FULL, group commit); baseline latency "
+        + "is publish to arrival. Publishers, broker and receiver share the machine's cores.");
 
     private static T Track<T>(List<IIngestTarget> targets, T target)
         where T : IIngestTarget

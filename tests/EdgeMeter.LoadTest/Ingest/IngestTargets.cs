@@ -10,6 +10,9 @@ public interface IIngestTarget : IAsyncDisposable
 {
     string Name { get; }
 
+    /// <summary>The topic prefix the gateways publish under (distinct per target, so targets sharing a broker never see each other's load).</summary>
+    string TopicPrefix { get; }
+
     /// <summary>The broker the gateways publish to.</summary>
     int Port { get; }
 
@@ -22,18 +25,20 @@ public interface IIngestTarget : IAsyncDisposable
     Task DetachAsync();
 }
 
-/// <summary>Baseline on Mosquitto: the do-nothing subscriber.</summary>
-public sealed class MosquittoNullSubscriberTarget(MosquittoBroker broker, string topicPrefix) : IIngestTarget
+/// <summary>Baseline on Mosquitto: the do-nothing subscriber, under its own topic prefix (the receiver on the same broker does not see its load).</summary>
+public sealed class MosquittoNullSubscriberTarget(MosquittoBroker broker) : IIngestTarget
 {
     private NullSubscriber? _subscriber;
 
     public string Name => "Mosquitto -> do-nothing subscriber";
 
+    public string TopicPrefix => "baseline/v1";
+
     public int Port => broker.Port;
 
     public Func<string, (string? User, string? Password)>? Credentials => null;
 
-    public async Task AttachAsync(DeliveryClock clock) => _subscriber = await NullSubscriber.StartAsync("127.0.0.1", broker.Port, topicPrefix, clock);
+    public async Task AttachAsync(DeliveryClock clock) => _subscriber = await NullSubscriber.StartAsync("127.0.0.1", broker.Port, TopicPrefix, clock);
 
     public async Task DetachAsync()
     {
@@ -60,6 +65,8 @@ public sealed class PlainMqttnetBrokerTarget : IIngestTarget
     }
 
     public string Name => "MQTTnet broker, do-nothing";
+
+    public string TopicPrefix => "edgemeter/v1";
 
     public int Port { get; }
 

@@ -17,7 +17,10 @@ public sealed record IngestLoadOptions
 
     public TimeSpan RunTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
-    public string TopicPrefix { get; init; } = "edgemeter/v1";
+    /// <summary>The steady rate at which latency is also measured (below every target's capacity, unlike the saturating runs).</summary>
+    public int SteadyPacketsPerSecond { get; init; } = 3000;
+
+    public TimeSpan SteadyDuration { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>
@@ -29,8 +32,9 @@ public static class IngestTest
 {
     public static ResultTable CreateTable(IngestLoadOptions options) => new(
         "ingest",
-        $"Ingest: {options.Gateways} gateways x {options.PacketsPerGateway} signed packets at QoS 1, window {options.Window} per gateway (issue 9, part 1)",
-        "target", "baseline", "runs", "packets per run", "packet bytes", "packets/s (median)", "ratio to baseline", "p50 ms", "p99 ms");
+        $"Ingest: N gateways publishing signed ~1 KB packets at QoS 1, window {options.Window} per gateway (issue 9, part 1)",
+        "target", "baseline", "gateways", "runs", "packets per run", "packet bytes", "packets/s (median)", "ratio to baseline", "p50 ms", "p99 ms",
+        $"p50 ms at {options.SteadyPacketsPerSecond:N0}/s", $"p99 ms at {options.SteadyPacketsPerSecond:N0}/s");
 
     /// <summary>
     /// Runs every (target, baseline) pair; <paramref name="pairs"/> name the baseline of each target (null for a
@@ -48,6 +52,8 @@ public static class IngestTest
             nextSequence += warmUp.PacketsPerGateway;
         }
 
+        var steady = targets.ToDictionary(t => t, _ => new List<(double P50, double P99)>());
+        var steadyPerGateway = Math.Max(1, (int)(options.SteadyPacketsPerSecond * options.SteadyDuration.TotalSeconds / options.Gateways));
         var packetBytes = 0;
         for (var run = 0; run < options.Runs; run++)
         {
@@ -60,6 +66,14 @@ public static class IngestTest
                 results[target].Add(result);
                 log.WriteLine($"ingest: {target.Name}, run {run + 1}: {result.PacketsPerSecond:F0} packets/s, p50 {result.Item2:F1} ms, p99 {result.Item3:F1} ms");
             }
+
+            foreach (var target in targets)
+            {
+                var clock = await RunSteadyAsync(options, target, steadyPerGateway, nextSequence);
+                nextSequence += steadyPerGateway;
+                steady[target].Add((clock.LatencyPercentileMilliseconds(50), clock.LatencyPercentileMilliseconds(99)));
+                log.WriteLine($"ingest: {target.Name}, run {run + 1} at {options.SteadyPacketsPerSecond} packets/s: p50 {steady[target][^1].P50:F1} ms, p99 {steady[target][^1].P99:F1} ms");
+            }
         }
 
         foreach (var (target, baseline) in pairs)
@@ -67,20 +81,41 @@ public static class IngestTest
             var rate = Stats.Median(results[target].Select(r => r.Rate));
             var ratio = baseline == null ? double.NaN : rate / Stats.Median(results[baseline].Select(r => r.Rate));
             table.Add(
-                target.Name, baseline?.Name ?? "(baseline)", options.Runs, options.Gateways * options.PacketsPerGateway, packetBytes, rate, ratio,
-                Stats.Median(results[target].Select(r => r.P50)), Stats.Median(results[target].Select(r => r.P99)));
+                target.Name, baseline?.Name ?? "(baseline)", options.Gateways, options.Runs, options.Gateways * options.PacketsPerGateway, packetBytes, rate, ratio,
+                Stats.Median(results[target].Select(r => r.P50)), Stats.Median(results[target].Select(r => r.P99)),
+                Stats.Median(steady[target].Select(r => r.P50)), Stats.Median(steady[target].Select(r => r.P99)));
         }
+    }
+
+    private static async Task<DeliveryClock> RunSteadyAsync(IngestLoadOptions options, IIngestTarget target, int perGateway, long firstSequence)
+    {
+        var packets = new SignedPackets(options.Gateways, perGateway, firstSequence);
+        var clock = new DeliveryClock(packets);
+        await target.AttachAsync(clock);
+        try
+        {
+            await PacedFleet.PublishAsync(target.Port, packets, options.SteadyPacketsPerSecond, target.Credentials, target.TopicPrefix, clock);
+            await clock.Complete.WaitAsync(options.RunTimeout);
+        }
+        finally
+        {
+            await target.DetachAsync();
+        }
+
+        return clock;
     }
 
     private static async Task<(DeliveryClock Clock, int PacketBytes)> RunOnceAsync(IngestLoadOptions options, IIngestTarget target, long firstSequence, TextWriter log)
     {
         var packets = new SignedPackets(options.Gateways, options.PacketsPerGateway, firstSequence);
         var clock = new DeliveryClock(packets);
+        var writer = (target as ReceiverTarget)?.WriterWork;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await target.AttachAsync(clock);
         try
         {
             using var cancel = new CancellationTokenSource(options.RunTimeout);
-            await GatewayFleet.PublishAsync("127.0.0.1", target.Port, packets, clock, options.Window, options.TopicPrefix, target.Credentials, cancel.Token);
+            await GatewayFleet.PublishAsync("127.0.0.1", target.Port, packets, clock, options.Window, target.TopicPrefix, target.Credentials, cancel.Token);
             await clock.Complete.WaitAsync(options.RunTimeout);
         }
         catch (TimeoutException)
@@ -91,6 +126,14 @@ public static class IngestTest
         finally
         {
             await target.DetachAsync();
+        }
+
+        if (writer is { } before && target is ReceiverTarget receiver)
+        {
+            var (commits, seconds) = receiver.WriterWork;
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            log.WriteLine($"ingest: {target.Name}: {commits - before.Commits} group commits, {(double)packets.Count / Math.Max(1, commits - before.Commits):F0} packets each on average, "
+                + $"writer busy {100 * (seconds - before.Seconds) / elapsed:F0}% of the run");
         }
 
         return (clock, packets.PacketBytes);

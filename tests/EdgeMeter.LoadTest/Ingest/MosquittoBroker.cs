@@ -25,6 +25,13 @@ public sealed class MosquittoBroker : IDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>The last lines of the broker's log (errors, warnings, connections), for a failure report.</summary>
+    public string LogTail(int lines = 30)
+    {
+        var path = Path.Combine(_directory, "mosquitto.log");
+        return File.Exists(path) ? string.Join(Environment.NewLine, File.ReadLines(path).TakeLast(lines)) : "(no log)";
+    }
+
     /// <summary>The mosquitto executable, or null when it is not installed.</summary>
     public static string? Find()
     {
@@ -44,8 +51,10 @@ public sealed class MosquittoBroker : IDisposable
             "persistence false",
             "max_inflight_messages 256",
             "max_queued_messages 1000000",
-            "log_dest stderr",
+            $"log_dest file {Path.Combine(directory, "mosquitto.log")}",
             "log_type error",
+            "log_type warning",
+            "log_type notice",
         ]);
         var process = Process.Start(new ProcessStartInfo(executable, ["-c", config])
         {

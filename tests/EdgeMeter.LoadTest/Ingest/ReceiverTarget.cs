@@ -41,6 +41,8 @@ public sealed class ReceiverTarget : IIngestTarget
 
     public string Name { get; }
 
+    public string TopicPrefix => "edgemeter/v1";
+
     public int Port { get; }
 
     public RunningReceiver Receiver => _receiver;
@@ -73,6 +75,9 @@ public sealed class ReceiverTarget : IIngestTarget
         var receiver = await ReceiverApp.StartAsync(options);
         return new ReceiverTarget(name, directory, receiver, receiver.BrokerPort ?? externalPort!.Value);
     }
+
+    /// <summary>The store's group commits so far and the seconds its writer spent in them.</summary>
+    public (long Commits, double Seconds) WriterWork => (_receiver.Store.Commits, _receiver.Store.CommitSecondsTotal);
 
     public Task AttachAsync(DeliveryClock clock)
     {

@@ -3,12 +3,14 @@ using EdgeMeter.LoadTest.Ingest;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-namespace EdgeMeter.LoadTest.Relay;
+namespace EdgeMeter.LoadTest.Ingest;
 
 /// <summary>A steady load: the gateways' packets published round-robin at a fixed total rate (QoS 1, acknowledgements awaited in the background).</summary>
 public static class PacedFleet
 {
-    public static async Task PublishAsync(int port, SignedPackets packets, int packetsPerSecond, Func<string, (string? User, string? Password)>? credentials)
+    public static async Task PublishAsync(
+        int port, SignedPackets packets, int packetsPerSecond, Func<string, (string? User, string? Password)>? credentials,
+        string topicPrefix = "edgemeter/v1", DeliveryClock? clock = null)
     {
         var clients = new List<IMqttClient>();
         try
@@ -17,8 +19,14 @@ public static class PacedFleet
             {
                 var client = new MqttClientFactory().CreateMqttClient();
                 var (user, password) = credentials?.Invoke(id) ?? (null, null);
-                await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(id)
-                    .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311).WithCredentials(user, password).Build());
+                var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(id)
+                    .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311);
+                if (user != null)
+                {
+                    options.WithCredentials(user, password);
+                }
+
+                await client.ConnectAsync(options.Build());
                 clients.Add(client);
             }
 
@@ -37,8 +45,9 @@ public static class PacedFleet
                         await Task.Delay(wait);
                     }
 
-                    var message = new MqttApplicationMessageBuilder().WithTopic($"edgemeter/v1/{packets.Gateways[g]}/up").WithPayload(packets.Packets[g][i])
+                    var message = new MqttApplicationMessageBuilder().WithTopic($"{topicPrefix}/{packets.Gateways[g]}/up").WithPayload(packets.Packets[g][i])
                         .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+                    clock?.Published(g, i);
                     pending.Add(clients[g].PublishAsync(message));
                     sent++;
                 }
