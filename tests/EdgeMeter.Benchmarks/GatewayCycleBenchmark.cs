@@ -21,10 +21,10 @@ public class GatewayCycleBenchmark
     public string Protocol { get; set; } = "dlt645";
 
     /// <summary>
-    /// upload.maxReadingsPerPacket: 40 is the default, but only about 30 readings fit the default 4 KB packet, so the
-    /// uplink reads 40 and sends 30; with 25 every reading read is sent.
+    /// upload.maxReadingsPerPacket: 40 is the default, but only about 7 readings fit the default 1 KB packet, so the
+    /// uplink reads 40 and sends 7; with 5 every reading read is sent.
     /// </summary>
-    [Params(40, 25)]
+    [Params(40, 5)]
     public int ReadingsPerPacket { get; set; } = 40;
 
     public int ReadingsPerCycle => MetersPerCycle * BenchGateway.Dlt645Points.Length;

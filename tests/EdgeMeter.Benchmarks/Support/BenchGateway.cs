@@ -132,7 +132,7 @@ public sealed class BenchGateway : IDisposable
     public void DrainUplink()
     {
         var uplink = Runtime.Uplink;
-        for (var i = 0; i < 16; i++)
+        for (var i = 0; i < 10_000; i++)
         {
             var published = uplink.PacketsPublished;
             uplink.Step();
