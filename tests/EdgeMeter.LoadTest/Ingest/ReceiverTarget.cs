@@ -20,6 +20,7 @@ public sealed class ReceiverTarget : IIngestTarget
     public const string GatewayPassword = "load-test-password";
 
     private readonly string _directory;
+    private readonly bool _ownsDirectory;
     private readonly RunningReceiver _receiver;
     private readonly SqliteConnection _commitReader;
     private readonly ConcurrentQueue<(long MaxId, long Timestamp)> _commits = new();
@@ -29,10 +30,11 @@ public sealed class ReceiverTarget : IIngestTarget
     private Task? _mapping;
     private long _mappedThrough;
 
-    private ReceiverTarget(string name, string directory, RunningReceiver receiver, int port)
+    private ReceiverTarget(string name, string directory, bool ownsDirectory, RunningReceiver receiver, int port)
     {
         Name = name;
         _directory = directory;
+        _ownsDirectory = ownsDirectory;
         _receiver = receiver;
         Port = port;
         _commitReader = receiver.Store.OpenReader();
@@ -52,11 +54,14 @@ public sealed class ReceiverTarget : IIngestTarget
     /// <summary>
     /// Starts a receiver for <paramref name="gateways"/> (ids and keys as <see cref="SignedPackets"/> makes them):
     /// on an external broker at <paramref name="externalPort"/>, or with its embedded broker when that is null.
-    /// <paramref name="configure"/> may add platforms and points (the relay test).
+    /// <paramref name="configure"/> may add platforms and points (the relay test). With <paramref name="directory"/> the
+    /// receiver reopens the database left there by an earlier one (and leaves it when disposed).
     /// </summary>
-    public static async Task<ReceiverTarget> StartAsync(string name, int gateways, int? externalPort, Action<ReceiverOptions>? configure = null)
+    public static async Task<ReceiverTarget> StartAsync(
+        string name, int gateways, int? externalPort, Action<ReceiverOptions>? configure = null, string? directory = null)
     {
-        var directory = Directory.CreateTempSubdirectory("edgemeter-load-receiver-").FullName;
+        var ownsDirectory = directory == null;
+        directory ??= Directory.CreateTempSubdirectory("edgemeter-load-receiver-").FullName;
         var ids = Enumerable.Range(1, gateways).Select(SignedPackets.GatewayId).ToList();
         KeyFile.Write(Path.Combine(directory, "keys.json"), ids.Select(id => new KeyEntry(id, 1, SignedPackets.KeyOf(id))));
         var options = new ReceiverOptions
@@ -73,7 +78,7 @@ public sealed class ReceiverTarget : IIngestTarget
         };
         configure?.Invoke(options);
         var receiver = await ReceiverApp.StartAsync(options);
-        return new ReceiverTarget(name, directory, receiver, receiver.BrokerPort ?? externalPort!.Value);
+        return new ReceiverTarget(name, directory, ownsDirectory, receiver, receiver.BrokerPort ?? externalPort!.Value);
     }
 
     /// <summary>The store's group commits so far and the seconds its writer spent in them.</summary>
@@ -108,7 +113,10 @@ public sealed class ReceiverTarget : IIngestTarget
         _commitReader.Dispose();
         await _receiver.StopAsync();
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        if (_ownsDirectory)
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
     }
 
     // On the store's writer thread, right after COMMIT: note the time and how far the ids go.
