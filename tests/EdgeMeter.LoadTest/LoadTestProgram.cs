@@ -58,6 +58,7 @@ public static class LoadTestProgram
 
             IngestScenarios.AddNotes(table);
             tables.Add(table);
+            tables.Add(await ReceiverStages.RunAsync(20, smoke ? 50 : 1500, output));
         }
 
         if (all || command == "relay")

@@ -48,6 +48,7 @@ public sealed class SmokeTests : IDisposable
         Assert.Contains(ingest, r => r["target"]!.GetValue<string>().Contains("Mosquitto -> receiver", StringComparison.Ordinal));
         Assert.Contains(ingest, r => r["target"]!.GetValue<string>().Contains("embedded", StringComparison.Ordinal));
         Assert.All(ingest.Where(r => r["baseline"]!.GetValue<string>() != "(baseline)"), r => Assert.True(r["ratio to baseline"] is JsonValue));
+        AssertFigures(summary, "ingest-stages", "packets/s", "us per packet");
         var relay = AssertFigures(summary, "relay", "readings/s (median)", "lag p50 readings", "lag max readings");
         Assert.Equal(["http-per-record", "http-batch", "mqtt"], relay.Select(r => r["tier"]!.GetValue<string>()));
         Assert.NotNull(summary["machine"]?["cores"]);

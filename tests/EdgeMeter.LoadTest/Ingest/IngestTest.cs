@@ -38,7 +38,7 @@ public static class IngestTest
 
     /// <summary>
     /// Runs every (target, baseline) pair; <paramref name="pairs"/> name the baseline of each target (null for a
-    /// baseline itself). Returns one row per target.
+    /// baseline itself). Adds one row per target to <paramref name="table"/>.
     /// </summary>
     public static async Task RunAsync(IngestLoadOptions options, IReadOnlyList<(IIngestTarget Target, IIngestTarget? Baseline)> pairs, ResultTable table, TextWriter log)
     {
