@@ -256,6 +256,7 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         var answered = JsonDocument.Parse(await admin.GetStringAsync($"admin/gateways/gw-0001/commands/{id}", Ct)).RootElement;
         Assert.Equal(("ok", "polled 1 point", "operator"), (answered.GetProperty("result").GetString(), answered.GetProperty("message").GetString(), answered.GetProperty("requestedBy").GetString()));
 
+        await Eventually.Until(() => _harness.Receiver!.Metrics.Snapshot() is { CommandsQueued: 1, CommandsSent: 1, Replies: 1 }, "the command counters");
         Assert.Null(AuditLog.Verify(_harness.Options.Admin.AuditLog, out var lines));
         Assert.Equal(4, lines);
         var audit = File.ReadAllText(_harness.Options.Admin.AuditLog);
