@@ -1,3 +1,1 @@
-using BenchmarkDotNet.Running;
-
-BenchmarkSwitcher.FromAssembly(typeof(EdgeMeter.Benchmarks.PacketVerifyBenchmark).Assembly).Run(args);
+return EdgeMeter.Benchmarks.BenchmarkProgram.Run(args);

@@ -130,12 +130,13 @@ public sealed class GatewayBuses : System.IDisposable
         for (var b = 0; b < _pollers.Length; b++)
         {
             var poller = _pollers[b];
-            var sum = poller.SumCounters();
             var bus = status.Buses[b];
             bus.Id = poller.BusId;
-            bus.Requests = sum.Requests;
-            bus.Timeouts = sum.Timeouts;
-            bus.Errors = sum.Errors;
+
+            // Summed here rather than with BusPoller.SumCounters, which allocates: a status packet allocates nothing.
+            bus.Requests = 0;
+            bus.Timeouts = 0;
+            bus.Errors = 0;
             for (var m = 0; m < poller.MeterCount; m++)
             {
                 var session = poller.GetMeter(m);
@@ -148,6 +149,9 @@ public sealed class GatewayBuses : System.IDisposable
                 health.LatencyMilliseconds = session.Counters.AverageLatencyMilliseconds;
                 var dlt645 = session as Dlt645MeterSession;
                 health.ClockDriftSeconds = dlt645 == null ? 0 : dlt645.ClockDriftSeconds;
+                bus.Requests += health.Requests;
+                bus.Timeouts += health.Timeouts;
+                bus.Errors += health.Errors;
             }
         }
 

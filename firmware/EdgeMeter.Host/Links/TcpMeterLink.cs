@@ -10,6 +10,7 @@ namespace EdgeMeter.Host.Links;
 public sealed class TcpMeterLink(string host, int port, int baudRate, int bitsPerCharacter, int connectTimeoutMilliseconds = 3000)
     : IMeterLink, IDisposable
 {
+    private readonly byte[] _scratch = new byte[256];
     private Socket? _socket;
 
     public int BaudRate { get; } = baudRate;
@@ -59,10 +60,9 @@ public sealed class TcpMeterLink(string host, int port, int baudRate, int bitsPe
     public void DiscardInput()
     {
         var socket = Connected();
-        var scratch = new byte[256];
         while (socket.Available > 0)
         {
-            socket.Receive(scratch, 0, Math.Min(scratch.Length, socket.Available), SocketFlags.None);
+            socket.Receive(_scratch, 0, Math.Min(_scratch.Length, socket.Available), SocketFlags.None);
         }
     }
 

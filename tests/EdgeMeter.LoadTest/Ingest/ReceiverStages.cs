@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using EdgeMeter.Benchmarks.Support;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Receiver.Store;
+using EdgeMeter.Receiver.Verify;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeMeter.LoadTest.Ingest;
+
+/// <summary>
+/// Where the receiver's ingest time goes, without MQTT: the same packets verified by its intake on one thread, and
+/// stored by its <see cref="PacketStore"/> (group commit, synchronous=FULL) with up to 256 writes outstanding, as
+/// the external ingest's receive maximum allows. The store's rate is the ceiling of either ingest mode.
+/// </summary>
+public static class ReceiverStages
+{
+    public static async Task<ResultTable> RunAsync(int gateways, int packetsPerGateway, TextWriter log)
+    {
+        var table = new ResultTable(
+            "ingest-stages",
+            "Receiver ingest stages without MQTT (issue 9, part 1: where the time goes)",
+            "stage", "packets", "packets/s", "us per packet");
+        var packets = new SignedPackets(gateways, packetsPerGateway, firstSequence: 1);
+        var topics = new MqttTopics();
+        var intake = new PacketIntake(new DerivedKeys(), topics, PacketLimits.DefaultMaxPacketBytes);
+        var now = DateTime.UtcNow;
+        var verified = new List<(IngestedPacket Packet, string Topic)>(packets.Count);
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < packetsPerGateway; i++)
+        {
+            for (var g = 0; g < gateways; g++)
+            {
+                var topic = topics.Up(packets.Gateways[g]);
+                var result = intake.Verify(topic, packets.Packets[g][i], now);
+                verified.Add((result.Packet ?? throw new InvalidOperationException($"{topic}: {result.Error} {result.Reason}"), topic));
+            }
+        }
+
+        Add(table, "verify (PacketIntake, one thread)", verified.Count, Stopwatch.GetElapsedTime(started));
+
+        var directory = Directory.CreateTempSubdirectory("edgemeter-load-store-").FullName;
+        try
+        {
+            using var store = PacketStore.Open(Path.Combine(directory, "receiver.db"));
+            var slots = new SemaphoreSlim(256);
+            var pending = new List<Task>(verified.Count);
+            started = Stopwatch.GetTimestamp();
+            foreach (var (packet, topic) in verified)
+            {
+                await slots.WaitAsync();
+                pending.Add(store.StoreAsync(packet, packet.GatewayId, topic).ContinueWith(_ => slots.Release(), TaskScheduler.Default));
+            }
+
+            await Task.WhenAll(pending);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            Add(table, $"store (PacketStore, {store.Commits} group commits)", verified.Count, elapsed);
+            log.WriteLine($"ingest stages: store {verified.Count / elapsed.TotalSeconds:F0} packets/s, writer busy {100 * store.CommitSecondsTotal / elapsed.TotalSeconds:F0}%");
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+
+        return table;
+    }
+
+    private static void Add(ResultTable table, string stage, int count, TimeSpan elapsed) =>
+        table.Add(stage, count, count / elapsed.TotalSeconds, elapsed.TotalMilliseconds * 1000 / count);
+
+    private sealed class DerivedKeys : IPacketKeyStore
+    {
+        private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
+
+        public byte[]? FindKey(string gatewayId, int keyVersion)
+        {
+            if (keyVersion != 1)
+            {
+                return null;
+            }
+
+            if (!_keys.TryGetValue(gatewayId, out var key))
+            {
+                _keys[gatewayId] = key = SignedPackets.KeyOf(gatewayId);
+            }
+
+            return key;
+        }
+    }
+}

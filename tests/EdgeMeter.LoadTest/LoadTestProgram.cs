@@ -1,0 +1,88 @@
+using System.Globalization;
+using EdgeMeter.Benchmarks.Support;
+using EdgeMeter.LoadTest.Bus;
+using EdgeMeter.LoadTest.Ingest;
+using EdgeMeter.LoadTest.Relay;
+
+namespace EdgeMeter.LoadTest;
+
+/// <summary>
+/// The load tool (README.md beside this file): <c>bus</c>, <c>ingest</c>, <c>relay</c> or <c>all</c>, with
+/// <c>--smoke</c> (a small load, seconds, for CI), <c>--runs N</c> (default 3: figures are medians),
+/// <c>--out DIR</c> (default artifacts/performance). Starts everything it needs on loopback and stops it again;
+/// prints each table and writes <c>loadtest.md</c> and <c>loadtest.json</c> (<c>loadtest-smoke.*</c> with --smoke).
+/// </summary>
+public static class LoadTestProgram
+{
+    public const string DefaultOutput = "artifacts/performance";
+
+    private static readonly string[] Commands = ["bus", "ingest", "relay", "all"];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    {
+        var command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "";
+        if (!Commands.Contains(command))
+        {
+            output.WriteLine("usage: EdgeMeter.LoadTest bus|ingest|relay|all [--smoke] [--runs N] [--gateways N,N] [--out DIR]");
+            return 2;
+        }
+
+        var smoke = args.Contains("--smoke");
+        var runs = int.Parse(Option(args, "--runs") ?? (smoke ? "1" : "3"), CultureInfo.InvariantCulture);
+        var directory = Option(args, "--out") ?? DefaultOutput;
+        var tables = new List<ResultTable>();
+        var all = command == "all";
+        if (all || command == "bus")
+        {
+            var bus = smoke ? new BusOptions { Meters = 1, Bauds = [9600], Runs = runs } : new BusOptions { Runs = runs };
+            tables.Add(BusEfficiencyTest.Run(bus, output));
+        }
+
+        if (all || command == "ingest")
+        {
+            var ingest = smoke
+                ? new IngestLoadOptions
+                {
+                    Gateways = 2, PacketsPerGateway = 100, Runs = runs, RunTimeout = TimeSpan.FromSeconds(20),
+                    SteadyPacketsPerSecond = 200, SteadyDuration = TimeSpan.FromSeconds(0.5),
+                }
+                : new IngestLoadOptions { Runs = runs };
+            var table = IngestTest.CreateTable(ingest);
+            var fleets = (Option(args, "--gateways") ?? (smoke ? "2" : "20,200")).Split(',').Select(g => int.Parse(g, CultureInfo.InvariantCulture));
+            foreach (var gateways in fleets)
+            {
+                // The same number of packets per run whatever the fleet: fewer each from a bigger one.
+                await IngestScenarios.RunAsync(
+                    ingest with { Gateways = gateways, PacketsPerGateway = Math.Max(1, ingest.Gateways * ingest.PacketsPerGateway / gateways) }, table, output);
+            }
+
+            IngestScenarios.AddNotes(table);
+            tables.Add(table);
+            tables.Add(await ReceiverStages.RunAsync(20, smoke ? 50 : 1500, output));
+        }
+
+        if (all || command == "relay")
+        {
+            var relay = smoke
+                ? new RelayOptions { Gateways = 2, BacklogPacketsPerGateway = 20, SteadyPacketsPerSecond = 20, SteadyDuration = TimeSpan.FromSeconds(2), Runs = runs }
+                : new RelayOptions { Runs = runs };
+            tables.Add(await RelayTest.RunAsync(relay, output));
+        }
+
+        foreach (var table in tables)
+        {
+            output.WriteLine(table.ToMarkdown());
+        }
+
+        var name = smoke ? "loadtest-smoke" : "loadtest";
+        ResultTable.WriteSummary(directory, name, smoke ? "Load test smoke run (small load; not figures)" : "Load test (EdgeMeter.LoadTest)", tables);
+        output.WriteLine($"summary: {Path.GetFullPath(Path.Combine(directory, name + ".md"))} and .json");
+        return 0;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}

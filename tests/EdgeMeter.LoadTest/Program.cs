@@ -1,0 +1,1 @@
+return await EdgeMeter.LoadTest.LoadTestProgram.RunAsync(args, Console.Out);
