@@ -82,7 +82,7 @@ public static class ReceiverApp
                 var port = embedded.PlainEnabled ? (embedded.Port == 0 ? FreePort(embedded.Address) : embedded.Port) : 0;
                 var broker = new EmbeddedBrokerIngest(
                     embedded, port, topics, new BrokerCredentials(options), pipeline, store, metrics, loggerFactory.CreateLogger("edgemeter.broker"));
-                brokerPort = port;
+                brokerPort = embedded.PlainEnabled ? port : null;
                 link = broker;
                 startIngest = broker.StartAsync;
                 stopIngest = broker.StopAsync;

@@ -283,26 +283,10 @@ public sealed class JsonReader
                 return false;
             }
 
-            _count[token]++;
-            SkipWhitespace();
-            if (_position >= _limit)
+            if (!AfterItem(token, (byte)'}', out var closed) || closed)
             {
-                return Fail(JsonError.UnexpectedEnd, _position);
+                return closed;
             }
-
-            var separator = _source[_position++];
-            if (separator == '}')
-            {
-                _end[token] = _tokens;
-                return true;
-            }
-
-            if (separator != ',')
-            {
-                return Fail(JsonError.UnexpectedCharacter, _position - 1);
-            }
-
-            SkipWhitespace();
         }
     }
 
@@ -335,27 +319,42 @@ public sealed class JsonReader
                 return false;
             }
 
-            _count[token]++;
-            SkipWhitespace();
-            if (_position >= _limit)
+            if (!AfterItem(token, (byte)']', out var closed) || closed)
             {
-                return Fail(JsonError.UnexpectedEnd, _position);
+                return closed;
             }
-
-            var separator = _source[_position++];
-            if (separator == ']')
-            {
-                _end[token] = _tokens;
-                return true;
-            }
-
-            if (separator != ',')
-            {
-                return Fail(JsonError.UnexpectedCharacter, _position - 1);
-            }
-
-            SkipWhitespace();
         }
+    }
+
+    /// <summary>
+    /// After a member or an element: a comma means another follows, the closing bracket ends the container
+    /// (<paramref name="closed"/>). Returns false on anything else.
+    /// </summary>
+    private bool AfterItem(int token, byte close, out bool closed)
+    {
+        closed = false;
+        _count[token]++;
+        SkipWhitespace();
+        if (_position >= _limit)
+        {
+            return Fail(JsonError.UnexpectedEnd, _position);
+        }
+
+        var separator = _source[_position++];
+        if (separator == close)
+        {
+            _end[token] = _tokens;
+            closed = true;
+            return true;
+        }
+
+        if (separator != ',')
+        {
+            return Fail(JsonError.UnexpectedCharacter, _position - 1);
+        }
+
+        SkipWhitespace();
+        return true;
     }
 
     private bool IsDuplicateKey(int objectToken, int newKey)

@@ -88,14 +88,26 @@ public sealed class GatewayRuntime : IGatewayControl, IStatusSource, System.IDis
     }
 
     /// <summary>Stops polling and publishing; what was read stays in flash for the next start.</summary>
-    public void Stop()
+    public void Stop() => Stop(0);
+
+    /// <summary>
+    /// Stops polling, then keeps publishing for up to <paramref name="drainMilliseconds"/> while the broker is
+    /// reachable so the buffer empties, then stops. Whatever is left stays in flash for the next start.
+    /// </summary>
+    public void Stop(int drainMilliseconds)
     {
+        _buses.Stop();
+        var deadline = _clock.MonotonicMilliseconds + drainMilliseconds;
+        while (_buffer.Depth > 0 && _uplink.IsConnected && _clock.MonotonicMilliseconds < deadline)
+        {
+            _clock.Sleep(UplinkPauseMilliseconds);
+        }
+
         lock (_gate)
         {
             _stopping = true;
         }
 
-        _buses.Stop();
         _uplinkThread?.Join();
         _uplink.Shutdown();
     }

@@ -66,6 +66,7 @@ public static class EdgeMeterCli
         yield return ScanCommand.Create(console);
         yield return VerifyCommand.Create(console);
         yield return GatewayCommand.Create(console);
+        yield return DemoCommand.Create(console);
         yield return ProvisionCommand.Create(console);
     }
 }

@@ -24,7 +24,7 @@ public sealed class GatewayHost(string configPath, GatewayData data, IPacketKeyS
             runtime.Start();
             Log($"started {config.GatewayId}: {config.Meters.Length} meters on {config.Buses.Length} buses, broker {config.Mqtt.Host}:{config.Mqtt.Port}{(trial ? ", trying the new configuration" : "")}");
             var outcome = Supervise(runtime, platform, trial, started, stop);
-            runtime.Stop();
+            runtime.Stop(outcome is "stop" or "duration" ? (int)options.DrainPeriod.TotalMilliseconds : 0);
             Log($"stopped ({outcome}): {runtime.ReadingsTaken} readings taken, {runtime.Buffer.Depth} still buffered");
             if (outcome is "stop" or "duration")
             {
@@ -129,4 +129,8 @@ public sealed class GatewayHost(string configPath, GatewayData data, IPacketKeyS
     }
 }
 
-public sealed record GatewayHostOptions(TimeSpan TrialPeriod, TimeSpan LogInterval, TimeSpan? Duration, string? TracePath = null);
+public sealed record GatewayHostOptions(TimeSpan TrialPeriod, TimeSpan LogInterval, TimeSpan? Duration, string? TracePath = null)
+{
+    /// <summary>On a stop, how long to keep publishing (polling already stopped) so the buffer can empty.</summary>
+    public TimeSpan DrainPeriod { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -362,9 +362,9 @@ public static class OptionsValidator
     private static void ValidateAdmin(AdminOptions admin, Action<string, string> problem)
     {
         var urls = admin.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (urls.Length == 0 || urls.Any(url => !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        if (urls.Length == 0 || urls.Any(url => !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "http"))
         {
-            problem("Admin.Urls", $"'{admin.Urls}' must be one or more http(s) addresses separated by ';'");
+            problem("Admin.Urls", $"'{admin.Urls}' must be one or more http:// addresses separated by ';' (loopback or a management network; put a TLS proxy in front for more)");
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);

@@ -38,7 +38,8 @@ public sealed class EmbeddedBrokerIngest : IGatewayLink, IAsyncDisposable
 
     // Injected commands carry this dictionary as their session items: no network client can present it.
     private readonly Dictionary<object, object> _receiverItems = new() { ["edgemeter"] = "receiver" };
-    private readonly ConcurrentDictionary<string, MqttProtocolVersion> _connected = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _connected = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MqttProtocolVersion> _protocols = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _ready = new(StringComparer.Ordinal);
     private MqttServer? _server;
 
@@ -76,9 +77,10 @@ public sealed class EmbeddedBrokerIngest : IGatewayLink, IAsyncDisposable
         server.ValidatingConnectionAsync += ValidateConnectionAsync;
         server.ClientConnectedAsync += e =>
         {
+            _protocols[e.ClientId] = e.ProtocolVersion;
             if (Identify(e.ClientId, e.UserName) is { Role: ClientRole.Gateway } who)
             {
-                _connected[who.Name] = e.ProtocolVersion;
+                _connected[who.Name] = true;
                 _log.LogInformation("{Gateway} connected from {Endpoint} (MQTT {Version})", who.Name, e.RemoteEndPoint, e.ProtocolVersion);
             }
 
@@ -86,8 +88,14 @@ public sealed class EmbeddedBrokerIngest : IGatewayLink, IAsyncDisposable
         };
         server.ClientDisconnectedAsync += e =>
         {
-            // A takeover ends the old connection after the new one is in place: the gateway is still there.
-            if (e.DisconnectType != MqttClientDisconnectType.Takeover && Identify(e.ClientId, e.UserName) is { Role: ClientRole.Gateway } who)
+            // A takeover ends the old connection after the new one is in place: the client is still there.
+            if (e.DisconnectType == MqttClientDisconnectType.Takeover)
+            {
+                return Task.CompletedTask;
+            }
+
+            _protocols.TryRemove(e.ClientId, out _);
+            if (Identify(e.ClientId, e.UserName) is { Role: ClientRole.Gateway } who)
             {
                 _connected.TryRemove(who.Name, out _);
                 _ready.TryRemove(who.Name, out _);
@@ -250,7 +258,7 @@ public sealed class EmbeddedBrokerIngest : IGatewayLink, IAsyncDisposable
         e.Response.ReasonString = "not authorized";
 
         // MQTT 3.1.1 cannot say "not authorized" in a PUBACK: the connection is closed instead.
-        if (_connected.TryGetValue(e.ClientId, out var version) && version != MqttProtocolVersion.V500)
+        if (!_protocols.TryGetValue(e.ClientId, out var version) || version != MqttProtocolVersion.V500)
         {
             e.CloseConnection = true;
         }

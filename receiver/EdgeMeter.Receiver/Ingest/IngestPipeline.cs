@@ -81,6 +81,11 @@ public sealed class IngestPipeline(PacketIntake intake, PacketStore store, Recei
         {
             case StoreDisposition.Stored:
                 metrics.Readings(outcome.FreshReadings, outcome.DuplicateReadings);
+                if (packet.Kind == PacketKind.Reply)
+                {
+                    metrics.Reply();
+                }
+
                 if (outcome.DuplicateReadings > 0)
                 {
                     log.LogInformation("{Gateway} seq {Seq}: {Duplicates} of {Count} readings were stored before (re-sent), not stored again",

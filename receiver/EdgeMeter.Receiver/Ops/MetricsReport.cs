@@ -39,7 +39,8 @@ public static class MetricsReport
             .Labelled("edgemeter_relay_failing_gateways", "Gateways whose relay is backing off after a failure.", "gauge", "tier", Per(tiers, tier => tier.FailingGateways))
             .Counter("edgemeter_commands_queued_total", "Commands queued through the admin API.", m.CommandsQueued)
             .Counter("edgemeter_commands_sent_total", "Commands published to gateways.", m.CommandsSent)
-            .Counter("edgemeter_commands_expired_total", "Commands that expired without a reply.", m.CommandsExpired);
+            .Counter("edgemeter_commands_expired_total", "Commands that expired without a reply.", m.CommandsExpired)
+            .Counter("edgemeter_replies_total", "Command replies received from gateways.", m.Replies);
         return text.ToString();
     }
 

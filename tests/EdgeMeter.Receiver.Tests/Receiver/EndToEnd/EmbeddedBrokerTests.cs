@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using EdgeMeter.Core.Packet;
@@ -254,6 +256,7 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         var answered = JsonDocument.Parse(await admin.GetStringAsync($"admin/gateways/gw-0001/commands/{id}", Ct)).RootElement;
         Assert.Equal(("ok", "polled 1 point", "operator"), (answered.GetProperty("result").GetString(), answered.GetProperty("message").GetString(), answered.GetProperty("requestedBy").GetString()));
 
+        await Eventually.Until(() => _harness.Receiver!.Metrics.Snapshot() is { CommandsQueued: 1, CommandsSent: 1, Replies: 1 }, "the command counters");
         Assert.Null(AuditLog.Verify(_harness.Options.Admin.AuditLog, out var lines));
         Assert.Equal(4, lines);
         var audit = File.ReadAllText(_harness.Options.Admin.AuditLog);
@@ -281,6 +284,28 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         Assert.Equal((will, true), (_platformBroker.Published.Last().Payload, _platformBroker.Published.Last().Retain));
         Assert.Equal(52, _harness.Count("SELECT high_water FROM gateways WHERE gw = 'gw-0002'"));
         Assert.Equal(0, receiver.Metrics.Snapshot().PacketsRejected);
+    }
+
+    [Fact]
+    public async Task The_tls_listener_alone_accepts_gateways()
+    {
+        var certificate = Path.Combine(_harness.Directory, "receiver.pfx");
+        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
+            using var selfSigned = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            File.WriteAllBytes(certificate, selfSigned.Export(X509ContentType.Pfx, "pfx-password"));
+        }
+
+        _harness.Options.Ingest.Embedded.PlainEnabled = false;
+        _harness.Options.Ingest.Embedded.Tls = new() { Enabled = true, Port = FreePort.Next(), CertificateFile = certificate, CertificatePassword = "pfx-password" };
+        var receiver = await _harness.StartAsync();
+        Assert.Null(receiver.BrokerPort);
+
+        var connected = await _gateway1.ConnectAsync(receiver.BrokerTlsPort!.Value, ReceiverHarness.Gateway1Password, tls: true);
+        Assert.Equal(MqttClientConnectResultCode.Success, connected.ResultCode);
+        await PublishOkAsync(_gateway1, PacketKind.Up, _gateway1.SignReadings(1, TestGateway.Reading(1, "7.5")));
+        Assert.Equal(["7.5"], _harness.Strings("SELECT val FROM readings"));
     }
 
     private static string? State(HttpClient admin, long id) =>

@@ -54,7 +54,7 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public async Task<MqttClientConnectResult> ConnectAsync(
         int port, string? password, MqttProtocolVersion version = MqttProtocolVersion.V500, string? clientId = null, string? username = null,
-        byte[]? will = null, bool subscribeDown = false)
+        byte[]? will = null, bool subscribeDown = false, bool tls = false)
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
@@ -65,6 +65,12 @@ internal sealed class TestGateway : IAsyncDisposable
         if (password is not null)
         {
             builder.WithCredentials(username ?? Id, password);
+        }
+
+        if (tls)
+        {
+            // The test broker's certificate is self-signed.
+            builder.WithTlsOptions(options => options.UseTls().WithCertificateValidationHandler(_ => true));
         }
 
         if (will is not null)

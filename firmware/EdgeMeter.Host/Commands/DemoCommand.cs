@@ -1,0 +1,89 @@
+using System.CommandLine;
+using EdgeMeter.Host.Cli;
+using EdgeMeter.Host.Demo;
+
+namespace EdgeMeter.Host.Commands;
+
+/// <summary>`edgemeter demo`: the whole chain on this machine, checked end to end.</summary>
+public static class DemoCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var duration = new Option<int>("--duration") { Description = "Seconds of polling before the drain and the check.", DefaultValueFactory = _ => 30 };
+        var gateways = new Option<int>("--gateways") { Description = "Gateway processes.", DefaultValueFactory = _ => 2 };
+        var meters = new Option<int>("--meters") { Description = "Simulated meters per gateway (DL/T 645-2007, Modbus, DL/T 645-1997 in turn).", DefaultValueFactory = _ => 3 };
+        var json = new Option<bool>("--json") { Description = "Print only the summary, as JSON." };
+        var keep = new Option<string?>("--keep") { Description = "Keep everything in this directory: configurations, keys, logs, databases, a read-only platform account." };
+        var chaos = new Option<bool>("--chaos") { Description = "Kill and restart gateways and the receiver, take a platform down, silence meters, at random moments." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the chaos schedule.", DefaultValueFactory = _ => 7 };
+
+        var command = new Command("demo", "Run meters, gateways, the receiver and two platforms on this machine and check that every reading arrived once.");
+        foreach (var option in new Option[] { duration, gateways, meters, json, keep, chaos, seed })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, cancel) => RunAsync(console, parse.GetValue(duration), parse.GetValue(gateways), parse.GetValue(meters), parse.GetValue(json), parse.GetValue(keep), parse.GetValue(chaos), parse.GetValue(seed), cancel));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, int duration, int gateways, int meters, bool json, string? keep, bool chaos, int seed, CancellationToken cancel)
+    {
+        if (duration is < 5 or > 86_400)
+        {
+            throw new CliException("--duration must be 5..86400 seconds", ExitCodes.Usage);
+        }
+
+        if (gateways is < 1 or > 20 || meters is < 1 or > 12)
+        {
+            throw new CliException("--gateways must be 1..20 and --meters 1..12", ExitCodes.Usage);
+        }
+
+        var directory = keep ?? Path.Combine(Path.GetTempPath(), "edgemeter-demo-" + Guid.NewGuid().ToString("N")[..8]);
+        if (keep is not null && Directory.Exists(keep) && Directory.EnumerateFileSystemEntries(keep).Any())
+        {
+            throw new CliException($"--keep {keep} is not empty: choose a new directory", ExitCodes.Usage);
+        }
+
+        DemoFigures figures;
+        using (var runner = new DemoRunner(new DemoOptions(directory, duration, gateways, meters, json, chaos, seed), console.Out))
+        {
+            figures = await runner.RunAsync(cancel);
+        }
+
+        console.Out.WriteLine(json ? figures.ToJson() : Summary(figures, chaos));
+        if (keep is null)
+        {
+            TryDelete(directory);
+        }
+        else if (!json)
+        {
+            console.Out.WriteLine($"kept in {Path.GetFullPath(directory)} (see platform-account.txt to subscribe and verify packets yourself)");
+        }
+
+        return figures.Passed ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    private static string Summary(DemoFigures f, bool chaos) => string.Join(Environment.NewLine,
+    [
+        "",
+        $"readings taken by the gateways:      {f.ReadingsTaken}",
+        $"at the provincial platform:          {f.ReadingsProvincial} of {f.ExpectedProvincial} routed there",
+        $"at the national platform:            {f.ReadingsNational} of {f.ExpectedNational} routed there",
+        $"lost: {f.Lost}   stored twice: {f.Duplicated}   altered: {f.Altered}   packets rejected: {f.Rejected}",
+        $"duplicate deliveries the platforms absorbed (same idempotency key): {f.DuplicatesAbsorbed}",
+        chaos ? $"chaos: {string.Join(", ", f.Restarts.Select(r => $"{r.Key} {r.Value}"))}" : "",
+        f.Passed ? "PASSED: every reading reached every platform it was routed to, exactly once and unchanged." : "FAILED: see the figures above and the logs.",
+    ]);
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace EdgeMeter.Host.Demo;
+
+/// <summary>One program of the demo (a gateway, the receiver, a platform, the meters) as a real process.</summary>
+public sealed class ChildProcess(string name, string assembly, IReadOnlyList<string> arguments, string logPath) : IDisposable
+{
+    private Process? _process;
+    private StreamWriter? _log;
+
+    public string Name { get; } = name;
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public int Starts { get; private set; }
+
+    public void Start()
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _log ??= new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {Name}");
+        _process.OutputDataReceived += (_, e) => Write(e.Data);
+        _process.ErrorDataReceived += (_, e) => Write(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        Starts++;
+    }
+
+    /// <summary>SIGKILL: no chance to flush, close or say goodbye.</summary>
+    public void Kill()
+    {
+        if (IsRunning)
+        {
+            _process!.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    /// <summary>SIGTERM, then SIGKILL if it has not exited within <paramref name="patience"/>.</summary>
+    public void Stop(TimeSpan patience)
+    {
+        if (!IsRunning)
+        {
+            return;
+        }
+
+        _ = SendSignal(_process!.Id, 15);
+        if (!_process.WaitForExit(patience))
+        {
+            Kill();
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+        _log?.Dispose();
+    }
+
+    private void Write(string? line)
+    {
+        if (line is not null)
+        {
+            lock (this)
+            {
+                _log?.WriteLine(line);
+            }
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill")]
+    private static extern int SendSignal(int pid, int signal);
+}

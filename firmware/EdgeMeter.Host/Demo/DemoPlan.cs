@@ -1,0 +1,248 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace EdgeMeter.Host.Demo;
+
+/// <summary>
+/// Everything one demo run is made of, written to its directory: simulated meters for every gateway, the gateways'
+/// configurations and keys, the receiver's configuration (credentials, key registry, routing, dataCode mapping) and
+/// the two platforms. Gateways with an odd number belong to an enterprise in a province with a platform
+/// (provincial + national); even ones to an enterprise whose province has none (national only).
+/// </summary>
+public sealed class DemoPlan
+{
+    public const string ProvincialEnterprise = "91530100MA6NXKB7XL";
+    public const string NationalOnlyEnterprise = "91110108MA01B2C3D4";
+    public const string PlatformReader = "svc.demo-platform";
+
+    private static readonly (string Point, string Di, string Unit)[] DltPoints = [("energy", "00010000", "kWh"), ("voltage-a", "02010100", "V"), ("power", "02030000", "kW")];
+    private static readonly (string Point, string Di, string Unit)[] Dlt1997Points = [("energy", "9010", "kWh"), ("voltage-a", "B611", "V")];
+    private static readonly (string Point, int Register, int Decimals, string Unit)[] ModbusPoints = [("voltage-a", 0, 1, "V"), ("current-a", 6, 3, "A"), ("energy", 72, 2, "kWh")];
+
+    public DemoPlan(string directory, int gateways, int metersPerGateway, DemoPorts ports)
+    {
+        Directory = Path.GetFullPath(directory);
+        Ports = ports;
+        PlatformPassword = Secret(12);
+        ReaderPassword = Secret(12);
+        AdminToken = Secret(24);
+        for (var g = 1; g <= gateways; g++)
+        {
+            Gateways.Add(new DemoGateway($"gw-{g:D2}", g % 2 == 1 ? ProvincialEnterprise : NationalOnlyEnterprise, RandomNumberGenerator.GetBytes(32), Secret(12), Meters(g, metersPerGateway)));
+        }
+    }
+
+    public string Directory { get; }
+
+    public DemoPorts Ports { get; }
+
+    public List<DemoGateway> Gateways { get; } = [];
+
+    public string PlatformPassword { get; }
+
+    public string ReaderPassword { get; }
+
+    public string AdminToken { get; }
+
+    public string ReceiverConfigPath => Path.Combine(Directory, "receiver", "receiver.json");
+
+    public string ReceiverKeysPath => Path.Combine(Directory, "receiver", "keys.json");
+
+    public string ReceiverDatabasePath => Path.Combine(Directory, "receiver", "receiver.db");
+
+    public string Link => $"tcp://127.0.0.1:{Ports.Meters}";
+
+    public string GatewayDirectory(DemoGateway gateway) => Path.Combine(Directory, gateway.Id);
+
+    public string ConfigPath(DemoGateway gateway) => Path.Combine(GatewayDirectory(gateway), "gateway.json");
+
+    public string KeyPath(DemoGateway gateway) => Path.Combine(GatewayDirectory(gateway), "key.json");
+
+    public string TracePath(DemoGateway gateway) => Path.Combine(GatewayDirectory(gateway), "trace.txt");
+
+    public string DataPath(DemoGateway gateway) => Path.Combine(GatewayDirectory(gateway), "data");
+
+    public IEnumerable<string> MeterSpecs => Gateways.SelectMany(g => g.Meters).Select(m => m.Spec);
+
+    /// <summary>Readings of these gateways go to the provincial platform too.</summary>
+    public bool IsProvincial(string gatewayId) => Gateways.Single(g => g.Id == gatewayId).Enterprise == ProvincialEnterprise;
+
+    public void Write()
+    {
+        System.IO.Directory.CreateDirectory(Path.Combine(Directory, "receiver"));
+        var registry = new JsonObject { ["keys"] = new JsonArray(Gateways.Select(KeyEntry).ToArray()) };
+        Save(ReceiverKeysPath, registry);
+        Save(ReceiverConfigPath, ReceiverConfig());
+        foreach (var gateway in Gateways)
+        {
+            System.IO.Directory.CreateDirectory(GatewayDirectory(gateway));
+            Save(KeyPath(gateway), new JsonObject { ["keys"] = new JsonArray(KeyEntry(gateway)) });
+            Save(ConfigPath(gateway), GatewayConfig(gateway));
+        }
+
+        File.WriteAllText(Path.Combine(Directory, "platform-account.txt"),
+            $"broker: 127.0.0.1:{Ports.Broker}{Environment.NewLine}username: {PlatformReader}{Environment.NewLine}password: {ReaderPassword}{Environment.NewLine}" +
+            $"subscribe: mosquitto_sub -h 127.0.0.1 -p {Ports.Broker} -u {PlatformReader} -P {ReaderPassword} -i {PlatformReader}-1 -t 'edgemeter/v1/+/up' -v{Environment.NewLine}" +
+            $"verify one: edgemeter verify --keys {ReceiverKeysPath} PACKET{Environment.NewLine}");
+    }
+
+    private static List<DemoMeter> Meters(int gateway, int count)
+    {
+        var meters = new List<DemoMeter>();
+        for (var m = 0; m < count; m++)
+        {
+            var address = $"{gateway:D6}{m + 1:D6}";
+            meters.Add((m % 3) switch
+            {
+                0 => new DemoMeter($"m{m + 1}", "dlt645", $"dlt645:{address}", address, 0),
+                1 => new DemoMeter($"m{m + 1}", "modbus", $"modbus:{((gateway - 1) * count) + m + 1}", "", ((gateway - 1) * count) + m + 1),
+                _ => new DemoMeter($"m{m + 1}", "dlt645-1997", $"dlt645-1997:{address}", address, 0),
+            });
+        }
+
+        return meters;
+    }
+
+    private JsonObject GatewayConfig(DemoGateway gateway) => new()
+    {
+        ["schema"] = 1,
+        ["gatewayId"] = gateway.Id,
+        ["keyVersion"] = 1,
+        ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = Ports.Broker, ["password"] = gateway.MqttPassword },
+        ["buses"] = new JsonArray(new JsonObject { ["id"] = "bus1", ["link"] = Link }),
+        ["meters"] = new JsonArray(gateway.Meters.Select(meter => MeterConfig(gateway, meter)).ToArray()),
+        ["upload"] = new JsonObject { ["intervalSeconds"] = 1, ["maxReadingsPerPacket"] = 20, ["statusIntervalSeconds"] = 10 },
+    };
+
+    private static JsonNode MeterConfig(DemoGateway gateway, DemoMeter meter)
+    {
+        var config = new JsonObject { ["id"] = meter.Id, ["bus"] = "bus1", ["protocol"] = meter.Protocol, ["pollSeconds"] = 2, ["timeoutMs"] = 500, ["retries"] = 1 };
+        if (meter.Protocol == "modbus")
+        {
+            config["unit"] = meter.Unit;
+            config["points"] = new JsonArray(ModbusPoints.Select(p => (JsonNode)new JsonObject
+            {
+                ["id"] = p.Point, ["register"] = p.Register, ["function"] = 4, ["type"] = "float32", ["decimals"] = p.Decimals, ["unit"] = p.Unit,
+                ["dataCode"] = DataCode(gateway, meter, p.Point),
+            }).ToArray());
+        }
+        else
+        {
+            config["address"] = meter.Address;
+            var points = meter.Protocol == "dlt645" ? DltPoints : Dlt1997Points;
+            config["points"] = new JsonArray(points.Select(p => (JsonNode)new JsonObject
+            {
+                ["id"] = p.Point, ["di"] = p.Di, ["dataCode"] = DataCode(gateway, meter, p.Point),
+            }).ToArray());
+        }
+
+        return config;
+    }
+
+    private JsonObject ReceiverConfig()
+    {
+        var points = new JsonArray();
+        foreach (var gateway in Gateways)
+        {
+            foreach (var meter in gateway.Meters)
+            {
+                foreach (var point in PointsOf(meter))
+                {
+                    points.Add(new JsonObject { ["Gateway"] = gateway.Id, ["Meter"] = meter.Id, ["Point"] = point, ["DataCode"] = DataCode(gateway, meter, point), ["ConvertRation"] = "1.229" });
+                }
+            }
+        }
+
+        return new JsonObject
+        {
+            ["MaxPacketBytes"] = 1024,
+            ["Store"] = new JsonObject { ["Path"] = "receiver.db" },
+            ["Keys"] = new JsonObject { ["File"] = "keys.json", ["ReloadSeconds"] = 5 },
+            ["Ingest"] = new JsonObject { ["Mode"] = "Embedded", ["Embedded"] = new JsonObject { ["Address"] = "127.0.0.1", ["Port"] = Ports.Broker } },
+            ["Enterprises"] = new JsonArray(
+                new JsonObject { ["Code"] = ProvincialEnterprise, ["Name"] = "Demo steel works (province with a platform)", ["Platforms"] = new JsonArray("provincial", "national") },
+                new JsonObject { ["Code"] = NationalOnlyEnterprise, ["Name"] = "Demo cement works (province without one)", ["Platforms"] = new JsonArray("national") }),
+            ["Gateways"] = new JsonArray(Gateways.Select(g => (JsonNode)new JsonObject { ["Id"] = g.Id, ["Enterprise"] = g.Enterprise, ["Password"] = g.MqttPassword }).ToArray()),
+            ["PlatformAccounts"] = new JsonArray(new JsonObject { ["Username"] = PlatformReader, ["Password"] = ReaderPassword }),
+            ["Platforms"] = new JsonArray(
+                Platform("provincial", Ports.Provincial, ProvincialEnterprise),
+                Platform("national", Ports.National, ProvincialEnterprise, NationalOnlyEnterprise)),
+            ["Points"] = points,
+            ["Admin"] = new JsonObject
+            {
+                ["Urls"] = $"http://127.0.0.1:{Ports.Admin}",
+                ["Tokens"] = new JsonArray(new JsonObject { ["Name"] = "demo", ["Token"] = AdminToken }),
+                ["AuditLog"] = "audit.log",
+            },
+            ["Logging"] = new JsonObject { ["Level"] = "Warning" },
+        };
+    }
+
+    private JsonObject Platform(string name, int port, params string[] enterprises)
+    {
+        var passwords = new JsonObject();
+        foreach (var enterprise in enterprises)
+        {
+            passwords[enterprise] = PlatformPassword;
+        }
+
+        return new JsonObject
+        {
+            ["Name"] = name,
+            ["Http"] = new JsonObject { ["BaseAddress"] = $"http://127.0.0.1:{port}/", ["EnterprisePasswords"] = passwords, ["CallTimeoutSeconds"] = 5 },
+            ["Retry"] = new JsonObject { ["InitialDelayMs"] = 200, ["MaxDelayMs"] = 2000 },
+        };
+    }
+
+    private static IEnumerable<string> PointsOf(DemoMeter meter) => meter.Protocol switch
+    {
+        "modbus" => ModbusPoints.Select(p => p.Point),
+        "dlt645" => DltPoints.Select(p => p.Point),
+        _ => Dlt1997Points.Select(p => p.Point),
+    };
+
+    /// <summary>An 18-digit data code: whole plant, equipment = gateway and meter, class 02 (electricity), point.</summary>
+    private static string DataCode(DemoGateway gateway, DemoMeter meter, string point)
+    {
+        var g = int.Parse(gateway.Id[3..], System.Globalization.CultureInfo.InvariantCulture);
+        var m = int.Parse(meter.Id[1..], System.Globalization.CultureInfo.InvariantCulture);
+        var p = PointsOf(meter).ToList().IndexOf(point) + 1;
+        return $"0000{g:D2}{m:D2}023300{p:D4}";
+    }
+
+    private static JsonNode KeyEntry(DemoGateway gateway) => new JsonObject
+    {
+        ["gatewayId"] = gateway.Id,
+        ["keyVersion"] = 1,
+        ["key"] = Convert.ToHexString(gateway.Key).ToLowerInvariant(),
+    };
+
+    private static void Save(string path, JsonNode node) =>
+        File.WriteAllText(path, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+
+    private static string Secret(int bytes) => Convert.ToHexString(RandomNumberGenerator.GetBytes(bytes)).ToLowerInvariant();
+}
+
+public sealed record DemoGateway(string Id, string Enterprise, byte[] Key, string MqttPassword, List<DemoMeter> Meters);
+
+public sealed record DemoMeter(string Id, string Protocol, string Spec, string Address, int Unit);
+
+public sealed record DemoPorts(int Meters, int Broker, int Admin, int Provincial, int National)
+{
+    public static DemoPorts Pick()
+    {
+        var ports = new int[5];
+        var listeners = new List<System.Net.Sockets.TcpListener>();
+        for (var i = 0; i < ports.Length; i++)
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            listeners.Add(listener);
+            ports[i] = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        listeners.ForEach(l => l.Stop());
+        return new DemoPorts(ports[0], ports[1], ports[2], ports[3], ports[4]);
+    }
+}

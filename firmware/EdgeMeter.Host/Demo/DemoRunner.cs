@@ -1,0 +1,256 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Spectre.Console;
+
+namespace EdgeMeter.Host.Demo;
+
+/// <summary>
+/// Runs the whole chain on loopback as separate processes: simulated meters, the gateways, the receiver with its
+/// embedded broker, a provincial and a national platform. With chaos it kills and restarts gateways and the
+/// receiver, takes a platform down, silences meters, and checks that nothing was lost or stored twice.
+/// </summary>
+public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDisposable
+{
+    private static readonly TimeSpan DrainPatience = TimeSpan.FromSeconds(90);
+
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly List<ChildProcess> _processes = [];
+    private readonly Random _random = new(options.Seed);
+    private DemoPlan _plan = null!;
+    private DemoProbe _probe = null!;
+    private ChildProcess _meters = null!;
+    private ChildProcess _receiver = null!;
+    private readonly List<ChildProcess> _gateways = [];
+    private readonly Dictionary<string, long> _restarts = new() { ["gateways"] = 0, ["receiver"] = 0, ["meters_silenced"] = 0, ["platform_outages"] = 0 };
+
+    public async Task<DemoFigures> RunAsync(CancellationToken cancel)
+    {
+        _plan = new DemoPlan(options.Directory, options.Gateways, options.MetersPerGateway, DemoPorts.Pick());
+        _plan.Write();
+        _probe = new DemoProbe(_plan, _http);
+        StartAll();
+        await WaitForPlatformsAsync(cancel);
+        Say($"demo in {_plan.Directory}: {options.Gateways} gateways x {options.MetersPerGateway} meters, receiver broker on 127.0.0.1:{_plan.Ports.Broker}" + (options.Chaos ? ", chaos on" : ""));
+
+        var stopwatch = Stopwatch.StartNew();
+        var chaos = options.Chaos ? new DemoChaos(this, _random) : null;
+        await ShowProgressAsync(stopwatch, chaos, cancel);
+        if (chaos is not null)
+        {
+            await chaos.FinishAsync(cancel);
+        }
+
+        Say("stopping the gateways (their buffers drain first) and waiting for the platforms to have every reading");
+        foreach (var gateway in _gateways)
+        {
+            gateway.Stop(TimeSpan.FromSeconds(20));
+        }
+
+        await DrainAsync(cancel);
+        var figures = await _probe.FiguresAsync(_restarts, cancel);
+        _receiver.Stop(TimeSpan.FromSeconds(20));
+        return figures;
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in _processes)
+        {
+            process.Dispose();
+        }
+
+        _http.Dispose();
+    }
+
+    internal IReadOnlyList<ChildProcess> Gateways => _gateways;
+
+    internal void RestartGateway(ChildProcess gateway)
+    {
+        gateway.Start();
+        _restarts["gateways"]++;
+    }
+
+    internal void KillReceiver() => _receiver.Kill();
+
+    internal void RestartReceiver()
+    {
+        _receiver.Start();
+        _restarts["receiver"]++;
+    }
+
+    internal void SilenceMeter(string spec)
+    {
+        _meters.Kill();
+        _meters = Replace(_meters, MeterArguments($"no-reply@{spec}"));
+        _meters.Start();
+        _restarts["meters_silenced"]++;
+    }
+
+    internal void WakeMeters()
+    {
+        _meters.Kill();
+        _meters = Replace(_meters, MeterArguments(null));
+        _meters.Start();
+    }
+
+    internal string RandomMeterSpec() => _plan.Gateways[_random.Next(_plan.Gateways.Count)].Meters[0].Spec;
+
+    internal async Task PlatformDownAsync(bool down, CancellationToken cancel)
+    {
+        var port = _plan.Ports.National;
+        using var response = await _http.PostAsJsonAsync($"http://127.0.0.1:{port}/_sim/faults", new { down }, cancel);
+        if (down)
+        {
+            _restarts["platform_outages"]++;
+        }
+    }
+
+    internal void Say(string message)
+    {
+        if (!options.Json)
+        {
+            output.WriteLine(message);
+        }
+    }
+
+    private void StartAll()
+    {
+        var dir = _plan.Directory;
+        _meters = Add(new ChildProcess("meters", "edgemeter.dll", MeterArguments(null), Path.Combine(dir, "meters.log")));
+        Add(new ChildProcess("provincial", "edgemeter-platform-sim.dll", PlatformArguments("provincial", _plan.Ports.Provincial, DemoPlan.ProvincialEnterprise), Path.Combine(dir, "provincial.log"))).Start();
+        Add(new ChildProcess("national", "edgemeter-platform-sim.dll", PlatformArguments("national", _plan.Ports.National, DemoPlan.ProvincialEnterprise, DemoPlan.NationalOnlyEnterprise), Path.Combine(dir, "national.log"))).Start();
+        _receiver = Add(new ChildProcess("receiver", "edgemeter-receiver.dll", ["run", "--config", _plan.ReceiverConfigPath], Path.Combine(dir, "receiver", "receiver.log")));
+        _meters.Start();
+        _receiver.Start();
+        foreach (var gateway in _plan.Gateways)
+        {
+            var process = Add(new ChildProcess(gateway.Id, "edgemeter.dll",
+            [
+                "gateway", "--config", _plan.ConfigPath(gateway), "--keys", _plan.KeyPath(gateway), "--data", _plan.DataPath(gateway),
+                "--trace", _plan.TracePath(gateway), "--log-every", "5",
+            ], Path.Combine(_plan.GatewayDirectory(gateway), "gateway.log")));
+            process.Start();
+            _gateways.Add(process);
+        }
+    }
+
+    private List<string> MeterArguments(string? fault)
+    {
+        var arguments = new List<string> { "sim", "--listen", _plan.Link, "--exact-clocks" };
+        foreach (var spec in _plan.MeterSpecs)
+        {
+            arguments.Add("--meter");
+            arguments.Add(spec);
+        }
+
+        if (fault is not null)
+        {
+            arguments.Add("--fault");
+            arguments.Add(fault);
+        }
+
+        return arguments;
+    }
+
+    private List<string> PlatformArguments(string name, int port, params string[] enterprises)
+    {
+        var arguments = new List<string> { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--name", name, "--store", Path.Combine(_plan.Directory, name + "-records.jsonl") };
+        foreach (var enterprise in enterprises)
+        {
+            arguments.Add("--enterprise");
+            arguments.Add($"{enterprise}={_plan.PlatformPassword}");
+        }
+
+        return arguments;
+    }
+
+    private ChildProcess Add(ChildProcess process)
+    {
+        _processes.Add(process);
+        return process;
+    }
+
+    private ChildProcess Replace(ChildProcess old, List<string> arguments)
+    {
+        var fresh = new ChildProcess(old.Name, "edgemeter.dll", arguments, Path.Combine(_plan.Directory, "meters.log"));
+        old.Dispose();
+        _processes.Remove(old);
+        return Add(fresh);
+    }
+
+    private async Task WaitForPlatformsAsync(CancellationToken cancel)
+    {
+        foreach (var port in new[] { _plan.Ports.Provincial, _plan.Ports.National })
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await _probe.StatsAsync(port, cancel);
+                    break;
+                }
+                catch (HttpRequestException) when (attempt < 100)
+                {
+                    await Task.Delay(100, cancel);
+                }
+            }
+        }
+    }
+
+    private async Task ShowProgressAsync(Stopwatch stopwatch, DemoChaos? chaos, CancellationToken cancel)
+    {
+        var duration = TimeSpan.FromSeconds(options.DurationSeconds);
+        var interactive = !options.Json && !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
+        var progress = new DemoProgress(_probe, _plan);
+        if (interactive)
+        {
+            await AnsiConsole.Live(progress.Render()).StartAsync(async context =>
+            {
+                while (stopwatch.Elapsed < duration && !cancel.IsCancellationRequested)
+                {
+                    await Step(chaos, stopwatch, cancel);
+                    context.UpdateTarget(await progress.UpdateAsync(stopwatch.Elapsed, cancel));
+                }
+            });
+            return;
+        }
+
+        var nextLine = TimeSpan.Zero;
+        while (stopwatch.Elapsed < duration && !cancel.IsCancellationRequested)
+        {
+            await Step(chaos, stopwatch, cancel);
+            if (stopwatch.Elapsed >= nextLine)
+            {
+                await progress.UpdateAsync(stopwatch.Elapsed, cancel);
+                Say(progress.Line(stopwatch.Elapsed));
+                nextLine = stopwatch.Elapsed + TimeSpan.FromSeconds(5);
+            }
+        }
+    }
+
+    private async Task Step(DemoChaos? chaos, Stopwatch stopwatch, CancellationToken cancel)
+    {
+        await Task.Delay(500, cancel);
+        if (chaos is not null)
+        {
+            await chaos.StepAsync(stopwatch.Elapsed, TimeSpan.FromSeconds(options.DurationSeconds), cancel);
+        }
+    }
+
+    private async Task DrainAsync(CancellationToken cancel)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < DrainPatience)
+        {
+            var figures = await _probe.FiguresAsync(_restarts, cancel);
+            if (figures.Lost == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(1000, cancel);
+        }
+    }
+}
+
+public sealed record DemoOptions(string Directory, int DurationSeconds, int Gateways, int MetersPerGateway, bool Json, bool Chaos, int Seed);
