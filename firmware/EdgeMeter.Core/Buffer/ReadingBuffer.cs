@@ -219,13 +219,24 @@ public sealed class ReadingBuffer : System.IDisposable
     /// (or just after the cursor, whichever is later), into <paramref name="into"/>; returns how many.
     /// Reading on from where the previous call stopped costs no re-scan.
     /// </summary>
-    public int Read(long fromSequence, Reading[] into)
+    public int Read(long fromSequence, Reading[] into) => Read(fromSequence, into, into.Length);
+
+    /// <summary>
+    /// Like <see cref="Read(long, Reading[])"/>, at most <paramref name="max"/> readings. Reading on from where the
+    /// previous call stopped continues the decoder; starting elsewhere decodes the segment from its start.
+    /// </summary>
+    public int Read(long fromSequence, Reading[] into, int max)
     {
         lock (_sync)
         {
             ThrowIfDisposed();
             var from = fromSequence > _cursor.First ? fromSequence : _cursor.First + 1;
-            if (from > _committed || into.Length == 0)
+            if (max > into.Length)
+            {
+                max = into.Length;
+            }
+
+            if (from > _committed || max <= 0)
             {
                 return 0;
             }
@@ -233,7 +244,7 @@ public sealed class ReadingBuffer : System.IDisposable
             PositionReader(from);
             var segmentEnd = ReaderSegmentEnd();
             var count = 0;
-            while (count < into.Length && _reader.NextSequence <= _committed)
+            while (count < max && _reader.NextSequence <= _committed)
             {
                 if (_reader.NextSequence < segmentEnd && _reader.TryRead(ref _decoded))
                 {

@@ -52,6 +52,11 @@ public sealed class UplinkPublisher : IMqttTransportListener
     private long _liveNext;
     private long _willSequence;
 
+    // How many readings are read per packet: shrinks to what fits the packet size, so the next read continues the
+    // buffer's decoder instead of decoding the segment again from its start; grows back after a run of full packets.
+    private int _readSize;
+    private int _fullPackets;
+
     public UplinkPublisher(
         IMqttTransport transport,
         ReadingBuffer buffer,
@@ -88,6 +93,7 @@ public sealed class UplinkPublisher : IMqttTransportListener
         _completedTokens = new int[options.Window * 4];
         _completedOk = new bool[options.Window * 4];
         _reconnectDelay = options.MinReconnectDelayMilliseconds;
+        _readSize = options.MaxReadingsPerPacket;
         transport.SetListener(this);
     }
 
@@ -309,12 +315,12 @@ public sealed class UplinkPublisher : IMqttTransportListener
     private bool LiveIsDue()
     {
         var waiting = _buffer.CommittedSequence - _liveNext + 1;
-        return waiting >= _stored.Length || (waiting > 0 && _clock.MonotonicMilliseconds >= _nextLiveUpload);
+        return waiting >= _readSize || (waiting > 0 && _clock.MonotonicMilliseconds >= _nextLiveUpload);
     }
 
     private bool TryPublishReadings(long from, long before, bool live)
     {
-        var count = _buffer.Read(from, _stored);
+        var count = _buffer.Read(from, _stored, _readSize);
         while (count > 0 && _stored[count - 1].Sequence >= before)
         {
             count--;
@@ -345,6 +351,7 @@ public sealed class UplinkPublisher : IMqttTransportListener
             throw new System.InvalidOperationException("upload.maxPacketBytes is too small for a single reading");
         }
 
+        AdaptReadSize(prepared, taken);
         var token = _transport.Publish(_upTopic, _signer.Packet, _signer.Length, false);
         if (token < 0)
         {
@@ -356,6 +363,20 @@ public sealed class UplinkPublisher : IMqttTransportListener
         _inflight.Add(token, _outgoing[0].Sequence, taken, live);
         SkipPast(_outgoing[taken - 1].Sequence, live);
         return true;
+    }
+
+    private void AdaptReadSize(int prepared, int taken)
+    {
+        if (taken < prepared)
+        {
+            _readSize = taken;
+            _fullPackets = 0;
+        }
+        else if (prepared == _readSize && ++_fullPackets >= 16 && _readSize < _stored.Length)
+        {
+            _readSize++;
+            _fullPackets = 0;
+        }
     }
 
     /// <summary>Moves the live or backlog position past <paramref name="sequence"/>.</summary>

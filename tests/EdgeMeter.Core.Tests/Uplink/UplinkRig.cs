@@ -15,8 +15,11 @@ internal sealed class UplinkRig : IStatusSource, ICommandHandler, IDisposable
     private readonly GatewayConfig _config;
     private long _appendedValue;
 
-    public UplinkRig(UplinkOptions? options = null)
+    private readonly int _maxPacketBytes;
+
+    public UplinkRig(UplinkOptions? options = null, int maxPacketBytes = 4096)
     {
+        _maxPacketBytes = maxPacketBytes;
         _config = new GatewayConfig
         {
             GatewayId = "gw-0001",
@@ -59,7 +62,7 @@ internal sealed class UplinkRig : IStatusSource, ICommandHandler, IDisposable
     {
         Buffer = ReadingBuffer.Open(BufferFlash, new BufferOptions { Budget = 4 * 1024 * 1024 });
         var sequence = new PacketSequence(UplinkFlash);
-        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac(), 4096);
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac(), _maxPacketBytes);
         Publisher = new UplinkPublisher(
             Transport, Buffer, signer, sequence, new PointDirectory(_config), new MqttTopics(), this, this, Clock, Options);
     }
@@ -98,7 +101,7 @@ internal sealed class UplinkRig : IStatusSource, ICommandHandler, IDisposable
     /// <summary>Every reading the broker acknowledged, verified with the gateway's key, in arrival order.</summary>
     public List<EdgeMeter.Core.Packet.Reading> DeliveredReadings()
     {
-        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac(), 4096);
+        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac(), _maxPacketBytes);
         var readings = new List<EdgeMeter.Core.Packet.Reading>();
         foreach (var (topic, payload, _) in Transport.Delivered.Where(d => d.Topic.EndsWith("/up", StringComparison.Ordinal)))
         {
@@ -116,7 +119,7 @@ internal sealed class UplinkRig : IStatusSource, ICommandHandler, IDisposable
 
     public List<long> PacketSequences(string kind)
     {
-        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac(), 4096);
+        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac(), _maxPacketBytes);
         return Transport.Delivered.Where(d => d.Topic.EndsWith("/" + kind, StringComparison.Ordinal))
             .Select(d =>
             {
