@@ -85,7 +85,7 @@ public sealed class ReadingRecorder : IPointSink
 
         _reading = new Reading(meter.MeterIndex, pointIndex, _slot, value, _quality);
         _buffer.Append(ref _reading);
-        if (_pollCount < _poll.Length)
+        if (_observer != null && _pollCount < _poll.Length)
         {
             _poll[_pollCount++] = _reading;
         }
