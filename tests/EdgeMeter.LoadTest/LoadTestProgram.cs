@@ -16,14 +16,14 @@ public static class LoadTestProgram
 {
     public const string DefaultOutput = "artifacts/performance";
 
-    private static readonly string[] Commands = ["bus", "ingest", "relay", "all"];
+    private static readonly string[] Commands = ["bus", "ingest", "stages", "relay", "all"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
         var command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "";
         if (!Commands.Contains(command))
         {
-            output.WriteLine("usage: EdgeMeter.LoadTest bus|ingest|relay|all [--smoke] [--runs N] [--gateways N,N] [--out DIR]");
+            output.WriteLine("usage: EdgeMeter.LoadTest bus|ingest|stages|relay|all [--smoke] [--runs N] [--gateways N,N] [--out DIR]");
             return 2;
         }
 
@@ -58,6 +58,10 @@ public static class LoadTestProgram
 
             IngestScenarios.AddNotes(table);
             tables.Add(table);
+        }
+
+        if (all || command == "ingest" || command == "stages")
+        {
             tables.Add(await ReceiverStages.RunAsync(20, smoke ? 50 : 1500, output));
         }
 

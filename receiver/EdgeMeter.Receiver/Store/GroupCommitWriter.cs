@@ -6,11 +6,24 @@ using Microsoft.Extensions.Logging;
 namespace EdgeMeter.Receiver.Store;
 
 /// <summary>
+/// State a writer keeps beside the database: told just before a transaction commits, and after a whole
+/// transaction was rolled back. An item that fails alone must leave such state as it found it.
+/// </summary>
+internal interface ITransactionHooks
+{
+    void BeforeCommit(SqliteConnection db);
+
+    void AfterRollback();
+}
+
+/// <summary>
 /// The one writer of the database. Callers queue work; a dedicated thread takes everything waiting (up to
-/// MaxBatch), runs each item inside its own SAVEPOINT of one transaction and commits once. Only after the COMMIT
-/// has returned (synchronous=FULL: on disk) are the callers' tasks completed. One fsync covers many packets, so
-/// durability before acknowledgement costs little. An item that throws is rolled back alone and its task faults;
-/// a failed COMMIT faults the whole batch (nothing of it was stored).
+/// MaxBatch), runs the items in one transaction and commits once. Only after the COMMIT has returned
+/// (synchronous=FULL: on disk) are the callers' tasks completed. One fsync covers many packets, so durability
+/// before acknowledgement costs little. An item that throws is rolled back alone and its task faults: the batch
+/// is rolled back and run again with each item inside its own SAVEPOINT (savepoints cost a statement each, so only
+/// a batch that needs them pays). A failed COMMIT faults the whole batch (nothing of it was stored).
+/// The <see cref="ITransactionHooks"/> see each transaction end, for state the writer keeps beside the database.
 /// </summary>
 internal sealed class GroupCommitWriter : IDisposable
 {
@@ -21,9 +34,12 @@ internal sealed class GroupCommitWriter : IDisposable
     private readonly Thread _thread;
     private volatile Exception? _fault;
 
-    public GroupCommitWriter(SqliteConnection db, int maxBatch, ILogger log)
+    private readonly ITransactionHooks _hooks;
+
+    public GroupCommitWriter(SqliteConnection db, int maxBatch, ITransactionHooks hooks, ILogger log)
     {
         _db = db;
+        _hooks = hooks;
         _maxBatch = maxBatch;
         _log = log;
         _thread = new Thread(Run) { IsBackground = true, Name = "edgemeter-store-writer" };
@@ -87,24 +103,14 @@ internal sealed class GroupCommitWriter : IDisposable
         var done = new List<WriteItem>(batch.Count);
         try
         {
-            _db.Execute("BEGIN IMMEDIATE");
-            foreach (var item in batch)
+            if (!RunAll(batch, done))
             {
-                _db.Execute("SAVEPOINT item");
-                try
-                {
-                    item.Run(_db);
-                    _db.Execute("RELEASE item");
-                    done.Add(item);
-                }
-                catch (Exception failure) when (failure is not OutOfMemoryException)
-                {
-                    _db.Execute("ROLLBACK TO item");
-                    _db.Execute("RELEASE item");
-                    item.Fail(failure);
-                }
+                Rollback();
+                done.Clear();
+                RunEachInSavepoint(batch, done);
             }
 
+            _hooks.BeforeCommit(_db);
             _db.Execute("COMMIT");
             _fault = null;
         }
@@ -136,6 +142,54 @@ internal sealed class GroupCommitWriter : IDisposable
         }
     }
 
+    // The usual case: every item succeeds, no savepoints. False (transaction left open) when one threw.
+    private bool RunAll(List<WriteItem> batch, List<WriteItem> done)
+    {
+        _db.Execute("BEGIN IMMEDIATE");
+        foreach (var item in batch)
+        {
+            try
+            {
+                item.Run(_db);
+            }
+            catch (Exception failure) when (failure is not OutOfMemoryException)
+            {
+                return false;
+            }
+
+            done.Add(item);
+        }
+
+        return true;
+    }
+
+    private void RunEachInSavepoint(List<WriteItem> batch, List<WriteItem> done)
+    {
+        _db.Execute("BEGIN IMMEDIATE");
+        foreach (var item in batch)
+        {
+            _db.Execute("SAVEPOINT item");
+            try
+            {
+                item.Run(_db);
+                _db.Execute("RELEASE item");
+                done.Add(item);
+            }
+            catch (Exception failure) when (failure is not OutOfMemoryException)
+            {
+                _db.Execute("ROLLBACK TO item");
+                _db.Execute("RELEASE item");
+                item.Fail(failure);
+            }
+        }
+    }
+
+    private void Rollback()
+    {
+        _db.Execute("ROLLBACK");
+        _hooks.AfterRollback();
+    }
+
     private void TryRollback()
     {
         try
@@ -146,6 +200,8 @@ internal sealed class GroupCommitWriter : IDisposable
         {
             // No transaction left to roll back.
         }
+
+        _hooks.AfterRollback();
     }
 
     private abstract class WriteItem(bool newData)

@@ -13,53 +13,62 @@ namespace EdgeMeter.Receiver.Store;
 /// - unseen seq more than the replay window below the high-water mark: quarantined, ReplayWindow (the last will
 ///   the gateway announced is exempt);
 /// - otherwise stored; readings whose (gw, n) is already stored are counted as duplicates and not stored again.
+/// The writer runs it for hundreds of packets per transaction, so its statements are prepared once and the
+/// gateways' replay state comes from the <see cref="GatewayLedger"/>; the usual packet costs three statements:
+/// the packet row and its readings, nothing else.
 /// </summary>
-internal static class IngestWrite
+internal sealed class IngestWrite : ITransactionHooks, IDisposable
 {
-    public static StoreOutcome Apply(SqliteConnection db, IngestedPacket packet, string? client, string topic, DateTime nowUtc, long replayWindow)
+    private readonly GatewayLedger _ledger = new();
+    private readonly long _replayWindow;
+    private SqliteCommand? _findPacket;
+    private RawStatement? _insertPacket;
+    private RawStatement? _insertReading;
+    private SqliteCommand? _setFresh;
+
+    public IngestWrite(long replayWindow) => _replayWindow = replayWindow;
+
+    /// <summary>Writes what the ledger holds for this transaction; the writer calls it just before COMMIT.</summary>
+    public void BeforeCommit(SqliteConnection db) => _ledger.Flush(db);
+
+    /// <summary>The transaction was rolled back: what the ledger holds may not be in the database.</summary>
+    public void AfterRollback() => _ledger.Discard();
+
+    public StoreOutcome Apply(SqliteConnection db, IngestedPacket packet, string? client, string topic, DateTime nowUtc)
     {
         var gw = packet.GatewayId;
-        using (var existing = db.Command("SELECT id, packet FROM packets WHERE gw = $gw AND seq = $seq", ("$gw", gw), ("$seq", packet.Sequence)))
-        using (var reader = existing.ExecuteReader())
+        var state = _ledger.Find(db, gw);
+        if (state is { } known && _replayWindow > 0 && packet.Sequence < known.HighWater - _replayWindow && !IsAnnouncedWill(packet, known))
         {
-            if (reader.Read())
-            {
-                if (reader.GetString(1) == packet.Packet)
-                {
-                    return StoreOutcome.Duplicate(reader.GetInt64(0));
-                }
-
-                var reason = $"seq {packet.Sequence} of {gw} was stored before with different content";
-                Quarantine(db, new QuarantineEntry(nowUtc, client, topic, gw, packet.Sequence, StoreOutcome.ReplayConflict, reason, packet.Packet.Length, Bytes(packet)));
-                return StoreOutcome.Quarantine(StoreOutcome.ReplayConflict, reason);
-            }
+            return StoredBefore(db, packet, client, topic, nowUtc)
+                ?? Refuse(db, packet, client, topic, nowUtc, StoreOutcome.ReplayWindow, $"seq {packet.Sequence} is more than {_replayWindow} below {gw}'s high-water mark {known.HighWater}");
         }
 
-        var state = GatewayRow.Read(db, gw);
-        if (state is { } known && replayWindow > 0 && packet.Sequence < known.HighWater - replayWindow && !IsAnnouncedWill(packet, known))
+        var now = Sql.Time(nowUtc);
+        _insertPacket ??= new RawStatement(
+            db, "INSERT INTO packets(gw, seq, kind, packet, received_at, client, fresh_readings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(gw, seq) DO NOTHING RETURNING id");
+        var inserted = _insertPacket
+            .Bind(1, gw).Bind(2, packet.Sequence).Bind(3, PacketNames.Kind(packet.Kind)).Bind(4, packet.Packet).Bind(5, now).Bind(6, client).Bind(7, packet.Readings.Count)
+            .ExecuteInt64();
+        if (inserted is not { } packetId)
         {
-            var reason = $"seq {packet.Sequence} is more than {replayWindow} below {gw}'s high-water mark {known.HighWater}";
-            Quarantine(db, new QuarantineEntry(nowUtc, client, topic, gw, packet.Sequence, StoreOutcome.ReplayWindow, reason, packet.Packet.Length, Bytes(packet)));
-            return StoreOutcome.Quarantine(StoreOutcome.ReplayWindow, reason);
+            return StoredBefore(db, packet, client, topic, nowUtc) ?? throw new InvalidOperationException($"seq {packet.Sequence} of {gw} is neither new nor stored");
         }
-
-        var packetId = db.ScalarLong(
-            "INSERT INTO packets(gw, seq, kind, packet, received_at, client) VALUES ($gw, $seq, $kind, $packet, $at, $client) RETURNING id",
-            ("$gw", gw), ("$seq", packet.Sequence), ("$kind", PacketNames.Kind(packet.Kind)), ("$packet", packet.Packet),
-            ("$at", Sql.Time(nowUtc)), ("$client", client))!.Value;
 
         var fresh = InsertReadings(db, packet, packetId);
-        if (fresh > 0)
+        if (fresh < packet.Readings.Count)
         {
-            db.Execute("UPDATE packets SET fresh_readings = $fresh WHERE id = $id", ("$fresh", fresh), ("$id", packetId));
+            _setFresh ??= db.Prepared("UPDATE packets SET fresh_readings = $fresh WHERE id = $id", "$fresh", "$id");
+            _setFresh.Run(fresh, packetId);
         }
 
-        UpdateGateway(db, packet, state, nowUtc);
         if (packet.Reply is { } reply)
         {
-            RecordReply(db, packet, reply, nowUtc);
+            RecordReply(db, packet, reply, now);
         }
 
+        // Last, after every statement succeeded: a packet that fails leaves the ledger as it was (ITransactionHooks).
+        _ledger.Record(gw, NextState(packet, state), now);
         return new StoreOutcome(StoreDisposition.Stored, packetId, fresh, packet.Readings.Count - fresh, "", "");
     }
 
@@ -71,37 +80,71 @@ internal static class IngestWrite
             ("$seq", entry.Sequence), ("$error", entry.Error), ("$reason", entry.Reason), ("$size", entry.Size), ("$packet", entry.Kept));
     }
 
+    public void Dispose()
+    {
+        _ledger.Dispose();
+        _findPacket?.Dispose();
+        _insertPacket?.Dispose();
+        _insertReading?.Dispose();
+        _setFresh?.Dispose();
+    }
+
+    // (gw, seq) stored before: the same bytes are a redelivery, other bytes a replay conflict. Null: not stored.
+    private StoreOutcome? StoredBefore(SqliteConnection db, IngestedPacket packet, string? client, string topic, DateTime nowUtc)
+    {
+        _findPacket ??= db.Prepared("SELECT id, packet FROM packets WHERE gw = $gw AND seq = $seq", "$gw", "$seq");
+        _findPacket.Parameters[0].Value = packet.GatewayId;
+        _findPacket.Parameters[1].Value = packet.Sequence;
+        long id;
+        string stored;
+        using (var reader = _findPacket.ExecuteReader())
+        {
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            (id, stored) = (reader.GetInt64(0), reader.GetString(1));
+        }
+
+        return stored == packet.Packet
+            ? StoreOutcome.Duplicate(id)
+            : Refuse(db, packet, client, topic, nowUtc, StoreOutcome.ReplayConflict, $"seq {packet.Sequence} of {packet.GatewayId} was stored before with different content");
+    }
+
+    private static StoreOutcome Refuse(SqliteConnection db, IngestedPacket packet, string? client, string topic, DateTime nowUtc, string error, string reason)
+    {
+        Quarantine(db, new QuarantineEntry(nowUtc, client, topic, packet.GatewayId, packet.Sequence, error, reason, packet.Packet.Length, Bytes(packet)));
+        return StoreOutcome.Quarantine(error, reason);
+    }
+
     private static bool IsAnnouncedWill(IngestedPacket packet, GatewayRow known) =>
         packet.Status is { State: GatewayState.Offline } && known.WillSequence == packet.Sequence;
 
-    private static int InsertReadings(SqliteConnection db, IngestedPacket packet, long packetId)
+    private int InsertReadings(SqliteConnection db, IngestedPacket packet, long packetId)
     {
         if (packet.Readings.Count == 0)
         {
             return 0;
         }
 
-        using var insert = db.Command(
-            "INSERT INTO readings(gw, n, packet_id, meter, point, t, val, unit, flags) VALUES ($gw, $n, $packet, $meter, $point, $t, $val, $unit, $flags) ON CONFLICT(gw, n) DO NOTHING",
-            ("$gw", packet.GatewayId), ("$n", 0L), ("$packet", packetId), ("$meter", ""), ("$point", ""), ("$t", ""), ("$val", ""), ("$unit", ""), ("$flags", 0));
+        _insertReading ??= new RawStatement(
+            db, "INSERT INTO readings(gw, n, packet_id, meter, point, t, val, unit, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(gw, n) DO NOTHING");
+        _insertReading.Bind(1, packet.GatewayId).Bind(3, packetId);
         var fresh = 0;
         foreach (var reading in packet.Readings)
         {
-            insert.Parameters["$n"].Value = reading.N;
-            insert.Parameters["$meter"].Value = reading.Meter;
-            insert.Parameters["$point"].Value = reading.Point;
-            insert.Parameters["$t"].Value = PacketText.FormatTime(reading.TimeUtc);
-            insert.Parameters["$val"].Value = reading.Value;
-            insert.Parameters["$unit"].Value = reading.Unit;
-            insert.Parameters["$flags"].Value = (int)reading.Flags;
-            fresh += insert.ExecuteNonQuery();
+            fresh += _insertReading
+                .Bind(2, reading.N).Bind(4, reading.Meter).Bind(5, reading.Point).Bind(6, PacketText.FormatTime(reading.TimeUtc))
+                .Bind(7, reading.Value).Bind(8, reading.Unit).Bind(9, (long)reading.Flags)
+                .Execute();
         }
 
         return fresh;
     }
 
     // The high-water mark only grows. The state follows the newest status, or the announced last will.
-    private static void UpdateGateway(SqliteConnection db, IngestedPacket packet, GatewayRow? state, DateTime nowUtc)
+    private static GatewayRow NextState(IngestedPacket packet, GatewayRow? state)
     {
         var highWater = Math.Max(state?.HighWater ?? packet.Sequence, packet.Sequence);
         var will = state?.WillSequence;
@@ -117,37 +160,20 @@ internal static class IngestWrite
             }
         }
 
-        db.Execute(
-            """
-            INSERT INTO gateways(gw, high_water, will_seq, state, state_seq, first_seen, last_seen) VALUES ($gw, $hw, $will, $state, $stateSeq, $now, $now)
-            ON CONFLICT(gw) DO UPDATE SET high_water = $hw, will_seq = $will, state = $state, state_seq = $stateSeq, last_seen = $now
-            """,
-            ("$gw", packet.GatewayId), ("$hw", highWater), ("$will", will), ("$state", gatewayState), ("$stateSeq", stateSequence), ("$now", Sql.Time(nowUtc)));
+        return new GatewayRow(highWater, will, gatewayState, stateSequence);
     }
 
     // The first reply to a command decides its result; later ones (e.g. "rejected" for a re-delivered command) are kept in replies.
-    private static void RecordReply(SqliteConnection db, IngestedPacket packet, ReplyInfo reply, DateTime nowUtc)
+    private static void RecordReply(SqliteConnection db, IngestedPacket packet, ReplyInfo reply, string now)
     {
         var result = PacketNames.Result(reply.Result);
         db.Execute(
             "INSERT INTO replies(gw, seq, cmd, result, message, received_at) VALUES ($gw, $seq, $cmd, $result, $msg, $at)",
-            ("$gw", packet.GatewayId), ("$seq", packet.Sequence), ("$cmd", reply.CommandSequence), ("$result", result), ("$msg", reply.Message), ("$at", Sql.Time(nowUtc)));
+            ("$gw", packet.GatewayId), ("$seq", packet.Sequence), ("$cmd", reply.CommandSequence), ("$result", result), ("$msg", reply.Message), ("$at", now));
         db.Execute(
             "UPDATE commands SET state = 'replied', result = $result, message = $msg, replied_at = $at WHERE gw = $gw AND seq = $cmd AND replied_at IS NULL",
-            ("$gw", packet.GatewayId), ("$cmd", reply.CommandSequence), ("$result", result), ("$msg", reply.Message), ("$at", Sql.Time(nowUtc)));
+            ("$gw", packet.GatewayId), ("$cmd", reply.CommandSequence), ("$result", result), ("$msg", reply.Message), ("$at", now));
     }
 
     private static byte[] Bytes(IngestedPacket packet) => System.Text.Encoding.ASCII.GetBytes(packet.Packet);
-
-    private readonly record struct GatewayRow(long HighWater, long? WillSequence, string? State, long? StateSequence)
-    {
-        public static GatewayRow? Read(SqliteConnection db, string gw)
-        {
-            using var command = db.Command("SELECT high_water, will_seq, state, state_seq FROM gateways WHERE gw = $gw", ("$gw", gw));
-            using var reader = command.ExecuteReader();
-            return reader.Read()
-                ? new GatewayRow(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.NullableString(2), reader.IsDBNull(3) ? null : reader.GetInt64(3))
-                : null;
-        }
-    }
 }

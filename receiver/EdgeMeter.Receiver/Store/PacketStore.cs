@@ -16,7 +16,7 @@ public sealed class PacketStore : IDisposable
     private readonly GroupCommitWriter _writer;
     private readonly string _readerConnectionString;
     private readonly TimeProvider _time;
-    private readonly long _replayWindow;
+    private readonly IngestWrite _ingest;
     private int _disposed;
 
     private PacketStore(string path, SqliteConnection writerConnection, int maxBatch, long replayWindow, TimeProvider time, ILogger log)
@@ -24,9 +24,9 @@ public sealed class PacketStore : IDisposable
         Path = path;
         _writerConnection = writerConnection;
         _time = time;
-        _replayWindow = replayWindow;
+        _ingest = new IngestWrite(replayWindow);
         _readerConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = true }.ToString();
-        _writer = new GroupCommitWriter(writerConnection, maxBatch, log);
+        _writer = new GroupCommitWriter(writerConnection, maxBatch, _ingest, log);
         _writer.NewDataCommitted += () => NewData?.Invoke();
     }
 
@@ -81,7 +81,7 @@ public sealed class PacketStore : IDisposable
     public Task<StoreOutcome> StoreAsync(IngestedPacket packet, string? client, string topic)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        return _writer.Enqueue(db => IngestWrite.Apply(db, packet, client, topic, now, _replayWindow), newData: true);
+        return _writer.Enqueue(db => _ingest.Apply(db, packet, client, topic, now), newData: true);
     }
 
     /// <summary>Records a refused message and completes once it is on disk.</summary>
@@ -126,6 +126,7 @@ public sealed class PacketStore : IDisposable
         }
 
         _writer.Dispose();
+        _ingest.Dispose();
         _writerConnection.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_readerConnectionString));
     }

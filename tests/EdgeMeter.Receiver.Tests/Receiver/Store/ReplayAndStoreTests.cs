@@ -113,6 +113,7 @@ public sealed class ReplayAndStoreTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
         Assert.Equal(0, store.Count("SELECT COUNT(*) FROM command_seq"));
         Assert.Equal(50, store.Count("SELECT COUNT(*) FROM readings"));
+        Assert.Equal(50, store.Count("SELECT high_water FROM gateways WHERE gw = 'gw-0001'"));
 
         // 51 writes and the blocker, with a batch limit of 64: one commit for the blocker's batch, one for the rest.
         Assert.True(store.Store.Commits - commitsBefore <= 2, $"{store.Store.Commits - commitsBefore} commits");
