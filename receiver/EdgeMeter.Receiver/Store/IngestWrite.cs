@@ -23,7 +23,7 @@ internal sealed class IngestWrite : ITransactionHooks, IDisposable
     private readonly long _replayWindow;
     private SqliteCommand? _findPacket;
     private RawStatement? _insertPacket;
-    private RawStatement? _insertReading;
+    private readonly ReadingInsert _insertReadings = new();
     private SqliteCommand? _setFresh;
 
     public IngestWrite(long replayWindow) => _replayWindow = replayWindow;
@@ -55,7 +55,7 @@ internal sealed class IngestWrite : ITransactionHooks, IDisposable
             return StoredBefore(db, packet, client, topic, nowUtc) ?? throw new InvalidOperationException($"seq {packet.Sequence} of {gw} is neither new nor stored");
         }
 
-        var fresh = InsertReadings(db, packet, packetId);
+        var fresh = _insertReadings.Insert(db, packet, packetId);
         if (fresh < packet.Readings.Count)
         {
             _setFresh ??= db.Prepared("UPDATE packets SET fresh_readings = $fresh WHERE id = $id", "$fresh", "$id");
@@ -85,7 +85,7 @@ internal sealed class IngestWrite : ITransactionHooks, IDisposable
         _ledger.Dispose();
         _findPacket?.Dispose();
         _insertPacket?.Dispose();
-        _insertReading?.Dispose();
+        _insertReadings.Dispose();
         _setFresh?.Dispose();
     }
 
@@ -120,28 +120,6 @@ internal sealed class IngestWrite : ITransactionHooks, IDisposable
 
     private static bool IsAnnouncedWill(IngestedPacket packet, GatewayRow known) =>
         packet.Status is { State: GatewayState.Offline } && known.WillSequence == packet.Sequence;
-
-    private int InsertReadings(SqliteConnection db, IngestedPacket packet, long packetId)
-    {
-        if (packet.Readings.Count == 0)
-        {
-            return 0;
-        }
-
-        _insertReading ??= new RawStatement(
-            db, "INSERT INTO readings(gw, n, packet_id, meter, point, t, val, unit, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(gw, n) DO NOTHING");
-        _insertReading.Bind(1, packet.GatewayId).Bind(3, packetId);
-        var fresh = 0;
-        foreach (var reading in packet.Readings)
-        {
-            fresh += _insertReading
-                .Bind(2, reading.N).Bind(4, reading.Meter).Bind(5, reading.Point).Bind(6, PacketText.FormatTime(reading.TimeUtc))
-                .Bind(7, reading.Value).Bind(8, reading.Unit).Bind(9, (long)reading.Flags)
-                .Execute();
-        }
-
-        return fresh;
-    }
 
     // The high-water mark only grows. The state follows the newest status, or the announced last will.
     private static GatewayRow NextState(IngestedPacket packet, GatewayRow? state)

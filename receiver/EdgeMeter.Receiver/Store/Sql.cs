@@ -39,14 +39,6 @@ internal static class Sql
         return command.ExecuteNonQuery();
     }
 
-    /// <summary>Runs a prepared statement with these parameter values (by position) and returns the first column of its first row, if any.</summary>
-    public static object? RunScalar(this SqliteCommand command, params object?[] values)
-    {
-        Bind(command, values);
-        var value = command.ExecuteScalar();
-        return value is DBNull ? null : value;
-    }
-
     public static int Execute(this SqliteConnection db, string sql, params (string Name, object? Value)[] args)
     {
         using var command = db.Command(sql, args);

@@ -18,7 +18,11 @@ public sealed record IngestedPacket(
     ReplyInfo? Reply);
 
 /// <summary>One reading as stored: the value is kept as the exact decimal text the gateway signed.</summary>
-public sealed record ReadingRow(long N, string Meter, string Point, DateTime TimeUtc, string Value, string Unit, ReadingFlags Flags);
+public sealed record ReadingRow(long N, string Meter, string Point, DateTime TimeUtc, string Value, string Unit, ReadingFlags Flags)
+{
+    /// <summary>The time as stored (the packet format's text), made when the packet is verified rather than by the store's single writer.</summary>
+    public string Time { get; } = PacketText.FormatTime(TimeUtc);
+}
 
 public sealed record StatusInfo(GatewayState State, string Firmware, long UptimeSeconds, bool ClockSynchronized, long Queued, long WillSequence);
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Receiver.Packets;
@@ -16,8 +15,8 @@ public readonly record struct IntakeResult(IngestedPacket? Packet, string Error,
 /// <summary>
 /// Verifies a message received on a topic exactly as issue 4 and docs/packet-format.md say (the core's
 /// <see cref="PacketVerifier"/>: JWS, HS256 only, kid, signature, schema, binding to the topic's gateway and
-/// kind) and copies the packet out. Safe for concurrent use: verifiers (not thread-safe, allocation-free) are
-/// pooled. Replay decisions need the store and are made there.
+/// kind) and copies the packet out. Safe for concurrent use: each thread has its own verifier (they are not
+/// thread-safe, and allocation-free once made). Replay decisions need the store and are made there.
 /// </summary>
 public sealed class PacketIntake
 {
@@ -26,13 +25,14 @@ public sealed class PacketIntake
 
     private readonly IPacketKeyStore _keys;
     private readonly MqttTopics _topics;
-    private readonly ConcurrentBag<PacketVerifier> _verifiers = [];
+    private readonly ThreadLocal<PacketVerifier> _verifiers;
 
     public PacketIntake(IPacketKeyStore keys, MqttTopics topics, int maxPacketBytes)
     {
         _keys = keys;
         _topics = topics;
         MaxPacketBytes = maxPacketBytes;
+        _verifiers = new ThreadLocal<PacketVerifier>(() => new PacketVerifier(_keys, new DotNetPacketMac(), MaxPacketBytes));
     }
 
     public int MaxPacketBytes { get; }
@@ -52,23 +52,13 @@ public sealed class PacketIntake
             return IntakeResult.Refused(nameof(PacketError.Oversized), $"packet is {message.Length} bytes; the limit is {MaxPacketBytes}");
         }
 
-        var verifier = Rent();
-        try
-        {
-            var bytes = message.ToArray();
-            var error = verifier.Verify(bytes, 0, bytes.Length, gatewayId, kind, nowUtc);
-            return error == PacketError.None
-                ? new IntakeResult(Copy(verifier.Packet, Encoding.ASCII.GetString(bytes)), "", "")
-                : IntakeResult.Refused(error.ToString(), verifier.Reason);
-        }
-        finally
-        {
-            _verifiers.Add(verifier);
-        }
+        var verifier = _verifiers.Value!;
+        var bytes = message.ToArray();
+        var error = verifier.Verify(bytes, 0, bytes.Length, gatewayId, kind, nowUtc);
+        return error == PacketError.None
+            ? new IntakeResult(Copy(verifier.Packet, Encoding.ASCII.GetString(bytes)), "", "")
+            : IntakeResult.Refused(error.ToString(), verifier.Reason);
     }
-
-    private PacketVerifier Rent() =>
-        _verifiers.TryTake(out var verifier) ? verifier : new PacketVerifier(_keys, new DotNetPacketMac(), MaxPacketBytes);
 
     private static IngestedPacket Copy(VerifiedPacket verified, string packet)
     {

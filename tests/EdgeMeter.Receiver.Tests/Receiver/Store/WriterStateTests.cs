@@ -1,4 +1,5 @@
 using EdgeMeter.Receiver.Store;
+using EdgeMeter.Receiver.Verify;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeMeter.Receiver.Tests.Receiver.Store;
@@ -74,4 +75,50 @@ public sealed class WriterStateTests : IDisposable
         "SELECT high_water, will_seq, state, state_seq, last_seen FROM gateways WHERE gw = $gw",
         r => Enumerable.Range(0, 5).Select(i => r.IsDBNull(i) ? "" : r.GetValue(i).ToString()).ToArray(),
         ("$gw", gw)).Single());
+}
+
+/// <summary>A packet's readings go in with one statement per <see cref="ReadingInsert.RowsPerStatement"/> rows.</summary>
+public sealed class ReadingInsertTests : IDisposable
+{
+    private readonly SqliteConnection _db = new("Data Source=:memory:");
+
+    public ReadingInsertTests()
+    {
+        _db.Open();
+        StoreSchema.Create(_db);
+    }
+
+    public void Dispose() => _db.Dispose();
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(40)]
+    public void Every_reading_is_stored_once_with_its_fields_and_re_sends_are_counted(int count)
+    {
+        using var insert = new ReadingInsert();
+        var first = Packet(count, firstN: 100);
+        Assert.Equal(count, insert.Insert(_db, first, packetId: 1));
+
+        // Shifted by half: the first half is new, the rest re-sent.
+        var shift = count / 2;
+        var again = Packet(count, firstN: 100 + shift);
+        Assert.Equal(shift, insert.Insert(_db, again, packetId: 2));
+
+        var rows = _db.Query("SELECT n, packet_id, meter, point, t, val, unit, flags FROM readings ORDER BY n", r => string.Join('|', Enumerable.Range(0, 8).Select(i => r.GetValue(i))));
+        var expected = Enumerable.Range(100, count + shift)
+            .Select(n => $"{n}|{(n < 100 + count ? 1 : 2)}|m{n % 3}|p{n % 5}|2026-11-26T10:{n % 60:00}:00Z|{n}.5|kWh|{n % 2}");
+        Assert.Equal(expected, rows);
+    }
+
+    private static IngestedPacket Packet(int count, long firstN)
+    {
+        var readings = Enumerable.Range(0, count).Select(i =>
+        {
+            var n = firstN + i;
+            return new ReadingRow(n, $"m{n % 3}", $"p{n % 5}", new DateTime(2026, 11, 26, 10, (int)(n % 60), 0, DateTimeKind.Utc), $"{n}.5", "kWh", (EdgeMeter.Core.Packet.ReadingFlags)(n % 2));
+        }).ToArray();
+        return new IngestedPacket(EdgeMeter.Core.Packet.PacketKind.Up, "gw-0001", firstN, 1, DateTime.UnixEpoch, "{}", readings, null, null);
+    }
 }
