@@ -34,6 +34,7 @@ public static class IngestTest
         "ingest",
         $"Ingest: N gateways publishing signed ~1 KB packets at QoS 1, window {options.Window} per gateway (issue 9, part 1)",
         "target", "baseline", "gateways", "runs", "packets per run", "packet bytes", "packets/s (median)", "ratio to baseline", "p50 ms", "p99 ms",
+        "machine CPU us per packet", "machine busy %",
         $"p50 ms at {options.SteadyPacketsPerSecond:N0}/s", $"p99 ms at {options.SteadyPacketsPerSecond:N0}/s");
 
     /// <summary>
@@ -43,7 +44,7 @@ public static class IngestTest
     public static async Task RunAsync(IngestLoadOptions options, IReadOnlyList<(IIngestTarget Target, IIngestTarget? Baseline)> pairs, ResultTable table, TextWriter log)
     {
         var targets = pairs.Select(p => p.Target).ToList();
-        var results = targets.ToDictionary(t => t, _ => new List<(double Rate, double P50, double P99)>());
+        var results = targets.ToDictionary(t => t, _ => new List<(double Rate, double P50, double P99, double CpuMicroseconds, double Busy)>());
         long nextSequence = 1;
         var warmUp = options with { PacketsPerGateway = Math.Min(100, options.PacketsPerGateway) };
         foreach (var target in targets)
@@ -59,12 +60,15 @@ public static class IngestTest
         {
             foreach (var target in targets)
             {
+                var cpuBefore = MachineCpu.Sample();
                 var (clock, bytes) = await RunOnceAsync(options, target, nextSequence, log);
+                var (busySeconds, busy) = MachineCpu.Between(cpuBefore, MachineCpu.Sample());
                 nextSequence += options.PacketsPerGateway;
                 packetBytes = bytes;
-                var result = (clock.PacketsPerSecond, clock.LatencyPercentileMilliseconds(50), clock.LatencyPercentileMilliseconds(99));
+                var result = (clock.PacketsPerSecond, clock.LatencyPercentileMilliseconds(50), clock.LatencyPercentileMilliseconds(99), busySeconds * 1e6 / clock.Expected, busy * 100);
                 results[target].Add(result);
-                log.WriteLine($"ingest: {target.Name}, run {run + 1}: {result.PacketsPerSecond:F0} packets/s, p50 {result.Item2:F1} ms, p99 {result.Item3:F1} ms");
+                log.WriteLine($"ingest: {target.Name}, run {run + 1}: {result.PacketsPerSecond:F0} packets/s, p50 {result.Item2:F1} ms, p99 {result.Item3:F1} ms, "
+                    + $"machine CPU {result.Item4:F0} us per packet, busy {result.Item5:F0}%");
             }
 
             foreach (var target in targets)
@@ -83,6 +87,7 @@ public static class IngestTest
             table.Add(
                 target.Name, baseline?.Name ?? "(baseline)", options.Gateways, options.Runs, options.Gateways * options.PacketsPerGateway, packetBytes, rate, ratio,
                 Stats.Median(results[target].Select(r => r.P50)), Stats.Median(results[target].Select(r => r.P99)),
+                Stats.Median(results[target].Select(r => r.CpuMicroseconds)), Stats.Median(results[target].Select(r => r.Busy)),
                 Stats.Median(steady[target].Select(r => r.P50)), Stats.Median(steady[target].Select(r => r.P99)));
         }
     }
