@@ -67,12 +67,19 @@ public sealed class BusPoller
         }
 
         MeterSession? due;
+        var polled = false;
         while (!IsStopping && (due = MostOverdue(Now())) != null)
         {
             _sink.PollStarted(due);
             var succeeded = due.Poll(_sink);
             _sink.PollCompleted(due);
             due.Schedule.Completed(Now(), succeeded);
+            polled = true;
+        }
+
+        if (polled)
+        {
+            _sink.CycleCompleted();
         }
 
         return UntilNextDue(Now());

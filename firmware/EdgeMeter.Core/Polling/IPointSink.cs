@@ -11,6 +11,12 @@ public interface IPointSink
 
     void Accept(MeterSession meter, int pointIndex, ReadStatus status, FixedDecimal value);
 
-    /// <summary>Every point of the poll has been handed over (the moment to make them durable).</summary>
+    /// <summary>Every point of the poll has been handed over.</summary>
     void PollCompleted(MeterSession meter);
+
+    /// <summary>
+    /// Every meter that was due has been polled (the moment to make the cycle's readings durable: one flash commit
+    /// per cycle rather than per meter). Called only after at least one poll.
+    /// </summary>
+    void CycleCompleted();
 }

@@ -8,20 +8,29 @@ namespace EdgeMeter.Core.Polling;
 /// <summary>
 /// Puts every value a poll reads into the flash buffer before anything is published: stamped with the
 /// schedule slot the poll belongs to (a 15-minute point read at 10:15:00.8 is the 10:15:00 reading), flagged
-/// when the gateway clock is not yet synchronized, and committed once per meter poll.
+/// when the gateway clock is not yet synchronized, and committed once per bus cycle (every meter that was due):
+/// a flash commit rewrites a partly filled block, so commits, not bytes, wear the flash (docs/storage.md). A cycle
+/// that runs long (slow lines, many meters) commits every <see cref="MaxCommitDelayMilliseconds"/> as well, so
+/// no reading waits longer than that to become durable and publishable, and every
+/// <see cref="MaxReadingsPerCommit"/> readings, which bounds what an observer's copy of them costs.
 /// </summary>
 public sealed class ReadingRecorder : IPointSink
 {
     /// <summary>A UTC clock before this year has not been synchronized (the ESP32 starts at 1970).</summary>
     public const int FirstPlausibleYear = 2024;
 
-    private const int MaxPointsPerPoll = 64;
+    /// <summary>The longest a reading waits for its commit while a cycle goes on.</summary>
+    public const int MaxCommitDelayMilliseconds = 10000;
+
+    /// <summary>The most readings one commit covers.</summary>
+    public const int MaxReadingsPerCommit = 128;
 
     private readonly ReadingBuffer _buffer;
     private readonly IClock _clock;
     private readonly IReadingObserver? _observer;
-    private readonly Reading[] _poll = new Reading[MaxPointsPerPoll];
-    private int _pollCount;
+    private readonly Reading[]? _observed;
+    private int _uncommitted;
+    private long _uncommittedSince;
     private readonly object _gate = new object();
     private Reading _reading;
     private System.DateTime _slot;
@@ -34,6 +43,7 @@ public sealed class ReadingRecorder : IPointSink
         _buffer = buffer;
         _clock = clock;
         _observer = observer;
+        _observed = observer == null ? null : new Reading[MaxReadingsPerCommit];
     }
 
     /// <summary>Readings taken and stored since start.</summary>
@@ -68,7 +78,6 @@ public sealed class ReadingRecorder : IPointSink
         var slot = meter.Schedule.SlotOf(MeterSession.UnixMilliseconds(now));
         _slot = new System.DateTime(UnixEpochTicks + (slot * System.TimeSpan.TicksPerMillisecond), System.DateTimeKind.Utc);
         _quality = IsSynchronized(now) ? ReadingQuality.Good : ReadingQuality.TimeUnsynced;
-        _pollCount = 0;
     }
 
     public void Accept(MeterSession meter, int pointIndex, ReadStatus status, FixedDecimal value)
@@ -85,9 +94,19 @@ public sealed class ReadingRecorder : IPointSink
 
         _reading = new Reading(meter.MeterIndex, pointIndex, _slot, value, _quality);
         _buffer.Append(ref _reading);
-        if (_observer != null && _pollCount < _poll.Length)
+        if (_uncommitted == 0)
         {
-            _poll[_pollCount++] = _reading;
+            _uncommittedSince = _clock.MonotonicMilliseconds;
+        }
+
+        if (_observed != null)
+        {
+            _observed[_uncommitted] = _reading;
+        }
+
+        if (++_uncommitted == MaxReadingsPerCommit)
+        {
+            Commit();
         }
 
         lock (_gate)
@@ -98,8 +117,25 @@ public sealed class ReadingRecorder : IPointSink
 
     public void PollCompleted(MeterSession meter)
     {
+        if (_uncommitted > 0 && _clock.MonotonicMilliseconds - _uncommittedSince >= MaxCommitDelayMilliseconds)
+        {
+            Commit();
+        }
+    }
+
+    public void CycleCompleted()
+    {
+        if (_uncommitted > 0)
+        {
+            Commit();
+        }
+    }
+
+    private void Commit()
+    {
         _buffer.Commit();
-        _observer?.Committed(_poll, _pollCount);
+        _observer?.Committed(_observed!, _uncommitted);
+        _uncommitted = 0;
     }
 
     private const long UnixEpochTicks = 621355968000000000L;

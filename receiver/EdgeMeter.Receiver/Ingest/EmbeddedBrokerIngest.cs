@@ -10,6 +10,7 @@ using EdgeMeter.Receiver.Store;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Formatter;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
@@ -18,8 +19,10 @@ namespace EdgeMeter.Receiver.Ingest;
 /// <summary>
 /// The default ingest: the receiver is the broker (MQTTnet.Server). Every client authenticates (gateways with
 /// their own credential, read-only platform accounts); every publish and subscribe passes the topic ACL; every
-/// packet a gateway publishes is verified and stored before InterceptingPublishAsync returns, and MQTTnet sends
-/// the PUBACK only after that: a PUBACK means the packet is on disk. Only stored packets reach subscribers.
+/// packet a gateway publishes is verified and queued for the store when it arrives, and its PUBACK is held back
+/// on its way out until the store has committed it: a PUBACK means the packet is on disk. MQTTnet reads a
+/// client's packets one at a time, so holding the PUBACK rather than the publish lets a gateway's next packets
+/// join the same group commit. Only stored packets reach subscribers, forwarded in order just before their PUBACK.
 /// MQTTnet keeps sessions in memory; the latest status of each gateway is restored as a retained message from
 /// the store at start.
 /// </summary>
@@ -41,6 +44,11 @@ public sealed class EmbeddedBrokerIngest : IGatewayLink, IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _connected = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MqttProtocolVersion> _protocols = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _ready = new(StringComparer.Ordinal);
+
+    // The publish a client's receive loop is handling (the publish interceptor is not told its packet identifier),
+    // and the stores its PUBACKs wait for.
+    private readonly ConcurrentDictionary<string, ushort> _receiving = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Client, ushort PacketId), HeldAcknowledgement> _held = new();
     private MqttServer? _server;
 
     public EmbeddedBrokerIngest(
@@ -95,6 +103,7 @@ public sealed class EmbeddedBrokerIngest : IGatewayLink, IAsyncDisposable
             }
 
             _protocols.TryRemove(e.ClientId, out _);
+            ForgetHeld(e.ClientId);
             if (Identify(e.ClientId, e.UserName) is { Role: ClientRole.Gateway } who)
             {
                 _connected.TryRemove(who.Name, out _);
@@ -115,7 +124,9 @@ public sealed class EmbeddedBrokerIngest : IGatewayLink, IAsyncDisposable
             return Task.CompletedTask;
         };
         server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        server.InterceptingInboundPacketAsync += NoteReceivingAsync;
         server.InterceptingPublishAsync += InterceptPublishAsync;
+        server.InterceptingOutboundPacketAsync += AcknowledgeWhenStoredAsync;
         server.LoadingRetainedMessageAsync += LoadRetainedAsync;
         await server.StartAsync();
         _server = server;
@@ -219,34 +230,126 @@ public sealed class EmbeddedBrokerIngest : IGatewayLink, IAsyncDisposable
             return;
         }
 
+        var forward = ForwardCopy(e.ApplicationMessage, topic);
+        if (e.ApplicationMessage.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtLeastOnce && _receiving.TryGetValue(e.ClientId, out var packetId))
+        {
+            // Forwarded (if stored) and acknowledged once committed: AcknowledgeWhenStoredAsync.
+            e.ProcessPublish = false;
+            _held[(e.ClientId, packetId)] = new HeldAcknowledgement(Ingest(e.ClientId, topic, message), forward);
+            return;
+        }
+
+        // No PUBACK to hold back (QoS 0): stored before the client's next packet is read.
+        try
+        {
+            var result = await Ingest(e.ClientId, topic, message);
+            e.ProcessPublish = result.Forward;
+            e.ApplicationMessage.Retain = forward.Retain;
+        }
+        catch (Exception failure)
+        {
+            _log.LogError("could not store a packet from {Client}: {Reason}", e.ClientId, failure.Message);
+            e.ProcessPublish = false;
+        }
+    }
+
+    private Task NoteReceivingAsync(InterceptingPacketEventArgs e)
+    {
+        if (e.Packet is MqttPublishPacket { QualityOfServiceLevel: MqttQualityOfServiceLevel.AtLeastOnce } publish)
+        {
+            _receiving[e.ClientId] = publish.PacketIdentifier;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // On the client's send loop, one packet at a time in order: a held PUBACK goes out after its packet's commit,
+    // preceded by the packet itself to subscribers when it was stored.
+    private async Task AcknowledgeWhenStoredAsync(InterceptingPacketEventArgs e)
+    {
+        if (e.Packet is not MqttPubAckPacket ack || !_held.TryRemove((e.ClientId, ack.PacketIdentifier), out var held))
+        {
+            return;
+        }
+
         IngestResult result;
         try
         {
-            result = await _pipeline.IngestAsync(e.ClientId, topic, message);
+            result = await held.Stored;
         }
         catch (Exception failure)
         {
             // Not stored: no PUBACK. Closing the connection makes the gateway send the packet again.
             _log.LogError("could not store a packet from {Client}: {Reason}; closing its connection so that it resends", e.ClientId, failure.Message);
-            e.ProcessPublish = false;
-            e.Response.ReasonCode = MqttPubAckReasonCode.ImplementationSpecificError;
-            e.CloseConnection = true;
+            e.ProcessPacket = false;
+            _ = Task.Run(() => DisconnectAsync(e.ClientId));
             return;
         }
 
-        e.ProcessPublish = result.Forward;
-        if (_topics.TryParse(topic, out _, out var kind) && kind != PacketKind.Status)
+        if (result.Forward && _server is { } server)
         {
-            e.ApplicationMessage.Retain = false;
+            await server.InjectApplicationMessage(
+                new InjectedMqttApplicationMessage(held.Forward) { SenderClientId = e.ClientId, CustomSessionItems = _receiverItems }, e.CancellationToken);
         }
 
         if (result.Disposition == IngestDisposition.Quarantined)
         {
             // MQTT 5 clients learn that the packet was refused; 3.1.1 has no reason codes.
-            e.Response.ReasonCode = result.Error is nameof(PacketError.UnknownKey) or nameof(PacketError.BadSignature)
+            ack.ReasonCode = result.Error is nameof(PacketError.UnknownKey) or nameof(PacketError.BadSignature)
                 ? MqttPubAckReasonCode.NotAuthorized
                 : MqttPubAckReasonCode.PayloadFormatInvalid;
-            e.Response.ReasonString = result.Error;
+            ack.ReasonString = result.Error;
+        }
+    }
+
+    // Queues the store; a store already closed is a failed store (no PUBACK), not an exception in MQTTnet's loop.
+    private Task<IngestResult> Ingest(string client, string topic, byte[] message)
+    {
+        try
+        {
+            return _pipeline.IngestAsync(client, topic, message);
+        }
+        catch (Exception failure) when (failure is ObjectDisposedException or InvalidOperationException)
+        {
+            return Task.FromException<IngestResult>(failure);
+        }
+    }
+
+    // What subscribers get of a stored packet: the same bytes; only a status stays retained.
+    private MqttApplicationMessage ForwardCopy(MqttApplicationMessage received, string topic) =>
+        new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(received.Payload)
+            .WithQualityOfServiceLevel(received.QualityOfServiceLevel)
+            .WithRetainFlag(received.Retain && _topics.TryParse(topic, out _, out var kind) && kind == PacketKind.Status)
+            .Build();
+
+    private async Task DisconnectAsync(string clientId)
+    {
+        try
+        {
+            if (_server is { } server)
+            {
+                await server.DisconnectClientAsync(clientId, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.ImplementationSpecificError });
+            }
+        }
+        catch (Exception failure)
+        {
+            _log.LogWarning("could not close the connection of {Client}: {Reason}", clientId, failure.Message);
+        }
+    }
+
+    // A connection gone: PUBACKs held for it will never be sent (the gateway sends those packets again). Only
+    // entries already stored are dropped: one still pending may belong to the client's next connection.
+    private void ForgetHeld(string clientId)
+    {
+        _receiving.TryRemove(clientId, out _);
+        foreach (var (key, held) in _held)
+        {
+            if (key.Client == clientId && held.Stored.IsCompletedSuccessfully)
+            {
+                _held.TryRemove(KeyValuePair.Create(key, held));
+            }
         }
     }
 
@@ -272,6 +375,8 @@ public sealed class EmbeddedBrokerIngest : IGatewayLink, IAsyncDisposable
             _log.LogError("could not record a refused publish from {Client}: {Reason}", e.ClientId, failure.Message);
         }
     }
+
+    private sealed record HeldAcknowledgement(Task<IngestResult> Stored, MqttApplicationMessage Forward);
 
     // The username decides the role (it was checked with the password when the client connected).
     private ClientIdentity? Identify(string? clientId, string? userName) =>

@@ -67,7 +67,7 @@ public static class StorageReport
 
         table.Notes.Add(
             "Meters: the simulator's three-phase DL/T 645-2007 meters, 8 points each (energy, reactive energy, 2 voltages, current, power, "
-            + "power factor, frequency). One commit per meter poll, one cursor write per acknowledged packet (upload.maxReadingsPerPacket 40, "
+            + "power factor, frequency). One commit per poll cycle (every meter that was due), one cursor write per acknowledged packet (upload.maxReadingsPerPacket 40, "
             + "of which about 7 fit the default 1 KB packet; the last row: 5, which all fit). "
             + "Write amplification = bytes written / bytes stored. The LittleFS column is a model, not a measurement on a board. "
             + "Read back: segment bytes the uplink reads to publish (ideally the stored bytes once).");

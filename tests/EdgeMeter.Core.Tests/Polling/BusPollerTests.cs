@@ -97,6 +97,28 @@ public class BusPollerTests
         Assert.Single(sink.Entries);
     }
 
+    [Fact]
+    public void A_cycle_ends_once_after_every_due_meter_and_not_when_none_was_due()
+    {
+        var clock = new FakeClock(Nine.AddSeconds(5));
+        var link = new ScriptedLink(clock);
+        var addresses = new[] { Dlt645Address.Parse("000000000001"), Dlt645Address.Parse("000000000002"), Dlt645Address.Parse("000000000003") };
+        var meters = addresses.Select(a => (Address: a, Meter: new FakeDlt645Meter(a))).ToArray();
+        link.Responder = (buffer, offset, count) => meters.First(m => IsAddressedTo(m.Address, buffer, offset, count)).Meter.Respond(buffer, offset, count);
+        var sink = new RecordingSink(clock);
+        var sessions = addresses.Select((a, i) => (MeterSession)new Dlt645MeterSession(i, "m" + i, new Dlt645Master(link, clock), a, Dlt645Version.V2007, [0x02010100], 900, 500, 0, clock)).ToArray();
+        var bus = new BusPoller("bus1", sessions, clock, sink);
+
+        bus.PollDue();
+        Assert.Empty(sink.Calls);
+
+        bus.ReadNow();
+        bus.PollDue();
+        Assert.Equal(3, sink.Entries.Count);
+        Assert.Equal(["cycle", "done m0", "done m1", "done m2"], sink.Calls.Where(c => !c.StartsWith("start", StringComparison.Ordinal)).Order().ToList());
+        Assert.Equal("cycle", sink.Calls[^1]);
+    }
+
     /// <summary>A real bus: only the addressed meter answers.</summary>
     private static bool IsAddressedTo(Dlt645Address address, byte[] buffer, int offset, int count)
     {
@@ -116,13 +138,13 @@ public class BusPollerTests
     {
         public List<(string Meter, int Point, DateTime At, FixedDecimal Value)> Entries { get; } = [];
 
-        public void PollStarted(MeterSession meter)
-        {
-        }
+        public List<string> Calls { get; } = [];
 
-        public void PollCompleted(MeterSession meter)
-        {
-        }
+        public void PollStarted(MeterSession meter) => Calls.Add("start " + meter.MeterId);
+
+        public void PollCompleted(MeterSession meter) => Calls.Add("done " + meter.MeterId);
+
+        public void CycleCompleted() => Calls.Add("cycle");
 
         public void Accept(MeterSession meter, int pointIndex, ReadStatus status, FixedDecimal value)
         {

@@ -12,7 +12,7 @@ namespace EdgeMeter.Core.Tests.Polling;
 public class ReadingRecorderTests
 {
     [Fact]
-    public void Readings_are_stamped_with_their_slot_and_committed_per_poll()
+    public void Readings_are_stamped_with_their_slot_and_committed_when_the_cycle_ends()
     {
         var clock = new FakeClock(new DateTime(2026, 11, 26, 10, 15, 0, 800, DateTimeKind.Utc));
         using var buffer = ReadingBuffer.Open(new SimulatedFlash(), new BufferOptions());
@@ -22,8 +22,10 @@ public class ReadingRecorderTests
         recorder.PollStarted(meter);
         recorder.Accept(meter, 0, ReadStatus.Ok, new FixedDecimal(22010, 2));
         recorder.Accept(meter, 1, ReadStatus.Timeout, default);
-        Assert.Equal(0, buffer.CommittedSequence);
         recorder.PollCompleted(meter);
+        Assert.Equal(0, buffer.CommittedSequence);
+        recorder.CycleCompleted();
+        Assert.Equal(1, buffer.CommittedSequence);
 
         var read = new Reading[4];
         Assert.Equal(1, buffer.Read(1, read));
@@ -46,10 +48,78 @@ public class ReadingRecorderTests
         recorder.PollStarted(meter);
         recorder.Accept(meter, 0, ReadStatus.Ok, new FixedDecimal(1, 0));
         recorder.PollCompleted(meter);
+        recorder.CycleCompleted();
 
         var read = new Reading[1];
         buffer.Read(1, read);
         Assert.Equal(ReadingQuality.TimeUnsynced, read[0].Quality);
+    }
+
+    [Fact]
+    public void A_long_cycle_commits_once_its_oldest_reading_waited_the_longest_delay()
+    {
+        var clock = new FakeClock(new DateTime(2026, 11, 26, 10, 15, 0, DateTimeKind.Utc));
+        using var buffer = ReadingBuffer.Open(new SimulatedFlash(), new BufferOptions());
+        var recorder = new ReadingRecorder(buffer, clock);
+        var meter = Meter(clock, 60);
+
+        // Each poll takes half the delay: every second poll's end finds the oldest reading waited long enough.
+        for (var poll = 1; poll <= 5; poll++)
+        {
+            recorder.PollStarted(meter);
+            recorder.Accept(meter, 0, ReadStatus.Ok, new FixedDecimal(poll, 0));
+            clock.Advance(ReadingRecorder.MaxCommitDelayMilliseconds / 2);
+            recorder.PollCompleted(meter);
+            Assert.Equal(poll % 2 == 0 ? poll : poll - 1, buffer.CommittedSequence);
+        }
+
+        recorder.CycleCompleted();
+        Assert.Equal(5, buffer.CommittedSequence);
+    }
+
+    [Fact]
+    public void The_observer_hears_every_reading_once_after_its_commit_however_many_a_cycle_takes()
+    {
+        var clock = new FakeClock(new DateTime(2026, 11, 26, 10, 15, 0, DateTimeKind.Utc));
+        using var buffer = ReadingBuffer.Open(new SimulatedFlash(), new BufferOptions());
+        var observer = new CommitObserver(buffer);
+        var recorder = new ReadingRecorder(buffer, clock, observer);
+        var meter = Meter(clock, 60);
+        const int total = (ReadingRecorder.MaxReadingsPerCommit * 2) + 10;
+
+        for (var i = 0; i < total; i++)
+        {
+            if (i % 10 == 0)
+            {
+                recorder.PollStarted(meter);
+            }
+
+            recorder.Accept(meter, i % 10, ReadStatus.Ok, new FixedDecimal(i, 0));
+            if (i % 10 == 9)
+            {
+                recorder.PollCompleted(meter);
+            }
+        }
+
+        Assert.Equal(ReadingRecorder.MaxReadingsPerCommit * 2, buffer.CommittedSequence);
+        recorder.CycleCompleted();
+
+        Assert.Equal(Enumerable.Range(0, total).Select(i => new FixedDecimal(i, 0)), observer.Values);
+        Assert.Equal([ReadingRecorder.MaxReadingsPerCommit, ReadingRecorder.MaxReadingsPerCommit, 10], observer.Batches);
+    }
+
+    private sealed class CommitObserver(ReadingBuffer buffer) : IReadingObserver
+    {
+        public List<FixedDecimal> Values { get; } = [];
+
+        public List<int> Batches { get; } = [];
+
+        public void Committed(Reading[] readings, int count)
+        {
+            Assert.Equal(Values.Count + count, buffer.CommittedSequence);
+            Values.AddRange(readings.Take(count).Select(r => r.Value));
+            Batches.Add(count);
+        }
     }
 
     private static Dlt645MeterSession Meter(FakeClock clock, int pollSeconds)

@@ -198,5 +198,9 @@ public static class BusEfficiencyTest
         public void PollCompleted(MeterSession meter)
         {
         }
+
+        public void CycleCompleted()
+        {
+        }
     }
 }

@@ -11,6 +11,7 @@ using EdgeMeter.PlatformSim.Faults;
 using EdgeMeter.Receiver.Keys;
 using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Packets;
+using EdgeMeter.Receiver.Store;
 using EdgeMeter.Receiver.Tests.Receiver.Support;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -306,6 +307,63 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         Assert.Equal(MqttClientConnectResultCode.Success, connected.ResultCode);
         await PublishOkAsync(_gateway1, PacketKind.Up, _gateway1.SignReadings(1, TestGateway.Reading(1, "7.5")));
         Assert.Equal(["7.5"], _harness.Strings("SELECT val FROM readings"));
+    }
+
+    [Fact]
+    public async Task A_puback_waits_for_the_commit_while_the_gateway_goes_on_publishing()
+    {
+        var receiver = await _harness.StartAsync();
+        await ConnectAsync(_gateway1, ReceiverHarness.Gateway1Password);
+        using var gate = new ManualResetEventSlim();
+        var held = receiver.Store.WriteAsync(_ =>
+        {
+            gate.Wait(Ct);
+            return true;
+        });
+
+        var publishes = Enumerable.Range(1, 3).Select(seq => _gateway1.PublishAsync(PacketKind.Up, _gateway1.SignReadings(seq, TestGateway.Reading(seq, $"{seq}.5")))).ToList();
+
+        // All three are read and verified although none is stored: the connection is not waiting for the store.
+        await Eventually.Until(() => receiver.Metrics.Snapshot().PacketsVerified == 3, "three packets verified");
+        await Task.Delay(200, Ct);
+        Assert.All(publishes, publish => Assert.False(publish.IsCompleted, "a PUBACK before the commit"));
+        Assert.Equal(0, _harness.Count("SELECT COUNT(*) FROM packets"));
+
+        gate.Set();
+        await held;
+        Assert.All(await Task.WhenAll(publishes), result => Assert.True(result.IsSuccess, result.ReasonCode.ToString()));
+        Assert.Equal(["1.5", "2.5", "3.5"], _harness.Strings("SELECT val FROM readings ORDER BY n"));
+    }
+
+    [Fact]
+    public async Task A_failed_store_sends_no_puback_and_closes_the_connection_so_the_gateway_sends_again()
+    {
+        var receiver = await _harness.StartAsync();
+        await ConnectAsync(_gateway1, ReceiverHarness.Gateway1Password);
+        var packet = _gateway1.SignReadings(1, TestGateway.Reading(1, "4.25"));
+        using var gate = new ManualResetEventSlim();
+        var held = receiver.Store.WriteAsync(_ =>
+        {
+            gate.Wait(Ct);
+            return true;
+        });
+
+        // The packet's transaction is ended behind the writer's back, so its COMMIT fails.
+        var publish = _gateway1.PublishAsync(PacketKind.Up, packet);
+        await Eventually.Until(() => receiver.Metrics.Snapshot().PacketsVerified == 1, "the packet verified");
+        var sabotage = receiver.Store.WriteAsync(db => db.Execute("COMMIT"));
+        gate.Set();
+        await held;
+        await Assert.ThrowsAnyAsync<Exception>(() => sabotage);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => publish);
+        await Eventually.Until(() => !_gateway1.Client.IsConnected, "the connection closed");
+        Assert.Equal(1, receiver.Metrics.Snapshot().StoreFailures);
+
+        await using var again = new TestGateway(TestKeys.Gateway1, TestKeys.Gateway1V1);
+        await ConnectAsync(again, ReceiverHarness.Gateway1Password);
+        await PublishOkAsync(again, PacketKind.Up, packet);
+        Assert.Equal(["4.25"], _harness.Strings("SELECT val FROM readings"));
     }
 
     private static string? State(HttpClient admin, long id) =>
