@@ -48,8 +48,7 @@ public static class LoadTestProgram
                 }
                 : new IngestLoadOptions { Runs = runs };
             var table = IngestTest.CreateTable(ingest);
-            var fleets = (Option(args, "--gateways") ?? (smoke ? "2" : "20,200")).Split(',').Select(g => int.Parse(g, CultureInfo.InvariantCulture));
-            foreach (var gateways in fleets)
+            foreach (var gateways in Fleets(args, smoke))
             {
                 // The same number of packets per run whatever the fleet: fewer each from a bigger one.
                 await IngestScenarios.RunAsync(
@@ -62,7 +61,7 @@ public static class LoadTestProgram
 
         if (all || command == "ingest" || command == "stages")
         {
-            tables.Add(await ReceiverStages.RunAsync(20, smoke ? 50 : 1500, output));
+            tables.Add(await ReceiverStages.RunAsync(Fleets(args, smoke), smoke ? 100 : 30_000, output));
         }
 
         if (all || command == "relay")
@@ -83,6 +82,9 @@ public static class LoadTestProgram
         output.WriteLine($"summary: {Path.GetFullPath(Path.Combine(directory, name + ".md"))} and .json");
         return 0;
     }
+
+    private static int[] Fleets(string[] args, bool smoke) =>
+        [.. (Option(args, "--gateways") ?? (smoke ? "2" : "20,200")).Split(',').Select(g => int.Parse(g, CultureInfo.InvariantCulture))];
 
     private static string? Option(string[] args, string name)
     {

@@ -10,16 +10,27 @@ namespace EdgeMeter.LoadTest.Ingest;
 /// <summary>
 /// Where the receiver's ingest time goes, without MQTT: the same packets verified by its intake on one thread, and
 /// stored by its <see cref="PacketStore"/> (group commit, synchronous=FULL) with up to 256 writes outstanding, as
-/// the external ingest's receive maximum allows. The store's rate is the ceiling of either ingest mode.
+/// the external ingest's receive maximum allows. The store's rate is the ceiling of either ingest mode. Once per
+/// fleet size: how many gateways share a group commit decides how many index pages it dirties.
 /// </summary>
 public static class ReceiverStages
 {
-    public static async Task<ResultTable> RunAsync(int gateways, int packetsPerGateway, TextWriter log)
+    public static async Task<ResultTable> RunAsync(IReadOnlyList<int> fleets, int packetsPerRun, TextWriter log)
     {
         var table = new ResultTable(
             "ingest-stages",
             "Receiver ingest stages without MQTT (issue 9, part 1: where the time goes)",
-            "stage", "packets", "packets/s", "us per packet");
+            "stage", "gateways", "packets", "packets/s", "us per packet");
+        foreach (var gateways in fleets)
+        {
+            await RunAsync(table, gateways, Math.Max(1, packetsPerRun / gateways), log);
+        }
+
+        return table;
+    }
+
+    private static async Task RunAsync(ResultTable table, int gateways, int packetsPerGateway, TextWriter log)
+    {
         var packets = new SignedPackets(gateways, packetsPerGateway, firstSequence: 1);
         var topics = new MqttTopics();
         var intake = new PacketIntake(new DerivedKeys(), topics, PacketLimits.DefaultMaxPacketBytes);
@@ -31,7 +42,7 @@ public static class ReceiverStages
         VerifyAll(intake, packets, topicOf, now, packetsPerGateway, keep: null); // warm-up: the steady state, not the JIT's
         var started = Stopwatch.GetTimestamp();
         VerifyAll(intake, packets, topicOf, now, packetsPerGateway, keep: null);
-        Add(table, "verify (PacketIntake, one thread)", packets.Count, Stopwatch.GetElapsedTime(started));
+        Add(table, "verify (PacketIntake, one thread)", gateways, packets.Count, Stopwatch.GetElapsedTime(started));
 
         var verified = new List<(IngestedPacket Packet, string Topic)>(packets.Count);
         VerifyAll(intake, packets, topicOf, now, packetsPerGateway, verified);
@@ -51,8 +62,8 @@ public static class ReceiverStages
 
             await Task.WhenAll(pending);
             var elapsed = Stopwatch.GetElapsedTime(started);
-            Add(table, $"store (PacketStore, {store.Commits} group commits)", verified.Count, elapsed);
-            log.WriteLine($"ingest stages: store {verified.Count / elapsed.TotalSeconds:F0} packets/s, writer busy {100 * store.CommitSecondsTotal / elapsed.TotalSeconds:F0}%");
+            Add(table, $"store (PacketStore, {store.Commits} group commits)", gateways, verified.Count, elapsed);
+            log.WriteLine($"ingest stages, {gateways} gateways: store {verified.Count / elapsed.TotalSeconds:F0} packets/s, writer busy {100 * store.CommitSecondsTotal / elapsed.TotalSeconds:F0}%");
         }
         finally
         {
@@ -60,7 +71,6 @@ public static class ReceiverStages
             Directory.Delete(directory, recursive: true);
         }
 
-        return table;
     }
 
     private static void VerifyAll(PacketIntake intake, SignedPackets packets, string[] topicOf, DateTime now, int perGateway, List<(IngestedPacket, string)>? keep)
@@ -76,8 +86,8 @@ public static class ReceiverStages
         }
     }
 
-    private static void Add(ResultTable table, string stage, int count, TimeSpan elapsed) =>
-        table.Add(stage, count, count / elapsed.TotalSeconds, elapsed.TotalMilliseconds * 1000 / count);
+    private static void Add(ResultTable table, string stage, int gateways, int count, TimeSpan elapsed) =>
+        table.Add(stage, gateways, count, count / elapsed.TotalSeconds, elapsed.TotalMilliseconds * 1000 / count);
 
     private sealed class DerivedKeys : IPacketKeyStore
     {

@@ -314,12 +314,7 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
     {
         var receiver = await _harness.StartAsync();
         await ConnectAsync(_gateway1, ReceiverHarness.Gateway1Password);
-        using var gate = new ManualResetEventSlim();
-        var held = receiver.Store.WriteAsync(_ =>
-        {
-            gate.Wait(Ct);
-            return true;
-        });
+        var (gate, held) = HoldWriter(receiver);
 
         var publishes = Enumerable.Range(1, 3).Select(seq => _gateway1.PublishAsync(PacketKind.Up, _gateway1.SignReadings(seq, TestGateway.Reading(seq, $"{seq}.5")))).ToList();
 
@@ -331,6 +326,7 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
 
         gate.Set();
         await held;
+        gate.Dispose();
         Assert.All(await Task.WhenAll(publishes), result => Assert.True(result.IsSuccess, result.ReasonCode.ToString()));
         Assert.Equal(["1.5", "2.5", "3.5"], _harness.Strings("SELECT val FROM readings ORDER BY n"));
     }
@@ -341,12 +337,7 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         var receiver = await _harness.StartAsync();
         await ConnectAsync(_gateway1, ReceiverHarness.Gateway1Password);
         var packet = _gateway1.SignReadings(1, TestGateway.Reading(1, "4.25"));
-        using var gate = new ManualResetEventSlim();
-        var held = receiver.Store.WriteAsync(_ =>
-        {
-            gate.Wait(Ct);
-            return true;
-        });
+        var (gate, held) = HoldWriter(receiver);
 
         // The packet's transaction is ended behind the writer's back, so its COMMIT fails.
         var publish = _gateway1.PublishAsync(PacketKind.Up, packet);
@@ -354,6 +345,7 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         var sabotage = receiver.Store.WriteAsync(db => db.Execute("COMMIT"));
         gate.Set();
         await held;
+        gate.Dispose();
         await Assert.ThrowsAnyAsync<Exception>(() => sabotage);
 
         await Assert.ThrowsAnyAsync<Exception>(() => publish);
@@ -364,6 +356,21 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         await ConnectAsync(again, ReceiverHarness.Gateway1Password);
         await PublishOkAsync(again, PacketKind.Up, packet);
         Assert.Equal(["4.25"], _harness.Strings("SELECT val FROM readings"));
+    }
+
+    // Holds the store's writer inside a write of its own until the gate opens: what is queued meanwhile waits.
+    private static (ManualResetEventSlim Gate, Task Held) HoldWriter(RunningReceiver receiver)
+    {
+        var gate = new ManualResetEventSlim();
+        using var entered = new ManualResetEventSlim();
+        var held = receiver.Store.WriteAsync(_ =>
+        {
+            entered.Set();
+            gate.Wait(Ct);
+            return true;
+        });
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(10), Ct), "the writer did not take the holding write");
+        return (gate, held);
     }
 
     private static string? State(HttpClient admin, long id) =>
