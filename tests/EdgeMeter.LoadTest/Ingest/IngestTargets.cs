@@ -23,6 +23,9 @@ public interface IIngestTarget : IAsyncDisposable
     Task AttachAsync(DeliveryClock clock);
 
     Task DetachAsync();
+
+    /// <summary>What the target can tell about a run that did not complete (null: nothing).</summary>
+    string? Diagnosis => null;
 }
 
 /// <summary>Baseline on Mosquitto: the do-nothing subscriber, under its own topic prefix (the receiver on the same broker does not see its load).</summary>
@@ -39,6 +42,10 @@ public sealed class MosquittoNullSubscriberTarget(MosquittoBroker broker) : IIng
     public Func<string, (string? User, string? Password)>? Credentials => null;
 
     public async Task AttachAsync(DeliveryClock clock) => _subscriber = await NullSubscriber.StartAsync("127.0.0.1", broker.Port, TopicPrefix, clock);
+
+    public string? Diagnosis => _subscriber is { } subscriber
+        ? subscriber.LostConnection is { } lost ? $"the subscriber lost its connection: {lost}" : "the subscriber is still connected"
+        : null;
 
     public async Task DetachAsync()
     {

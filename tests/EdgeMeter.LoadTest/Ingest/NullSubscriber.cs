@@ -12,11 +12,24 @@ namespace EdgeMeter.LoadTest.Ingest;
 public sealed class NullSubscriber : IAsyncDisposable
 {
     private readonly IMqttClient _client;
+    private volatile bool _disposing;
 
     private NullSubscriber(IMqttClient client)
     {
         _client = client;
+        client.DisconnectedAsync += e =>
+        {
+            if (!_disposing)
+            {
+                LostConnection = $"{e.Reason} {e.ReasonString} {e.Exception?.Message}".Trim();
+            }
+
+            return Task.CompletedTask;
+        };
     }
+
+    /// <summary>Why the broker connection ended before the run did (null while connected).</summary>
+    public string? LostConnection { get; private set; }
 
     public static async Task<NullSubscriber> StartAsync(string host, int port, string topicPrefix, DeliveryClock clock)
     {
@@ -44,6 +57,7 @@ public sealed class NullSubscriber : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposing = true;
         if (_client.IsConnected)
         {
             await _client.DisconnectAsync(new MqttClientDisconnectOptions());
