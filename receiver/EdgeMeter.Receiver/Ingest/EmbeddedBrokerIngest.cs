@@ -239,17 +239,27 @@ public sealed class EmbeddedBrokerIngest : IGatewayLink, IAsyncDisposable
             return;
         }
 
-        // No PUBACK to hold back (QoS 0): stored before the client's next packet is read.
+        // No PUBACK held (QoS 0, or a publish whose identifier was not noted): stored before the client's next packet is read.
+        IngestResult result;
         try
         {
-            var result = await Ingest(e.ClientId, topic, message);
-            e.ProcessPublish = result.Forward;
-            e.ApplicationMessage.Retain = forward.Retain;
+            result = await Ingest(e.ClientId, topic, message);
         }
         catch (Exception failure)
         {
-            _log.LogError("could not store a packet from {Client}: {Reason}", e.ClientId, failure.Message);
+            _log.LogError("could not store a packet from {Client}: {Reason}; closing its connection so that it resends", e.ClientId, failure.Message);
             e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.ImplementationSpecificError;
+            e.CloseConnection = true;
+            return;
+        }
+
+        e.ProcessPublish = result.Forward;
+        e.ApplicationMessage.Retain = forward.Retain;
+        if (RefusalCode(result) is { } code)
+        {
+            e.Response.ReasonCode = code;
+            e.Response.ReasonString = result.Error;
         }
     }
 
@@ -292,15 +302,18 @@ public sealed class EmbeddedBrokerIngest : IGatewayLink, IAsyncDisposable
                 new InjectedMqttApplicationMessage(held.Forward) { SenderClientId = e.ClientId, CustomSessionItems = _receiverItems }, e.CancellationToken);
         }
 
-        if (result.Disposition == IngestDisposition.Quarantined)
+        if (RefusalCode(result) is { } code)
         {
-            // MQTT 5 clients learn that the packet was refused; 3.1.1 has no reason codes.
-            ack.ReasonCode = result.Error is nameof(PacketError.UnknownKey) or nameof(PacketError.BadSignature)
-                ? MqttPubAckReasonCode.NotAuthorized
-                : MqttPubAckReasonCode.PayloadFormatInvalid;
+            ack.ReasonCode = code;
             ack.ReasonString = result.Error;
         }
     }
+
+    // MQTT 5 clients learn that a packet was quarantined; 3.1.1 has no reason codes.
+    private static MqttPubAckReasonCode? RefusalCode(IngestResult result) =>
+        result.Disposition != IngestDisposition.Quarantined ? null
+        : result.Error is nameof(PacketError.UnknownKey) or nameof(PacketError.BadSignature) ? MqttPubAckReasonCode.NotAuthorized
+        : MqttPubAckReasonCode.PayloadFormatInvalid;
 
     // Queues the store; a store already closed is a failed store (no PUBACK), not an exception in MQTTnet's loop.
     private Task<IngestResult> Ingest(string client, string topic, byte[] message)

@@ -332,6 +332,21 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_qos_0_packet_has_no_puback_to_hold_and_is_stored_all_the_same()
+    {
+        await _harness.StartAsync();
+        await ConnectAsync(_gateway1, ReceiverHarness.Gateway1Password);
+
+        await _gateway1.Client.PublishAsync(
+            new MqttApplicationMessageBuilder().WithTopic(_gateway1.UpTopic).WithPayload(_gateway1.SignReadings(1, TestGateway.Reading(1, "6.5")))
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce).Build(),
+            Ct);
+
+        await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM readings") == 1, "the QoS 0 packet stored");
+        Assert.Equal(["6.5"], _harness.Strings("SELECT val FROM readings"));
+    }
+
+    [Fact]
     public async Task A_failed_store_sends_no_puback_and_closes_the_connection_so_the_gateway_sends_again()
     {
         var receiver = await _harness.StartAsync();
