@@ -50,10 +50,21 @@ public sealed class HttpTier : TierRelay<ReadingRelayRow>
         }
     }
 
-    protected override string PendingSql =>
-        "SELECT id, n, meter, point, t, val, flags FROM readings WHERE gw = $gw AND id > $after ORDER BY id LIMIT $limit";
+    /// <summary>The gateway's readings after the cursor ($gw, $after, $limit), in id order.</summary>
+    internal const string PendingReadingsSql = $"SELECT r.id, r.n, r.meter, r.point, r.t, r.val, r.flags {AfterCursor} ORDER BY p.id, r.id LIMIT $limit";
 
-    protected override string LagSql => "SELECT COUNT(*) FROM readings WHERE gw = $gw AND id > $after";
+    /// <summary>How many readings of the gateway are after the cursor ($gw, $after).</summary>
+    internal const string LagReadingsSql = $"SELECT COUNT(*) {AfterCursor}";
+
+    // Through the gateway's packets, from the one holding the cursor's reading on (StoreSchema says why).
+    private const string AfterCursor = """
+        FROM packets p JOIN readings r ON r.packet_id = p.id
+        WHERE p.gw = $gw AND p.id >= coalesce((SELECT packet_id FROM readings WHERE id = $after), 0) AND r.id > $after
+        """;
+
+    protected override string PendingSql => PendingReadingsSql;
+
+    protected override string LagSql => LagReadingsSql;
 
     public override async ValueTask DisposeAsync()
     {

@@ -4,7 +4,10 @@ namespace EdgeMeter.Receiver.Store;
 
 /// <summary>
 /// The receiver's tables. Ids are INTEGER PRIMARY KEY (the rowid): one writer assigns them in commit order, so
-/// "rows after id X of gateway G" is exactly what a relay tier has not sent yet.
+/// "rows after id X of gateway G" is exactly what a relay tier has not sent yet. A packet's readings are inserted
+/// right after it, so reading ids grow with packet ids: a gateway's readings are found through its packets
+/// (<c>packets_by_gateway</c>, then <c>readings_by_packet</c>). An index of readings by gateway would put every
+/// reading in a page of its own gateway, one more page written per gateway and commit; one by packet only appends.
 /// </summary>
 internal static class StoreSchema
 {
@@ -22,7 +25,8 @@ internal static class StoreSchema
             id INTEGER PRIMARY KEY, gw TEXT NOT NULL, n INTEGER NOT NULL, packet_id INTEGER NOT NULL,
             meter TEXT NOT NULL, point TEXT NOT NULL, t TEXT NOT NULL, val TEXT NOT NULL, unit TEXT NOT NULL,
             flags INTEGER NOT NULL, UNIQUE(gw, n));
-        CREATE INDEX IF NOT EXISTS readings_by_gateway ON readings(gw, id);
+        CREATE INDEX IF NOT EXISTS readings_by_packet ON readings(packet_id);
+        DROP INDEX IF EXISTS readings_by_gateway;
         -- Replay state, written in the same transaction as the packet.
         CREATE TABLE IF NOT EXISTS gateways(
             gw TEXT PRIMARY KEY, high_water INTEGER NOT NULL, will_seq INTEGER, state TEXT, state_seq INTEGER,
