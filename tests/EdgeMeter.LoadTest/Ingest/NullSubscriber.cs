@@ -1,22 +1,29 @@
 using System.Buffers;
+using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Protocol;
 
 namespace EdgeMeter.LoadTest.Ingest;
 
 /// <summary>
-/// The baseline: a subscriber that does nothing with the packets but note their arrival, subscribed the way the
-/// receiver subscribes (MQTT 5, QoS 1, receive maximum 256), acknowledging each as soon as its handler returns.
-/// Whatever the receiver does beyond this (verify, store durably, acknowledge after commit) is the cost measured.
+/// The baseline: a subscriber that does nothing with the packets but note their arrival, subscribed and
+/// acknowledging the way the receiver's external ingest does (MQTT 5, QoS 1, receive maximum 256, manual PUBACKs
+/// sent in arrival order from a loop of their own), only without verifying and storing. Whatever the receiver does
+/// beyond this is the cost measured. (With MQTTnet's automatic acknowledgement this subscriber stalled in some runs
+/// against Mosquitto 2.0.11, connection still open; the receiver, acknowledging by hand, never did.)
 /// </summary>
 public sealed class NullSubscriber : IAsyncDisposable
 {
     private readonly IMqttClient _client;
+    private readonly Channel<MqttApplicationMessageReceivedEventArgs> _unacknowledged;
+    private readonly Task _acknowledging;
     private volatile bool _disposing;
 
-    private NullSubscriber(IMqttClient client)
+    private NullSubscriber(IMqttClient client, Channel<MqttApplicationMessageReceivedEventArgs> unacknowledged)
     {
         _client = client;
+        _unacknowledged = unacknowledged;
+        _acknowledging = Task.Run(AcknowledgeInOrderAsync);
         client.DisconnectedAsync += e =>
         {
             if (!_disposing)
@@ -34,8 +41,11 @@ public sealed class NullSubscriber : IAsyncDisposable
     public static async Task<NullSubscriber> StartAsync(string host, int port, string topicPrefix, DeliveryClock clock)
     {
         var client = new MqttClientFactory().CreateMqttClient();
+        var unacknowledged = Channel.CreateUnbounded<MqttApplicationMessageReceivedEventArgs>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         client.ApplicationMessageReceivedAsync += e =>
         {
+            e.AutoAcknowledge = false;
+            unacknowledged.Writer.TryWrite(e);
             var payload = e.ApplicationMessage.Payload;
             var sequence = payload.IsSingleSegment ? SignedPackets.SequenceOf(payload.FirstSpan) : SignedPackets.SequenceOf(payload.ToArray());
             clock.Arrival(SignedPackets.GatewayIndexOf(e.ApplicationMessage.Topic), sequence);
@@ -52,17 +62,34 @@ public sealed class NullSubscriber : IAsyncDisposable
         await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter($"{topicPrefix}/+/up", MqttQualityOfServiceLevel.AtLeastOnce)
             .Build());
-        return new NullSubscriber(client);
+        return new NullSubscriber(client, unacknowledged);
     }
 
     public async ValueTask DisposeAsync()
     {
         _disposing = true;
+        _unacknowledged.Writer.TryComplete();
+        await _acknowledging;
         if (_client.IsConnected)
         {
             await _client.DisconnectAsync(new MqttClientDisconnectOptions());
         }
 
         _client.Dispose();
+    }
+
+    private async Task AcknowledgeInOrderAsync()
+    {
+        await foreach (var message in _unacknowledged.Reader.ReadAllAsync())
+        {
+            try
+            {
+                await message.AcknowledgeAsync(CancellationToken.None);
+            }
+            catch (Exception failure) when (failure is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or OperationCanceledException)
+            {
+                LostConnection ??= $"acknowledging failed: {failure.Message}";
+            }
+        }
     }
 }
