@@ -23,7 +23,7 @@ public sealed class ReadingRecorder : IPointSink
     public const int MaxCommitDelayMilliseconds = 10000;
 
     /// <summary>The most readings one commit covers.</summary>
-    public const int MaxReadingsPerCommit = 128;
+    public const int MaxReadingsPerCommit = 64;
 
     private readonly ReadingBuffer _buffer;
     private readonly IClock _clock;
