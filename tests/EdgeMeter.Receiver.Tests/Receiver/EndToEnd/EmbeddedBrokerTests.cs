@@ -142,6 +142,10 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         await using (var old = new TestGateway(TestKeys.Gateway2, TestKeys.Gateway2V1))
         {
             await _gateway2.DisposeAsync();
+
+            // The same client id again: only once the broker has let the first connection go, or the new one may be
+            // taken for a takeover and its publish lost before the ACL sees it.
+            await Eventually.Until(() => receiver.MetricsText().Contains("edgemeter_gateways_connected 1\n", StringComparison.Ordinal), "gw-0002's first connection gone");
             Assert.Equal(MqttClientConnectResultCode.Success, (await old.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway2Password, MqttProtocolVersion.V311)).ResultCode);
             await Assert.ThrowsAnyAsync<Exception>(() => old.PublishAsync(_gateway1.UpTopic, Encoding.ASCII.GetBytes(genuine)));
             await Eventually.Until(() => !old.Client.IsConnected, "the 3.1.1 connection to close");
