@@ -15,8 +15,7 @@ internal sealed class GatewayLedger : IDisposable
 {
     private readonly Dictionary<string, GatewayRow> _rows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _changed = new(StringComparer.Ordinal);
-    private SqliteCommand? _select;
-    private SqliteCommand? _upsert;
+    private RawStatement? _upsert;
 
     public GatewayRow? Find(SqliteConnection db, string gw)
     {
@@ -49,16 +48,16 @@ internal sealed class GatewayLedger : IDisposable
             return;
         }
 
-        _upsert ??= db.Prepared(
+        _upsert ??= new RawStatement(
+            db,
             """
-            INSERT INTO gateways(gw, high_water, will_seq, state, state_seq, first_seen, last_seen) VALUES ($gw, $hw, $will, $state, $stateSeq, $now, $now)
-            ON CONFLICT(gw) DO UPDATE SET high_water = $hw, will_seq = $will, state = $state, state_seq = $stateSeq, last_seen = $now
-            """,
-            "$gw", "$hw", "$will", "$state", "$stateSeq", "$now");
+            INSERT INTO gateways(gw, high_water, will_seq, state, state_seq, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+            ON CONFLICT(gw) DO UPDATE SET high_water = ?2, will_seq = ?3, state = ?4, state_seq = ?5, last_seen = ?6
+            """);
         foreach (var (gw, seenAt) in _changed)
         {
             var row = _rows[gw];
-            _upsert.Run(gw, row.HighWater, row.WillSequence, row.State, row.StateSequence, seenAt);
+            _upsert.Bind(1, gw).Bind(2, row.HighWater).Bind(3, row.WillSequence).Bind(4, row.State).Bind(5, row.StateSequence).Bind(6, seenAt).Execute();
         }
 
         _changed.Clear();
@@ -71,17 +70,13 @@ internal sealed class GatewayLedger : IDisposable
         _changed.Clear();
     }
 
-    public void Dispose()
-    {
-        _select?.Dispose();
-        _upsert?.Dispose();
-    }
+    public void Dispose() => _upsert?.Dispose();
 
-    private GatewayRow? Load(SqliteConnection db, string gw)
+    // Once per gateway until a rollback: no need to keep the statement.
+    private static GatewayRow? Load(SqliteConnection db, string gw)
     {
-        _select ??= db.Prepared("SELECT high_water, will_seq, state, state_seq FROM gateways WHERE gw = $gw", "$gw");
-        _select.Parameters[0].Value = gw;
-        using var reader = _select.ExecuteReader();
+        using var select = db.Command("SELECT high_water, will_seq, state, state_seq FROM gateways WHERE gw = $gw", ("$gw", gw));
+        using var reader = select.ExecuteReader();
         return reader.Read()
             ? new GatewayRow(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.NullableString(2), reader.IsDBNull(3) ? null : reader.GetInt64(3))
             : null;

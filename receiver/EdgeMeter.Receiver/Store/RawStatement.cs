@@ -29,9 +29,18 @@ internal sealed class RawStatement : IDisposable
     }
 
     /// <inheritdoc cref="Bind(int, long)"/>
+    public RawStatement Bind(int index, long? value) => value is { } number ? Bind(index, number) : BindNull(index);
+
+    /// <inheritdoc cref="Bind(int, long)"/>
     public RawStatement Bind(int index, string? value)
     {
         Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, value));
+        return this;
+    }
+
+    private RawStatement BindNull(int index)
+    {
+        Check(raw.sqlite3_bind_null(_statement, index));
         return this;
     }
 

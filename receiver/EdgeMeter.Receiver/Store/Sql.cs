@@ -18,27 +18,6 @@ internal static class Sql
         return command;
     }
 
-    /// <summary>A statement prepared once and run many times; its parameters are set by position, in the order of <paramref name="names"/>.</summary>
-    public static SqliteCommand Prepared(this SqliteConnection db, string sql, params string[] names)
-    {
-        var command = db.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in names)
-        {
-            command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
-        }
-
-        command.Prepare();
-        return command;
-    }
-
-    /// <summary>Runs a prepared statement with these parameter values (by position).</summary>
-    public static int Run(this SqliteCommand command, params object?[] values)
-    {
-        Bind(command, values);
-        return command.ExecuteNonQuery();
-    }
-
     public static int Execute(this SqliteConnection db, string sql, params (string Name, object? Value)[] args)
     {
         using var command = db.Command(sql, args);
@@ -66,14 +45,6 @@ internal static class Sql
         }
 
         return rows;
-    }
-
-    private static void Bind(SqliteCommand command, object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
     }
 
     /// <summary>Times are stored as fixed-width UTC text, so they sort like time.</summary>
