@@ -34,8 +34,12 @@ internal static class ReadingCodec
     private const int ReservedFlag = 0x80;
 
     private const long TicksPerMillisecond = 10000;
-    private static readonly long MinMilliseconds = (System.DateTime.MinValue.Ticks + TicksPerMillisecond - 1) / TicksPerMillisecond;
-    private static readonly long MaxMilliseconds = System.DateTime.MaxValue.Ticks / TicksPerMillisecond;
+
+    // Read on use, not in a static initializer: nanoCLR may run this type's static constructor before DateTime's
+    // (tests/EdgeMeter.Core.Tests/DeviceRules). The range differs: 1601-3000 on nanoFramework, 0001-9999 on .NET.
+    private static long MinMilliseconds => (System.DateTime.MinValue.Ticks + TicksPerMillisecond - 1) / TicksPerMillisecond;
+
+    private static long MaxMilliseconds => System.DateTime.MaxValue.Ticks / TicksPerMillisecond;
 
     /// <summary>False for a time whose milliseconds this runtime could not turn back into a DateTime.</summary>
     public static bool IsStorable(System.DateTime time)

@@ -52,7 +52,7 @@ internal sealed class SegmentTable
         }
 
         Count--;
-        _names[Count] = string.Empty;
+        _names[Count] = "";
     }
 
     /// <summary>Index of the segment holding <paramref name="sequence"/>: the last one starting at or before it (0 if none).</summary>

@@ -45,7 +45,11 @@ public static class Dlt645Catalogue
         0x02030000, 0x02040000, 0x02060000, 0x04000101, 0x04000102, 0x04000402,
     };
 
-    private static readonly Dlt645DataItem[] Items = Build();
+    // Built on first use, not by a static initializer: building names strings, which must not run before mscorlib's
+    // own static constructors (tests/EdgeMeter.Core.Tests/DeviceRules). A race builds it twice; either copy is right.
+    private static Dlt645DataItem[]? _items;
+
+    private static Dlt645DataItem[] Items => _items ??= Build();
 
     /// <summary>Number of entries, for listing with <see cref="Get"/>.</summary>
     public static int Count => Items.Length;
@@ -128,7 +132,7 @@ public static class Dlt645Catalogue
         n = AddPhases(items, n, 0x02030000, "active power", "kW", 3, 4, true, true);
         n = AddPhases(items, n, 0x02040000, "reactive power", "kvar", 3, 4, true, true);
         n = AddPhases(items, n, 0x02050000, "apparent power", "kVA", 3, 4, true, true);
-        n = AddPhases(items, n, 0x02060000, "power factor", string.Empty, 2, 3, true, true);
+        n = AddPhases(items, n, 0x02060000, "power factor", "", 2, 3, true, true);
 
         items[n++] = Number(0x02800001, V2007, "Neutral current", "A", 3, 3, false);
         items[n++] = Number(0x02800002, V2007, "Grid frequency", "Hz", 2, 2, false);
@@ -165,7 +169,7 @@ public static class Dlt645Catalogue
         items[n++] = Number(0xB623, V1997, "Phase C current", "A", 2, 2, false);
         items[n++] = Number(0xB630, V1997, "Active power total", "kW", 3, 4, false);
         items[n++] = Number(0xB640, V1997, "Reactive power total", "kvar", 2, 2, false);
-        items[n++] = Number(0xB650, V1997, "Power factor total", string.Empty, 2, 3, false);
+        items[n++] = Number(0xB650, V1997, "Power factor total", "", 2, 3, false);
         items[n++] = Other(Date1997, V1997, Dlt645DataKind.Date, 4, "Date and weekday");
         items[n++] = Other(Time1997, V1997, Dlt645DataKind.Time, 3, "Time");
         items[n++] = Other(MeterNumber1997, V1997, Dlt645DataKind.Address, 6, "Meter number");
@@ -228,5 +232,5 @@ public static class Dlt645Catalogue
             di, V2007, Dlt645DataKind.Block, elements * elementLength, decimals, signed, unit, name, elementLength);
 
     private static Dlt645DataItem Other(uint di, Dlt645Version version, Dlt645DataKind kind, int length, string name) =>
-        new Dlt645DataItem(di, version, kind, length, 0, false, string.Empty, name);
+        new Dlt645DataItem(di, version, kind, length, 0, false, "", name);
 }

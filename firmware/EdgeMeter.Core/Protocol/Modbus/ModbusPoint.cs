@@ -65,7 +65,7 @@ public sealed class ModbusPoint
         WordOrder = wordOrder;
         Power10 = power10;
         Decimals = decimals;
-        UnitOfMeasure = unitOfMeasure ?? string.Empty;
+        UnitOfMeasure = unitOfMeasure ?? "";
         RegisterCount = registerCount;
     }
 
