@@ -12,9 +12,9 @@ namespace EdgeMeter.Firmware.Update;
 /// </summary>
 /// <remarks>
 /// nanoCLR links a loaded assembly into the one type system and resolves references by name and major.minor
-/// version, keeping the first match. A staged version's assemblies must therefore not reuse a name and major.minor
-/// already in the deployed image (e.g. build the updatable application as EdgeMeter.App with its own version),
-/// or references resolve to the deployed copy. Loaded assemblies stay until the next reboot.
+/// version, keeping the first match; <see cref="UpdateCompatibility"/> checks, before anything is loaded, that the
+/// staged assemblies (EdgeMeter.Core.pe and EdgeMeter.Firmware.pe of a release with a new major.minor) can run on the
+/// board's libraries. Loaded assemblies stay until the next reboot.
 /// </remarks>
 public static class AppLauncher
 {
@@ -63,23 +63,45 @@ public static class AppLauncher
             return null;
         }
 
+        var bytes = new byte[manifest.Files.Length][];
+        var images = new AssemblyImage[manifest.Files.Length];
         var sha = new Sha256();
         var digest = new byte[Sha256.HashLength];
-        Assembly? entryAssembly = null;
         for (var i = 0; i < manifest.Files.Length; i++)
         {
             var file = manifest.Files[i];
-            var bytes = File.ReadAllBytes(directory + "\\" + file.Name);
+            bytes[i] = File.ReadAllBytes(directory + "\\" + file.Name);
             sha.Reset();
-            sha.Update(bytes, 0, bytes.Length);
+            sha.Update(bytes[i], 0, bytes[i].Length);
             sha.Final(digest, 0);
-            if (bytes.Length != file.Size || Hex.Encode(digest) != file.Sha256)
+            if (bytes[i].Length != file.Size || Hex.Encode(digest) != file.Sha256)
             {
                 error = file.Name + " on flash does not match its SHA-256";
                 return null;
             }
 
-            var assembly = Assembly.Load(bytes);
+            var image = AssemblyImage.Read(new ImageBytes(bytes[i]), out error);
+            if (image == null)
+            {
+                error = file.Name + ": " + error;
+                return null;
+            }
+
+            images[i] = image;
+        }
+
+        // The board may have been flashed with another firmware since the version was staged.
+        var incompatible = UpdateCompatibility.Check(images, new LoadedAssemblies());
+        if (incompatible != null)
+        {
+            error = incompatible;
+            return null;
+        }
+
+        Assembly? entryAssembly = null;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var assembly = Assembly.Load(bytes[i]);
             if (assembly.GetType(manifest.Entry) != null)
             {
                 entryAssembly = assembly;

@@ -21,7 +21,9 @@ namespace EdgeMeter.Firmware.Update;
 /// checked the command packet's own signature (the gateway key), its expiry and its sequence number; the release
 /// signature means that whoever holds gateway keys (receiver, platform) still cannot ship code without the release
 /// key. Without a release key on the device, updates are refused.</para>
-/// <para>Trust chain: release key → manifest → each file's size and SHA-256.</para>
+/// <para>Trust chain: release key → manifest → each file's size and SHA-256. Then each .pe header is checked against
+/// the board's libraries (<see cref="UpdateCompatibility"/>), so an update built for another board image is refused
+/// with its reason here rather than failing at the next boot.</para>
 /// <para>nanoFramework's HttpClient is synchronous (no async API); a download uses one TLS session (~33 KB of native
 /// memory besides the MQTT one), and files are streamed to flash in 1 KB pieces.</para>
 /// </remarks>
@@ -132,8 +134,34 @@ public sealed class FirmwareUpdater
             }
         }
 
+        error = CheckImages(manifest, directory);
+        if (error != null)
+        {
+            return error;
+        }
+
         version = manifest.Version;
         return null;
+    }
+
+    /// <summary>Refuses, before staging, images that could not run on this board's libraries.</summary>
+    private static string? CheckImages(UpdateManifest manifest, string directory)
+    {
+        var images = new AssemblyImage[manifest.Files.Length];
+        for (var i = 0; i < images.Length; i++)
+        {
+            var name = manifest.Files[i].Name;
+            using var file = new FileImage(directory + "\\" + name);
+            var image = AssemblyImage.Read(file, out var error);
+            if (image == null)
+            {
+                return name + ": " + error;
+            }
+
+            images[i] = image;
+        }
+
+        return UpdateCompatibility.Check(images, new LoadedAssemblies());
     }
 
     /// <summary>Streams one URL to a file while hashing it; null when its size and SHA-256 are as expected.</summary>
