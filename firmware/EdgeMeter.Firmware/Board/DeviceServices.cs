@@ -166,6 +166,7 @@ public sealed class DeviceServices
         return new[]
         {
             "board:   " + Target + (Board == null ? " (" + BoardError + ")" : " (pin map " + Board.Map.ToString() + ")"),
+            "image:   nanoFramework " + SystemInfo.Version.ToString() + ", EdgeMeter " + typeof(DeviceServices).Assembly.GetName().Version.ToString(),
             "network: " + (NetworkBringUp.CurrentAddress().Length > 0 ? NetworkBringUp.CurrentAddress() : "no IP address"),
             "time:    " + Clock.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ") + (Clock.IsSynchronized ? " (synchronized)" : " (not synchronized)"),
             "uptime:  " + UptimeSeconds.ToString() + " s",

@@ -5,7 +5,7 @@ namespace EdgeMeter.Firmware.Tests.Firmware;
 
 /// <summary>The firmware's pin table against the rules of nf-boards.md section 2.</summary>
 [TestClass]
-public class BoardPinsTests
+public static class BoardPinsTests
 {
     private static readonly string[] Targets =
     {
@@ -13,7 +13,7 @@ public class BoardPinsTests
     };
 
     [TestMethod]
-    public void Map_A_is_the_reference_hardware()
+    public static void Map_A_is_the_reference_hardware()
     {
         var board = BoardPins.ForTarget("ESP32_REV3");
 
@@ -27,7 +27,7 @@ public class BoardPinsTests
     }
 
     [TestMethod]
-    public void Maps_B_C_and_D_move_only_what_their_boards_need()
+    public static void Maps_B_C_and_D_move_only_what_their_boards_need()
     {
         Check(BoardPins.ForTarget("ESP32_PSRAM_REV3")!.Bus2, "COM3", 13, 34, 33);
         Check(BoardPins.ForTarget("ESP32_OLIMEX")!.Bus2, "COM3", 13, 16, 33);
@@ -39,7 +39,7 @@ public class BoardPinsTests
     }
 
     [TestMethod]
-    public void Unknown_boards_get_no_pins()
+    public static void Unknown_boards_get_no_pins()
     {
         Assert.IsNull(BoardPins.ForTarget("ESP32_C3"));
         Assert.IsNull(BoardPins.ForTarget(""));
@@ -47,7 +47,7 @@ public class BoardPinsTests
     }
 
     [TestMethod]
-    public void No_board_uses_a_pin_twice_or_an_input_only_pin_as_output()
+    public static void No_board_uses_a_pin_twice_or_an_input_only_pin_as_output()
     {
         for (var t = 0; t < Targets.Length; t++)
         {

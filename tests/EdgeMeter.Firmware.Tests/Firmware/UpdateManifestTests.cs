@@ -4,12 +4,12 @@ using nanoFramework.TestFramework;
 namespace EdgeMeter.Firmware.Tests.Firmware;
 
 [TestClass]
-public class UpdateManifestTests
+public static class UpdateManifestTests
 {
     private const string Hash = "3b7c0e2a9f1d4c5b6a79880112233445566778899aabbccddeeff00112233445";
 
     [TestMethod]
-    public void Parses_a_manifest_in_file_order()
+    public static void Parses_a_manifest_in_file_order()
     {
         var text = "edgemeter-update 1\r\nversion 1.4.0\r\nentry EdgeMeter.App.Startup\r\n"
             + "file " + Hash + " 2048 EdgeMeter.Core.pe\r\nfile " + Hash.ToUpper() + " 18432 EdgeMeter.App.pe\r\n";
@@ -26,7 +26,7 @@ public class UpdateManifestTests
     }
 
     [TestMethod]
-    public void Refuses_what_could_escape_the_update_directory_or_is_incomplete()
+    public static void Refuses_what_could_escape_the_update_directory_or_is_incomplete()
     {
         Refused("version 1.0\nentry A.B\nfile " + Hash + " 10 a.pe\n");                               // no header
         Refused("edgemeter-update 1\nversion ../x\nentry A.B\nfile " + Hash + " 10 a.pe\n");           // path in version

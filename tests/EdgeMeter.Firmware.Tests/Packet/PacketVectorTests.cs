@@ -9,12 +9,12 @@ namespace EdgeMeter.Firmware.Tests.Packet;
 /// produce the shared vectors byte for byte, and the verifier must accept and refuse exactly as on a PC.
 /// </summary>
 [TestClass]
-public class PacketVectorTests
+public static class PacketVectorTests
 {
     private static readonly DateTime Now = new DateTime(2025, 6, 1);
 
     [TestMethod]
-    public void Signs_the_reply_ok_vector_exactly()
+    public static void Signs_the_reply_ok_vector_exactly()
     {
         var signer = new PacketSigner("gw-0001", 1, Key(PacketVectors.Key), new ManagedPacketMac());
         var reply = new CommandReply { CommandSequence = 17, Result = CommandResult.Ok, Message = "polled 2 points" };
@@ -25,7 +25,7 @@ public class PacketVectorTests
     }
 
     [TestMethod]
-    public void Verifies_the_single_reading_vector()
+    public static void Verifies_the_single_reading_vector()
     {
         var verifier = Verifier(PacketVectors.Key);
 
@@ -44,7 +44,7 @@ public class PacketVectorTests
     }
 
     [TestMethod]
-    public void Verifies_the_command_vector()
+    public static void Verifies_the_command_vector()
     {
         var verifier = Verifier(PacketVectors.Key);
 
@@ -59,7 +59,7 @@ public class PacketVectorTests
     }
 
     [TestMethod]
-    public void Refuses_the_invalid_vectors_for_the_documented_reason()
+    public static void Refuses_the_invalid_vectors_for_the_documented_reason()
     {
         Refused(PacketVectors.Key, PacketVectors.TamperedPayload, "gw-0001", PacketKind.Up, PacketError.BadSignature);
         Refused(PacketVectors.WrongKeyHex, PacketVectors.WrongKey, "gw-0001", PacketKind.Up, PacketError.BadSignature);

@@ -10,7 +10,7 @@ namespace EdgeMeter.Firmware.Tests.Protocol;
 /// tests/EdgeMeter.Core.Tests/Protocol/Dlt645/Dlt645VectorTests.cs, byte for byte.
 /// </summary>
 [TestClass]
-public class Dlt645VectorTests
+public static class Dlt645VectorTests
 {
     private const string MeterAddress = "123456789012";
     private const string ReadPhaseAVoltage = "FE FE FE FE 68 12 90 78 56 34 12 68 11 04 33 34 34 35 6B 16";
@@ -21,18 +21,18 @@ public class Dlt645VectorTests
     private const string Read9010Wildcard1997 = "68 AA AA AA AA AA AA 68 01 02 43 C3 D5 16";
     private const string ReadAddress1997 = "68 AA AA AA AA AA AA 68 01 02 65 F3 27 16";
 
-    private readonly byte[] _frame = new byte[Dlt645FrameEncoder.MaxFrameLength + 16];
+    private static readonly byte[] Frame = new byte[Dlt645FrameEncoder.MaxFrameLength + 16];
 
     [TestMethod]
-    public void Encodes_the_phase_A_voltage_read_request()
+    public static void Encodes_the_phase_A_voltage_read_request()
     {
-        var length = Dlt645FrameEncoder.EncodeReadRequest(_frame, 0, 4, Dlt645Version.V2007, Address(), 0x02010100);
+        var length = Dlt645FrameEncoder.EncodeReadRequest(Frame, 0, 4, Dlt645Version.V2007, Address(), 0x02010100);
 
-        Assert.AreEqual(ReadPhaseAVoltage, HexText.Spaced(_frame, 0, length));
+        Assert.AreEqual(ReadPhaseAVoltage, HexText.Spaced(Frame, 0, length));
     }
 
     [TestMethod]
-    public void Decodes_the_phase_A_voltage_read_request()
+    public static void Decodes_the_phase_A_voltage_read_request()
     {
         var parser = new Dlt645FrameParser();
 
@@ -45,34 +45,34 @@ public class Dlt645VectorTests
     }
 
     [TestMethod]
-    public void Encodes_the_220_1_volt_reply()
+    public static void Encodes_the_220_1_volt_reply()
     {
         Assert.AreEqual(PhaseAVoltageReply, EncodeReply(0x02010100, new FixedDecimal(2201, 1)));
     }
 
     [TestMethod]
-    public void Decodes_the_220_1_volt_reply()
+    public static void Decodes_the_220_1_volt_reply()
     {
         Assert.IsTrue(new FixedDecimal(2201, 1).Equals(DecodeReply(PhaseAVoltageReply, 0x02010100)));
     }
 
     [TestMethod]
-    public void Encodes_the_12345_67_kWh_reply()
+    public static void Encodes_the_12345_67_kWh_reply()
     {
         Assert.AreEqual(ForwardEnergyReply, EncodeReply(0x00010000, new FixedDecimal(1234567, 2)));
     }
 
     [TestMethod]
-    public void Decodes_the_12345_67_kWh_reply()
+    public static void Decodes_the_12345_67_kWh_reply()
     {
         Assert.IsTrue(new FixedDecimal(1234567, 2).Equals(DecodeReply(ForwardEnergyReply, 0x00010000)));
     }
 
     [TestMethod]
-    public void Encodes_and_decodes_the_wildcard_read_address_request()
+    public static void Encodes_and_decodes_the_wildcard_read_address_request()
     {
-        var length = Dlt645FrameEncoder.EncodeReadAddressRequest(_frame, 0, 4, Dlt645Version.V2007);
-        Assert.AreEqual(ReadAddressWildcard, HexText.Spaced(_frame, 0, length));
+        var length = Dlt645FrameEncoder.EncodeReadAddressRequest(Frame, 0, 4, Dlt645Version.V2007);
+        Assert.AreEqual(ReadAddressWildcard, HexText.Spaced(Frame, 0, length));
 
         var parser = new Dlt645FrameParser();
         Assert.AreEqual(1, FeedAll(parser, ReadAddressWildcard));
@@ -82,10 +82,10 @@ public class Dlt645VectorTests
     }
 
     [TestMethod]
-    public void Encodes_and_decodes_the_no_requested_data_error_reply()
+    public static void Encodes_and_decodes_the_no_requested_data_error_reply()
     {
-        var length = Dlt645FrameEncoder.EncodeErrorReply(_frame, 0, 4, Address(), Dlt645Control.Read, Dlt645ErrorFlags.NoRequestedData);
-        Assert.AreEqual(NoRequestedDataReply, HexText.Spaced(_frame, 0, length));
+        var length = Dlt645FrameEncoder.EncodeErrorReply(Frame, 0, 4, Address(), Dlt645Control.Read, Dlt645ErrorFlags.NoRequestedData);
+        Assert.AreEqual(NoRequestedDataReply, HexText.Spaced(Frame, 0, length));
 
         var parser = new Dlt645FrameParser();
         Assert.AreEqual(1, FeedAll(parser, NoRequestedDataReply));
@@ -95,7 +95,7 @@ public class Dlt645VectorTests
     }
 
     [TestMethod]
-    public void Encodes_and_decodes_the_signed_example()
+    public static void Encodes_and_decodes_the_signed_example()
     {
         var bytes = new byte[3];
         Assert.IsTrue(Dlt645ValueCodec.TryEncode(new FixedDecimal(-12345, 4), 3, 4, true, bytes, 0));
@@ -106,17 +106,17 @@ public class Dlt645VectorTests
     }
 
     [TestMethod]
-    public void Encodes_the_1997_requests()
+    public static void Encodes_the_1997_requests()
     {
-        var length = Dlt645FrameEncoder.EncodeReadRequest(_frame, 0, 0, Dlt645Version.V1997, Dlt645Address.Wildcard, 0x9010);
-        Assert.AreEqual(Read9010Wildcard1997, HexText.Spaced(_frame, 0, length));
+        var length = Dlt645FrameEncoder.EncodeReadRequest(Frame, 0, 0, Dlt645Version.V1997, Dlt645Address.Wildcard, 0x9010);
+        Assert.AreEqual(Read9010Wildcard1997, HexText.Spaced(Frame, 0, length));
 
-        length = Dlt645FrameEncoder.EncodeReadAddressRequest(_frame, 0, 0, Dlt645Version.V1997);
-        Assert.AreEqual(ReadAddress1997, HexText.Spaced(_frame, 0, length));
+        length = Dlt645FrameEncoder.EncodeReadAddressRequest(Frame, 0, 0, Dlt645Version.V1997);
+        Assert.AreEqual(ReadAddress1997, HexText.Spaced(Frame, 0, length));
     }
 
     [TestMethod]
-    public void A_corrupted_checksum_is_counted_not_accepted()
+    public static void A_corrupted_checksum_is_counted_not_accepted()
     {
         var bytes = HexText.Bytes(PhaseAVoltageReply);
         bytes[bytes.Length - 2] ^= 0x01;
@@ -134,14 +134,14 @@ public class Dlt645VectorTests
 
     private static Dlt645Address Address() => Dlt645Address.Parse(MeterAddress);
 
-    private string EncodeReply(uint di, FixedDecimal value)
+    private static string EncodeReply(uint di, FixedDecimal value)
     {
         var item = Dlt645Catalogue.Find(di, Dlt645Version.V2007);
         Assert.IsNotNull(item);
         var valueBytes = new byte[item!.ElementLength];
         Assert.IsTrue(Dlt645ValueCodec.TryEncode(item, value, valueBytes, 0));
-        var length = Dlt645FrameEncoder.EncodeReadReply(_frame, 0, 4, Dlt645Version.V2007, Address(), di, valueBytes, 0, valueBytes.Length, false);
-        return HexText.Spaced(_frame, 0, length);
+        var length = Dlt645FrameEncoder.EncodeReadReply(Frame, 0, 4, Dlt645Version.V2007, Address(), di, valueBytes, 0, valueBytes.Length, false);
+        return HexText.Spaced(Frame, 0, length);
     }
 
     private static FixedDecimal DecodeReply(string hex, uint expectedDi)

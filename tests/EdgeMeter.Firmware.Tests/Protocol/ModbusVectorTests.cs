@@ -10,7 +10,7 @@ namespace EdgeMeter.Firmware.Tests.Protocol;
 /// Modbus) on the device's runtime.
 /// </summary>
 [TestClass]
-public class ModbusVectorTests
+public static class ModbusVectorTests
 {
     // Frame body, then the CRC as sent on the wire (low byte first).
     private static readonly string[] CrcVectors =
@@ -26,33 +26,33 @@ public class ModbusVectorTests
         "01 83 02", "C0 F1",
     };
 
-    private readonly byte[] _frame = new byte[256];
+    private static readonly byte[] Frame = new byte[256];
 
     [TestMethod]
-    public void Crc_matches_the_published_frames()
+    public static void Crc_matches_the_published_frames()
     {
         for (var i = 0; i < CrcVectors.Length; i += 2)
         {
             var body = HexText.Bytes(CrcVectors[i]);
-            System.Array.Copy(body, _frame, body.Length);
+            System.Array.Copy(body, Frame, body.Length);
 
-            var length = ModbusCrc.Append(_frame, body.Length);
+            var length = ModbusCrc.Append(Frame, body.Length);
 
             Assert.AreEqual(body.Length + 2, length);
-            Assert.AreEqual(CrcVectors[i + 1], HexText.Spaced(_frame, body.Length, 2), CrcVectors[i]);
-            Assert.IsTrue(ModbusCrc.Check(_frame, length));
+            Assert.AreEqual(CrcVectors[i + 1], HexText.Spaced(Frame, body.Length, 2), CrcVectors[i]);
+            Assert.IsTrue(ModbusCrc.Check(Frame, length));
         }
     }
 
     [TestMethod]
-    public void Crc_check_value_is_4B37()
+    public static void Crc_check_value_is_4B37()
     {
         var data = new byte[] { 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39 }; // "123456789"
         Assert.AreEqual((ushort)0x4B37, ModbusCrc.Compute(data, 0, data.Length));
     }
 
     [TestMethod]
-    public void Crc_rejects_every_single_bit_error()
+    public static void Crc_rejects_every_single_bit_error()
     {
         var frame = HexText.Bytes("11 03 06 AE 41 56 52 43 40 49 AD");
         for (var bit = 0; bit < frame.Length * 8; bit++)
@@ -66,18 +66,18 @@ public class ModbusVectorTests
     }
 
     [TestMethod]
-    public void Builds_the_published_read_requests()
+    public static void Builds_the_published_read_requests()
     {
-        Assert.AreEqual("01 03 00 00 00 0A C5 CD", Built(ModbusRtuRequest.BuildRead(_frame, 1, ModbusFunction.ReadHoldingRegisters, 0, 10)));
-        Assert.AreEqual("11 03 00 6B 00 03 76 87", Built(ModbusRtuRequest.BuildRead(_frame, 0x11, ModbusFunction.ReadHoldingRegisters, 0x6B, 3)));
-        Assert.AreEqual("11 04 00 08 00 01 B2 98", Built(ModbusRtuRequest.BuildRead(_frame, 0x11, ModbusFunction.ReadInputRegisters, 8, 1)));
+        Assert.AreEqual("01 03 00 00 00 0A C5 CD", Built(ModbusRtuRequest.BuildRead(Frame, 1, ModbusFunction.ReadHoldingRegisters, 0, 10)));
+        Assert.AreEqual("11 03 00 6B 00 03 76 87", Built(ModbusRtuRequest.BuildRead(Frame, 0x11, ModbusFunction.ReadHoldingRegisters, 0x6B, 3)));
+        Assert.AreEqual("11 04 00 08 00 01 B2 98", Built(ModbusRtuRequest.BuildRead(Frame, 0x11, ModbusFunction.ReadInputRegisters, 8, 1)));
     }
 
     [TestMethod]
-    public void Builds_and_checks_the_published_register_reply()
+    public static void Builds_and_checks_the_published_register_reply()
     {
         var registers = new ushort[] { 0xAE41, 0x5652, 0x4340 };
-        Assert.AreEqual("11 03 06 AE 41 56 52 43 40 49 AD", Built(ModbusRtuResponse.BuildReadRegisters(_frame, 0x11, ModbusFunction.ReadHoldingRegisters, registers, 0, 3)));
+        Assert.AreEqual("11 03 06 AE 41 56 52 43 40 49 AD", Built(ModbusRtuResponse.BuildReadRegisters(Frame, 0x11, ModbusFunction.ReadHoldingRegisters, registers, 0, 3)));
 
         var request = HexText.Bytes("11 03 00 6B 00 03 76 87");
         var response = HexText.Bytes("11 03 06 AE 41 56 52 43 40 49 AD");
@@ -91,19 +91,19 @@ public class ModbusVectorTests
     }
 
     [TestMethod]
-    public void Reports_a_bad_crc_and_an_exception_reply()
+    public static void Reports_a_bad_crc_and_an_exception_reply()
     {
         var request = HexText.Bytes("11 03 00 6B 00 03 76 87");
         var badCrc = HexText.Bytes("12 03 06 AE 41 56 52 43 40 49 AD");
         Assert.IsTrue(ModbusRtuResponse.Check(request, badCrc, badCrc.Length, out _) == ReadStatus.BadChecksum);
 
-        var length = ModbusRtuResponse.BuildException(_frame, 0x11, ModbusFunction.ReadHoldingRegisters, ModbusExceptionCode.IllegalDataAddress);
-        Assert.IsTrue(ModbusRtuResponse.Check(request, _frame, length, out var exception) == ReadStatus.ErrorReply);
+        var length = ModbusRtuResponse.BuildException(Frame, 0x11, ModbusFunction.ReadHoldingRegisters, ModbusExceptionCode.IllegalDataAddress);
+        Assert.IsTrue(ModbusRtuResponse.Check(request, Frame, length, out var exception) == ReadStatus.ErrorReply);
         Assert.IsTrue(exception == ModbusExceptionCode.IllegalDataAddress);
     }
 
     [TestMethod]
-    public void Frame_reader_assembles_a_reply_fed_in_pieces()
+    public static void Frame_reader_assembles_a_reply_fed_in_pieces()
     {
         var reply = HexText.Bytes("11 03 06 AE 41 56 52 43 40 49 AD");
         var reader = ModbusFrameReader.ForResponses();
@@ -118,5 +118,5 @@ public class ModbusVectorTests
         Assert.AreEqual(reply.Length, reader.Length);
     }
 
-    private string Built(int length) => HexText.Spaced(_frame, 0, length);
+    private static string Built(int length) => HexText.Spaced(Frame, 0, length);
 }

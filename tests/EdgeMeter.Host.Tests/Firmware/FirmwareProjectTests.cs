@@ -7,9 +7,10 @@ using EdgeMeter.Host.Commands;
 namespace EdgeMeter.Host.Tests.Firmware;
 
 /// <summary>
-/// The nanoFramework projects cannot be built on Linux, so these checks keep what can drift unnoticed in step: the
-/// explicit file lists and package references of the .nfproj files, the pin table against nf-boards.md, the file
-/// names on I: between the firmware and `edgemeter provision`, and the on-device copies of the packet vectors.
+/// The nanoFramework projects build into .pe images only with nanoFramework's tools, so these checks keep in step
+/// what can drift: the explicit file lists and package references of the .nfproj files, the pin table against
+/// nf-boards.md, the file names on I: between the firmware and `edgemeter provision`, and the on-device copies of
+/// the packet vectors.
 /// </summary>
 public partial class FirmwareProjectTests
 {

@@ -1,0 +1,3 @@
+using System.Reflection;
+
+[assembly: AssemblyVersion("1.5.149.0")]
