@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Auth;
 using EdgeMeter.Receiver.Commands;
 using EdgeMeter.Receiver.Config;

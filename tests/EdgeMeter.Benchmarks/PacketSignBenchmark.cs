@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Host.Packets;
@@ -24,7 +26,7 @@ public class PacketSignBenchmark
 
     private PacketSigner _platform = null!;
     private PacketSigner _managed = null!;
-    private Reading[] _readings = [];
+    private PacketReading[] _readings = [];
     private JsonWebTokenHandler _handler = null!;
     private SigningCredentials _credentials = null!;
     private long _sequence = 1;
@@ -38,7 +40,7 @@ public class PacketSignBenchmark
         _platform = new PacketSigner("gw-0001", 1, Key, new DotNetPacketMac(), 4096);
         _managed = new PacketSigner("gw-0001", 1, Key, new ManagedPacketMac(), 4096);
         _readings = [.. Enumerable.Range(0, Readings).Select(i =>
-            new Reading("000012345678", "p" + i.ToString("00"), Now.AddMinutes(-15), new FixedDecimal(123456789012 + i, 2), "kWh", ReadingFlags.None)
+            new PacketReading("000012345678", "p" + i.ToString("00"), Now.AddMinutes(-15), new FixedDecimal(123456789012 + i, 2), "kWh", ReadingFlags.None)
             {
                 Sequence = 1_000_000 + i,
             })];

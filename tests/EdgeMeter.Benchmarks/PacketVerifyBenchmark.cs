@@ -1,5 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Host.Packets;
@@ -41,7 +43,7 @@ public class PacketVerifyBenchmark
 
         var signer = new PacketSigner("gw-0001", 1, key, new ManagedPacketMac());
         var readings = Enumerable.Range(0, 20)
-            .Select(i => new Reading("000012345678", "0001" + i.ToString("0000"), Now.AddMinutes(-15), new FixedDecimal(123456789012 + i, 2), "kWh", ReadingFlags.None))
+            .Select(i => new PacketReading("000012345678", "0001" + i.ToString("0000"), Now.AddMinutes(-15), new FixedDecimal(123456789012 + i, 2), "kWh", ReadingFlags.None))
             .ToArray();
         var taken = signer.SignReadings(1, Now, readings, 0, readings.Length);
         _packet = signer.Packet.AsSpan(0, signer.Length).ToArray();

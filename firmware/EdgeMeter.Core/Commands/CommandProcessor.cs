@@ -1,6 +1,10 @@
 using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Config;
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Text;
 using EdgeMeter.Core.Time;
 using EdgeMeter.Core.Uplink;
 

@@ -1,5 +1,5 @@
 using System.Collections;
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Json;
 
 namespace EdgeMeter.Core.Config;
 

@@ -1,4 +1,6 @@
 using System.Collections;
+using EdgeMeter.Core.Json;
+using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Protocol.Dlt645;
 
@@ -74,9 +76,9 @@ public static class GatewayConfigReader
         var config = new GatewayConfig
         {
             GatewayId = root.String("gatewayId", true, ""),
-            KeyVersion = (int)root.Integer("keyVersion", 0, PacketLimits.MaxKeyVersion, 1, true),
+            KeyVersion = (int)root.Integer("keyVersion", 0, GatewayIdentity.MaxKeyVersion, 1, true),
         };
-        if (config.GatewayId.Length > 0 && !PayloadRules.IsGatewayId(config.GatewayId))
+        if (config.GatewayId.Length > 0 && !GatewayIdentity.IsGatewayId(config.GatewayId))
         {
             root.Error("gatewayId", "must be 1-64 of A-Z a-z 0-9 _ - (found \"" + config.GatewayId + "\")");
         }

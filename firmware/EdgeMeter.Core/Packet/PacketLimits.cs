@@ -1,10 +1,12 @@
+using EdgeMeter.Core.Crypto;
+
 namespace EdgeMeter.Core.Packet;
 
 /// <summary>The fixed numbers of the packet contract (docs/packet-format.md).</summary>
 public static class PacketLimits
 {
     /// <summary>The only JWS algorithm packets use.</summary>
-    public const string Algorithm = "HS256";
+    public const string Algorithm = HmacSha256.JwsAlgorithm;
 
     /// <summary>The payload schema version ("v") this code writes and reads.</summary>
     public const int SchemaVersion = 1;
@@ -12,15 +14,8 @@ public static class PacketLimits
     /// <summary>Default largest packet (the whole JWS compact string, in bytes): fits the gateway's MQTT buffers.</summary>
     public const int DefaultMaxPacketBytes = 1024;
 
-    /// <summary>RFC 7518 section 3.2: an HS256 key must be at least as long as the hash output.</summary>
-    public const int MinKeyBytes = 32;
-
     /// <summary>Largest sequence number: 2^53 - 1, exact in every JSON library that parses numbers as doubles.</summary>
     public const long MaxSequence = 9007199254740991;
-
-    public const int MaxGatewayIdLength = 64;
-
-    public const int MaxKeyVersion = 999999999;
 
     /// <summary>Meter ids, point ids, command names and argument names.</summary>
     public const int MaxIdentifierLength = 32;

@@ -1,3 +1,6 @@
+using EdgeMeter.Core.Json;
+using EdgeMeter.Core.Messages;
+
 namespace EdgeMeter.Core.Packet;
 
 /// <summary>The JSON strings of the contract's enumerations, indexed by enum value (flags by bit).</summary>

@@ -1,3 +1,9 @@
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Json;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Messages;
+using EdgeMeter.Core.Text;
+
 namespace EdgeMeter.Core.Packet;
 
 /// <summary>
@@ -26,17 +32,17 @@ public sealed class PacketSigner
 
     public PacketSigner(string gatewayId, int keyVersion, byte[] key, IPacketMac mac, int maxPacketBytes)
     {
-        if (!PayloadRules.IsGatewayId(gatewayId))
+        if (!GatewayIdentity.IsGatewayId(gatewayId))
         {
             throw new System.ArgumentException("invalid gateway id", nameof(gatewayId));
         }
 
-        if (keyVersion < 0 || keyVersion > PacketLimits.MaxKeyVersion)
+        if (keyVersion < 0 || keyVersion > GatewayIdentity.MaxKeyVersion)
         {
             throw new System.ArgumentOutOfRangeException(nameof(keyVersion));
         }
 
-        if (key == null || key.Length < PacketLimits.MinKeyBytes)
+        if (key == null || key.Length < GatewayIdentity.MinKeyBytes)
         {
             throw new System.ArgumentException("HS256 keys must be at least 32 bytes", nameof(key));
         }
@@ -102,7 +108,7 @@ public sealed class PacketSigner
     /// many it took; send the rest in further packets, each with its own sequence number. Returns 0 (and no
     /// packet) if not even the first reading fits.
     /// </summary>
-    public int SignReadings(long sequence, System.DateTime createdUtc, Reading[] readings, int offset, int count)
+    public int SignReadings(long sequence, System.DateTime createdUtc, PacketReading[] readings, int offset, int count)
     {
         if (count < 1)
         {
@@ -248,7 +254,7 @@ public sealed class PacketSigner
         return true;
     }
 
-    private static void RequireReading(Reading reading)
+    private static void RequireReading(PacketReading reading)
     {
         if (!PayloadRules.IsSequence(reading.Sequence) || !PayloadRules.IsIdentifier(reading.MeterId) || !PayloadRules.IsIdentifier(reading.PointId)
             || !PayloadRules.IsUnit(reading.Unit) || ((int)reading.Flags & ~((1 << PacketNames.FlagCount) - 1)) != 0)

@@ -1,3 +1,4 @@
+using EdgeMeter.Core.Json;
 using EdgeMeter.Core.Values;
 
 namespace EdgeMeter.Core.Packet;

@@ -1,3 +1,8 @@
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Json;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Text;
+
 namespace EdgeMeter.Core.Packet;
 
 /// <summary>

@@ -7,43 +7,6 @@ namespace EdgeMeter.Core.Packet;
 /// </summary>
 public static class PayloadRules
 {
-    /// <summary>Gateway ids: 1-64 of A-Z a-z 0-9 '_' '-' (they are MQTT topic levels and kid prefixes).</summary>
-    public static bool IsGatewayId(string text)
-    {
-        if (text == null || text.Length < 1 || text.Length > PacketLimits.MaxGatewayIdLength)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (!IsGatewayIdCharacter(text[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    public static bool IsGatewayId(char[] text, int start, int length)
-    {
-        if (length < 1 || length > PacketLimits.MaxGatewayIdLength)
-        {
-            return false;
-        }
-
-        for (var i = start; i < start + length; i++)
-        {
-            if (!IsGatewayIdCharacter(text[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>Meter ids, point ids, command and argument names: 1-32 of A-Z a-z 0-9 '_' '-' '.' ':'.</summary>
     public static bool IsIdentifier(string text)
     {
@@ -125,7 +88,6 @@ public static class PayloadRules
 
     public static bool IsSequence(long value) => value >= 0 && value <= PacketLimits.MaxSequence;
 
-    private static bool IsGatewayIdCharacter(char c) => IsAlphanumeric(c) || c == '_' || c == '-';
 
     private static bool IsIdentifierCharacter(char c) => IsAlphanumeric(c) || c == '_' || c == '-' || c == '.' || c == ':';
 

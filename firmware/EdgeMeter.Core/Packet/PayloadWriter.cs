@@ -1,3 +1,6 @@
+using EdgeMeter.Core.Json;
+using EdgeMeter.Core.Messages;
+
 namespace EdgeMeter.Core.Packet;
 
 /// <summary>Writes payload JSON in the contract's fixed member order (docs/packet-format.md).</summary>
@@ -19,7 +22,7 @@ internal static class PayloadWriter
         json.Time(createdUtc);
     }
 
-    public static void Reading(JsonWriter json, Reading reading)
+    public static void Reading(JsonWriter json, PacketReading reading)
     {
         json.BeginObject();
         json.Name(PacketFields.ReadingSequence);

@@ -108,7 +108,7 @@ public sealed class GatewayBuses : System.IDisposable
     }
 
     /// <summary>Writes every meter's health and every bus's statistics into the status.</summary>
-    public void Fill(EdgeMeter.Core.Packet.GatewayStatus status)
+    public void Fill(EdgeMeter.Core.Messages.GatewayStatus status)
     {
         var meterTotal = 0;
         for (var b = 0; b < _pollers.Length; b++)
@@ -119,10 +119,10 @@ public sealed class GatewayBuses : System.IDisposable
         if (status.Meters.Length != meterTotal || status.Buses.Length != _pollers.Length)
         {
             status.Meters = NewMeterHealth(meterTotal);
-            status.Buses = new EdgeMeter.Core.Packet.BusHealth[_pollers.Length];
+            status.Buses = new EdgeMeter.Core.Messages.BusHealth[_pollers.Length];
             for (var b = 0; b < _pollers.Length; b++)
             {
-                status.Buses[b] = new EdgeMeter.Core.Packet.BusHealth();
+                status.Buses[b] = new EdgeMeter.Core.Messages.BusHealth();
             }
         }
 
@@ -159,12 +159,12 @@ public sealed class GatewayBuses : System.IDisposable
         status.BusCount = _pollers.Length;
     }
 
-    private static EdgeMeter.Core.Packet.MeterHealth[] NewMeterHealth(int count)
+    private static EdgeMeter.Core.Messages.MeterHealth[] NewMeterHealth(int count)
     {
-        var meters = new EdgeMeter.Core.Packet.MeterHealth[count];
+        var meters = new EdgeMeter.Core.Messages.MeterHealth[count];
         for (var i = 0; i < count; i++)
         {
-            meters[i] = new EdgeMeter.Core.Packet.MeterHealth();
+            meters[i] = new EdgeMeter.Core.Messages.MeterHealth();
         }
 
         return meters;

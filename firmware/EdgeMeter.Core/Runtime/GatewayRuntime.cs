@@ -2,6 +2,8 @@ using System.Threading;
 using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Commands;
 using EdgeMeter.Core.Config;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Polling;
 using EdgeMeter.Core.Time;

@@ -1,7 +1,7 @@
 using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Config;
+using EdgeMeter.Core.Crypto;
 using EdgeMeter.Core.Links;
-using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Time;
 using EdgeMeter.Core.Uplink;
 

@@ -1,5 +1,6 @@
 using System.Collections;
 using EdgeMeter.Core.Buffer;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Time;
 
@@ -33,7 +34,7 @@ public sealed class UplinkPublisher : IMqttTransportListener
     private readonly string _replyTopic;
     private readonly InflightPackets _inflight;
     private readonly Buffer.Reading[] _stored;
-    private readonly Packet.Reading[] _outgoing;
+    private readonly Messages.PacketReading[] _outgoing;
     private readonly GatewayStatus _status = new GatewayStatus();
     private readonly CommandReply _reply = new CommandReply();
     private readonly object _gate = new object();
@@ -84,10 +85,10 @@ public sealed class UplinkPublisher : IMqttTransportListener
         _replyTopic = topics.Topic(signer.GatewayId, PacketKind.Reply);
         _inflight = new InflightPackets(options.Window);
         _stored = new Buffer.Reading[options.MaxReadingsPerPacket];
-        _outgoing = new Packet.Reading[options.MaxReadingsPerPacket];
+        _outgoing = new Messages.PacketReading[options.MaxReadingsPerPacket];
         for (var i = 0; i < _outgoing.Length; i++)
         {
-            _outgoing[i] = new Packet.Reading();
+            _outgoing[i] = new Messages.PacketReading();
         }
 
         _completedTokens = new int[options.Window * 4];

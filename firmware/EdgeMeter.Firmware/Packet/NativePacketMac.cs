@@ -1,6 +1,7 @@
 using System;
 using System.Security.Cryptography;
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Text;
 
 namespace EdgeMeter.Firmware.Packet;
 

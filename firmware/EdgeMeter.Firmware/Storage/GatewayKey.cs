@@ -1,5 +1,5 @@
 using System.IO;
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Keys;
 
 namespace EdgeMeter.Firmware.Storage;
 

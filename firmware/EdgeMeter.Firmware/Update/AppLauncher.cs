@@ -1,7 +1,8 @@
 using System;
 using System.IO;
 using System.Reflection;
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Text;
 using EdgeMeter.Firmware.Storage;
 
 namespace EdgeMeter.Firmware.Update;

@@ -3,7 +3,8 @@ using System.IO;
 using System.Net.Http;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Text;
 using EdgeMeter.Firmware.Storage;
 
 namespace EdgeMeter.Firmware.Update;

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Text;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Host.Cli;
 using EdgeMeter.Host.Packets;
 
@@ -78,7 +81,7 @@ public static class VerifyCommand
         if (keyHex != null)
         {
             var key = Hex.Decode(keyHex.Trim());
-            if (key == null || key.Length < PacketLimits.MinKeyBytes)
+            if (key == null || key.Length < GatewayIdentity.MinKeyBytes)
             {
                 throw new CliException("--key must be hex of at least 32 bytes (64 hex digits)", ExitCodes.Usage);
             }

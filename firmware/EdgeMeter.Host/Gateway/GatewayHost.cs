@@ -1,6 +1,6 @@
 using System.Globalization;
 using EdgeMeter.Core.Config;
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Runtime;
 
 namespace EdgeMeter.Host.Gateway;

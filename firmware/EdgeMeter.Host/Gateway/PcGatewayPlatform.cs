@@ -1,7 +1,8 @@
 using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Config;
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Links;
-using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Runtime;
 using EdgeMeter.Core.Time;
 using EdgeMeter.Core.Uplink;

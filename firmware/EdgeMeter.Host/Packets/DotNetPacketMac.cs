@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using EdgeMeter.Core.Crypto;
 using EdgeMeter.Core.Packet;
 
 namespace EdgeMeter.Host.Packets;

@@ -1,4 +1,4 @@
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Keys;
 
 namespace EdgeMeter.Host.Packets;
 

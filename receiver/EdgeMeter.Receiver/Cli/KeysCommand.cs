@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography;
+using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Keys;
@@ -55,7 +56,7 @@ internal static class KeysCommand
         {
             var target = Target.Resolve(parse.GetValue(file), parse.GetValue(config));
             var id = parse.GetValue(gateway)!;
-            if (!PayloadRules.IsGatewayId(id))
+            if (!GatewayIdentity.IsGatewayId(id))
             {
                 throw new CliException($"--gateway '{id}' is not a gateway id (1-64 of A-Z a-z 0-9 _ -)", ExitCodes.Usage);
             }
@@ -76,9 +77,9 @@ internal static class KeysCommand
                 }
 
                 next = asked ?? 1;
-                if (next is < 0 or > PacketLimits.MaxKeyVersion || versions.Contains(next))
+                if (next is < 0 or > GatewayIdentity.MaxKeyVersion || versions.Contains(next))
                 {
-                    throw new CliException($"--version {next} is taken or outside 0-{PacketLimits.MaxKeyVersion}", ExitCodes.Failure);
+                    throw new CliException($"--version {next} is taken or outside 0-{GatewayIdentity.MaxKeyVersion}", ExitCodes.Failure);
                 }
             }
 

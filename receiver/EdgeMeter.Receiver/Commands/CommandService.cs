@@ -1,6 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Ingest;
 using EdgeMeter.Receiver.Keys;
 using EdgeMeter.Receiver.Ops;
@@ -156,7 +159,7 @@ public sealed class CommandService : IAsyncDisposable
 
     private GatewayCommand Validate(string gatewayId, string name, IReadOnlyDictionary<string, string> args, TimeSpan timeToLive, out int keyVersion, out byte[] key)
     {
-        if (!PayloadRules.IsGatewayId(gatewayId) || _keys.NewestVersion(gatewayId) is not { } version || _keys.FindKey(gatewayId, version) is not { } found)
+        if (!GatewayIdentity.IsGatewayId(gatewayId) || _keys.NewestVersion(gatewayId) is not { } version || _keys.FindKey(gatewayId, version) is not { } found)
         {
             throw new CommandRequestException($"no key is registered for gateway '{gatewayId}'", unknownGateway: true);
         }

@@ -1,4 +1,6 @@
+using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Receiver.Auth;
 using EdgeMeter.Receiver.Relay.Http;
@@ -120,7 +122,7 @@ public static class OptionsValidator
                 problem("Ingest.External.Port", $"{external.Port} is not 1-65535");
             }
 
-            if (string.IsNullOrWhiteSpace(external.ClientId) || PayloadRules.IsGatewayId(external.ClientId))
+            if (string.IsNullOrWhiteSpace(external.ClientId) || GatewayIdentity.IsGatewayId(external.ClientId))
             {
                 problem("Ingest.External.ClientId", $"'{external.ClientId}' must be set and must not look like a gateway id (use a dot: svc.receiver-1)");
             }
@@ -252,7 +254,7 @@ public static class OptionsValidator
         {
             var gateway = options.Gateways[i];
             var at = $"Gateways[{i}]";
-            if (!PayloadRules.IsGatewayId(gateway.Id))
+            if (!GatewayIdentity.IsGatewayId(gateway.Id))
             {
                 problem($"{at}.Id", $"'{gateway.Id}' is not a gateway id (1-64 of A-Z a-z 0-9 _ -)");
             }

@@ -1,4 +1,5 @@
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Relay.Http;
 
 namespace EdgeMeter.Receiver.Config;

@@ -3,16 +3,17 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Auth;
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Store;
-using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Ingest;
 

@@ -1,11 +1,12 @@
 using System.Buffers;
 using System.Threading.Channels;
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Config;
-using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Ingest;
 

@@ -1,4 +1,6 @@
+using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Auth;
 
 namespace EdgeMeter.Receiver.Ingest;
@@ -61,7 +63,7 @@ public sealed class TopicAcl(MqttTopics topics)
 
         var rest = filter[start.Length..].Split('/');
         return rest.Length == 2
-            && (rest[0] == "+" || PayloadRules.IsGatewayId(rest[0]))
+            && (rest[0] == "+" || GatewayIdentity.IsGatewayId(rest[0]))
             && rest[1] is "up" or "status";
     }
 }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Keys;
 
 namespace EdgeMeter.Receiver.Keys;
 

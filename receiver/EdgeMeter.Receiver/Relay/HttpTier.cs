@@ -1,3 +1,4 @@
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Receiver.Config;

@@ -1,11 +1,12 @@
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Store;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Relay;
 

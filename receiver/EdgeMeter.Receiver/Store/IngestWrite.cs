@@ -1,3 +1,4 @@
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Receiver.Verify;
 using Microsoft.Data.Sqlite;

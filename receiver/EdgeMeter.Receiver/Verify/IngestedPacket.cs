@@ -1,3 +1,4 @@
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 
 namespace EdgeMeter.Receiver.Verify;

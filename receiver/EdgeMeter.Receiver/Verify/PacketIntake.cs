@@ -1,5 +1,8 @@
 using System.Text;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Packets;
 
 namespace EdgeMeter.Receiver.Verify;
@@ -63,7 +66,7 @@ public sealed class PacketIntake
     private static IngestedPacket Copy(VerifiedPacket verified, string packet)
     {
         var readings = new ReadingRow[verified.ReadingCount];
-        var reading = new Reading();
+        var reading = new PacketReading();
         for (var i = 0; i < readings.Length; i++)
         {
             verified.GetReading(i, reading);

@@ -1,4 +1,6 @@
 using EdgeMeter.Benchmarks.Support;
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Host.Packets;
@@ -75,7 +77,7 @@ public static class AllocationReport
         foreach (var count in new[] { 1, 5, 25 })
         {
             var readings = Enumerable.Range(0, count)
-                .Select(i => new Reading("000012345678", "p" + i.ToString("00"), now, new FixedDecimal(123456789012 + i, 2), "kWh", ReadingFlags.None) { Sequence = 1_000_000 + i })
+                .Select(i => new PacketReading("000012345678", "p" + i.ToString("00"), now, new FixedDecimal(123456789012 + i, 2), "kWh", ReadingFlags.None) { Sequence = 1_000_000 + i })
                 .ToArray();
             var platform = new PacketSigner("gw-0001", 1, key, new DotNetPacketMac(), 4096);
             var managed = new PacketSigner("gw-0001", 1, key, new ManagedPacketMac(), 4096);
@@ -98,7 +100,7 @@ public static class AllocationReport
         buffer.Acknowledge(buffer.CommittedSequence);
     }
 
-    private static double Measure(PacketSigner signer, Reading[] readings, DateTime now, int repeats)
+    private static double Measure(PacketSigner signer, PacketReading[] readings, DateTime now, int repeats)
     {
         for (var i = 0; i < 100; i++)
         {
@@ -114,7 +116,7 @@ public static class AllocationReport
         return (double)(GC.GetAllocatedBytesForCurrentThread() - before) / repeats;
     }
 
-    private static PacketSigner Sign(PacketSigner signer, Reading[] readings, DateTime now, long sequence)
+    private static PacketSigner Sign(PacketSigner signer, PacketReading[] readings, DateTime now, long sequence)
     {
         if (signer.SignReadings(sequence, now, readings, 0, readings.Length) != readings.Length)
         {

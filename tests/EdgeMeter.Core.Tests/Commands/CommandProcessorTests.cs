@@ -1,4 +1,7 @@
 using EdgeMeter.Core.Commands;
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Tests.Buffer;
 using EdgeMeter.Core.Tests.Fakes;

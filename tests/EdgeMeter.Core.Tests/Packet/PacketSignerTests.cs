@@ -1,5 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Values;
 
@@ -15,8 +18,8 @@ public class PacketSignerTests
         var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac());
         var readings = new[]
         {
-            new Reading("000012345678", "00010000", Created, new FixedDecimal(1234567, 2), "kWh", ReadingFlags.None),
-            new Reading("000012345678", "02030000", Created, new FixedDecimal(-12340, 3), "kW", ReadingFlags.Estimated | ReadingFlags.TimeUnsynchronized) { Sequence = 9007 },
+            new PacketReading("000012345678", "00010000", Created, new FixedDecimal(1234567, 2), "kWh", ReadingFlags.None),
+            new PacketReading("000012345678", "02030000", Created, new FixedDecimal(-12340, 3), "kW", ReadingFlags.Estimated | ReadingFlags.TimeUnsynchronized) { Sequence = 9007 },
         };
         Assert.Equal(2, signer.SignReadings(42, Created, readings, 0, 2));
 
@@ -32,7 +35,7 @@ public class PacketSignerTests
             packet.PayloadJson());
 
         Assert.Equal(2, packet.ReadingCount);
-        var back = new Reading();
+        var back = new PacketReading();
         packet.GetReading(1, back);
         Assert.Equal((9007L, "000012345678", "02030000", Created, new FixedDecimal(-12340, 3), "kW"), (back.Sequence, back.MeterId, back.PointId, back.TimeUtc, back.Value, back.Unit));
         Assert.Equal(ReadingFlags.Estimated | ReadingFlags.TimeUnsynchronized, back.Flags);
@@ -45,11 +48,11 @@ public class PacketSignerTests
         var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac(), maxBytes);
         var random = new Random(99);
         var readings = Enumerable.Range(0, 57)
-            .Select(i => new Reading($"meter-{i % 7}", $"point:{i}", Created.AddSeconds(i), new FixedDecimal(random.NextInt64(long.MinValue, long.MaxValue), random.Next(0, 19)), i % 3 == 0 ? "kvarh" : "m³", (ReadingFlags)(i % 16)))
+            .Select(i => new PacketReading($"meter-{i % 7}", $"point:{i}", Created.AddSeconds(i), new FixedDecimal(random.NextInt64(long.MinValue, long.MaxValue), random.Next(0, 19)), i % 3 == 0 ? "kvarh" : "m³", (ReadingFlags)(i % 16)))
             .ToArray();
 
         var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac(), maxBytes);
-        var received = new List<Reading>();
+        var received = new List<PacketReading>();
         var offset = 0;
         var sequence = 100L;
         var packets = 0;
@@ -62,7 +65,7 @@ public class PacketSignerTests
             Assert.Equal(sequence, verifier.Packet.Sequence);
             for (var i = 0; i < verifier.Packet.ReadingCount; i++)
             {
-                var reading = new Reading();
+                var reading = new PacketReading();
                 verifier.Packet.GetReading(i, reading);
                 received.Add(reading);
             }
@@ -92,7 +95,7 @@ public class PacketSignerTests
     public void Returns_zero_when_a_single_reading_cannot_fit()
     {
         var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac(), 300);
-        var huge = new Reading(new string('m', 32), new string('p', 32), Created, new FixedDecimal(long.MinValue, 18), "kWh", ReadingFlags.TimeUnsynchronized | ReadingFlags.MeterError | ReadingFlags.Estimated | ReadingFlags.Rollover);
+        var huge = new PacketReading(new string('m', 32), new string('p', 32), Created, new FixedDecimal(long.MinValue, 18), "kWh", ReadingFlags.TimeUnsynchronized | ReadingFlags.MeterError | ReadingFlags.Estimated | ReadingFlags.Rollover);
         Assert.Equal(0, signer.SignReadings(1, Created, new[] { huge }, 0, 1));
         Assert.Equal(0, signer.Length);
     }
@@ -131,13 +134,13 @@ public class PacketSignerTests
     public void Refuses_values_the_contract_forbids()
     {
         var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac());
-        Reading[] Batch(string meter, string unit) => new[] { new Reading(meter, "p", Created, new FixedDecimal(1, 0), unit, ReadingFlags.None) };
+        PacketReading[] Batch(string meter, string unit) => new[] { new PacketReading(meter, "p", Created, new FixedDecimal(1, 0), unit, ReadingFlags.None) };
         Assert.Throws<ArgumentException>(() => signer.SignReadings(1, Created, Batch("bad id", "kWh"), 0, 1));
         Assert.Throws<ArgumentException>(() => signer.SignReadings(1, Created, Batch("m", ""), 0, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => signer.SignReadings(PacketLimits.MaxSequence + 1, Created, Batch("m", "V"), 0, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => signer.SignReadings(-1, Created, Batch("m", "V"), 0, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => signer.SignReadings(1, DateTime.MinValue, Batch("m", "V"), 0, 1));
-        var beforeEpoch = new[] { new Reading("m", "p", new DateTime(1969, 12, 31, 0, 0, 0, DateTimeKind.Utc), new FixedDecimal(1, 0), "V", ReadingFlags.None) };
+        var beforeEpoch = new[] { new PacketReading("m", "p", new DateTime(1969, 12, 31, 0, 0, 0, DateTimeKind.Utc), new FixedDecimal(1, 0), "V", ReadingFlags.None) };
         Assert.Throws<ArgumentOutOfRangeException>(() => signer.SignReadings(1, Created, beforeEpoch, 0, 1));
         var duplicateArguments = new GatewayCommand { Name = "set", ExpiresUtc = TestKeys.Now, Arguments = new[] { new CommandArgument("a", "1"), new CommandArgument("a", "2") } };
         Assert.Throws<ArgumentException>(() => signer.SignCommand(1, Created, duplicateArguments));
@@ -150,7 +153,7 @@ public class PacketSignerTests
     {
         var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac());
         var readings = Enumerable.Range(0, 40)
-            .Select(i => new Reading("000012345678", "0001" + i.ToString("0000"), Created, new FixedDecimal(123456789 + i, 3), "kWh", ReadingFlags.Estimated))
+            .Select(i => new PacketReading("000012345678", "0001" + i.ToString("0000"), Created, new FixedDecimal(123456789 + i, 3), "kWh", ReadingFlags.Estimated))
             .ToArray();
         var status = new GatewayStatus { Firmware = "0.4.1", UptimeSeconds = 10, ClockSynchronized = true };
         var reply = new CommandReply { CommandSequence = 3, Message = "done" };

@@ -3,7 +3,12 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Text;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Core.Values;
 
 namespace EdgeMeter.Core.Tests.Packet;
@@ -44,13 +49,13 @@ internal static class PacketVectors
             Up(signer, 1004, R("000012345678", "00010000", long.MaxValue, 2, "kWh"), R("000012345678", "00010000.total", long.MaxValue, 0, "kWh"), R("steam-1", "heat", 1234567890123456789, 1, "GJ"), R("000012345678", "00020000", long.MinValue, 0, "kvarh")));
         Valid(vectors, "up-quality-flags", "Quality flags: clock not yet synchronized (time is 1970), meter error, estimated, rollover.", Topics.Up("gw-0001"), TestKeys.Gateway1,
             Up(signer, 1005,
-                new Reading("000012345678", "00010000", new DateTime(1970, 1, 1, 0, 0, 12, DateTimeKind.Utc), new FixedDecimal(1234567, 2), "kWh", ReadingFlags.TimeUnsynchronized),
-                new Reading("000012345679", "00010000", ReadAt, new FixedDecimal(0, 2), "kWh", ReadingFlags.MeterError),
-                new Reading("000012345680", "00010000", ReadAt, new FixedDecimal(1000000, 2), "kWh", ReadingFlags.Estimated | ReadingFlags.Rollover),
-                new Reading("000012345681", "00010000", ReadAt, new FixedDecimal(42, 0), "m³", (ReadingFlags)15)));
+                new PacketReading("000012345678", "00010000", new DateTime(1970, 1, 1, 0, 0, 12, DateTimeKind.Utc), new FixedDecimal(1234567, 2), "kWh", ReadingFlags.TimeUnsynchronized),
+                new PacketReading("000012345679", "00010000", ReadAt, new FixedDecimal(0, 2), "kWh", ReadingFlags.MeterError),
+                new PacketReading("000012345680", "00010000", ReadAt, new FixedDecimal(1000000, 2), "kWh", ReadingFlags.Estimated | ReadingFlags.Rollover),
+                new PacketReading("000012345681", "00010000", ReadAt, new FixedDecimal(42, 0), "m³", (ReadingFlags)15)));
 
         var batch = Enumerable.Range(0, 14)
-            .Select(i => new Reading("0000123456" + (70 + (i / 4)).ToString(), "000" + (10000 + (i * 100)).ToString(), ReadAt.AddMinutes(-15 * (i % 4)), new FixedDecimal(98765432 + (i * 1111), 3), i % 2 == 0 ? "kWh" : "kvarh", ReadingFlags.None))
+            .Select(i => new PacketReading("0000123456" + (70 + (i / 4)).ToString(), "000" + (10000 + (i * 100)).ToString(), ReadAt.AddMinutes(-15 * (i % 4)), new FixedDecimal(98765432 + (i * 1111), 3), i % 2 == 0 ? "kWh" : "kvarh", ReadingFlags.None))
             .ToArray();
         for (var i = 0; i < batch.Length; i++)
         {
@@ -186,10 +191,10 @@ internal static class PacketVectors
         return vectors;
     }
 
-    private static Reading R(string meter, string point, long mantissa, int scale, string unit) =>
+    private static PacketReading R(string meter, string point, long mantissa, int scale, string unit) =>
         new(meter, point, ReadAt, new FixedDecimal(mantissa, scale), unit, ReadingFlags.None);
 
-    private static string Up(PacketSigner signer, long sequence, params Reading[] readings)
+    private static string Up(PacketSigner signer, long sequence, params PacketReading[] readings)
     {
         // Readings carry their own buffer sequence numbers ("n"); any stable numbering does for the vectors.
         for (var i = 0; i < readings.Length; i++)

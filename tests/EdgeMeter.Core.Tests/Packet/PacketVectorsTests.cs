@@ -1,6 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Uplink;
 
 namespace EdgeMeter.Core.Tests.Packet;
 

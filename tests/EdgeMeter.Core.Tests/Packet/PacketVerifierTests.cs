@@ -1,5 +1,10 @@
 using System.Text;
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Text;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Core.Values;
 
 namespace EdgeMeter.Core.Tests.Packet;
@@ -55,7 +60,7 @@ public class PacketVerifierTests
     public void Verification_with_the_managed_mac_allocates_nothing_proportional_to_the_packet()
     {
         var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac());
-        var readings = Enumerable.Range(0, 8).Select(i => new Reading("m" + i, "p", Created, new FixedDecimal(i, 1), "kWh", ReadingFlags.None)).ToArray();
+        var readings = Enumerable.Range(0, 8).Select(i => new PacketReading("m" + i, "p", Created, new FixedDecimal(i, 1), "kWh", ReadingFlags.None)).ToArray();
         signer.SignReadings(1, Created, readings, 0, readings.Length);
         var ring = new PacketKeyRing();
         ring.Add("gw-0001", 1, TestKeys.Gateway1);
@@ -79,7 +84,7 @@ public class PacketVerifierTests
     public void Random_changes_to_a_packet_never_throw_and_never_verify()
     {
         var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac());
-        var readings = Enumerable.Range(0, 4).Select(i => new Reading("m" + i, "p", Created, new FixedDecimal(-i, 2), "kWh", ReadingFlags.Rollover)).ToArray();
+        var readings = Enumerable.Range(0, 4).Select(i => new PacketReading("m" + i, "p", Created, new FixedDecimal(-i, 2), "kWh", ReadingFlags.Rollover)).ToArray();
         signer.SignReadings(77, Created, readings, 0, readings.Length);
         var original = signer.Packet.AsSpan(0, signer.Length).ToArray();
         var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac());

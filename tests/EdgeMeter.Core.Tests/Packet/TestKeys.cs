@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Text;
 
 namespace EdgeMeter.Core.Tests.Packet;
 

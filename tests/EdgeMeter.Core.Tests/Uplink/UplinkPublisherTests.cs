@@ -1,3 +1,6 @@
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Tests.Packet;
 using EdgeMeter.Core.Uplink;

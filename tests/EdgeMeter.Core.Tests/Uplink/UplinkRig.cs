@@ -1,5 +1,8 @@
 using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Config;
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Tests.Buffer;
 using EdgeMeter.Core.Tests.Fakes;
@@ -99,16 +102,16 @@ internal sealed class UplinkRig : IStatusSource, ICommandHandler, IDisposable
     }
 
     /// <summary>Every reading the broker acknowledged, verified with the gateway's key, in arrival order.</summary>
-    public List<EdgeMeter.Core.Packet.Reading> DeliveredReadings()
+    public List<EdgeMeter.Core.Messages.PacketReading> DeliveredReadings()
     {
         var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac(), _maxPacketBytes);
-        var readings = new List<EdgeMeter.Core.Packet.Reading>();
+        var readings = new List<EdgeMeter.Core.Messages.PacketReading>();
         foreach (var (topic, payload, _) in Transport.Delivered.Where(d => d.Topic.EndsWith("/up", StringComparison.Ordinal)))
         {
             Assert.Equal(PacketError.None, verifier.Verify(payload, 0, payload.Length, "gw-0001", PacketKind.Up, Clock.UtcNow));
             for (var i = 0; i < verifier.Packet.ReadingCount; i++)
             {
-                var reading = new EdgeMeter.Core.Packet.Reading();
+                var reading = new EdgeMeter.Core.Messages.PacketReading();
                 verifier.Packet.GetReading(i, reading);
                 readings.Add(reading);
             }

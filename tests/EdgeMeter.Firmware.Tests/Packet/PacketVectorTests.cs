@@ -1,5 +1,9 @@
 using System;
+using EdgeMeter.Core.Crypto;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Text;
 using nanoFramework.TestFramework;
 
 namespace EdgeMeter.Firmware.Tests.Packet;
@@ -35,7 +39,7 @@ public static class PacketVectorTests
         Assert.AreEqual("gw-0001", packet.GatewayId);
         Assert.AreEqual(1001L, packet.Sequence);
         Assert.AreEqual(1, packet.ReadingCount);
-        var reading = new Reading();
+        var reading = new PacketReading();
         packet.GetReading(0, reading);
         Assert.AreEqual("000012345678", reading.MeterId);
         Assert.AreEqual("00010000", reading.PointId);

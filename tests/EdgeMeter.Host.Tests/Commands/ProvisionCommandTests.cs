@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Keys;
 using EdgeMeter.Host.Cli;
 using EdgeMeter.Host.Packets;
 

@@ -1,4 +1,6 @@
 using System.Buffers;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Runtime;
 using EdgeMeter.Host.Gateway;

@@ -3,6 +3,8 @@ using System.Collections.Concurrent;
 using System.Text;
 using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Config;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Polling;
 using EdgeMeter.Host.Packets;
@@ -86,7 +88,7 @@ internal sealed class GatewayRig : IReadingObserver, IAsyncDisposable
         {
             var bytes = message.Payload.ToArray();
             Assert.Equal(PacketError.None, verifier.Verify(bytes, 0, bytes.Length, "gw-test", PacketKind.Up, DateTime.UtcNow));
-            var reading = new EdgeMeter.Core.Packet.Reading();
+            var reading = new EdgeMeter.Core.Messages.PacketReading();
             for (var i = 0; i < verifier.Packet.ReadingCount; i++)
             {
                 verifier.Packet.GetReading(i, reading);

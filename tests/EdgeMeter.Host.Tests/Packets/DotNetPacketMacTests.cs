@@ -1,5 +1,5 @@
 using System.Text;
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Crypto;
 using EdgeMeter.Host.Packets;
 
 namespace EdgeMeter.Host.Tests.Packets;

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using EdgeMeter.Benchmarks.Support;
+using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Store;
 using EdgeMeter.Receiver.Verify;
 using Microsoft.Data.Sqlite;

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Text;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Host.Packets;
 
@@ -24,7 +26,7 @@ public sealed class SignedPackets
         Packets = new byte[gateways][][];
         var now = DateTime.UtcNow;
         var time = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Utc);
-        var readings = Enumerable.Range(0, ReadingsPerPacket).Select(_ => new Reading()).ToArray();
+        var readings = Enumerable.Range(0, ReadingsPerPacket).Select(_ => new PacketReading()).ToArray();
         for (var g = 0; g < gateways; g++)
         {
             var signer = new PacketSigner(Gateways[g], 1, KeyOf(Gateways[g]), new DotNetPacketMac());

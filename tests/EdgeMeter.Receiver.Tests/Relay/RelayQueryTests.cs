@@ -71,7 +71,7 @@ public sealed class RelayQueryTests
         }
     }
 
-    private static EdgeMeter.Core.Packet.Reading[] Readings(int first, int count) =>
+    private static EdgeMeter.Core.Messages.PacketReading[] Readings(int first, int count) =>
         [.. Enumerable.Range(first, count).Select(n => TestGateway.Reading(n, $"{n}.5", minute: n % 60))];
 
     private static List<long> Reference(TempStore store, string gateway, long cursor, int limit) =>

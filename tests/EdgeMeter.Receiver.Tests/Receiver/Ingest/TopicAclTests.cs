@@ -1,4 +1,4 @@
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Auth;
 using EdgeMeter.Receiver.Ingest;
 

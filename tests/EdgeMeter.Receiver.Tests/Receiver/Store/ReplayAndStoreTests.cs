@@ -1,4 +1,4 @@
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Receiver.Ingest;
 using EdgeMeter.Receiver.Store;
 using EdgeMeter.Receiver.Tests.Receiver.Support;

@@ -117,7 +117,7 @@ public sealed class ReadingInsertTests : IDisposable
         var readings = Enumerable.Range(0, count).Select(i =>
         {
             var n = firstN + i;
-            return new ReadingRow(n, $"m{n % 3}", $"p{n % 5}", new DateTime(2026, 11, 26, 10, (int)(n % 60), 0, DateTimeKind.Utc), $"{n}.5", "kWh", (EdgeMeter.Core.Packet.ReadingFlags)(n % 2));
+            return new ReadingRow(n, $"m{n % 3}", $"p{n % 5}", new DateTime(2026, 11, 26, 10, (int)(n % 60), 0, DateTimeKind.Utc), $"{n}.5", "kWh", (EdgeMeter.Core.Messages.ReadingFlags)(n % 2));
         }).ToArray();
         return new IngestedPacket(EdgeMeter.Core.Packet.PacketKind.Up, "gw-0001", firstN, 1, DateTime.UnixEpoch, "{}", readings, null, null);
     }

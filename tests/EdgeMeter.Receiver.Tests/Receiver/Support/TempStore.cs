@@ -1,4 +1,5 @@
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Ingest;
 using EdgeMeter.Receiver.Keys;
 using EdgeMeter.Receiver.Ops;

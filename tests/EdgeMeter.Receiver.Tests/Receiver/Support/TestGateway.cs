@@ -1,6 +1,9 @@
 using System.Text;
 using System.Threading.Channels;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Uplink;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Receiver.Packets;
 using MQTTnet;
@@ -22,7 +25,7 @@ internal sealed class TestGateway : IAsyncDisposable
     {
         Id = id;
         // Platform accounts connect with this class too: they have no gateway id and sign nothing.
-        _signer = PayloadRules.IsGatewayId(id) ? new PacketSigner(id, keyVersion, key, new DotNetPacketMac()) : null;
+        _signer = GatewayIdentity.IsGatewayId(id) ? new PacketSigner(id, keyVersion, key, new DotNetPacketMac()) : null;
         Client = new MqttClientFactory().CreateMqttClient();
         Client.ApplicationMessageReceivedAsync += e =>
         {
@@ -39,10 +42,10 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public string UpTopic => _topics.Up(Id);
 
-    public static Reading Reading(long n, string value, string meter = "000012345678", string point = "00010000", int minute = 0, ReadingFlags flags = ReadingFlags.None)
+    public static PacketReading Reading(long n, string value, string meter = "000012345678", string point = "00010000", int minute = 0, ReadingFlags flags = ReadingFlags.None)
     {
         FixedDecimal.TryParse(value, out var parsed);
-        return new Reading(meter, point, Now.AddMinutes(-60 + minute), parsed, "kWh", flags) { Sequence = n };
+        return new PacketReading(meter, point, Now.AddMinutes(-60 + minute), parsed, "kWh", flags) { Sequence = n };
     }
 
     /// <summary>Drops the connection without DISCONNECT, as a gateway losing power does: the broker publishes its will.</summary>
@@ -87,7 +90,7 @@ internal sealed class TestGateway : IAsyncDisposable
         return result;
     }
 
-    public string SignReadings(long seq, params Reading[] readings)
+    public string SignReadings(long seq, params PacketReading[] readings)
     {
         Assert.Equal(readings.Length, _signer!.SignReadings(seq, Now, readings, 0, readings.Length));
         return _signer!.PacketString();

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using EdgeMeter.Core.Packet;
+using EdgeMeter.Core.Keys;
+using EdgeMeter.Core.Text;
 using EdgeMeter.Receiver.Ingest;
 using EdgeMeter.Receiver.Tests.Receiver.Support;
 

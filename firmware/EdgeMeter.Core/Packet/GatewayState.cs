@@ -1,9 +1,0 @@
-namespace EdgeMeter.Core.Packet;
-
-public enum GatewayState
-{
-    Online = 0,
-
-    /// <summary>Sent as the MQTT last will: the broker publishes it when the gateway disappears.</summary>
-    Offline,
-}
