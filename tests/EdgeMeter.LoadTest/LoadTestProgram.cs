@@ -1,5 +1,4 @@
 using System.Globalization;
-using EdgeMeter.Benchmarks.Support;
 using EdgeMeter.LoadTest.Bus;
 using EdgeMeter.LoadTest.Ingest;
 using EdgeMeter.LoadTest.Relay;

@@ -14,7 +14,7 @@ public class CommandProcessorTests
     private static readonly DateTime Now = new(2026, 11, 26, 9, 0, 0, DateTimeKind.Utc);
     private readonly SimulatedFlash _flash = new();
     private readonly RecordingControl _control = new();
-    private readonly FakeClock _clock = new(Now);
+    private readonly ManualClock _clock = new(Now);
 
     [Fact]
     public void A_signed_fresh_command_is_obeyed_and_answered()
@@ -113,11 +113,11 @@ public class CommandProcessorTests
     }
 
     private CommandProcessor Processor() =>
-        new("gw-0001", new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac(), 32768, _flash, _control, _clock);
+        new("gw-0001", new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac(), 32768, _flash, _control, _clock);
 
     private static byte[] Command(long sequence, string name, byte[]? key = null, DateTime? expires = null, CommandArgument[]? args = null)
     {
-        var signer = new PacketSigner("gw-0001", 1, key ?? TestKeys.Gateway1, new ManagedPacketMac(), 32768);
+        var signer = new PacketSigner("gw-0001", 1, key ?? TestKeys.Gateway1V1, new ManagedPacketMac(), 32768);
         var command = new GatewayCommand { Name = name, ExpiresUtc = expires ?? Now.AddMinutes(5), Arguments = args ?? [] };
         Assert.True(signer.SignCommand(sequence, Now.AddSeconds(-2), command));
         return signer.Packet[..signer.Length];

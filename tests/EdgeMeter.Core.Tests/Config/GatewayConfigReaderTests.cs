@@ -1,6 +1,5 @@
 using System.Text;
 using EdgeMeter.Core.Config;
-using EdgeMeter.Core.Tests.Support;
 
 namespace EdgeMeter.Core.Tests.Config;
 
@@ -13,13 +12,13 @@ public class GatewayConfigReaderTests
                     "points":[{"id":"energy","di":"00010000","dataCode":"000000000233000001"}]}]}
         """;
 
-    public static TheoryData<string> Examples => new(Directory.GetFiles(RepoFiles.PathOf("examples"), "*.json").Select(Path.GetFileName)!);
+    public static TheoryData<string> Examples => new(Directory.GetFiles(Repo.PathOf("examples"), "*.json").Select(Path.GetFileName)!);
 
     [Theory]
     [MemberData(nameof(Examples))]
     public void Every_example_is_valid(string file)
     {
-        var config = Read(File.ReadAllText(RepoFiles.PathOf(Path.Combine("examples", file))), out var errors);
+        var config = Read(File.ReadAllText(Repo.PathOf(Path.Combine("examples", file))), out var errors);
         Assert.Empty(errors);
         Assert.NotNull(config);
         Assert.NotEmpty(config!.Meters);

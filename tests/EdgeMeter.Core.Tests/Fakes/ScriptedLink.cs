@@ -10,13 +10,13 @@ namespace EdgeMeter.Core.Tests.Fakes;
 /// </summary>
 public sealed class ScriptedLink : IMeterLink
 {
-    private readonly FakeClock _clock;
+    private readonly ManualClock _clock;
     private readonly Queue<byte[]?> _replies = new();
     private readonly byte[] _input = new byte[8192];
     private int _inputStart;
     private int _inputEnd;
 
-    public ScriptedLink(FakeClock clock, int baudRate = 2400)
+    public ScriptedLink(ManualClock clock, int baudRate = 2400)
     {
         _clock = clock;
         BaudRate = baudRate;

@@ -10,14 +10,14 @@ namespace EdgeMeter.Core.Tests.Fakes;
 /// </summary>
 public sealed class ScriptedModbusLink : IMeterLink
 {
-    private readonly FakeClockModbus _clock;
+    private readonly ManualClock _clock;
     private readonly Queue<Chunk[]> _script = new();
     private readonly Queue<Chunk> _pending = new(64);
     private readonly byte[] _lastRequest = new byte[256];
     private int _chunkOffset;
     private int _headWaited;
 
-    public ScriptedModbusLink(FakeClockModbus clock, int baudRate = 9600, int bitsPerCharacter = 11)
+    public ScriptedModbusLink(ManualClock clock, int baudRate = 9600, int bitsPerCharacter = 11)
     {
         _clock = clock;
         BaudRate = baudRate;

@@ -15,7 +15,7 @@ public class PacketSignerTests
     [Fact]
     public void Signs_readings_that_verify_and_read_back_unchanged()
     {
-        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac());
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac());
         var readings = new[]
         {
             new PacketReading("000012345678", "00010000", Created, new FixedDecimal(1234567, 2), "kWh", ReadingFlags.None),
@@ -45,13 +45,13 @@ public class PacketSignerTests
     public void Splits_a_large_batch_into_packets_within_the_size_limit_in_order()
     {
         const int maxBytes = 700;
-        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac(), maxBytes);
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac(), maxBytes);
         var random = new Random(99);
         var readings = Enumerable.Range(0, 57)
             .Select(i => new PacketReading($"meter-{i % 7}", $"point:{i}", Created.AddSeconds(i), new FixedDecimal(random.NextInt64(long.MinValue, long.MaxValue), random.Next(0, 19)), i % 3 == 0 ? "kvarh" : "m³", (ReadingFlags)(i % 16)))
             .ToArray();
 
-        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac(), maxBytes);
+        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac(), maxBytes);
         var received = new List<PacketReading>();
         var offset = 0;
         var sequence = 100L;
@@ -94,7 +94,7 @@ public class PacketSignerTests
     [Fact]
     public void Returns_zero_when_a_single_reading_cannot_fit()
     {
-        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac(), 300);
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac(), 300);
         var huge = new PacketReading(new string('m', 32), new string('p', 32), Created, new FixedDecimal(long.MinValue, 18), "kWh", ReadingFlags.TimeUnsynchronized | ReadingFlags.MeterError | ReadingFlags.Estimated | ReadingFlags.Rollover);
         Assert.Equal(0, signer.SignReadings(1, Created, new[] { huge }, 0, 1));
         Assert.Equal(0, signer.Length);
@@ -104,7 +104,7 @@ public class PacketSignerTests
     public void Signs_status_command_and_reply_that_read_back_unchanged()
     {
         var mac = new ManagedPacketMac();
-        var signer = new PacketSigner("gw-0001", 3, TestKeys.Gateway1, mac);
+        var signer = new PacketSigner("gw-0001", 3, TestKeys.Gateway1V1, mac);
         var verifier = Verifier();
 
         var status = new GatewayStatus { State = GatewayState.Offline, Firmware = "0.4.1", UptimeSeconds = 86400, ClockSynchronized = true, QueuedReadings = 12, WillSequence = 7 };
@@ -133,7 +133,7 @@ public class PacketSignerTests
     [Fact]
     public void Refuses_values_the_contract_forbids()
     {
-        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac());
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac());
         PacketReading[] Batch(string meter, string unit) => new[] { new PacketReading(meter, "p", Created, new FixedDecimal(1, 0), unit, ReadingFlags.None) };
         Assert.Throws<ArgumentException>(() => signer.SignReadings(1, Created, Batch("bad id", "kWh"), 0, 1));
         Assert.Throws<ArgumentException>(() => signer.SignReadings(1, Created, Batch("m", ""), 0, 1));
@@ -144,14 +144,14 @@ public class PacketSignerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => signer.SignReadings(1, Created, beforeEpoch, 0, 1));
         var duplicateArguments = new GatewayCommand { Name = "set", ExpiresUtc = TestKeys.Now, Arguments = new[] { new CommandArgument("a", "1"), new CommandArgument("a", "2") } };
         Assert.Throws<ArgumentException>(() => signer.SignCommand(1, Created, duplicateArguments));
-        Assert.Throws<ArgumentException>(() => new PacketSigner("gw/1", 1, TestKeys.Gateway1, new ManagedPacketMac()));
+        Assert.Throws<ArgumentException>(() => new PacketSigner("gw/1", 1, TestKeys.Gateway1V1, new ManagedPacketMac()));
         Assert.Throws<ArgumentException>(() => new PacketSigner("gw-1", 1, new byte[31], new ManagedPacketMac()));
     }
 
     [Fact]
     public void Building_and_signing_allocates_nothing_after_warm_up()
     {
-        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac());
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac());
         var readings = Enumerable.Range(0, 40)
             .Select(i => new PacketReading("000012345678", "0001" + i.ToString("0000"), Created, new FixedDecimal(123456789 + i, 3), "kWh", ReadingFlags.Estimated))
             .ToArray();
@@ -186,7 +186,7 @@ public class PacketSignerTests
     {
         string Sign()
         {
-            var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac());
+            var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac());
             signer.SignReply(9, Created, new CommandReply { CommandSequence = 1, Result = CommandResult.Ok, Message = "ok" });
             return signer.PacketString();
         }
@@ -195,5 +195,5 @@ public class PacketSignerTests
         Assert.StartsWith("eyJhbGciOiJIUzI1NiIsImtpZCI6Imd3LTAwMDEuMSJ9.", Sign());
     }
 
-    private static PacketVerifier Verifier() => new(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac());
+    private static PacketVerifier Verifier() => new(new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac());
 }

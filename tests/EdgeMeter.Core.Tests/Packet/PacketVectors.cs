@@ -36,18 +36,18 @@ internal static class PacketVectors
     public static List<JsonObject> Generate()
     {
         var vectors = new List<JsonObject>();
-        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac());
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac());
 
         // ---- valid ----
         var single = Up(signer, 1001, R("000012345678", "00010000", 1234567, 2, "kWh"));
-        Valid(vectors, "up-single-reading", "One active-energy reading (DL/T 645 address and data identifier).", Topics.Up("gw-0001"), TestKeys.Gateway1, single);
-        Valid(vectors, "up-negative-values", "Negative values keep their sign and scale: exported reactive energy, reverse power, a temperature below zero.", Topics.Up("gw-0001"), TestKeys.Gateway1,
+        Valid(vectors, "up-single-reading", "One active-energy reading (DL/T 645 address and data identifier).", Topics.Up("gw-0001"), TestKeys.Gateway1V1, single);
+        Valid(vectors, "up-negative-values", "Negative values keep their sign and scale: exported reactive energy, reverse power, a temperature below zero.", Topics.Up("gw-0001"), TestKeys.Gateway1V1,
             Up(signer, 1002, R("000012345678", "00020000", -5, 3, "kvarh"), R("000012345678", "02030000", -12340, 3, "kW"), R("modbus:3", "hr:40100", -27315, 2, "℃")));
-        Valid(vectors, "up-many-decimals", "Eighteen decimals survive exactly (no binary floating point anywhere).", Topics.Up("gw-0001"), TestKeys.Gateway1,
+        Valid(vectors, "up-many-decimals", "Eighteen decimals survive exactly (no binary floating point anywhere).", Topics.Up("gw-0001"), TestKeys.Gateway1V1,
             Up(signer, 1003, R("000012345678", "calib:a", 1, 18, "kWh"), R("000012345678", "calib:b", 3141592653589793238, 18, "kWh"), R("000012345678", "calib:c", -999999999999999999, 18, "kWh")));
-        Valid(vectors, "up-huge-energies", "Energies up to the 64-bit limit, beyond what a double holds exactly.", Topics.Up("gw-0001"), TestKeys.Gateway1,
+        Valid(vectors, "up-huge-energies", "Energies up to the 64-bit limit, beyond what a double holds exactly.", Topics.Up("gw-0001"), TestKeys.Gateway1V1,
             Up(signer, 1004, R("000012345678", "00010000", long.MaxValue, 2, "kWh"), R("000012345678", "00010000.total", long.MaxValue, 0, "kWh"), R("steam-1", "heat", 1234567890123456789, 1, "GJ"), R("000012345678", "00020000", long.MinValue, 0, "kvarh")));
-        Valid(vectors, "up-quality-flags", "Quality flags: clock not yet synchronized (time is 1970), meter error, estimated, rollover.", Topics.Up("gw-0001"), TestKeys.Gateway1,
+        Valid(vectors, "up-quality-flags", "Quality flags: clock not yet synchronized (time is 1970), meter error, estimated, rollover.", Topics.Up("gw-0001"), TestKeys.Gateway1V1,
             Up(signer, 1005,
                 new PacketReading("000012345678", "00010000", new DateTime(1970, 1, 1, 0, 0, 12, DateTimeKind.Utc), new FixedDecimal(1234567, 2), "kWh", ReadingFlags.TimeUnsynchronized),
                 new PacketReading("000012345679", "00010000", ReadAt, new FixedDecimal(0, 2), "kWh", ReadingFlags.MeterError),
@@ -67,7 +67,7 @@ internal static class PacketVectors
         while (offset < batch.Length)
         {
             var taken = signer.SignReadings(2000 + part, Created, batch, offset, batch.Length - offset);
-            Valid(vectors, $"up-batch-part-{part}", $"A batch of {batch.Length} readings split to stay within 1024 bytes: readings {offset + 1}-{offset + taken}.", Topics.Up("gw-0001"), TestKeys.Gateway1, signer.PacketString());
+            Valid(vectors, $"up-batch-part-{part}", $"A batch of {batch.Length} readings split to stay within 1024 bytes: readings {offset + 1}-{offset + taken}.", Topics.Up("gw-0001"), TestKeys.Gateway1V1, signer.PacketString());
             offset += taken;
             part++;
         }
@@ -86,28 +86,28 @@ internal static class PacketVectors
             BusCount = 1,
         };
         signer.SignStatus(1006, Created, online);
-        Valid(vectors, "status-online", "Retained health status; \"will\" announces the sequence number of this connection's last will.", Topics.Status("gw-0001"), TestKeys.Gateway1, signer.PacketString());
+        Valid(vectors, "status-online", "Retained health status; \"will\" announces the sequence number of this connection's last will.", Topics.Status("gw-0001"), TestKeys.Gateway1V1, signer.PacketString());
 
         var will = new GatewayStatus { State = GatewayState.Offline, Firmware = "0.4.1", UptimeSeconds = 40, ClockSynchronized = false, QueuedReadings = 3, WillSequence = 1000 };
         signer.SignStatus(1000, new DateTime(2025, 5, 30, 23, 0, 40, DateTimeKind.Utc), will);
-        Valid(vectors, "status-offline-last-will", "The last will, signed at connect time: the broker publishes it when the gateway drops off.", Topics.Status("gw-0001"), TestKeys.Gateway1, signer.PacketString());
+        Valid(vectors, "status-offline-last-will", "The last will, signed at connect time: the broker publishes it when the gateway drops off.", Topics.Status("gw-0001"), TestKeys.Gateway1V1, signer.PacketString());
 
         var poll = new GatewayCommand { Name = "poll-now", ExpiresUtc = new DateTime(2025, 6, 1, 0, 10, 0, DateTimeKind.Utc), Arguments = new[] { new CommandArgument("meter", "000012345678"), new CommandArgument("point", "00010000") } };
         signer.SignCommand(17, new DateTime(2025, 5, 31, 23, 58, 0, DateTimeKind.Utc), poll);
-        Valid(vectors, "down-command", "A command from the platform, with its own sequence number and an expiry.", Topics.Down("gw-0001"), TestKeys.Gateway1, signer.PacketString());
-        Valid(vectors, "down-command-from-a-standard-jose-library", "A command signed by a standard JOSE library: \"typ\" header, JSON with spaces. Accepted: the signature covers the bytes as sent.", Topics.Down("gw-0001"), TestKeys.Gateway1,
-            TestKeys.Jws("{\"alg\": \"HS256\", \"typ\": \"JWT\", \"kid\": \"gw-0001.1\"}", "{\"v\": 1, \"k\": \"down\", \"gw\": \"gw-0001\", \"seq\": 18, \"ts\": \"2025-05-31T23:59:00Z\", \"expires\": \"2025-06-01T01:00:00Z\", \"name\": \"set-interval\", \"args\": {\"seconds\": \"900\"}}", TestKeys.Gateway1));
+        Valid(vectors, "down-command", "A command from the platform, with its own sequence number and an expiry.", Topics.Down("gw-0001"), TestKeys.Gateway1V1, signer.PacketString());
+        Valid(vectors, "down-command-from-a-standard-jose-library", "A command signed by a standard JOSE library: \"typ\" header, JSON with spaces. Accepted: the signature covers the bytes as sent.", Topics.Down("gw-0001"), TestKeys.Gateway1V1,
+            TestKeys.Jws("{\"alg\": \"HS256\", \"typ\": \"JWT\", \"kid\": \"gw-0001.1\"}", "{\"v\": 1, \"k\": \"down\", \"gw\": \"gw-0001\", \"seq\": 18, \"ts\": \"2025-05-31T23:59:00Z\", \"expires\": \"2025-06-01T01:00:00Z\", \"name\": \"set-interval\", \"args\": {\"seconds\": \"900\"}}", TestKeys.Gateway1V1));
 
         signer.SignReply(1007, Created, new CommandReply { CommandSequence = 17, Result = CommandResult.Ok, Message = "polled 2 points" });
-        Valid(vectors, "reply-ok", "The gateway's answer to command 17.", Topics.Reply("gw-0001"), TestKeys.Gateway1, signer.PacketString());
+        Valid(vectors, "reply-ok", "The gateway's answer to command 17.", Topics.Reply("gw-0001"), TestKeys.Gateway1V1, signer.PacketString());
         signer.SignReply(1008, Created, new CommandReply { CommandSequence = 18, Result = CommandResult.Failed, Message = "meter \"000012345678\" did not answer\r\n\tretry in 60 s / 电表无响应" });
-        Valid(vectors, "reply-failed-escaped-message", "A reply whose message needs JSON escapes and non-ASCII UTF-8.", Topics.Reply("gw-0001"), TestKeys.Gateway1, signer.PacketString());
+        Valid(vectors, "reply-failed-escaped-message", "A reply whose message needs JSON escapes and non-ASCII UTF-8.", Topics.Reply("gw-0001"), TestKeys.Gateway1V1, signer.PacketString());
 
-        var rotated = new PacketSigner("gw-0001", 2, TestKeys.Gateway1Version2, new ManagedPacketMac());
-        Valid(vectors, "up-rotated-key-version-2", "Signed with version 2 of the gateway's key (kid gw-0001.2).", Topics.Up("gw-0001"), TestKeys.Gateway1Version2,
+        var rotated = new PacketSigner("gw-0001", 2, TestKeys.Gateway1V2, new ManagedPacketMac());
+        Valid(vectors, "up-rotated-key-version-2", "Signed with version 2 of the gateway's key (kid gw-0001.2).", Topics.Up("gw-0001"), TestKeys.Gateway1V2,
             Up(rotated, 1009, R("000012345678", "00010000", 1234600, 2, "kWh")));
-        var other = new PacketSigner("gw-0002", 1, TestKeys.Gateway2, new ManagedPacketMac());
-        Valid(vectors, "up-other-gateway", "Another gateway, another key.", Topics.Up("gw-0002"), TestKeys.Gateway2,
+        var other = new PacketSigner("gw-0002", 1, TestKeys.Gateway2V1, new ManagedPacketMac());
+        Valid(vectors, "up-other-gateway", "Another gateway, another key.", Topics.Up("gw-0002"), TestKeys.Gateway2V1,
             Up(other, 1, R("000087654321", "00010000", 50, 2, "kWh")));
 
         // ---- invalid ----
@@ -115,7 +115,7 @@ internal static class PacketVectors
         var header = Decode(parts[0]);
         var payload = Decode(parts[1]);
         var upTopic = Topics.Up("gw-0001");
-        var key = TestKeys.Gateway1;
+        var key = TestKeys.Gateway1V1;
 
         Invalid(vectors, "tampered-payload", "One digit of the reading changed after signing.", upTopic, key,
             parts[0] + "." + Encode(payload.Replace("12345.67", "92345.67")) + "." + parts[2], PacketError.BadSignature);

@@ -17,27 +17,27 @@ public class PacketVerifierTests
     public void Looks_keys_up_by_gateway_and_version_so_keys_can_rotate()
     {
         var ring = new PacketKeyRing();
-        ring.Add("gw-0001", 1, TestKeys.Gateway1);
-        ring.Add("gw-0001", 2, TestKeys.Gateway1Version2);
+        ring.Add("gw-0001", 1, TestKeys.Gateway1V1);
+        ring.Add("gw-0001", 2, TestKeys.Gateway1V2);
         var verifier = new PacketVerifier(ring, new ManagedPacketMac());
 
-        Assert.Equal(PacketError.None, verifier.Verify(Status("gw-0001", 1, TestKeys.Gateway1), null, PacketKind.None, TestKeys.Now));
-        Assert.Equal(PacketError.None, verifier.Verify(Status("gw-0001", 2, TestKeys.Gateway1Version2), null, PacketKind.None, TestKeys.Now));
+        Assert.Equal(PacketError.None, verifier.Verify(Status("gw-0001", 1, TestKeys.Gateway1V1), null, PacketKind.None, TestKeys.Now));
+        Assert.Equal(PacketError.None, verifier.Verify(Status("gw-0001", 2, TestKeys.Gateway1V2), null, PacketKind.None, TestKeys.Now));
         Assert.Equal(2, verifier.Packet.KeyVersion);
 
-        Assert.Equal(PacketError.UnknownKey, verifier.Verify(Status("gw-0001", 3, TestKeys.Gateway1Version2), null, PacketKind.None, TestKeys.Now));
+        Assert.Equal(PacketError.UnknownKey, verifier.Verify(Status("gw-0001", 3, TestKeys.Gateway1V2), null, PacketKind.None, TestKeys.Now));
         Assert.Equal("no key registered for kid \"gw-0001.3\"", verifier.Reason);
-        Assert.Equal(PacketError.UnknownKey, verifier.Verify(Status("gw-0002", 1, TestKeys.Gateway2), null, PacketKind.None, TestKeys.Now));
+        Assert.Equal(PacketError.UnknownKey, verifier.Verify(Status("gw-0002", 1, TestKeys.Gateway2V1), null, PacketKind.None, TestKeys.Now));
 
         // Version 2's key does not verify what claims to be version 1.
-        Assert.Equal(PacketError.BadSignature, verifier.Verify(Status("gw-0001", 1, TestKeys.Gateway1Version2), null, PacketKind.None, TestKeys.Now));
+        Assert.Equal(PacketError.BadSignature, verifier.Verify(Status("gw-0001", 1, TestKeys.Gateway1V2), null, PacketKind.None, TestKeys.Now));
     }
 
     [Fact]
     public void Binds_the_packet_to_its_topic()
     {
-        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac());
-        var packet = Status("gw-0001", 1, TestKeys.Gateway1);
+        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac());
+        var packet = Status("gw-0001", 1, TestKeys.Gateway1V1);
         Assert.Equal(PacketError.None, verifier.Verify(packet, "gw-0001", PacketKind.Status, TestKeys.Now));
         Assert.Equal(PacketError.GatewayMismatch, verifier.Verify(packet, "gw-0002", PacketKind.Status, TestKeys.Now));
         Assert.Equal(PacketError.KindMismatch, verifier.Verify(packet, "gw-0001", PacketKind.Up, TestKeys.Now));
@@ -47,10 +47,10 @@ public class PacketVerifierTests
     [Fact]
     public void A_command_is_valid_strictly_before_its_expiry()
     {
-        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac());
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac());
         var expires = new DateTime(2025, 6, 1, 0, 5, 0, DateTimeKind.Utc);
         signer.SignCommand(1, Created, new GatewayCommand { Name = "reboot", ExpiresUtc = expires });
-        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac());
+        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac());
         Assert.Equal(PacketError.None, verifier.Verify(signer.Packet, 0, signer.Length, expires.AddSeconds(-1)));
         Assert.Equal(PacketError.Expired, verifier.Verify(signer.Packet, 0, signer.Length, expires));
         Assert.Equal("command expired at 2025-06-01T00:05:00Z (now 2025-06-01T00:05:00Z)", verifier.Reason);
@@ -59,11 +59,11 @@ public class PacketVerifierTests
     [Fact]
     public void Verification_with_the_managed_mac_allocates_nothing_proportional_to_the_packet()
     {
-        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac());
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac());
         var readings = Enumerable.Range(0, 8).Select(i => new PacketReading("m" + i, "p", Created, new FixedDecimal(i, 1), "kWh", ReadingFlags.None)).ToArray();
         signer.SignReadings(1, Created, readings, 0, readings.Length);
         var ring = new PacketKeyRing();
-        ring.Add("gw-0001", 1, TestKeys.Gateway1);
+        ring.Add("gw-0001", 1, TestKeys.Gateway1V1);
         var verifier = new PacketVerifier(ring, new ManagedPacketMac());
         verifier.Verify(signer.Packet, 0, signer.Length, "gw-0001", PacketKind.Up, TestKeys.Now);
 
@@ -83,11 +83,11 @@ public class PacketVerifierTests
     [Fact]
     public void Random_changes_to_a_packet_never_throw_and_never_verify()
     {
-        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac());
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac());
         var readings = Enumerable.Range(0, 4).Select(i => new PacketReading("m" + i, "p", Created, new FixedDecimal(-i, 2), "kWh", ReadingFlags.Rollover)).ToArray();
         signer.SignReadings(77, Created, readings, 0, readings.Length);
         var original = signer.Packet.AsSpan(0, signer.Length).ToArray();
-        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac());
+        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac());
         var random = new Random(7519);
         var seen = new HashSet<PacketError>();
         for (var i = 0; i < 5000; i++)
@@ -126,7 +126,7 @@ public class PacketVerifierTests
     [Fact]
     public void Random_bytes_never_throw()
     {
-        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac());
+        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac());
         var random = new Random(1);
         for (var i = 0; i < 5000; i++)
         {
@@ -215,12 +215,12 @@ public class PacketKeyFileTests
     [Fact]
     public void Reads_every_entry_of_a_valid_file()
     {
-        var json = "{\"keys\":[{\"gatewayId\":\"gw-0001\",\"keyVersion\":1,\"key\":\"" + Convert.ToHexString(TestKeys.Gateway1) + "\"},"
-            + "{\"keyVersion\":2,\"gatewayId\":\"gw-0001\",\"key\":\"" + Convert.ToHexStringLower(TestKeys.Gateway1Version2) + "\"}]}";
+        var json = "{\"keys\":[{\"gatewayId\":\"gw-0001\",\"keyVersion\":1,\"key\":\"" + Convert.ToHexString(TestKeys.Gateway1V1) + "\"},"
+            + "{\"keyVersion\":2,\"gatewayId\":\"gw-0001\",\"key\":\"" + Convert.ToHexStringLower(TestKeys.Gateway1V2) + "\"}]}";
         var ring = new PacketKeyRing();
         Assert.True(PacketKeyFile.TryRead(Encoding.UTF8.GetBytes(json), 0, json.Length, ring.Add, out var error), error);
         Assert.Equal(2, ring.Count);
-        Assert.Equal(TestKeys.Gateway1Version2, ring.FindKey("gw-0001", 2));
+        Assert.Equal(TestKeys.Gateway1V2, ring.FindKey("gw-0001", 2));
     }
 
     [Theory]
@@ -233,7 +233,7 @@ public class PacketKeyFileTests
     [InlineData("[]", "expected an object with one member \"keys\" holding an array")]
     public void Explains_what_is_wrong_with_a_bad_file(string json, string expected)
     {
-        json = json.Replace("\"K\"", "\"" + Convert.ToHexString(TestKeys.Gateway1) + "\"");
+        json = json.Replace("\"K\"", "\"" + Convert.ToHexString(TestKeys.Gateway1V1) + "\"");
         var calls = 0;
         Assert.False(PacketKeyFile.TryRead(Encoding.UTF8.GetBytes(json), 0, json.Length, (_, _, _) => calls++, out var error));
         Assert.Equal(expected, error);

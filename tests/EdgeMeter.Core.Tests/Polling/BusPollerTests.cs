@@ -16,7 +16,7 @@ public class BusPollerTests
     [Fact]
     public void A_dead_meter_does_not_delay_a_live_one_beyond_its_interval()
     {
-        var clock = new FakeClock(Nine);
+        var clock = new ManualClock(Nine);
         var link = new ScriptedLink(clock);
         var live = Dlt645Address.Parse("123456789012");
         var fake = new FakeDlt645Meter(live);
@@ -53,7 +53,7 @@ public class BusPollerTests
     [Fact]
     public void Modbus_points_are_read_in_coalesced_blocks_and_land_on_their_own_index()
     {
-        var clock = new FakeClock(Nine);
+        var clock = new ManualClock(Nine);
         var server = new ModbusTestServer(unit: 3);
         server.Holding[10] = 2201;
         server.Holding[11] = 0;
@@ -81,7 +81,7 @@ public class BusPollerTests
     [Fact]
     public void Read_now_polls_every_meter_at_once()
     {
-        var clock = new FakeClock(Nine.AddSeconds(5));
+        var clock = new ManualClock(Nine.AddSeconds(5));
         var link = new ScriptedLink(clock);
         var address = Dlt645Address.Parse("123456789012");
         link.Responder = new FakeDlt645Meter(address).Respond;
@@ -100,7 +100,7 @@ public class BusPollerTests
     [Fact]
     public void A_cycle_ends_once_after_every_due_meter_and_not_when_none_was_due()
     {
-        var clock = new FakeClock(Nine.AddSeconds(5));
+        var clock = new ManualClock(Nine.AddSeconds(5));
         var link = new ScriptedLink(clock);
         var addresses = new[] { Dlt645Address.Parse("000000000001"), Dlt645Address.Parse("000000000002"), Dlt645Address.Parse("000000000003") };
         var meters = addresses.Select(a => (Address: a, Meter: new FakeDlt645Meter(a))).ToArray();
@@ -134,7 +134,7 @@ public class BusPollerTests
         return false;
     }
 
-    private sealed class RecordingSink(FakeClock clock) : IPointSink
+    private sealed class RecordingSink(ManualClock clock) : IPointSink
     {
         public List<(string Meter, int Point, DateTime At, FixedDecimal Value)> Entries { get; } = [];
 

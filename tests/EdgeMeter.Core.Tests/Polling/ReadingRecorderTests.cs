@@ -14,7 +14,7 @@ public class ReadingRecorderTests
     [Fact]
     public void Readings_are_stamped_with_their_slot_and_committed_when_the_cycle_ends()
     {
-        var clock = new FakeClock(new DateTime(2026, 11, 26, 10, 15, 0, 800, DateTimeKind.Utc));
+        var clock = new ManualClock(new DateTime(2026, 11, 26, 10, 15, 0, 800, DateTimeKind.Utc));
         using var buffer = ReadingBuffer.Open(new SimulatedFlash(), new BufferOptions());
         var recorder = new ReadingRecorder(buffer, clock);
         var meter = Meter(clock, 900);
@@ -40,7 +40,7 @@ public class ReadingRecorderTests
     [Fact]
     public void Readings_taken_before_time_sync_are_flagged()
     {
-        var clock = new FakeClock(new DateTime(1970, 1, 1, 0, 3, 10, DateTimeKind.Utc));
+        var clock = new ManualClock(new DateTime(1970, 1, 1, 0, 3, 10, DateTimeKind.Utc));
         using var buffer = ReadingBuffer.Open(new SimulatedFlash(), new BufferOptions());
         var recorder = new ReadingRecorder(buffer, clock);
         var meter = Meter(clock, 60);
@@ -58,7 +58,7 @@ public class ReadingRecorderTests
     [Fact]
     public void A_long_cycle_commits_once_its_oldest_reading_waited_the_longest_delay()
     {
-        var clock = new FakeClock(new DateTime(2026, 11, 26, 10, 15, 0, DateTimeKind.Utc));
+        var clock = new ManualClock(new DateTime(2026, 11, 26, 10, 15, 0, DateTimeKind.Utc));
         using var buffer = ReadingBuffer.Open(new SimulatedFlash(), new BufferOptions());
         var recorder = new ReadingRecorder(buffer, clock);
         var meter = Meter(clock, 60);
@@ -80,7 +80,7 @@ public class ReadingRecorderTests
     [Fact]
     public void The_observer_hears_every_reading_once_after_its_commit_however_many_a_cycle_takes()
     {
-        var clock = new FakeClock(new DateTime(2026, 11, 26, 10, 15, 0, DateTimeKind.Utc));
+        var clock = new ManualClock(new DateTime(2026, 11, 26, 10, 15, 0, DateTimeKind.Utc));
         using var buffer = ReadingBuffer.Open(new SimulatedFlash(), new BufferOptions());
         var observer = new CommitObserver(buffer);
         var recorder = new ReadingRecorder(buffer, clock, observer);
@@ -122,7 +122,7 @@ public class ReadingRecorderTests
         }
     }
 
-    private static Dlt645MeterSession Meter(FakeClock clock, int pollSeconds)
+    private static Dlt645MeterSession Meter(ManualClock clock, int pollSeconds)
     {
         var link = new ScriptedLink(clock);
         var address = Dlt645Address.Parse("123456789012");

@@ -150,7 +150,7 @@ public class UplinkPublisherTests
         using var rig = new UplinkRig();
         rig.Step();
         rig.Transport.Acknowledge();
-        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac(), 1024);
+        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac(), 1024);
 
         Assert.Equal(PacketError.None, verifier.Verify(rig.Transport.Will!, 0, rig.Transport.Will!.Length, "gw-0001", PacketKind.Status, rig.Clock.UtcNow));
         var will = new GatewayStatus();

@@ -51,7 +51,7 @@ internal sealed class UplinkRig : IStatusSource, ICommandHandler, IDisposable
 
     public SimulatedFlash UplinkFlash { get; private set; } = new();
 
-    public FakeClock Clock { get; } = new(new DateTime(2026, 11, 26, 9, 0, 0, DateTimeKind.Utc));
+    public ManualClock Clock { get; } = new(new DateTime(2026, 11, 26, 9, 0, 0, DateTimeKind.Utc));
 
     public FakeMqttTransport Transport { get; } = new();
 
@@ -65,7 +65,7 @@ internal sealed class UplinkRig : IStatusSource, ICommandHandler, IDisposable
     {
         Buffer = ReadingBuffer.Open(BufferFlash, new BufferOptions { Budget = 4 * 1024 * 1024 });
         var sequence = new PacketSequence(UplinkFlash);
-        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1, new ManagedPacketMac(), _maxPacketBytes);
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac(), _maxPacketBytes);
         Publisher = new UplinkPublisher(
             Transport, Buffer, signer, sequence, new PointDirectory(_config), new MqttTopics(), this, this, Clock, Options);
     }
@@ -104,7 +104,7 @@ internal sealed class UplinkRig : IStatusSource, ICommandHandler, IDisposable
     /// <summary>Every reading the broker acknowledged, verified with the gateway's key, in arrival order.</summary>
     public List<EdgeMeter.Core.Messages.PacketReading> DeliveredReadings()
     {
-        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac(), _maxPacketBytes);
+        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac(), _maxPacketBytes);
         var readings = new List<EdgeMeter.Core.Messages.PacketReading>();
         foreach (var (topic, payload, _) in Transport.Delivered.Where(d => d.Topic.EndsWith("/up", StringComparison.Ordinal)))
         {
@@ -122,7 +122,7 @@ internal sealed class UplinkRig : IStatusSource, ICommandHandler, IDisposable
 
     public List<long> PacketSequences(string kind)
     {
-        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1), new ManagedPacketMac(), _maxPacketBytes);
+        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac(), _maxPacketBytes);
         return Transport.Delivered.Where(d => d.Topic.EndsWith("/" + kind, StringComparison.Ordinal))
             .Select(d =>
             {

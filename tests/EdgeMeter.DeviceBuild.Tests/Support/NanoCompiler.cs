@@ -11,7 +11,7 @@ internal static class NanoCompiler
         var compilation = CSharpCompilation.Create(
             assemblyName,
             [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest))],
-            new[] { Repo.NanoMscorlib }.Concat(references).Select(r => MetadataReference.CreateFromFile(r)),
+            new[] { NanoPackages.Mscorlib }.Concat(references).Select(r => MetadataReference.CreateFromFile(r)),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, deterministic: true));
         var path = Path.Combine(directory, assemblyName + ".dll");
         var result = compilation.Emit(path);

@@ -21,7 +21,7 @@ public class ConfigTrialTests
         var running = Task.Run(() => host.Run(stop.Token), TestContext.Current.CancellationToken);
 
         await Until(() => rig.Broker.On("/status").Count >= 1);
-        var unreachable = rig.ConfigJson(brokerPort: Support.FreePort.Next());
+        var unreachable = rig.ConfigJson(brokerPort: FreePort.Next());
         await rig.Broker.InjectAsync("edgemeter/v1/gw-test/down", SetConfig(1, unreachable));
         await Until(() => log.ToString().Contains("new configuration rolled back", StringComparison.Ordinal));
         // Back on the old configuration and connected again (the test broker keeps no offline sessions).

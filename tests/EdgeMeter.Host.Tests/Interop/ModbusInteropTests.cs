@@ -17,7 +17,7 @@ namespace EdgeMeter.Host.Tests.Interop;
 public sealed class ModbusInteropTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("edgemeter-interop-").FullName;
-    private readonly List<Peers.PeerProcess> _processes = [];
+    private readonly List<ChildProcess> _processes = [];
 
     public void Dispose()
     {
@@ -36,7 +36,7 @@ public sealed class ModbusInteropTests : IDisposable
         var socat = Peers.Require("socat", "socat");
         using var sim = TestSimulator.Start(["modbus:1"]);
         var pty = Path.Combine(_directory, "meter");
-        var bridge = Track(Peers.Start(socat, $"-d -d pty,raw,echo=0,link={pty} tcp:127.0.0.1:{sim.Host.Link.Port}"));
+        var bridge = Track(ChildProcess.StartCommandLine(socat, $"-d -d pty,raw,echo=0,link={pty} tcp:127.0.0.1:{sim.Host.Link.Port}"));
         Peers.WaitForPath(pty, bridge);
 
         // -t 3:float: input registers as float32; -B: most significant word first (SDM630); -r 1: reference 1 = address 0.
@@ -68,10 +68,10 @@ public sealed class ModbusInteropTests : IDisposable
 
         var serverEnd = Path.Combine(_directory, "server");
         var masterEnd = Path.Combine(_directory, "master");
-        var pair = Track(Peers.Start(socat, $"-d -d pty,raw,echo=0,link={serverEnd} pty,raw,echo=0,link={masterEnd}"));
+        var pair = Track(ChildProcess.StartCommandLine(socat, $"-d -d pty,raw,echo=0,link={serverEnd} pty,raw,echo=0,link={masterEnd}"));
         Peers.WaitForPath(serverEnd, pair);
         Peers.WaitForPath(masterEnd, pair);
-        var libmodbus = Track(Peers.Start(server, $"{serverEnd} 9600 17"));
+        var libmodbus = Track(ChildProcess.StartCommandLine(server, $"{serverEnd} 9600 17"));
         Assert.True(libmodbus.WaitForOutput("ready", TimeSpan.FromSeconds(5)), libmodbus.Output);
 
         using var link = new SerialMeterLink(LinkAddress.Parse($"serial://{masterEnd}?baud=9600&parity=none"));
@@ -98,7 +98,7 @@ public sealed class ModbusInteropTests : IDisposable
         Assert.Equal(ReadStatus.Timeout, master.ReadHoldingRegisters(18, 0x0100, 1, holding));
     }
 
-    private Peers.PeerProcess Track(Peers.PeerProcess process)
+    private ChildProcess Track(ChildProcess process)
     {
         _processes.Add(process);
         return process;

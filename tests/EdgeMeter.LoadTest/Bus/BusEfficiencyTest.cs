@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using EdgeMeter.Benchmarks.Support;
 using EdgeMeter.Core.Polling;
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;

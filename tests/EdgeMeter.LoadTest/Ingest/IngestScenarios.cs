@@ -1,4 +1,3 @@
-using EdgeMeter.Benchmarks.Support;
 
 namespace EdgeMeter.LoadTest.Ingest;
 

@@ -81,7 +81,7 @@ public sealed class PlainMqttnetBrokerTarget : IIngestTarget
 
     public static async Task<PlainMqttnetBrokerTarget> StartAsync()
     {
-        var port = MosquittoBroker.FreePort();
+        var port = FreePort.Next();
         var options = new MqttServerOptionsBuilder().WithDefaultEndpoint().WithDefaultEndpointPort(port).WithDefaultEndpointBoundIPAddress(IPAddress.Loopback).Build();
         var server = new MqttServerFactory().CreateMqttServer(options);
         var target = new PlainMqttnetBrokerTarget(server, port);

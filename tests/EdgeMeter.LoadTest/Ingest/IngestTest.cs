@@ -1,4 +1,3 @@
-using EdgeMeter.Benchmarks.Support;
 using EdgeMeter.LoadTest.Support;
 
 namespace EdgeMeter.LoadTest.Ingest;

@@ -41,7 +41,7 @@ public sealed class MosquittoBroker : IDisposable
 
     public static MosquittoBroker Start(string executable)
     {
-        var port = FreePort();
+        var port = EdgeMeter.TestSupport.FreePort.Next();
         var directory = Directory.CreateTempSubdirectory("edgemeter-mosquitto-").FullName;
         var config = Path.Combine(directory, "mosquitto.conf");
         File.WriteAllLines(config,
@@ -86,13 +86,6 @@ public sealed class MosquittoBroker : IDisposable
             _process.Dispose();
             Directory.Delete(_directory, recursive: true);
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void WaitUntilListening()

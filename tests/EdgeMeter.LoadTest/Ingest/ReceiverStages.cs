@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using EdgeMeter.Benchmarks.Support;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Uplink;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using EdgeMeter.Benchmarks.Support;
 using EdgeMeter.LoadTest.Ingest;
 using EdgeMeter.LoadTest.Support;
 using EdgeMeter.PlatformSim;

@@ -8,7 +8,7 @@ namespace EdgeMeter.Core.Tests.Protocol.Dlt645;
 
 public class Dlt645MasterTests
 {
-    private readonly FakeClock _clock = new();
+    private readonly ManualClock _clock = new();
     private readonly ScriptedLink _link;
     private readonly Dlt645Master _master;
 

@@ -134,7 +134,7 @@ public class ModbusBlockPlannerTests
         Assert.Equal(ModbusValueStatus.Ok, ModbusValueCodec.Encode(points[2], expected[2], server.Holding, 6));
         Assert.Equal(ModbusValueStatus.Ok, ModbusValueCodec.Encode(points[3], expected[3], server.Input, 0));
 
-        var clock = new FakeClockModbus();
+        var clock = new ManualClock(new DateTime(2026, 1, 1, 0, 0, 1, DateTimeKind.Utc), 1_000);
         var link = new ScriptedModbusLink(clock) { KeepRequests = false, Server = server.Serve };
         var master = new ModbusRtuMaster(link, clock);
         var plan = _planner.Plan(points);

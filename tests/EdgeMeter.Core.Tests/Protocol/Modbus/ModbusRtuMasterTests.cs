@@ -7,7 +7,7 @@ namespace EdgeMeter.Core.Tests.Protocol.Modbus;
 
 public class ModbusRtuMasterTests
 {
-    private readonly FakeClockModbus _clock = new();
+    private readonly ManualClock _clock = new();
     private readonly ScriptedModbusLink _link;
     private readonly ModbusRtuMaster _master;
 

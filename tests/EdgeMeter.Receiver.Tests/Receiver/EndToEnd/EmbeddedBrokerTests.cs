@@ -250,7 +250,7 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         // The gateway gets a packet signed with its newest key (version 2) that its verifier accepts.
         var delivered = await _gateway1.Received.Reader.ReadAsync(Ct);
         Assert.Equal("edgemeter/v1/gw-0001/down", delivered.Topic);
-        var verifier = new PacketVerifier(ReceiverKeyStore.FromEntries(TestKeys.All), new DotNetPacketMac());
+        var verifier = new PacketVerifier(ReceiverKeyStore.FromEntries(ReceiverTestKeys.All), new DotNetPacketMac());
         Assert.Equal(PacketError.None, verifier.Verify(delivered.Payload.ToArray(), 0, (int)delivered.Payload.Length, "gw-0001", PacketKind.Down, DateTime.UtcNow));
         Assert.Equal((2, seq), (verifier.Packet.KeyVersion, verifier.Packet.Sequence));
         var received = new GatewayCommand();

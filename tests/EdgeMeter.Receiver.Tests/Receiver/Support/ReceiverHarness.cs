@@ -25,7 +25,7 @@ internal sealed class ReceiverHarness : IAsyncDisposable
     private ReceiverHarness(string directory)
     {
         Directory = directory;
-        KeyFile.Write(KeyFilePath, TestKeys.All);
+        KeyFile.Write(KeyFilePath, ReceiverTestKeys.All);
         Options = new ReceiverOptions
         {
             Store = { Path = Path.Combine(directory, "receiver.db") },

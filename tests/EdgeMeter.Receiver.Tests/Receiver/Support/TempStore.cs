@@ -20,7 +20,7 @@ internal sealed class TempStore : IDisposable
         System.IO.Directory.CreateDirectory(Directory);
         Time = new ManualTime(now ?? new DateTimeOffset(TestGateway.Now));
         Store = PacketStore.Open(Path.Combine(Directory, "receiver.db"), 64, replayWindow, Time);
-        Intake = new PacketIntake(keys ?? ReceiverKeyStore.FromEntries(TestKeys.All), new MqttTopics(), 1024);
+        Intake = new PacketIntake(keys ?? ReceiverKeyStore.FromEntries(ReceiverTestKeys.All), new MqttTopics(), 1024);
         Pipeline = new IngestPipeline(Intake, Store, Metrics, Time, NullLogger.Instance);
     }
 

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace EdgeMeter.Host.Tests.Support;
+namespace EdgeMeter.TestSupport;
 
-internal static class FreePort
+public static class FreePort
 {
     /// <summary>An ephemeral loopback port that was free a moment ago.</summary>
     public static int Next()

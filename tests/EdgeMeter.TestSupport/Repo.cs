@@ -1,7 +1,7 @@
-namespace EdgeMeter.Core.Tests.Support;
+namespace EdgeMeter.TestSupport;
 
-/// <summary>Files of the repository (examples, docs) as the tests see them.</summary>
-internal static class RepoFiles
+/// <summary>The repository's files (examples, docs, vectors, projects) as the tests see them.</summary>
+public static class Repo
 {
     public static string Root { get; } = FindRoot();
 

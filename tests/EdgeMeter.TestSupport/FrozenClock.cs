@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using EdgeMeter.Core.Time;
 
-namespace EdgeMeter.Host.Tests.Support;
+namespace EdgeMeter.TestSupport;
 
 /// <summary>A wall clock that stands still (so simulated values can be compared exactly) over a real monotonic clock.</summary>
-internal sealed class FrozenClock(DateTime utcNow) : IClock
+public sealed class FrozenClock(DateTime utcNow) : IClock
 {
     public static readonly DateTime DefaultTime = new(2026, 11, 26, 8, 30, 15, DateTimeKind.Utc);
 

@@ -1,11 +1,11 @@
-namespace EdgeMeter.DeviceBuild.Tests.Support;
+namespace EdgeMeter.TestSupport;
 
 /// <summary>A directory of its own for a test, removed afterwards.</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
-    public TempDirectory()
+    public TempDirectory(string prefix = "edgemeter-test-")
     {
-        Path = Directory.CreateTempSubdirectory("edgemeter-device-").FullName;
+        Path = Directory.CreateTempSubdirectory(prefix).FullName;
     }
 
     public string Path { get; }

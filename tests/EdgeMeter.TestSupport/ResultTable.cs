@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace EdgeMeter.Benchmarks.Support;
+namespace EdgeMeter.TestSupport;
 
 /// <summary>
 /// One table of figures, printed as Markdown and written to the JSON summary under <see cref="Name"/>. Cells are text

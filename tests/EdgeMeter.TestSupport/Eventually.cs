@@ -1,7 +1,7 @@
-namespace EdgeMeter.Receiver.Tests.Receiver.Support;
+namespace EdgeMeter.TestSupport;
 
 /// <summary>Bounded waiting for something asynchronous to become true; never a timing assertion.</summary>
-internal static class Eventually
+public static class Eventually
 {
     public static async Task Until(Func<bool> condition, string what, int timeoutSeconds = 20)
     {
