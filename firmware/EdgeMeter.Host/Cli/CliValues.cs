@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Host.Links;
 using EdgeMeter.Host.Meters;

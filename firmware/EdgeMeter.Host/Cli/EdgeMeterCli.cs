@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Links;
 using EdgeMeter.Host.Commands;
 

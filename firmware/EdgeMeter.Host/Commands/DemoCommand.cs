@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeMeter.Common.Cli;
 using EdgeMeter.Host.Cli;
 using EdgeMeter.Host.Demo;
 

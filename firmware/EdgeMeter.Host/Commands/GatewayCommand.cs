@@ -1,7 +1,8 @@
 using System.CommandLine;
+using EdgeMeter.Common.Cli;
+using EdgeMeter.Common.Keys;
 using EdgeMeter.Host.Cli;
 using EdgeMeter.Host.Gateway;
-using EdgeMeter.Host.Packets;
 
 namespace EdgeMeter.Host.Commands;
 

@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Host.Cli;
 

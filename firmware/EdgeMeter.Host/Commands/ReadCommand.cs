@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using EdgeMeter.Common.Cli;
+using EdgeMeter.Common.Time;
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
@@ -10,7 +12,6 @@ using EdgeMeter.Host.Cli;
 using EdgeMeter.Host.Links;
 using EdgeMeter.Host.Meters;
 using EdgeMeter.Host.Simulation;
-using EdgeMeter.Host.Time;
 
 namespace EdgeMeter.Host.Commands;
 

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using EdgeMeter.Common.Cli;
+using EdgeMeter.Common.Time;
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Host.Cli;
 using EdgeMeter.Host.Links;
 using EdgeMeter.Host.Meters;
-using EdgeMeter.Host.Time;
 using Spectre.Console;
 
 namespace EdgeMeter.Host.Commands;

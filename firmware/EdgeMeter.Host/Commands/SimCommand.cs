@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Links;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Host.Cli;

@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using EdgeMeter.Common.Cli;
+using EdgeMeter.Common.Crypto;
+using EdgeMeter.Common.Keys;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Text;
 using EdgeMeter.Core.Uplink;
 using EdgeMeter.Host.Cli;
-using EdgeMeter.Host.Packets;
 
 namespace EdgeMeter.Host.Commands;
 

@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Config;
 using EdgeMeter.Host.Cli;
 

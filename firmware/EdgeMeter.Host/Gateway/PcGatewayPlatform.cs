@@ -1,3 +1,5 @@
+using EdgeMeter.Common.Crypto;
+using EdgeMeter.Common.Time;
 using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Crypto;
@@ -7,9 +9,7 @@ using EdgeMeter.Core.Runtime;
 using EdgeMeter.Core.Time;
 using EdgeMeter.Core.Uplink;
 using EdgeMeter.Host.Links;
-using EdgeMeter.Host.Packets;
 using EdgeMeter.Host.Storage;
-using EdgeMeter.Host.Time;
 using EdgeMeter.Host.Uplink;
 
 namespace EdgeMeter.Host.Gateway;

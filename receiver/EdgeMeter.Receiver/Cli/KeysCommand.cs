@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
+using EdgeMeter.Common.Cli;
+using EdgeMeter.Common.Keys;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Receiver.Config;

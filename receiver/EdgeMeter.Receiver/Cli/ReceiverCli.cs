@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeMeter.Common.Cli;
 using EdgeMeter.Receiver.Config;
 
 namespace EdgeMeter.Receiver.Cli;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using EdgeMeter.Common.Cli;
 using EdgeMeter.Receiver.Config;
 
 namespace EdgeMeter.Receiver.Cli;

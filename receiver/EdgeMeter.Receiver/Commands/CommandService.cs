@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using EdgeMeter.Common.Crypto;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
@@ -7,7 +8,6 @@ using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Ingest;
 using EdgeMeter.Receiver.Keys;
 using EdgeMeter.Receiver.Ops;
-using EdgeMeter.Receiver.Packets;
 using EdgeMeter.Receiver.Store;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;

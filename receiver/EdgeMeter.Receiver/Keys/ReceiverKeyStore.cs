@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Keys;
 using EdgeMeter.Core.Keys;
 
 namespace EdgeMeter.Receiver.Keys;

@@ -1,9 +1,9 @@
 using System.Text;
+using EdgeMeter.Common.Crypto;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Uplink;
-using EdgeMeter.Receiver.Packets;
 
 namespace EdgeMeter.Receiver.Verify;
 

@@ -1,9 +1,9 @@
 using EdgeMeter.Benchmarks.Support;
+using EdgeMeter.Common.Crypto;
 using EdgeMeter.Core.Crypto;
 using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Values;
-using EdgeMeter.Host.Packets;
 
 namespace EdgeMeter.Benchmarks.Reports;
 

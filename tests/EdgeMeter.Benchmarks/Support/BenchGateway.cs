@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EdgeMeter.Common.Crypto;
 using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Crypto;
@@ -9,7 +10,6 @@ using EdgeMeter.Core.Runtime;
 using EdgeMeter.Core.Time;
 using EdgeMeter.Core.Uplink;
 using EdgeMeter.Host.Meters;
-using EdgeMeter.Host.Packets;
 using EdgeMeter.Host.Simulation;
 
 namespace EdgeMeter.Benchmarks.Support;

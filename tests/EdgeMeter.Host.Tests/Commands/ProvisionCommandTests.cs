@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
+using EdgeMeter.Common.Cli;
+using EdgeMeter.Common.Keys;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Host.Cli;
-using EdgeMeter.Host.Packets;
 
 namespace EdgeMeter.Host.Tests.Commands;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeMeter.Common.Cli;
 using EdgeMeter.Host.Cli;
 using EdgeMeter.Host.Simulation;
 using EdgeMeter.Host.Tests.Support;

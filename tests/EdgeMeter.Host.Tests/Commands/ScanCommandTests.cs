@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Cli;
 using EdgeMeter.Host.Cli;
 using EdgeMeter.Host.Tests.Support;
 

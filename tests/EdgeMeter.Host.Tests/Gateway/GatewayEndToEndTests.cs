@@ -1,10 +1,10 @@
 using System.Buffers;
+using EdgeMeter.Common.Crypto;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Runtime;
 using EdgeMeter.Host.Gateway;
-using EdgeMeter.Host.Packets;
 
 namespace EdgeMeter.Host.Tests.Gateway;
 

@@ -1,13 +1,14 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
+using EdgeMeter.Common.Crypto;
+using EdgeMeter.Common.Keys;
 using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Polling;
-using EdgeMeter.Host.Packets;
 using EdgeMeter.Host.Simulation;
 using EdgeMeter.Host.Tests.Support;
 

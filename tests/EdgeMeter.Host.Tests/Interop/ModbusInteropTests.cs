@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using EdgeMeter.Common.Time;
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Host.Links;
 using EdgeMeter.Host.Simulation;
 using EdgeMeter.Host.Tests.Support;
-using EdgeMeter.Host.Time;
 
 namespace EdgeMeter.Host.Tests.Interop;
 

@@ -1,6 +1,7 @@
 using System.Text;
+using EdgeMeter.Common.Crypto;
+using EdgeMeter.Common.Keys;
 using EdgeMeter.Core.Crypto;
-using EdgeMeter.Host.Packets;
 
 namespace EdgeMeter.Host.Tests.Packets;
 

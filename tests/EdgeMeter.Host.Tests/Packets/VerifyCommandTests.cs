@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using EdgeMeter.Common.Cli;
 using EdgeMeter.Host.Cli;
 
 namespace EdgeMeter.Host.Tests.Packets;

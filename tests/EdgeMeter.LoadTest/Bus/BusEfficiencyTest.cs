@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeMeter.Common.Time;
 using EdgeMeter.Core.Polling;
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
@@ -7,7 +8,6 @@ using EdgeMeter.Core.Values;
 using EdgeMeter.Host.Links;
 using EdgeMeter.Host.Meters;
 using EdgeMeter.Host.Simulation;
-using EdgeMeter.Host.Time;
 using EdgeMeter.LoadTest.Support;
 
 namespace EdgeMeter.LoadTest.Bus;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using EdgeMeter.Common.Keys;
 using EdgeMeter.PlatformSim;
 using EdgeMeter.Receiver;
 using EdgeMeter.Receiver.Config;

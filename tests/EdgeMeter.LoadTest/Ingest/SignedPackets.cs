@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using EdgeMeter.Common.Crypto;
 using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Text;
 using EdgeMeter.Core.Values;
-using EdgeMeter.Host.Packets;
 
 namespace EdgeMeter.LoadTest.Ingest;
 

@@ -1,3 +1,5 @@
+using EdgeMeter.Common.Cli;
+using EdgeMeter.Common.Keys;
 using EdgeMeter.Receiver.Auth;
 using EdgeMeter.Receiver.Cli;
 using EdgeMeter.Receiver.Keys;

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text.RegularExpressions;
+using EdgeMeter.Common.Cli;
 using EdgeMeter.Receiver.Cli;
 using EdgeMeter.Receiver.Config;
 

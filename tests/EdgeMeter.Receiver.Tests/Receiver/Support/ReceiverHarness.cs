@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Keys;
 using EdgeMeter.PlatformSim;
 using EdgeMeter.Receiver.Auth;
 using EdgeMeter.Receiver.Config;

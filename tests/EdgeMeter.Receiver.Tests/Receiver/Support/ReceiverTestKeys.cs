@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Keys;
 using EdgeMeter.Receiver.Keys;
 
 namespace EdgeMeter.Receiver.Tests.Receiver.Support;

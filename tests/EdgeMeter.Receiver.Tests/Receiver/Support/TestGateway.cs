@@ -1,11 +1,11 @@
 using System.Text;
 using System.Threading.Channels;
+using EdgeMeter.Common.Crypto;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Uplink;
 using EdgeMeter.Core.Values;
-using EdgeMeter.Receiver.Packets;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;

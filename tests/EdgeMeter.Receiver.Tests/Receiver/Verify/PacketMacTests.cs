@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using EdgeMeter.Receiver.Packets;
+using EdgeMeter.Common.Crypto;
 
 namespace EdgeMeter.Receiver.Tests.Receiver.Verify;
 

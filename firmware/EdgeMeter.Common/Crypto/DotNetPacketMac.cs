@@ -2,12 +2,9 @@ using System.Security.Cryptography;
 using EdgeMeter.Core.Crypto;
 using EdgeMeter.Core.Packet;
 
-namespace EdgeMeter.Receiver.Packets;
+namespace EdgeMeter.Common.Crypto;
 
-/// <summary>
-/// HS256 with the platform's HMAC and constant-time comparison (a copy of the gateway host's small adapter, so the
-/// receiver does not depend on the edgemeter executable).
-/// </summary>
+/// <summary>HS256 with the platform's HMAC (OpenSSL on Linux) and its constant-time comparison.</summary>
 public sealed class DotNetPacketMac : IPacketMac
 {
     public string Algorithm => PacketLimits.Algorithm;

@@ -1,6 +1,6 @@
 using EdgeMeter.Core.Keys;
 
-namespace EdgeMeter.Host.Packets;
+namespace EdgeMeter.Common.Keys;
 
 /// <summary>
 /// Gateway keys from a key file (format in docs/packet-format.md, read by <see cref="PacketKeyFile"/>), hashed by

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using EdgeMeter.Core.Keys;
 
-namespace EdgeMeter.Receiver.Keys;
+namespace EdgeMeter.Common.Keys;
 
 /// <summary>One gateway key version.</summary>
 public sealed record KeyEntry(string GatewayId, int KeyVersion, byte[] Key)

@@ -1,6 +1,6 @@
-namespace EdgeMeter.Host.Cli;
+namespace EdgeMeter.Common.Cli;
 
-/// <summary>Exit codes shared by every `edgemeter` command.</summary>
+/// <summary>Exit codes of every EdgeMeter command (`edgemeter`, `edgemeter-receiver`, the simulators).</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;
