@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Links;
 using EdgeMeter.Host.Commands;
+using EdgeMeter.Pc.Cli;
 
 namespace EdgeMeter.Host.Cli;
 

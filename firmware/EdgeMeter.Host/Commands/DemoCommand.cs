@@ -2,6 +2,7 @@ using System.CommandLine;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Host.Cli;
 using EdgeMeter.Host.Demo;
+using EdgeMeter.Pc.Cli;
 
 namespace EdgeMeter.Host.Commands;
 

@@ -2,7 +2,8 @@ using System.CommandLine;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Common.Keys;
 using EdgeMeter.Host.Cli;
-using EdgeMeter.Host.Gateway;
+using EdgeMeter.Pc.Cli;
+using EdgeMeter.Pc.Runtime;
 
 namespace EdgeMeter.Host.Commands;
 

@@ -3,8 +3,8 @@ using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Host.Cli;
-using EdgeMeter.Host.Links;
-using EdgeMeter.Host.Meters;
+using EdgeMeter.Pc.Links;
+using EdgeMeter.Pc.Meters;
 
 namespace EdgeMeter.Host.Commands;
 

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Host.Cli;
+using EdgeMeter.Pc.Cli;
 
 namespace EdgeMeter.Host.Commands;
 

@@ -3,15 +3,16 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EdgeMeter.Common.Cli;
-using EdgeMeter.Common.Time;
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Host.Cli;
-using EdgeMeter.Host.Links;
-using EdgeMeter.Host.Meters;
 using EdgeMeter.Host.Simulation;
+using EdgeMeter.Pc.Cli;
+using EdgeMeter.Pc.Links;
+using EdgeMeter.Pc.Meters;
+using EdgeMeter.Pc.Time;
 
 namespace EdgeMeter.Host.Commands;
 

@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using EdgeMeter.Common.Cli;
-using EdgeMeter.Common.Time;
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Host.Cli;
-using EdgeMeter.Host.Links;
-using EdgeMeter.Host.Meters;
+using EdgeMeter.Pc.Cli;
+using EdgeMeter.Pc.Links;
+using EdgeMeter.Pc.Meters;
+using EdgeMeter.Pc.Time;
 using Spectre.Console;
 
 namespace EdgeMeter.Host.Commands;

@@ -4,9 +4,10 @@ using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Links;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Host.Cli;
-using EdgeMeter.Host.Links;
-using EdgeMeter.Host.Meters;
 using EdgeMeter.Host.Simulation;
+using EdgeMeter.Pc.Cli;
+using EdgeMeter.Pc.Links;
+using EdgeMeter.Pc.Meters;
 
 namespace EdgeMeter.Host.Commands;
 

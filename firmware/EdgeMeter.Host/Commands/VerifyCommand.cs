@@ -8,6 +8,7 @@ using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Text;
 using EdgeMeter.Core.Uplink;
 using EdgeMeter.Host.Cli;
+using EdgeMeter.Pc.Cli;
 
 namespace EdgeMeter.Host.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Host.Cli;
+using EdgeMeter.Pc.Cli;
 
 namespace EdgeMeter.Host.Commands;
 

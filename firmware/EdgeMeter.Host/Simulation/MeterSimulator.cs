@@ -1,7 +1,7 @@
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
-using EdgeMeter.Host.Meters;
+using EdgeMeter.Pc.Meters;
 
 namespace EdgeMeter.Host.Simulation;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using EdgeMeter.Host.Meters;
+using EdgeMeter.Pc.Meters;
 
 namespace EdgeMeter.Host.Simulation;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using EdgeMeter.Core.Links;
-using EdgeMeter.Host.Links;
+using EdgeMeter.Pc.Links;
 
 namespace EdgeMeter.Host.Simulation;
 

@@ -1,7 +1,7 @@
-using EdgeMeter.Common.Time;
+using EdgeMeter.Pc.Time;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Time;
-using EdgeMeter.Host.Meters;
+using EdgeMeter.Pc.Meters;
 
 namespace EdgeMeter.Host.Simulation;
 

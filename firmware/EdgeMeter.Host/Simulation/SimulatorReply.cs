@@ -1,4 +1,4 @@
-using EdgeMeter.Host.Meters;
+using EdgeMeter.Pc.Meters;
 
 namespace EdgeMeter.Host.Simulation;
 

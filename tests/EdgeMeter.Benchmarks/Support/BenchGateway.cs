@@ -9,7 +9,7 @@ using EdgeMeter.Core.Polling;
 using EdgeMeter.Core.Runtime;
 using EdgeMeter.Core.Time;
 using EdgeMeter.Core.Uplink;
-using EdgeMeter.Host.Meters;
+using EdgeMeter.Pc.Meters;
 using EdgeMeter.Host.Simulation;
 
 namespace EdgeMeter.Benchmarks.Support;

@@ -3,6 +3,7 @@ using EdgeMeter.Common.Cli;
 using EdgeMeter.Host.Cli;
 using EdgeMeter.Host.Simulation;
 using EdgeMeter.Host.Tests.Support;
+using EdgeMeter.Pc.Meters;
 
 namespace EdgeMeter.Host.Tests.Commands;
 
@@ -55,7 +56,7 @@ public class ReadCommandTests : IDisposable
         Assert.Equal(ExitCodes.Ok, voltage.ExitCode);
         Assert.Matches(@"^2[12]\d V$", voltage.Out.Trim());
 
-        var meter = _sim.Simulator.Dlt645Meter(Host.Meters.MeterSpec.Parse("dlt645-1997:000000001997"));
+        var meter = _sim.Simulator.Dlt645Meter(MeterSpec.Parse("dlt645-1997:000000001997"));
         var time = Read("--meter", "dlt645-1997:000000001997", "--di", "C011");
         Assert.Equal(meter.LocalTime(_sim.Clock.UtcNow).ToString("HH:mm:ss"), time.Out.Trim());
     }

@@ -1,7 +1,7 @@
 using EdgeMeter.Common.Crypto;
 using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
-using EdgeMeter.Host.Gateway;
+using EdgeMeter.Pc.Runtime;
 
 namespace EdgeMeter.Host.Tests.Gateway;
 

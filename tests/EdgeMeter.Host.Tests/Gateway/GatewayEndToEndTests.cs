@@ -4,7 +4,7 @@ using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Runtime;
-using EdgeMeter.Host.Gateway;
+using EdgeMeter.Pc.Runtime;
 
 namespace EdgeMeter.Host.Tests.Gateway;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using EdgeMeter.Common.Time;
+using EdgeMeter.Pc.Time;
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Core.Values;
-using EdgeMeter.Host.Links;
+using EdgeMeter.Pc.Links;
 using EdgeMeter.Host.Simulation;
 using EdgeMeter.Host.Tests.Support;
 

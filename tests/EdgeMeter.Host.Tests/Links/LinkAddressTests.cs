@@ -1,5 +1,5 @@
 using System.IO.Ports;
-using EdgeMeter.Host.Links;
+using EdgeMeter.Pc.Links;
 
 namespace EdgeMeter.Host.Tests.Links;
 

@@ -1,5 +1,5 @@
 using EdgeMeter.Core.Protocol.Dlt645;
-using EdgeMeter.Host.Meters;
+using EdgeMeter.Pc.Meters;
 
 namespace EdgeMeter.Host.Tests.Meters;
 

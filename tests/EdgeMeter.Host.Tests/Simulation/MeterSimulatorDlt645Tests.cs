@@ -1,7 +1,7 @@
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Values;
-using EdgeMeter.Host.Meters;
+using EdgeMeter.Pc.Meters;
 using EdgeMeter.Host.Simulation;
 using EdgeMeter.Host.Tests.Support;
 

@@ -1,4 +1,4 @@
-using EdgeMeter.Host.Meters;
+using EdgeMeter.Pc.Meters;
 using EdgeMeter.Host.Simulation;
 
 namespace EdgeMeter.Host.Tests.Simulation;

@@ -1,6 +1,6 @@
 using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Values;
-using EdgeMeter.Host.Storage;
+using EdgeMeter.Pc.Buffer;
 
 namespace EdgeMeter.Host.Tests.Storage;
 

@@ -1,5 +1,5 @@
 using EdgeMeter.Core.Values;
-using EdgeMeter.Host.Meters;
+using EdgeMeter.Pc.Meters;
 using EdgeMeter.Host.Simulation;
 
 namespace EdgeMeter.Host.Tests.Support;

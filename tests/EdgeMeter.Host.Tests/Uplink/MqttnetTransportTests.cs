@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using EdgeMeter.Core.Uplink;
 using EdgeMeter.Host.Tests.Support;
-using EdgeMeter.Host.Uplink;
+using EdgeMeter.Pc.Uplink;
 using MQTTnet;
 using MQTTnet.Server;
 

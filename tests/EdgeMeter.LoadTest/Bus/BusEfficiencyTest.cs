@@ -1,12 +1,12 @@
 using System.Diagnostics;
-using EdgeMeter.Common.Time;
+using EdgeMeter.Pc.Time;
 using EdgeMeter.Core.Polling;
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Core.Values;
-using EdgeMeter.Host.Links;
-using EdgeMeter.Host.Meters;
+using EdgeMeter.Pc.Links;
+using EdgeMeter.Pc.Meters;
 using EdgeMeter.Host.Simulation;
 using EdgeMeter.LoadTest.Support;
 

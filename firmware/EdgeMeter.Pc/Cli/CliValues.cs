@@ -1,10 +1,10 @@
 using System.Globalization;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Protocol.Dlt645;
-using EdgeMeter.Host.Links;
-using EdgeMeter.Host.Meters;
+using EdgeMeter.Pc.Links;
+using EdgeMeter.Pc.Meters;
 
-namespace EdgeMeter.Host.Cli;
+namespace EdgeMeter.Pc.Cli;
 
 /// <summary>Parsers for the values commands share; a bad value is a <see cref="CliException"/> with the usage exit code.</summary>
 public static class CliValues

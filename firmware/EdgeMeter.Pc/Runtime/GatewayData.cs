@@ -1,4 +1,4 @@
-namespace EdgeMeter.Host.Gateway;
+namespace EdgeMeter.Pc.Runtime;
 
 /// <summary>
 /// A PC gateway's data directory: buffer/ (the reading buffer), state/ (sequence numbers), and a candidate

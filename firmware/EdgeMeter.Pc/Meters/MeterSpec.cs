@@ -1,7 +1,7 @@
 using System.Globalization;
 using EdgeMeter.Core.Protocol.Dlt645;
 
-namespace EdgeMeter.Host.Meters;
+namespace EdgeMeter.Pc.Meters;
 
 /// <summary>
 /// One meter on a bus, as commands and configs name it: <c>dlt645:123456789012</c> (DL/T 645-2007),

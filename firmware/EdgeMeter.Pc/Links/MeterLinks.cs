@@ -1,6 +1,6 @@
 using EdgeMeter.Core.Links;
 
-namespace EdgeMeter.Host.Links;
+namespace EdgeMeter.Pc.Links;
 
 /// <summary>Opens the link a <see cref="LinkAddress"/> names.</summary>
 public static class MeterLinks

@@ -3,7 +3,7 @@ using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Polling;
 
-namespace EdgeMeter.Host.Gateway;
+namespace EdgeMeter.Pc.Runtime;
 
 /// <summary>
 /// `--trace FILE`: one line per reading once it is committed to the buffer, "n meter point time value", so a bench

@@ -1,6 +1,6 @@
 using EdgeMeter.Core.Links;
 
-namespace EdgeMeter.Host.Links;
+namespace EdgeMeter.Pc.Links;
 
 /// <summary>
 /// Passes everything to an inner link and remembers the last <see cref="LinkException"/>, so a command can say

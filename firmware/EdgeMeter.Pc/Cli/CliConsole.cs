@@ -1,4 +1,4 @@
-namespace EdgeMeter.Host.Cli;
+namespace EdgeMeter.Pc.Cli;
 
 /// <summary>Where a command writes: results to standard output, one-line problems to standard error.</summary>
 public sealed class CliConsole(TextWriter output, TextWriter error)

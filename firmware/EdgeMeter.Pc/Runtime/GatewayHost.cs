@@ -3,7 +3,7 @@ using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Runtime;
 
-namespace EdgeMeter.Host.Gateway;
+namespace EdgeMeter.Pc.Runtime;
 
 /// <summary>
 /// Runs the gateway core on a PC until stopped: restarts it after a reboot or set-config command, tries a candidate

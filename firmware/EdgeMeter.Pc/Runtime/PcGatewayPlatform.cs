@@ -1,5 +1,5 @@
 using EdgeMeter.Common.Crypto;
-using EdgeMeter.Common.Time;
+using EdgeMeter.Pc.Time;
 using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Crypto;
@@ -8,11 +8,11 @@ using EdgeMeter.Core.Links;
 using EdgeMeter.Core.Runtime;
 using EdgeMeter.Core.Time;
 using EdgeMeter.Core.Uplink;
-using EdgeMeter.Host.Links;
-using EdgeMeter.Host.Storage;
-using EdgeMeter.Host.Uplink;
+using EdgeMeter.Pc.Links;
+using EdgeMeter.Pc.Buffer;
+using EdgeMeter.Pc.Uplink;
 
-namespace EdgeMeter.Host.Gateway;
+namespace EdgeMeter.Pc.Runtime;
 
 /// <summary>The gateway core on a PC: serial or TCP links, MQTTnet, files in a data directory, .NET's HMAC.</summary>
 public sealed class PcGatewayPlatform(GatewayData data, IPacketKeyStore keys, string gatewayId) : IGatewayPlatform

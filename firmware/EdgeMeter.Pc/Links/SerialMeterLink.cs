@@ -1,7 +1,7 @@
 using System.IO.Ports;
 using EdgeMeter.Core.Links;
 
-namespace EdgeMeter.Host.Links;
+namespace EdgeMeter.Pc.Links;
 
 /// <summary>A bus on a local serial port: a USB RS-485 adapter, or a pty in bench tests (ptys refuse parity).</summary>
 public sealed class SerialMeterLink : IMeterLink, IDisposable

@@ -1,6 +1,6 @@
 using EdgeMeter.Core.Buffer;
 
-namespace EdgeMeter.Host.Storage;
+namespace EdgeMeter.Pc.Buffer;
 
 /// <summary>
 /// The reading buffer's files in one directory of the PC's file system. Writes go straight to the OS (no

@@ -3,7 +3,7 @@ using EdgeMeter.Core.Uplink;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-namespace EdgeMeter.Host.Uplink;
+namespace EdgeMeter.Pc.Uplink;
 
 /// <summary>The gateway's MQTT connection on a PC: MQTTnet behind the core's <see cref="IMqttTransport"/>.</summary>
 public sealed class MqttnetTransport : IMqttTransport, IDisposable

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using EdgeMeter.Core.Links;
 
-namespace EdgeMeter.Host.Links;
+namespace EdgeMeter.Pc.Links;
 
 /// <summary>
 /// A bus reached through a transparent TCP serial server (RS-485-to-Ethernet converter): raw RTU / DL/T 645 bytes

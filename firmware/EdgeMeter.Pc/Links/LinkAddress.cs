@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.IO.Ports;
 
-namespace EdgeMeter.Host.Links;
+namespace EdgeMeter.Pc.Links;
 
 /// <summary>
 /// One syntax for every link a command or a config names:

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using EdgeMeter.Core.Time;
 
-namespace EdgeMeter.Common.Time;
+namespace EdgeMeter.Pc.Time;
 
 /// <summary>The PC's clocks: UTC wall time and a monotonic stopwatch.</summary>
 public sealed class SystemClock : IClock

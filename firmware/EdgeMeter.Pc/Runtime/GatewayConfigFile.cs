@@ -1,8 +1,7 @@
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Config;
-using EdgeMeter.Host.Cli;
 
-namespace EdgeMeter.Host.Gateway;
+namespace EdgeMeter.Pc.Runtime;
 
 /// <summary>Reads a gateway configuration file with the core's validator.</summary>
 public static class GatewayConfigFile
