@@ -3,6 +3,8 @@ using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Core.Values;
+using EdgeMeter.MeterSim.Protocol.Dlt645;
+using EdgeMeter.MeterSim.Protocol.Modbus;
 
 namespace EdgeMeter.Benchmarks;
 
@@ -33,7 +35,7 @@ public class ParserBenchmark
         var value = new byte[4];
         Dlt645ValueCodec.TryEncode(_energy, new FixedDecimal(12345678, 2), value, 0);
         var frame = new byte[Dlt645FrameEncoder.MaxFrameLength];
-        var length = Dlt645FrameEncoder.EncodeReadReply(
+        var length = Dlt645ReplyEncoder.EncodeReadReply(
             frame, 0, 4, Dlt645Version.V2007, Dlt645Address.Parse("123456789012"), 0x00010000, value, 0, value.Length, false);
         _dlt645Reply = frame[..length];
 
@@ -108,7 +110,7 @@ public class ParserBenchmark
         var request = new byte[ModbusFrameReader.MaxFrameLength];
         var requestLength = ModbusRtuRequest.BuildRead(request, 1, ModbusFunction.ReadInputRegisters, 0, count);
         var reply = new byte[ModbusFrameReader.MaxFrameLength];
-        var replyLength = ModbusRtuResponse.BuildReadRegisters(reply, 1, ModbusFunction.ReadInputRegisters, registers, 0, count);
+        var replyLength = ModbusResponseBuilder.BuildReadRegisters(reply, 1, ModbusFunction.ReadInputRegisters, registers, 0, count);
         return (request[..requestLength], reply[..replyLength]);
     }
 }

@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.CommandLine.Help;
-using EdgeMeter.Common.Cli;
-using EdgeMeter.Core.Links;
 using EdgeMeter.Host.Commands;
+using EdgeMeter.MeterSim.Cli;
 using EdgeMeter.Pc.Cli;
 
 namespace EdgeMeter.Host.Cli;
@@ -19,51 +17,13 @@ public static class EdgeMeterCli
             root.Subcommands.Add(command);
         }
 
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
-        {
-            // One line naming the first problem; `--help` shows the rest.
-            console.Fail($"{parse.Errors[0].Message} (see `edgemeter {CommandPath(parse)}--help`)");
-            return ExitCodes.Usage;
-        }
-
-        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
-        try
-        {
-            return parse.Invoke(configuration);
-        }
-        catch (CliException failure)
-        {
-            console.Fail(failure.Message);
-            return failure.ExitCode;
-        }
-        catch (LinkException failure)
-        {
-            console.Fail(failure.Message);
-            return ExitCodes.Failure;
-        }
-        catch (OperationCanceledException)
-        {
-            console.Fail("cancelled");
-            return ExitCodes.Cancelled;
-        }
-        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
-        {
-            console.Fail(failure.Message);
-            return ExitCodes.Failure;
-        }
-    }
-
-    private static string CommandPath(ParseResult parse)
-    {
-        var command = parse.CommandResult.Command;
-        return command is RootCommand ? string.Empty : $"{command.Name} ";
+        return CliRunner.Run(root, args, console);
     }
 
     private static IEnumerable<Command> Commands(CliConsole console)
     {
         yield return VersionCommand.Create(console);
-        yield return SimCommand.Create(console);
+        yield return MeterSimCommand.Create(console);
         yield return ReadCommand.Create(console);
         yield return ScanCommand.Create(console);
         yield return VerifyCommand.Create(console);

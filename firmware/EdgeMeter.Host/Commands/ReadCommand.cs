@@ -8,7 +8,7 @@ using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Host.Cli;
-using EdgeMeter.Host.Simulation;
+using EdgeMeter.MeterSim.Meters;
 using EdgeMeter.Pc.Cli;
 using EdgeMeter.Pc.Links;
 using EdgeMeter.Pc.Meters;

@@ -1,11 +1,14 @@
 namespace EdgeMeter.Pc.Cli;
 
 /// <summary>Where a command writes: results to standard output, one-line problems to standard error.</summary>
-public sealed class CliConsole(TextWriter output, TextWriter error)
+public sealed class CliConsole(TextWriter output, TextWriter error, string program = "edgemeter")
 {
     public TextWriter Out { get; } = output;
 
     public TextWriter Error { get; } = error;
 
-    public void Fail(string message) => Error.WriteLine($"edgemeter: error: {message}");
+    /// <summary>The program's name, as the user typed it: "edgemeter", "edgemeter-meter-sim".</summary>
+    public string Program { get; } = program;
+
+    public void Fail(string message) => Error.WriteLine($"{Program}: error: {message}");
 }

@@ -9,8 +9,8 @@ using EdgeMeter.Core.Polling;
 using EdgeMeter.Core.Runtime;
 using EdgeMeter.Core.Time;
 using EdgeMeter.Core.Uplink;
+using EdgeMeter.MeterSim.Serving;
 using EdgeMeter.Pc.Meters;
-using EdgeMeter.Host.Simulation;
 
 namespace EdgeMeter.Benchmarks.Support;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Host.Cli;
-using EdgeMeter.Host.Simulation;
 using EdgeMeter.Host.Tests.Support;
+using EdgeMeter.MeterSim.Meters;
 using EdgeMeter.Pc.Meters;
 
 namespace EdgeMeter.Host.Tests.Commands;

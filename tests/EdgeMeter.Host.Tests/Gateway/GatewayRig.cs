@@ -9,8 +9,9 @@ using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Polling;
-using EdgeMeter.Host.Simulation;
 using EdgeMeter.Host.Tests.Support;
+using EdgeMeter.MeterSim.Faults;
+using EdgeMeter.MeterSim.Serving;
 
 namespace EdgeMeter.Host.Tests.Gateway;
 

@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using EdgeMeter.Pc.Time;
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Core.Values;
-using EdgeMeter.Pc.Links;
-using EdgeMeter.Host.Simulation;
 using EdgeMeter.Host.Tests.Support;
+using EdgeMeter.MeterSim.Meters;
+using EdgeMeter.Pc.Links;
+using EdgeMeter.Pc.Time;
 
 namespace EdgeMeter.Host.Tests.Interop;
 

@@ -2,9 +2,10 @@ using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Core.Values;
-using EdgeMeter.Pc.Meters;
-using EdgeMeter.Host.Simulation;
 using EdgeMeter.Host.Tests.Support;
+using EdgeMeter.MeterSim.Meters;
+using EdgeMeter.MeterSim.Serving;
+using EdgeMeter.Pc.Meters;
 
 namespace EdgeMeter.Host.Tests.Simulation;
 

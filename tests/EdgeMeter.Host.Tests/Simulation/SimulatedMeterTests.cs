@@ -1,5 +1,5 @@
 using EdgeMeter.Core.Values;
-using EdgeMeter.Host.Simulation;
+using EdgeMeter.MeterSim.Meters;
 
 namespace EdgeMeter.Host.Tests.Simulation;
 

@@ -1,5 +1,5 @@
+using EdgeMeter.MeterSim.Faults;
 using EdgeMeter.Pc.Meters;
-using EdgeMeter.Host.Simulation;
 
 namespace EdgeMeter.Host.Tests.Simulation;
 

@@ -1,5 +1,5 @@
 using EdgeMeter.Core.Links;
-using EdgeMeter.Host.Simulation;
+using EdgeMeter.MeterSim.Serving;
 
 namespace EdgeMeter.Host.Tests.Support;
 

@@ -1,6 +1,8 @@
 using EdgeMeter.Core.Values;
+using EdgeMeter.MeterSim.Faults;
+using EdgeMeter.MeterSim.Meters;
+using EdgeMeter.MeterSim.Serving;
 using EdgeMeter.Pc.Meters;
-using EdgeMeter.Host.Simulation;
 
 namespace EdgeMeter.Host.Tests.Support;
 

@@ -1,14 +1,14 @@
 using System.Diagnostics;
-using EdgeMeter.Pc.Time;
 using EdgeMeter.Core.Polling;
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Core.Values;
+using EdgeMeter.LoadTest.Support;
+using EdgeMeter.MeterSim.Serving;
 using EdgeMeter.Pc.Links;
 using EdgeMeter.Pc.Meters;
-using EdgeMeter.Host.Simulation;
-using EdgeMeter.LoadTest.Support;
+using EdgeMeter.Pc.Time;
 
 namespace EdgeMeter.LoadTest.Bus;
 

@@ -2,7 +2,8 @@ namespace EdgeMeter.Core.Protocol.Dlt645;
 
 /// <summary>
 /// Writes complete frames (FE preamble, header, DATA + 0x33, CS, 16) into a caller's buffer and returns their
-/// length. Requests for the master, replies for a meter simulator. Pure: no I/O, no allocation.
+/// length: any frame, and the requests a master sends (a meter's replies are the meter simulator's:
+/// EdgeMeter.MeterSim). Pure: no I/O, no allocation.
 /// </summary>
 public static class Dlt645FrameEncoder
 {
@@ -103,101 +104,6 @@ public static class Dlt645FrameEncoder
         var position = Begin(destination, offset, preambleLength, Dlt645Address.Broadcast, Dlt645Control.BroadcastTime);
         Dlt645ValueCodec.EncodeBroadcastTime(localTime, order, destination, position);
         position = AddOffset(destination, position, 6);
-        return Finish(destination, offset, preambleLength, position);
-    }
-
-    /// <summary>
-    /// Normal read reply (2007: 91, or B1 when <paramref name="moreFrames"/>; 1997: 81 / A1): DI then the value
-    /// bytes as meant (lowest first, before the 0x33 offset).
-    /// </summary>
-    public static int EncodeReadReply(
-        byte[] destination,
-        int offset,
-        int preambleLength,
-        Dlt645Version version,
-        Dlt645Address address,
-        uint dataIdentifier,
-        byte[]? data,
-        int dataOffset,
-        int dataLength,
-        bool moreFrames)
-    {
-        var control = Dlt645Control.Reply(Dlt645Control.ReadFunction(version), moreFrames);
-        var position = Begin(destination, offset, preambleLength, address, control);
-        position = PutDataIdentifier(destination, position, version, dataIdentifier);
-        position = PutData(destination, position, data, dataOffset, dataLength);
-        return Finish(destination, offset, preambleLength, position);
-    }
-
-    /// <summary>
-    /// Reply to a read follow-up (2007: 92 or B2, data DI + bytes + sequence; 1997: 82 or A2, data DI + bytes).
-    /// </summary>
-    public static int EncodeReadFollowUpReply(
-        byte[] destination,
-        int offset,
-        int preambleLength,
-        Dlt645Version version,
-        Dlt645Address address,
-        uint dataIdentifier,
-        byte[]? data,
-        int dataOffset,
-        int dataLength,
-        byte sequence,
-        bool moreFrames)
-    {
-        var control = Dlt645Control.Reply(Dlt645Control.ReadFollowUpFunction(version), moreFrames);
-        var position = Begin(destination, offset, preambleLength, address, control);
-        position = PutDataIdentifier(destination, position, version, dataIdentifier);
-        position = PutData(destination, position, data, dataOffset, dataLength);
-        if (version == Dlt645Version.V2007)
-        {
-            position = PutByte(destination, position, sequence);
-        }
-
-        return Finish(destination, offset, preambleLength, position);
-    }
-
-    /// <summary>Abnormal reply to <paramref name="function"/> (read: D1 in 2007, C1 in 1997) with its error byte.</summary>
-    public static int EncodeErrorReply(
-        byte[] destination,
-        int offset,
-        int preambleLength,
-        Dlt645Address address,
-        byte function,
-        Dlt645ErrorFlags errors)
-    {
-        var position = Begin(destination, offset, preambleLength, address, Dlt645Control.ErrorReply(function));
-        position = PutByte(destination, position, (byte)errors);
-        return Finish(destination, offset, preambleLength, position);
-    }
-
-    /// <summary>
-    /// Reply to a read-address request: 2007 function 93 with the address as data; 1997 a read reply (81) of
-    /// DI C032 carrying the address.
-    /// </summary>
-    public static int EncodeReadAddressReply(
-        byte[] destination,
-        int offset,
-        int preambleLength,
-        Dlt645Version version,
-        Dlt645Address address)
-    {
-        byte control;
-        int position;
-        if (version == Dlt645Version.V1997)
-        {
-            control = Dlt645Control.Reply(Dlt645Control.Read1997, false);
-            position = Begin(destination, offset, preambleLength, address, control);
-            position = PutDataIdentifier(destination, position, version, Dlt645Catalogue.MeterNumber1997);
-        }
-        else
-        {
-            control = Dlt645Control.Reply(Dlt645Control.ReadAddress, false);
-            position = Begin(destination, offset, preambleLength, address, control);
-        }
-
-        address.WriteTo(destination, position);
-        position = AddOffset(destination, position, Dlt645Address.Length);
         return Finish(destination, offset, preambleLength, position);
     }
 

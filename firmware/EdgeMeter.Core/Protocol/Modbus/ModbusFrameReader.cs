@@ -154,14 +154,21 @@ public sealed class ModbusFrameReader
         }
     }
 
-    private int RequestLength()
+    private int RequestLength() => RequestLength(_buffer, 0, _length);
+
+    /// <summary>
+    /// The length of the request that starts at <c>frame[start]</c>, from the <paramref name="count"/> bytes there:
+    /// 0 while more are needed to tell, -1 for a function without a length rule or a length past the largest frame.
+    /// (Functions 01-06 take 8 bytes; 0F and 10 take 9 plus their byte count.)
+    /// </summary>
+    public static int RequestLength(byte[] frame, int start, int count)
     {
-        if (_length < 2)
+        if (count < 2)
         {
             return Unknown;
         }
 
-        switch (_buffer[1])
+        switch (frame[start + 1])
         {
             case 0x01:
             case 0x02:
@@ -172,12 +179,12 @@ public sealed class ModbusFrameReader
                 return 8;
             case 0x0F:
             case 0x10:
-                if (_length < 7)
+                if (count < 7)
                 {
                     return Unknown;
                 }
 
-                return 9 + _buffer[6] > MaxFrameLength ? Impossible : 9 + _buffer[6];
+                return 9 + frame[start + 6] > MaxFrameLength ? Impossible : 9 + frame[start + 6];
             default:
                 return Impossible;
         }

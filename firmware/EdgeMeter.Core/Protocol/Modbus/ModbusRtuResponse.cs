@@ -1,55 +1,11 @@
 namespace EdgeMeter.Core.Protocol.Modbus;
 
 /// <summary>
-/// Response frames as bytes: built by a server (normal and exception replies), checked against the request and
-/// unpacked by a master. Pure codec: no I/O. Builders return the frame length.
+/// Response frames as a master receives them: checked against the request and unpacked. Pure codec: no I/O. (A
+/// server's side, building them, is the meter simulator's: EdgeMeter.MeterSim.)
 /// </summary>
 public static class ModbusRtuResponse
 {
-    /// <summary>Reply to 03/04: <c>values[offset..offset+count)</c>.</summary>
-    public static int BuildReadRegisters(byte[] frame, byte unit, ModbusFunction function, ushort[] values, int offset, int count)
-    {
-        frame[0] = unit;
-        frame[1] = (byte)function;
-        frame[2] = (byte)(2 * count);
-        PackRegisters(values, offset, count, frame, 3);
-        return ModbusCrc.Append(frame, 3 + (2 * count));
-    }
-
-    /// <summary>Reply to 01/02: <c>values[offset..offset+count)</c>, packed LSB first.</summary>
-    public static int BuildReadBits(byte[] frame, byte unit, ModbusFunction function, bool[] values, int offset, int count)
-    {
-        var byteCount = (count + 7) >> 3;
-        frame[0] = unit;
-        frame[1] = (byte)function;
-        frame[2] = (byte)byteCount;
-        PackBits(values, offset, count, frame, 3);
-        return ModbusCrc.Append(frame, 3 + byteCount);
-    }
-
-    /// <summary>Reply to 05/06/15/16: unit, function, address and value (single) or quantity (multiple).</summary>
-    public static int BuildWriteEcho(byte[] frame, ModbusRequest request)
-    {
-        var word = request.Function == ModbusFunction.WriteMultipleCoils
-            || request.Function == ModbusFunction.WriteMultipleRegisters ? request.Count : request.Value;
-        frame[0] = request.Unit;
-        frame[1] = (byte)request.Function;
-        frame[2] = (byte)(request.Address >> 8);
-        frame[3] = (byte)request.Address;
-        frame[4] = (byte)(word >> 8);
-        frame[5] = (byte)word;
-        return ModbusCrc.Append(frame, 6);
-    }
-
-    /// <summary>Exception reply: unit, function | 0x80, code.</summary>
-    public static int BuildException(byte[] frame, byte unit, ModbusFunction function, ModbusExceptionCode code)
-    {
-        frame[0] = unit;
-        frame[1] = (byte)((int)function | 0x80);
-        frame[2] = (byte)code;
-        return ModbusCrc.Append(frame, 3);
-    }
-
     /// <summary>
     /// Master side: is <c>response[0..length)</c> a valid answer to the request frame <paramref name="request"/>?
     /// Checks CRC, unit, function, byte count against the requested quantity, and the echo of a write.
@@ -85,7 +41,7 @@ public static class ModbusRtuResponse
             return ReadStatus.Malformed;
         }
 
-        var count = ModbusRtuRequest.ReadWord(request, 4);
+        var count = ModbusFrameBytes.ReadWord(request, 4);
         switch ((ModbusFunction)function)
         {
             case ModbusFunction.ReadCoils:
@@ -104,7 +60,7 @@ public static class ModbusRtuResponse
     {
         for (var i = 0; i < count; i++)
         {
-            destination[i] = (ushort)ModbusRtuRequest.ReadWord(response, 3 + (2 * i));
+            destination[i] = (ushort)ModbusFrameBytes.ReadWord(response, 3 + (2 * i));
         }
     }
 
@@ -114,28 +70,6 @@ public static class ModbusRtuResponse
         for (var i = 0; i < count; i++)
         {
             destination[i] = (response[3 + (i >> 3)] & (1 << (i & 7))) != 0;
-        }
-    }
-
-    internal static void PackRegisters(ushort[] values, int offset, int count, byte[] frame, int at)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            var value = values[offset + i];
-            frame[at++] = (byte)(value >> 8);
-            frame[at++] = (byte)value;
-        }
-    }
-
-    internal static void PackBits(bool[] values, int offset, int count, byte[] frame, int at)
-    {
-        System.Array.Clear(frame, at, (count + 7) >> 3);
-        for (var i = 0; i < count; i++)
-        {
-            if (values[offset + i])
-            {
-                frame[at + (i >> 3)] |= (byte)(1 << (i & 7));
-            }
         }
     }
 

@@ -1,4 +1,5 @@
 using EdgeMeter.Core.Protocol.Dlt645;
+using EdgeMeter.MeterSim.Protocol.Dlt645;
 
 namespace EdgeMeter.Core.Tests.Protocol.Dlt645;
 
@@ -134,9 +135,9 @@ public class Dlt645CatalogueTests
     [InlineData(0xB650u, 0x02060000u)]
     public void Maps_1997_identifiers_to_2007(uint di1997, uint di2007)
     {
-        Assert.True(Dlt645Catalogue.TryMapTo2007(di1997, out var mapped));
+        Assert.True(Dlt645IdentifierMap.TryMapTo2007(di1997, out var mapped));
         Assert.Equal(di2007, mapped);
-        Assert.True(Dlt645Catalogue.TryMapTo1997(di2007, out var back));
+        Assert.True(Dlt645IdentifierMap.TryMapTo1997(di2007, out var back));
         Assert.Equal(di1997, back);
     }
 
@@ -146,7 +147,7 @@ public class Dlt645CatalogueTests
         for (var i = 0; i < Dlt645Catalogue.Count; i++)
         {
             var item = Dlt645Catalogue.Get(i);
-            if (item.Version != Dlt645Version.V1997 || !Dlt645Catalogue.TryMapTo2007(item.DataIdentifier, out var di2007))
+            if (item.Version != Dlt645Version.V1997 || !Dlt645IdentifierMap.TryMapTo2007(item.DataIdentifier, out var di2007))
             {
                 continue;
             }
@@ -157,7 +158,7 @@ public class Dlt645CatalogueTests
             Assert.Equal(item.Kind, twin.Kind);
         }
 
-        Assert.False(Dlt645Catalogue.TryMapTo2007(0x1234, out _));
+        Assert.False(Dlt645IdentifierMap.TryMapTo2007(0x1234, out _));
     }
 
     [Fact]
@@ -169,7 +170,7 @@ public class Dlt645CatalogueTests
         {
             Dlt645Catalogue.Find(0x0506013E, Dlt645Version.V2007);
             Dlt645Catalogue.Find(0xC011, Dlt645Version.V1997);
-            Dlt645Catalogue.TryMapTo2007(0xC011, out _);
+            Dlt645IdentifierMap.TryMapTo2007(0xC011, out _);
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);

@@ -2,6 +2,7 @@ using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Tests.Fakes;
 using EdgeMeter.Core.Values;
+using EdgeMeter.MeterSim.Protocol.Dlt645;
 using static EdgeMeter.Core.Tests.Protocol.Dlt645.Dlt645TestFrames;
 
 namespace EdgeMeter.Core.Tests.Protocol.Dlt645;
@@ -140,7 +141,7 @@ public class Dlt645MasterTests
         Assert.Equal(ReadStatus.ErrorReply, _master.Read(Address, 0x02010100, out _));
         Assert.Equal(Dlt645ErrorFlags.NoRequestedData, _master.LastError);
 
-        _link.EnqueueReply(Build(b => Dlt645FrameEncoder.EncodeErrorReply(
+        _link.EnqueueReply(Build(b => Dlt645ReplyEncoder.EncodeErrorReply(
             b, 0, 0, Address, Dlt645Control.Read, Dlt645ErrorFlags.Unauthorized | Dlt645ErrorFlags.Other)));
         Assert.Equal(ReadStatus.ErrorReply, _master.Read(Address, 0x02010100, out _));
         Assert.Equal(Dlt645ErrorFlags.Unauthorized | Dlt645ErrorFlags.Other, _master.LastError);
@@ -213,7 +214,7 @@ public class Dlt645MasterTests
     {
         const uint Di = 0x0001FF00;
         _link.EnqueueReply(ReadReply(Address, Di, new byte[8], more: true));
-        _link.EnqueueReply(Build(b => Dlt645FrameEncoder.EncodeErrorReply(
+        _link.EnqueueReply(Build(b => Dlt645ReplyEncoder.EncodeErrorReply(
             b, 0, 0, Address, Dlt645Control.ReadFollowUp, Dlt645ErrorFlags.NoRequestedData)));
 
         Assert.Equal(ReadStatus.ErrorReply, _master.Read(Address, Di, out _));
@@ -237,7 +238,7 @@ public class Dlt645MasterTests
     {
         _master.Version = Dlt645Version.V1997;
         _link.EnqueueReply(ReadReply(Address, 0xB611, Hex("20"), more: true, version: Dlt645Version.V1997));
-        _link.EnqueueReply(Build(b => Dlt645FrameEncoder.EncodeReadFollowUpReply(
+        _link.EnqueueReply(Build(b => Dlt645ReplyEncoder.EncodeReadFollowUpReply(
             b, 0, 0, Dlt645Version.V1997, Address, 0xB611, Hex("02"), 0, 1, 0, false)));
 
         Assert.Equal(ReadStatus.Ok, _master.Read(Address, 0xB611, out var value));
@@ -249,7 +250,7 @@ public class Dlt645MasterTests
     [Fact]
     public void Reads_the_address_of_the_only_meter()
     {
-        _link.EnqueueReply(Build(b => Dlt645FrameEncoder.EncodeReadAddressReply(b, 0, 4, Dlt645Version.V2007, Address)));
+        _link.EnqueueReply(Build(b => Dlt645ReplyEncoder.EncodeReadAddressReply(b, 0, 4, Dlt645Version.V2007, Address)));
 
         Assert.Equal(ReadStatus.Ok, _master.ReadAddress(out var address));
 
@@ -262,7 +263,7 @@ public class Dlt645MasterTests
     {
         _master.Version = Dlt645Version.V1997;
         _master.PreambleLength = 0;
-        _link.EnqueueReply(Build(b => Dlt645FrameEncoder.EncodeReadAddressReply(b, 0, 0, Dlt645Version.V1997, Address)));
+        _link.EnqueueReply(Build(b => Dlt645ReplyEncoder.EncodeReadAddressReply(b, 0, 0, Dlt645Version.V1997, Address)));
 
         Assert.Equal(ReadStatus.Ok, _master.ReadAddress(out var address));
 
@@ -386,7 +387,7 @@ public class Dlt645MasterTests
     }
 
     private static byte[] FollowUpReply(uint di, byte[] data, byte sequence, bool more) =>
-        Build(b => Dlt645FrameEncoder.EncodeReadFollowUpReply(
+        Build(b => Dlt645ReplyEncoder.EncodeReadFollowUpReply(
             b, 0, 0, Dlt645Version.V2007, Address, di, data, 0, data.Length, sequence, more));
 
     private static byte[] DateReply(DateTime when)

@@ -1,4 +1,5 @@
 using EdgeMeter.Core.Protocol.Dlt645;
+using EdgeMeter.MeterSim.Protocol.Dlt645;
 
 namespace EdgeMeter.Core.Tests.Protocol.Dlt645;
 
@@ -43,7 +44,7 @@ internal static class Dlt645TestFrames
         bool more = false,
         Dlt645Version version = Dlt645Version.V2007,
         int preamble = 4) =>
-        Build(b => Dlt645FrameEncoder.EncodeReadReply(
+        Build(b => Dlt645ReplyEncoder.EncodeReadReply(
             b, 0, preamble, version, address, di, valueBytes, 0, valueBytes.Length, more));
 
     /// <summary>The value bytes of a catalogue item holding <paramref name="text"/>.</summary>

@@ -1,5 +1,6 @@
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Values;
+using EdgeMeter.MeterSim.Protocol.Dlt645;
 using static EdgeMeter.Core.Tests.Protocol.Dlt645.Dlt645TestFrames;
 
 namespace EdgeMeter.Core.Tests.Protocol.Dlt645;
@@ -86,7 +87,7 @@ public class Dlt645VectorTests
     [Fact]
     public void Encodes_the_no_requested_data_error_reply()
     {
-        var frame = Build(b => Dlt645FrameEncoder.EncodeErrorReply(
+        var frame = Build(b => Dlt645ReplyEncoder.EncodeErrorReply(
             b, 0, 4, Address, Dlt645Control.Read, Dlt645ErrorFlags.NoRequestedData));
 
         Assert.Equal(NoRequestedDataReply, ToHex(frame));

@@ -1,4 +1,5 @@
 using EdgeMeter.Core.Protocol.Dlt645;
+using EdgeMeter.MeterSim.Protocol.Dlt645;
 using static EdgeMeter.Core.Tests.Protocol.Dlt645.Dlt645TestFrames;
 
 namespace EdgeMeter.Core.Tests.Protocol.Dlt645;
@@ -30,12 +31,12 @@ internal sealed class FakeDlt645Meter
         _block = new[]
         {
             ReadReply(address, 0x0001FF00, block[..8], more: true),
-            Build(b => Dlt645FrameEncoder.EncodeReadFollowUpReply(
+            Build(b => Dlt645ReplyEncoder.EncodeReadFollowUpReply(
                 b, 0, 4, Dlt645Version.V2007, address, 0x0001FF00, block, 8, 8, 1, true)),
-            Build(b => Dlt645FrameEncoder.EncodeReadFollowUpReply(
+            Build(b => Dlt645ReplyEncoder.EncodeReadFollowUpReply(
                 b, 0, 4, Dlt645Version.V2007, address, 0x0001FF00, block, 16, 4, 2, false)),
         };
-        _error = Build(b => Dlt645FrameEncoder.EncodeErrorReply(
+        _error = Build(b => Dlt645ReplyEncoder.EncodeErrorReply(
             b, 0, 4, address, Dlt645Control.Read, Dlt645ErrorFlags.NoRequestedData));
     }
 

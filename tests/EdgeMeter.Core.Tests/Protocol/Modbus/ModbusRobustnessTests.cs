@@ -1,5 +1,6 @@
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Modbus;
+using EdgeMeter.MeterSim.Protocol.Modbus;
 
 namespace EdgeMeter.Core.Tests.Protocol.Modbus;
 
@@ -125,14 +126,14 @@ public class ModbusRobustnessTests
 
             // A server that frames by line silence instead hands the parser whatever arrived: try that too.
             var silenceFramed = Math.Min(streamLength, ModbusFrameReader.MaxFrameLength);
-            var direct = ModbusRtuRequest.Parse(stream, silenceFramed, parsed);
+            var direct = ModbusRequestParser.Parse(stream, silenceFramed, parsed);
             if (mutated && direct == ReadStatus.Ok)
             {
                 Assert.True(stream.AsSpan(0, silenceFramed).SequenceEqual(request.AsSpan(0, requestLength)), $"round {round}: corrupted request parsed");
             }
 
             if (reader.State != ModbusFrameState.Complete
-                || ModbusRtuRequest.Parse(reader.Buffer, reader.Length, parsed) != ReadStatus.Ok)
+                || ModbusRequestParser.Parse(reader.Buffer, reader.Length, parsed) != ReadStatus.Ok)
             {
                 rejected++;
                 continue;
@@ -145,7 +146,7 @@ public class ModbusRobustnessTests
                 Assert.True(frame.SequenceEqual(request.AsSpan(0, requestLength)), $"round {round}: corrupted request accepted");
                 Assert.Equal(ModbusExceptionCode.None, parsed.Violation);
                 Assert.Equal(request[0], parsed.Unit);
-                Assert.Equal(ModbusRtuRequest.ReadWord(request, 2), parsed.Address);
+                Assert.Equal(ModbusFrameBytes.ReadWord(request, 2), parsed.Address);
             }
 
             accepted++;
@@ -171,14 +172,14 @@ public class ModbusRobustnessTests
                 count = random.Next(1, 2001);
                 var bitFunction = kind == 0 ? ModbusFunction.ReadCoils : ModbusFunction.ReadDiscreteInputs;
                 requestLength = ModbusRtuRequest.BuildRead(request, unit, bitFunction, random.Next(0, 65536 - count), count);
-                responseLength = ModbusRtuResponse.BuildReadBits(response, unit, bitFunction, bits, 0, count);
+                responseLength = ModbusResponseBuilder.BuildReadBits(response, unit, bitFunction, bits, 0, count);
                 break;
             case 2:
             case 3:
                 count = random.Next(1, 126);
                 var registerFunction = kind == 2 ? ModbusFunction.ReadHoldingRegisters : ModbusFunction.ReadInputRegisters;
                 requestLength = ModbusRtuRequest.BuildRead(request, unit, registerFunction, random.Next(0, 65536 - count), count);
-                responseLength = ModbusRtuResponse.BuildReadRegisters(response, unit, registerFunction, registers, 0, count);
+                responseLength = ModbusResponseBuilder.BuildReadRegisters(response, unit, registerFunction, registers, 0, count);
                 break;
             case 4:
                 requestLength = ModbusRtuRequest.BuildWriteSingleCoil(request, unit, random.Next(0, 65536), bits[0]);
@@ -200,7 +201,7 @@ public class ModbusRobustnessTests
                 break;
             default:
                 requestLength = ModbusRtuRequest.BuildRead(request, unit, ModbusFunction.ReadHoldingRegisters, random.Next(0, 65000), 10);
-                responseLength = ModbusRtuResponse.BuildException(response, unit, ModbusFunction.ReadHoldingRegisters, (ModbusExceptionCode)random.Next(1, 12));
+                responseLength = ModbusResponseBuilder.BuildException(response, unit, ModbusFunction.ReadHoldingRegisters, (ModbusExceptionCode)random.Next(1, 12));
                 break;
         }
 
@@ -210,8 +211,8 @@ public class ModbusRobustnessTests
     private static int Echo(byte[] request, int requestLength, byte[] response)
     {
         var parsed = new ModbusRequest();
-        Assert.Equal(ReadStatus.Ok, ModbusRtuRequest.Parse(request, requestLength, parsed));
-        return ModbusRtuResponse.BuildWriteEcho(response, parsed);
+        Assert.Equal(ReadStatus.Ok, ModbusRequestParser.Parse(request, requestLength, parsed));
+        return ModbusResponseBuilder.BuildWriteEcho(response, parsed);
     }
 
     /// <summary>Copies the frame into <paramref name="stream"/> with one line error and returns the stream length.</summary>

@@ -1,5 +1,6 @@
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Modbus;
+using EdgeMeter.MeterSim.Protocol.Modbus;
 using static EdgeMeter.Core.Tests.Protocol.Modbus.ModbusBytes;
 
 namespace EdgeMeter.Core.Tests.Protocol.Modbus;
@@ -27,10 +28,10 @@ public class ModbusRtuCodecTests
     public void Builds_the_published_responses()
     {
         ushort[] registers = [0xAE41, 0x5652, 0x4340];
-        Assert.Equal("110306AE415652434049AD", Built(ModbusRtuResponse.BuildReadRegisters(_frame, 0x11, ModbusFunction.ReadHoldingRegisters, registers, 0, 3)));
+        Assert.Equal("110306AE415652434049AD", Built(ModbusResponseBuilder.BuildReadRegisters(_frame, 0x11, ModbusFunction.ReadHoldingRegisters, registers, 0, 3)));
         var coils = Bits("CD 6B B2 0E 1B", 0x25);
-        Assert.Equal("110105CD6BB20E1B45E6", Built(ModbusRtuResponse.BuildReadBits(_frame, 0x11, ModbusFunction.ReadCoils, coils, 0, 0x25)));
-        Assert.Equal("018302C0F1", Built(ModbusRtuResponse.BuildException(_frame, 1, ModbusFunction.ReadHoldingRegisters, ModbusExceptionCode.IllegalDataAddress)));
+        Assert.Equal("110105CD6BB20E1B45E6", Built(ModbusResponseBuilder.BuildReadBits(_frame, 0x11, ModbusFunction.ReadCoils, coils, 0, 0x25)));
+        Assert.Equal("018302C0F1", Built(ModbusResponseBuilder.BuildException(_frame, 1, ModbusFunction.ReadHoldingRegisters, ModbusExceptionCode.IllegalDataAddress)));
     }
 
     [Fact]
@@ -160,7 +161,7 @@ public class ModbusRtuCodecTests
     {
         var request = new ModbusRequest();
         var frame = WithCrc(body);
-        Assert.Equal(ReadStatus.Ok, ModbusRtuRequest.Parse(frame, frame.Length, request));
+        Assert.Equal(ReadStatus.Ok, ModbusRequestParser.Parse(frame, frame.Length, request));
         Assert.Equal(violation, request.Violation);
     }
 
@@ -172,7 +173,7 @@ public class ModbusRtuCodecTests
     public void Server_ignores_damaged_requests(string hex, ReadStatus expected)
     {
         var frame = FromHex(hex);
-        Assert.Equal(expected, ModbusRtuRequest.Parse(frame, frame.Length, new ModbusRequest()));
+        Assert.Equal(expected, ModbusRequestParser.Parse(frame, frame.Length, new ModbusRequest()));
     }
 
     [Theory]
@@ -181,7 +182,7 @@ public class ModbusRtuCodecTests
     public void Server_refuses_lengths_that_contradict_the_function(string body)
     {
         var frame = WithCrc(body);
-        Assert.Equal(ReadStatus.Malformed, ModbusRtuRequest.Parse(frame, frame.Length, new ModbusRequest()));
+        Assert.Equal(ReadStatus.Malformed, ModbusRequestParser.Parse(frame, frame.Length, new ModbusRequest()));
     }
 
     [Fact]
@@ -189,11 +190,11 @@ public class ModbusRtuCodecTests
     {
         var request = new ModbusRequest();
         Assert.Equal(ReadStatus.Ok, Parse("11 10 00 01 00 02 04 00 0A 01 02 C6 F0", request));
-        Assert.Equal("1110000100021298", Built(ModbusRtuResponse.BuildWriteEcho(_frame, request)));
+        Assert.Equal("1110000100021298", Built(ModbusResponseBuilder.BuildWriteEcho(_frame, request)));
         Assert.False(request.IsBroadcast);
 
         var broadcast = WithCrc("00 06 00 01 00 03");
-        Assert.Equal(ReadStatus.Ok, ModbusRtuRequest.Parse(broadcast, broadcast.Length, request));
+        Assert.Equal(ReadStatus.Ok, ModbusRequestParser.Parse(broadcast, broadcast.Length, request));
         Assert.True(request.IsBroadcast);
     }
 
@@ -212,11 +213,11 @@ public class ModbusRtuCodecTests
             var unit = (byte)random.Next(1, 248);
 
             var length = ModbusRtuRequest.BuildRead(requestFrame, unit, ModbusFunction.ReadInputRegisters, address, count);
-            Assert.Equal(ReadStatus.Ok, ModbusRtuRequest.Parse(requestFrame, length, request));
+            Assert.Equal(ReadStatus.Ok, ModbusRequestParser.Parse(requestFrame, length, request));
             AssertRequest(request, unit, ModbusFunction.ReadInputRegisters, address, count);
             Assert.Equal(ModbusExceptionCode.None, request.Violation);
 
-            var responseLength = ModbusRtuResponse.BuildReadRegisters(responseFrame, unit, request.Function, values, 0, count);
+            var responseLength = ModbusResponseBuilder.BuildReadRegisters(responseFrame, unit, request.Function, values, 0, count);
             Assert.Equal(ReadStatus.Ok, ModbusRtuResponse.Check(requestFrame, responseFrame, responseLength, out _));
             var read = new ushort[count];
             ModbusRtuResponse.CopyRegisters(responseFrame, read, count);
@@ -224,9 +225,9 @@ public class ModbusRtuCodecTests
 
             var writeCount = Math.Min(count, ModbusRtuRequest.MaxWriteRegisters);
             length = ModbusRtuRequest.BuildWriteMultipleRegisters(requestFrame, unit, address, writeCount, values);
-            Assert.Equal(ReadStatus.Ok, ModbusRtuRequest.Parse(requestFrame, length, request));
+            Assert.Equal(ReadStatus.Ok, ModbusRequestParser.Parse(requestFrame, length, request));
             Assert.Equal(values[..writeCount], Enumerable.Range(0, writeCount).Select(i => request.GetRegister(i)));
-            responseLength = ModbusRtuResponse.BuildWriteEcho(responseFrame, request);
+            responseLength = ModbusResponseBuilder.BuildWriteEcho(responseFrame, request);
             Assert.Equal(ReadStatus.Ok, ModbusRtuResponse.Check(requestFrame, responseFrame, responseLength, out _));
         }
     }
@@ -236,7 +237,7 @@ public class ModbusRtuCodecTests
     private static ReadStatus Parse(string hex, ModbusRequest request)
     {
         var frame = FromHex(hex);
-        return ModbusRtuRequest.Parse(frame, frame.Length, request);
+        return ModbusRequestParser.Parse(frame, frame.Length, request);
     }
 
     private static void AssertRequest(ModbusRequest request, byte unit, ModbusFunction function, int address, int count)

@@ -1,6 +1,7 @@
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Core.Tests.Fakes;
+using EdgeMeter.MeterSim.Protocol.Modbus;
 using static EdgeMeter.Core.Tests.Protocol.Modbus.ModbusBytes;
 
 namespace EdgeMeter.Core.Tests.Protocol.Modbus;
@@ -233,7 +234,7 @@ public class ModbusRtuMasterTests
     {
         var reply = new byte[256];
         var values = Enumerable.Range(0, 60).Select(i => (ushort)i).ToArray();
-        var length = ModbusRtuResponse.BuildReadRegisters(reply, 1, ModbusFunction.ReadHoldingRegisters, values, 0, 60);
+        var length = ModbusResponseBuilder.BuildReadRegisters(reply, 1, ModbusFunction.ReadHoldingRegisters, values, 0, 60);
         _link.RepeatedReply = reply[..length];
         _link.KeepRequests = false;
         var registers = new ushort[60];

@@ -1,5 +1,6 @@
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Modbus;
+using EdgeMeter.MeterSim.Protocol.Modbus;
 
 namespace EdgeMeter.Core.Tests.Protocol.Modbus;
 
@@ -48,12 +49,12 @@ internal sealed class ModbusTestServer
         {
             // Unknown function: the reader cannot tell where the frame ends, but unit and function are known.
             var exception = new byte[5];
-            ModbusRtuResponse.BuildException(exception, Unit, (ModbusFunction)frame[1], ModbusExceptionCode.IllegalFunction);
+            ModbusResponseBuilder.BuildException(exception, Unit, (ModbusFunction)frame[1], ModbusExceptionCode.IllegalFunction);
             return exception;
         }
 
         if (_reader.State != ModbusFrameState.Complete
-            || ModbusRtuRequest.Parse(_reader.Buffer, _reader.Length, _request) != ReadStatus.Ok)
+            || ModbusRequestParser.Parse(_reader.Buffer, _reader.Length, _request) != ReadStatus.Ok)
         {
             return null;
         }
@@ -79,19 +80,19 @@ internal sealed class ModbusTestServer
 
         if (code != ModbusExceptionCode.None)
         {
-            return ModbusRtuResponse.BuildException(response, _request.Unit, _request.Function, code);
+            return ModbusResponseBuilder.BuildException(response, _request.Unit, _request.Function, code);
         }
 
         switch (_request.Function)
         {
             case ModbusFunction.ReadCoils:
-                return ModbusRtuResponse.BuildReadBits(response, Unit, _request.Function, Coils, _request.Address, _request.Count);
+                return ModbusResponseBuilder.BuildReadBits(response, Unit, _request.Function, Coils, _request.Address, _request.Count);
             case ModbusFunction.ReadDiscreteInputs:
-                return ModbusRtuResponse.BuildReadBits(response, Unit, _request.Function, DiscreteInputs, _request.Address, _request.Count);
+                return ModbusResponseBuilder.BuildReadBits(response, Unit, _request.Function, DiscreteInputs, _request.Address, _request.Count);
             case ModbusFunction.ReadHoldingRegisters:
-                return ModbusRtuResponse.BuildReadRegisters(response, Unit, _request.Function, Holding, _request.Address, _request.Count);
+                return ModbusResponseBuilder.BuildReadRegisters(response, Unit, _request.Function, Holding, _request.Address, _request.Count);
             case ModbusFunction.ReadInputRegisters:
-                return ModbusRtuResponse.BuildReadRegisters(response, Unit, _request.Function, Input, _request.Address, _request.Count);
+                return ModbusResponseBuilder.BuildReadRegisters(response, Unit, _request.Function, Input, _request.Address, _request.Count);
             case ModbusFunction.WriteSingleCoil:
             case ModbusFunction.WriteMultipleCoils:
                 for (var i = 0; i < _request.Count; i++)
@@ -99,14 +100,14 @@ internal sealed class ModbusTestServer
                     Coils[_request.Address + i] = _request.GetCoil(i);
                 }
 
-                return ModbusRtuResponse.BuildWriteEcho(response, _request);
+                return ModbusResponseBuilder.BuildWriteEcho(response, _request);
             default:
                 for (var i = 0; i < _request.Count; i++)
                 {
                     Holding[_request.Address + i] = _request.GetRegister(i);
                 }
 
-                return ModbusRtuResponse.BuildWriteEcho(response, _request);
+                return ModbusResponseBuilder.BuildWriteEcho(response, _request);
         }
     }
 }

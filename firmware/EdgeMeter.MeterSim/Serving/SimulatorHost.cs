@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using EdgeMeter.Core.Links;
 using EdgeMeter.Pc.Links;
 
-namespace EdgeMeter.Host.Simulation;
+namespace EdgeMeter.MeterSim.Serving;
 
 /// <summary>
 /// Puts a <see cref="MeterSimulator"/> on a line: a TCP listener (like an RS-485-to-Ethernet serial server; each

@@ -1,6 +1,6 @@
 using EdgeMeter.Core.Values;
 
-namespace EdgeMeter.Host.Simulation;
+namespace EdgeMeter.MeterSim.Meters;
 
 /// <summary>
 /// The electrical state of one simulated three-phase meter as a pure function of time, so every protocol and every

@@ -1,7 +1,7 @@
 using System.Globalization;
 using EdgeMeter.Pc.Meters;
 
-namespace EdgeMeter.Host.Simulation;
+namespace EdgeMeter.MeterSim.Faults;
 
 public enum SimulatorFaultKind
 {

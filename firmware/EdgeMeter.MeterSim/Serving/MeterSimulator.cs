@@ -1,9 +1,13 @@
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
+using EdgeMeter.MeterSim.Faults;
+using EdgeMeter.MeterSim.Meters;
+using EdgeMeter.MeterSim.Protocol.Dlt645;
+using EdgeMeter.MeterSim.Protocol.Modbus;
 using EdgeMeter.Pc.Meters;
 
-namespace EdgeMeter.Host.Simulation;
+namespace EdgeMeter.MeterSim.Serving;
 
 /// <summary>
 /// Several simulated meters sharing one bus: DL/T 645-2007, DL/T 645-1997 and Modbus RTU meters answer the
@@ -125,7 +129,7 @@ public sealed class MeterSimulator
                 return;
             }
 
-            Deliver(meter.Spec, length, summary, () => Dlt645FrameEncoder.EncodeErrorReply(
+            Deliver(meter.Spec, length, summary, () => Dlt645ReplyEncoder.EncodeErrorReply(
                 _reply, 0, ReplyPreambleLength, meter.Address, (byte)request.Function, Dlt645ErrorFlags.Other), replies, outcome);
         }
     }
@@ -134,7 +138,7 @@ public sealed class MeterSimulator
     {
         lock (_gate)
         {
-            if (ModbusRtuRequest.Parse(frame, length, request) != ReadStatus.Ok || request.IsBroadcast
+            if (ModbusRequestParser.Parse(frame, length, request) != ReadStatus.Ok || request.IsBroadcast
                 || !_modbusUnits.Contains(request.Unit))
             {
                 return;
@@ -151,11 +155,11 @@ public sealed class MeterSimulator
             }
 
             var replyLength = code == ModbusExceptionCode.None
-                ? ModbusRtuResponse.BuildReadRegisters(_reply, request.Unit, request.Function, _registers, 0, request.Count)
-                : ModbusRtuResponse.BuildException(_reply, request.Unit, request.Function, code);
+                ? ModbusResponseBuilder.BuildReadRegisters(_reply, request.Unit, request.Function, _registers, 0, request.Count)
+                : ModbusResponseBuilder.BuildException(_reply, request.Unit, request.Function, code);
             RequestsAnswered++;
             Deliver(meter, replyLength, summary,
-                () => ModbusRtuResponse.BuildException(_reply, request.Unit, request.Function, ModbusExceptionCode.ServerDeviceFailure),
+                () => ModbusResponseBuilder.BuildException(_reply, request.Unit, request.Function, ModbusExceptionCode.ServerDeviceFailure),
                 replies,
                 code == ModbusExceptionCode.None ? "ok" : $"exception {(int)code:D2} {code}");
         }
@@ -197,7 +201,7 @@ public sealed class MeterSimulator
         if (function == Dlt645Control.ReadAddress)
         {
             summary = "read address";
-            return Dlt645FrameEncoder.EncodeReadAddressReply(_reply, 0, ReplyPreambleLength, version, meter.Address);
+            return Dlt645ReplyEncoder.EncodeReadAddressReply(_reply, 0, ReplyPreambleLength, version, meter.Address);
         }
 
         if (function != Dlt645Control.ReadFunction(version))
@@ -207,14 +211,14 @@ public sealed class MeterSimulator
             summary = $"function {function:X2}";
             outcome = "refused";
             var flags = function == Dlt645Control.ReadFollowUpFunction(version) ? Dlt645ErrorFlags.NoRequestedData : Dlt645ErrorFlags.Unauthorized;
-            return Dlt645FrameEncoder.EncodeErrorReply(_reply, 0, ReplyPreambleLength, meter.Address, function, flags);
+            return Dlt645ReplyEncoder.EncodeErrorReply(_reply, 0, ReplyPreambleLength, meter.Address, function, flags);
         }
 
         if (!request.TryGetDataIdentifier(version, out var di))
         {
             summary = "read without a DI";
             outcome = "other error";
-            return Dlt645FrameEncoder.EncodeErrorReply(_reply, 0, ReplyPreambleLength, meter.Address, function, Dlt645ErrorFlags.Other);
+            return Dlt645ReplyEncoder.EncodeErrorReply(_reply, 0, ReplyPreambleLength, meter.Address, function, Dlt645ErrorFlags.Other);
         }
 
         summary = version == Dlt645Version.V1997 ? $"read {di:X4}" : $"read {di:X8}";
@@ -222,10 +226,10 @@ public sealed class MeterSimulator
         if (valueLength < 0)
         {
             outcome = "no requested data";
-            return Dlt645FrameEncoder.EncodeErrorReply(_reply, 0, ReplyPreambleLength, meter.Address, function, Dlt645ErrorFlags.NoRequestedData);
+            return Dlt645ReplyEncoder.EncodeErrorReply(_reply, 0, ReplyPreambleLength, meter.Address, function, Dlt645ErrorFlags.NoRequestedData);
         }
 
-        return Dlt645FrameEncoder.EncodeReadReply(_reply, 0, ReplyPreambleLength, version, meter.Address, di, _value, 0, valueLength, false);
+        return Dlt645ReplyEncoder.EncodeReadReply(_reply, 0, ReplyPreambleLength, version, meter.Address, di, _value, 0, valueLength, false);
     }
 
     private void ReceiveBroadcast(Dlt645Frame request, DateTime utc)

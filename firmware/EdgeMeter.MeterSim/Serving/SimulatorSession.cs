@@ -1,7 +1,8 @@
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
+using EdgeMeter.MeterSim.Protocol.Modbus;
 
-namespace EdgeMeter.Host.Simulation;
+namespace EdgeMeter.MeterSim.Serving;
 
 /// <summary>
 /// One byte stream into the simulated bus (a TCP client, a serial port). Every byte goes to a DL/T 645 frame

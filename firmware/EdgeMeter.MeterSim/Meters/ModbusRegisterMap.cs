@@ -1,7 +1,7 @@
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Core.Values;
 
-namespace EdgeMeter.Host.Simulation;
+namespace EdgeMeter.MeterSim.Meters;
 
 /// <summary>
 /// The register map of a simulated Modbus meter (see docs/simulator.md). Input registers (function 04) follow the

@@ -1,7 +1,9 @@
-namespace EdgeMeter.Core.Protocol.Modbus;
+using EdgeMeter.Core.Protocol.Modbus;
+
+namespace EdgeMeter.MeterSim.Protocol.Modbus;
 
 /// <summary>
-/// A request as a server sees it, filled by <see cref="ModbusRtuRequest.Parse"/>. One instance is reused for every
+/// A request as a server sees it, filled by <see cref="ModbusRequestParser.Parse"/>. One instance is reused for every
 /// request; the payload of a write-multiple request is read from the frame it was parsed from, so keep that frame
 /// untouched while using it.
 /// </summary>

@@ -1,7 +1,7 @@
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Values;
 
-namespace EdgeMeter.Host.Simulation;
+namespace EdgeMeter.MeterSim.Meters;
 
 /// <summary>
 /// What a simulated DL/T 645 meter answers for each catalogued data identifier: numeric DIs map to a

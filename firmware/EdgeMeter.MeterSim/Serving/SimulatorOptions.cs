@@ -1,9 +1,10 @@
-using EdgeMeter.Pc.Time;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Time;
+using EdgeMeter.MeterSim.Faults;
 using EdgeMeter.Pc.Meters;
+using EdgeMeter.Pc.Time;
 
-namespace EdgeMeter.Host.Simulation;
+namespace EdgeMeter.MeterSim.Serving;
 
 /// <summary>What a <see cref="MeterSimulator"/> serves and how it behaves on the line.</summary>
 public sealed record SimulatorOptions

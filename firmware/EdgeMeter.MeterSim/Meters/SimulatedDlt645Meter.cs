@@ -1,7 +1,7 @@
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Pc.Meters;
 
-namespace EdgeMeter.Host.Simulation;
+namespace EdgeMeter.MeterSim.Meters;
 
 /// <summary>
 /// A simulated DL/T 645 meter: an address, an edition, the physics of <see cref="SimulatedMeter"/> and a clock of

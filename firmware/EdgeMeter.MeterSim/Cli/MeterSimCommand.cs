@@ -3,23 +3,29 @@ using System.Globalization;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Links;
 using EdgeMeter.Core.Protocol.Dlt645;
-using EdgeMeter.Host.Cli;
-using EdgeMeter.Host.Simulation;
+using EdgeMeter.MeterSim.Faults;
+using EdgeMeter.MeterSim.Serving;
 using EdgeMeter.Pc.Cli;
 using EdgeMeter.Pc.Links;
 using EdgeMeter.Pc.Meters;
 
-namespace EdgeMeter.Host.Commands;
+namespace EdgeMeter.MeterSim.Cli;
 
 /// <summary>
-/// `edgemeter sim`: serves simulated meters on a TCP port or a serial device until Ctrl-C (or --duration).
-/// See docs/simulator.md for the meters, the register map, the DIs and the faults.
+/// `edgemeter-meter-sim` (and `edgemeter sim`, the same command): serves simulated meters on a TCP port or a serial
+/// device until Ctrl-C (or --duration). See docs/simulator.md for the meters, the register map, the DIs and the faults.
 /// </summary>
-public static class SimCommand
+public static class MeterSimCommand
 {
     public const string MapDocument = "docs/simulator.md";
 
-    public static Command Create(CliConsole console)
+    public const string Description = "Serve simulated DL/T 645 and Modbus meters on a TCP port or a serial device.";
+
+    /// <summary>The `sim` subcommand of `edgemeter`.</summary>
+    public static Command Create(CliConsole console) => Configure(new Command("sim", Description), console);
+
+    /// <summary>Adds the simulator's options and action to <paramref name="command"/> (a subcommand, or a program's root).</summary>
+    public static Command Configure(Command command, CliConsole console)
     {
         var listen = new Option<string>("--listen") { Description = "Where to serve: tcp://127.0.0.1:4001 or serial:///dev/ttyUSB0?baud=9600&parity=none", Required = true };
         var meters = new Option<string[]>("--meter") { Description = "A meter to serve, repeatable: dlt645:ADDRESS12, dlt645-1997:ADDRESS12, modbus:UNIT (default: " + string.Join(", ", SimulatorOptions.DefaultMeters) + ")" };
@@ -31,10 +37,15 @@ public static class SimCommand
         var exactClocks = new Option<bool>("--exact-clocks") { Description = "DL/T 645 meter clocks start exact instead of up to 2 minutes off" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print one line per request" };
 
-        var command = new Command("sim", "Serve simulated DL/T 645 and Modbus meters on a TCP port or a serial device.")
-        {
-            listen, meters, faults, seed, lineRate, turnaround, duration, exactClocks, verbose,
-        };
+        command.Options.Add(listen);
+        command.Options.Add(meters);
+        command.Options.Add(faults);
+        command.Options.Add(seed);
+        command.Options.Add(lineRate);
+        command.Options.Add(turnaround);
+        command.Options.Add(duration);
+        command.Options.Add(exactClocks);
+        command.Options.Add(verbose);
         command.SetAction(async (parse, cancel) =>
         {
             var link = CliValues.Link(parse.GetValue(listen)!);
@@ -110,7 +121,7 @@ public static class SimCommand
     {
         var simulator = host.Simulator;
         var options = simulator.Options;
-        output.WriteLine($"edgemeter sim: serving {simulator.Meters.Count} meter(s) on {host.Link}");
+        output.WriteLine($"meter simulator: serving {simulator.Meters.Count} meter(s) on {host.Link}");
         var width = simulator.Meters.Max(m => m.ToString().Length);
         foreach (var meter in simulator.Meters)
         {

@@ -1,4 +1,4 @@
-namespace EdgeMeter.Host.Simulation;
+namespace EdgeMeter.MeterSim.Meters;
 
 /// <summary>What a simulated meter can be asked for, whichever protocol asks.</summary>
 public enum Quantity

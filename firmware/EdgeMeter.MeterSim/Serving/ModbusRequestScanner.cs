@@ -1,11 +1,11 @@
 using EdgeMeter.Core.Protocol.Modbus;
 
-namespace EdgeMeter.Host.Simulation;
+namespace EdgeMeter.MeterSim.Serving;
 
 /// <summary>
 /// Finds Modbus RTU requests in a byte stream that also carries other traffic (DL/T 645 frames, replies, noise):
 /// after each byte it looks for a request that ends exactly there, starting anywhere in the bytes held, whose
-/// length follows from its function code (01-06: 8 bytes; 0F/10: 9 + byte count) and whose CRC is right.
+/// length follows from its function code (<see cref="ModbusFrameReader.RequestLength"/>) and whose CRC is right.
 /// A request with another function code has no length rule; it is recognised when the line falls silent and
 /// everything since the last frame has a right CRC. Never throws.
 /// </summary>
@@ -54,24 +54,8 @@ internal sealed class ModbusRequestScanner
         return found;
     }
 
-    private int ExpectedLength(int start)
-    {
-        switch (_window[start + 1])
-        {
-            case 0x01:
-            case 0x02:
-            case 0x03:
-            case 0x04:
-            case 0x05:
-            case 0x06:
-                return 8;
-            case 0x0F:
-            case 0x10:
-                return start + 6 < _count ? 9 + _window[start + 6] : -1;
-            default:
-                return -1;
-        }
-    }
+    // The reader's rule; 0 (more bytes needed) cannot match a length either.
+    private int ExpectedLength(int start) => ModbusFrameReader.RequestLength(_window, start, _count - start);
 
     private bool TakeIfValid(int start, int length)
     {

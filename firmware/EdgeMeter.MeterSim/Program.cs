@@ -1,0 +1,8 @@
+using System.CommandLine;
+using EdgeMeter.MeterSim.Cli;
+using EdgeMeter.Pc.Cli;
+
+var console = new CliConsole(Console.Out, Console.Error, "edgemeter-meter-sim");
+var root = new RootCommand(MeterSimCommand.Description);
+MeterSimCommand.Configure(root, console);
+return CliRunner.Run(root, args, console);

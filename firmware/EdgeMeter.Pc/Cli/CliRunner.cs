@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using EdgeMeter.Common.Cli;
+using EdgeMeter.Core.Links;
+
+namespace EdgeMeter.Pc.Cli;
+
+/// <summary>
+/// Runs a gateway-side program's command line: a bad command line or a failure ends with one line on standard error
+/// and its exit code (docs/simulator.md, "Exit codes"), never with a stack trace.
+/// </summary>
+public static class CliRunner
+{
+    public static int Run(RootCommand root, string[] args, CliConsole console)
+    {
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
+        {
+            // One line naming the first problem; `--help` shows the rest.
+            console.Fail($"{parse.Errors[0].Message} (see `{console.Program} {CommandPath(parse)}--help`)");
+            return ExitCodes.Usage;
+        }
+
+        var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return parse.Invoke(configuration);
+        }
+        catch (CliException failure)
+        {
+            console.Fail(failure.Message);
+            return failure.ExitCode;
+        }
+        catch (LinkException failure)
+        {
+            console.Fail(failure.Message);
+            return ExitCodes.Failure;
+        }
+        catch (OperationCanceledException)
+        {
+            console.Fail("cancelled");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            console.Fail(failure.Message);
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static string CommandPath(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        return command is RootCommand ? string.Empty : $"{command.Name} ";
+    }
+}
