@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 
 namespace EdgeMeter.Host.Demo;
 
 /// <summary>
 /// What the demo measured, gathered from the outside the way an auditor would: the gateways' traces of every
-/// reading they committed, what each platform stored, the receiver's metrics and its quarantine.
+/// reading they committed, what each platform stored (the simulator's record API), the receiver's metrics and its
+/// store totals (its admin API).
 /// </summary>
 public sealed class DemoFigures
 {
@@ -148,6 +148,7 @@ public sealed class DemoProbe(DemoPlan plan, HttpClient http)
             absorbed += (long)(await StatsAsync(port, cancel))["duplicates"]!;
         }
 
+        var store = await StoreTotalsAsync(cancel);
         return new DemoFigures
         {
             ReadingsTaken = taken.Count,
@@ -159,8 +160,8 @@ public sealed class DemoProbe(DemoPlan plan, HttpClient http)
             Duplicated = provincialDuplicated + nationalDuplicated,
             Altered = provincialAltered + nationalAltered,
             DuplicatesAbsorbed = absorbed,
-            Rejected = Quarantined(),
-            PacketsVerified = PacketsStored(),
+            Rejected = store.Quarantined,
+            PacketsVerified = store.Packets,
             Restarts = restarts,
         };
     }
@@ -190,28 +191,21 @@ public sealed class DemoProbe(DemoPlan plan, HttpClient http)
         return (lost, duplicated, altered, stored.Keys.Count(expected.ContainsKey));
     }
 
-    private long Quarantined() => Count("SELECT COUNT(*) FROM quarantine");
-
-    private long PacketsStored() => Count("SELECT COUNT(*) FROM packets");
-
-    private long Count(string sql)
+    /// <summary>The receiver's store totals (GET /admin/store); -1 while it cannot answer (e.g. killed by the chaos run).</summary>
+    private async Task<(long Packets, long Quarantined)> StoreTotalsAsync(CancellationToken cancel)
     {
-        if (!File.Exists(plan.ReceiverDatabasePath))
-        {
-            return 0;
-        }
-
-        using var connection = new SqliteConnection($"Data Source={plan.ReceiverDatabasePath};Mode=ReadOnly");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
         try
         {
-            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{plan.Ports.Admin}/admin/store");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", plan.AdminToken);
+            using var response = await http.SendAsync(request, cancel);
+            response.EnsureSuccessStatusCode();
+            var totals = await response.Content.ReadFromJsonAsync<JsonObject>(cancel);
+            return ((long)totals!["packets"]!, (long)totals["quarantined"]!);
         }
-        catch (SqliteException)
+        catch (Exception failure) when (failure is HttpRequestException or TaskCanceledException && !cancel.IsCancellationRequested)
         {
-            return -1;
+            return (-1, -1);
         }
     }
 }

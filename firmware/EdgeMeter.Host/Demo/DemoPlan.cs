@@ -49,8 +49,6 @@ public sealed class DemoPlan
 
     public string ReceiverKeysPath => Path.Combine(Directory, "receiver", "keys.json");
 
-    public string ReceiverDatabasePath => Path.Combine(Directory, "receiver", "receiver.db");
-
     public string Link => $"tcp://127.0.0.1:{Ports.Meters}";
 
     public string GatewayDirectory(DemoGateway gateway) => Path.Combine(Directory, gateway.Id);

@@ -14,13 +14,13 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
     private static readonly TimeSpan DrainPatience = TimeSpan.FromSeconds(90);
 
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
-    private readonly List<ChildProcess> _processes = [];
+    private readonly List<DemoProcess> _processes = [];
     private readonly Random _random = new(options.Seed);
     private DemoPlan _plan = null!;
     private DemoProbe _probe = null!;
-    private ChildProcess _meters = null!;
-    private ChildProcess _receiver = null!;
-    private readonly List<ChildProcess> _gateways = [];
+    private DemoProcess _meters = null!;
+    private DemoProcess _receiver = null!;
+    private readonly List<DemoProcess> _gateways = [];
     private readonly Dictionary<string, long> _restarts = new() { ["gateways"] = 0, ["receiver"] = 0, ["meters_silenced"] = 0, ["platform_outages"] = 0 };
 
     public async Task<DemoFigures> RunAsync(CancellationToken cancel)
@@ -62,9 +62,9 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
         _http.Dispose();
     }
 
-    internal IReadOnlyList<ChildProcess> Gateways => _gateways;
+    internal IReadOnlyList<DemoProcess> Gateways => _gateways;
 
-    internal void RestartGateway(ChildProcess gateway)
+    internal void RestartGateway(DemoProcess gateway)
     {
         gateway.Start();
         _restarts["gateways"]++;
@@ -116,15 +116,15 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
     private void StartAll()
     {
         var dir = _plan.Directory;
-        _meters = Add(new ChildProcess("meters", "edgemeter.dll", MeterArguments(null), Path.Combine(dir, "meters.log")));
-        Add(new ChildProcess("provincial", "edgemeter-platform-sim.dll", PlatformArguments("provincial", _plan.Ports.Provincial, DemoPlan.ProvincialEnterprise), Path.Combine(dir, "provincial.log"))).Start();
-        Add(new ChildProcess("national", "edgemeter-platform-sim.dll", PlatformArguments("national", _plan.Ports.National, DemoPlan.ProvincialEnterprise, DemoPlan.NationalOnlyEnterprise), Path.Combine(dir, "national.log"))).Start();
-        _receiver = Add(new ChildProcess("receiver", "edgemeter-receiver.dll", ["run", "--config", _plan.ReceiverConfigPath], Path.Combine(dir, "receiver", "receiver.log")));
+        _meters = Add(new DemoProcess("meters", "edgemeter-meter-sim.dll", MeterArguments(null), Path.Combine(dir, "meters.log")));
+        Add(new DemoProcess("provincial", "edgemeter-platform-sim.dll", PlatformArguments("provincial", _plan.Ports.Provincial, DemoPlan.ProvincialEnterprise), Path.Combine(dir, "provincial.log"))).Start();
+        Add(new DemoProcess("national", "edgemeter-platform-sim.dll", PlatformArguments("national", _plan.Ports.National, DemoPlan.ProvincialEnterprise, DemoPlan.NationalOnlyEnterprise), Path.Combine(dir, "national.log"))).Start();
+        _receiver = Add(new DemoProcess("receiver", "edgemeter-receiver.dll", ["run", "--config", _plan.ReceiverConfigPath], Path.Combine(dir, "receiver", "receiver.log")));
         _meters.Start();
         _receiver.Start();
         foreach (var gateway in _plan.Gateways)
         {
-            var process = Add(new ChildProcess(gateway.Id, "edgemeter.dll",
+            var process = Add(new DemoProcess(gateway.Id, "edgemeter.dll",
             [
                 "gateway", "--config", _plan.ConfigPath(gateway), "--keys", _plan.KeyPath(gateway), "--data", _plan.DataPath(gateway),
                 "--trace", _plan.TracePath(gateway), "--log-every", "5",
@@ -136,7 +136,7 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
 
     private List<string> MeterArguments(string? fault)
     {
-        var arguments = new List<string> { "sim", "--listen", _plan.Link, "--exact-clocks" };
+        var arguments = new List<string> { "--listen", _plan.Link, "--exact-clocks" };
         foreach (var spec in _plan.MeterSpecs)
         {
             arguments.Add("--meter");
@@ -164,15 +164,15 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
         return arguments;
     }
 
-    private ChildProcess Add(ChildProcess process)
+    private DemoProcess Add(DemoProcess process)
     {
         _processes.Add(process);
         return process;
     }
 
-    private ChildProcess Replace(ChildProcess old, List<string> arguments)
+    private DemoProcess Replace(DemoProcess old, List<string> arguments)
     {
-        var fresh = new ChildProcess(old.Name, "edgemeter.dll", arguments, Path.Combine(_plan.Directory, "meters.log"));
+        var fresh = new DemoProcess(old.Name, "edgemeter-meter-sim.dll", arguments, Path.Combine(_plan.Directory, "meters.log"));
         old.Dispose();
         _processes.Remove(old);
         return Add(fresh);

@@ -63,6 +63,7 @@ internal static class AdminEndpoints
             services.Commands.Get(gw, id) is { } command ? Results.Json(command) : Results.Json(new { error = $"no command {id} for {gw}" }, statusCode: StatusCodes.Status404NotFound));
         admin.MapGet("/gateways/{gw}/commands", (string gw, int? limit) => Results.Json(services.Commands.List(gw, Limit(limit))));
         admin.MapGet("/gateways", () => Results.Json(Gateways(services)));
+        admin.MapGet("/store", () => Results.Json(StoreTotals(services.Store)));
         admin.MapGet("/quarantine", (int? limit) => Results.Json(Quarantine(services.Store, Limit(limit))));
         admin.MapPost("/quarantine/{id:long}/retry", async (long id, HttpContext http) => await RetryAsync(services, id, (string)http.Items[ActorItem]!));
         admin.MapGet("/dead-letters", (int? limit) => Results.Json(services.Store.Read(db => db.Query(
@@ -86,6 +87,12 @@ internal static class AdminEndpoints
                 lastSeen = r.GetString(5),
                 readyForCommands = services.Link.IsReady(r.GetString(0)),
             }));
+
+    // Totals since the database was created (the metrics count since the last start).
+    private static object StoreTotals(PacketStore store) =>
+        store.Read(db => db.Query(
+            "SELECT (SELECT COUNT(*) FROM packets), (SELECT COUNT(*) FROM readings), (SELECT COUNT(*) FROM quarantine), (SELECT COUNT(*) FROM dead_letters)",
+            r => new { packets = r.GetInt64(0), readings = r.GetInt64(1), quarantined = r.GetInt64(2), deadLetters = r.GetInt64(3) })).Single();
 
     private static object Quarantine(PacketStore store, int limit) =>
         store.Read(db => db.Query(

@@ -166,6 +166,14 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         Assert.Equal(1, _harness.Count("SELECT COUNT(*) FROM packets"));
         Assert.Equal(["AclDenied", "AclDenied", "AclDenied", "BadSignature", "Oversized", "ReplayConflict"], _harness.Strings("SELECT error FROM quarantine ORDER BY error"));
         Assert.Equal(1, receiver.Metrics.Snapshot().ReplayAlerts);
+
+        // The same totals through the admin API, as the demo reads them.
+        using var admin = _harness.Admin();
+        var totals = JsonDocument.Parse(await admin.GetStringAsync("admin/store", Ct)).RootElement;
+        Assert.Equal(1, totals.GetProperty("packets").GetInt64());
+        Assert.Equal(1, totals.GetProperty("readings").GetInt64());
+        Assert.Equal(6, totals.GetProperty("quarantined").GetInt64());
+        Assert.Equal(0, totals.GetProperty("deadLetters").GetInt64());
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace EdgeMeter.Host.Demo;
 
 /// <summary>One program of the demo (a gateway, the receiver, a platform, the meters) as a real process.</summary>
-public sealed class ChildProcess(string name, string assembly, IReadOnlyList<string> arguments, string logPath) : IDisposable
+public sealed class DemoProcess(string name, string assembly, IReadOnlyList<string> arguments, string logPath) : IDisposable
 {
     private Process? _process;
     private StreamWriter? _log;
@@ -18,7 +18,7 @@ public sealed class ChildProcess(string name, string assembly, IReadOnlyList<str
     public void Start()
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
+        start.ArgumentList.Add(DemoPrograms.PathOf(assembly));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
