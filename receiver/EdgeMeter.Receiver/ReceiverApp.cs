@@ -73,31 +73,22 @@ public static class ReceiverApp
             var tiers = options.Platforms.Select(platform => CreateTier(platform, routing, store, metrics, time, loggerFactory, random)).ToList();
 
             int? brokerPort = null;
-            IGatewayLink link;
-            Func<Task> startIngest;
-            Func<Task> stopIngest;
+            IIngest ingest;
             if (options.Ingest.Mode == IngestMode.Embedded)
             {
                 var embedded = options.Ingest.Embedded;
                 var port = embedded.PlainEnabled ? (embedded.Port == 0 ? FreePort(embedded.Address) : embedded.Port) : 0;
-                var broker = new EmbeddedBrokerIngest(
+                ingest = new EmbeddedBrokerIngest(
                     embedded, port, topics, new BrokerCredentials(options), pipeline, store, metrics, loggerFactory.CreateLogger("edgemeter.broker"));
                 brokerPort = embedded.PlainEnabled ? port : null;
-                link = broker;
-                startIngest = broker.StartAsync;
-                stopIngest = broker.StopAsync;
             }
             else
             {
-                var external = new ExternalBrokerIngest(options.Ingest.External, topics, pipeline, loggerFactory.CreateLogger("edgemeter.ingest"));
-                link = external;
-                startIngest = external.StartAsync;
-                stopIngest = external.StopAsync;
-                disposables.Push(external);
+                ingest = new ExternalBrokerIngest(options.Ingest.External, topics, pipeline, loggerFactory.CreateLogger("edgemeter.ingest"));
             }
 
             var commands = new CommandService(
-                store, keys, topics, link, metrics, time, loggerFactory.CreateLogger("edgemeter.commands"), options.MaxPacketBytes,
+                store, keys, topics, ingest, metrics, time, loggerFactory.CreateLogger("edgemeter.commands"), options.MaxPacketBytes,
                 sessionsSurviveRestart: options.Ingest.Mode == IngestMode.External);
             store.NewData += () =>
             {
@@ -108,7 +99,7 @@ public static class ReceiverApp
             };
 
             var services = new ReceiverServices(
-                options.Ingest.Mode.ToString(), store, pipeline, link, tiers, commands, metrics, new AdminTokens(options.Admin.Tokens), audit, time);
+                options.Ingest.Mode.ToString(), store, pipeline, ingest, tiers, commands, metrics, new AdminTokens(options.Admin.Tokens), audit, time);
             var web = BuildWeb(options, loggerFactory, services);
 
             foreach (var tier in tiers)
@@ -119,8 +110,8 @@ public static class ReceiverApp
 
             commands.Start();
             disposables.Push(commands);
-            await startIngest();
-            disposables.Push(new AsyncDisposer(stopIngest));
+            await ingest.StartAsync();
+            disposables.Push(ingest);
             await web.StartAsync(cancellation);
             disposables.Push(new AsyncDisposer(async () =>
             {

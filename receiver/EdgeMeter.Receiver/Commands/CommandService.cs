@@ -5,6 +5,7 @@ using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Uplink;
+using EdgeMeter.Receiver.Hosting;
 using EdgeMeter.Receiver.Ingest;
 using EdgeMeter.Receiver.Keys;
 using EdgeMeter.Receiver.Ops;
@@ -35,9 +36,7 @@ public sealed class CommandService : IAsyncDisposable
     private readonly ILogger _log;
     private readonly int _maxPacketBytes;
     private readonly bool _sessionsSurviveRestart;
-    private readonly SemaphoreSlim _wake = new(0, 1);
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
+    private readonly WakeableLoop _loop;
 
     /// <param name="sessionsSurviveRestart">
     /// False for the embedded broker (its sessions live in memory): commands sent before a restart and not answered
@@ -56,6 +55,7 @@ public sealed class CommandService : IAsyncDisposable
         _log = log;
         _maxPacketBytes = maxPacketBytes;
         _sessionsSurviveRestart = sessionsSurviveRestart;
+        _loop = new WakeableLoop(PassAsync);
         _link.GatewayReady += _ => Wake();
     }
 
@@ -68,23 +68,10 @@ public sealed class CommandService : IAsyncDisposable
                 "UPDATE commands SET state = 'queued' WHERE state = 'sent' AND replied_at IS NULL AND expires_at > $now", ("$now", now))).GetAwaiter().GetResult();
         }
 
-        _loop = Task.Run(() => RunAsync(_stop.Token));
+        _loop.Start();
     }
 
-    public void Wake()
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            try
-            {
-                _wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already awake.
-            }
-        }
-    }
+    public void Wake() => _loop.Wake();
 
     /// <summary>Signs and queues a command. Throws <see cref="CommandRequestException"/> when the request is wrong.</summary>
     public async Task<CommandRecord> QueueAsync(string gatewayId, string name, IReadOnlyDictionary<string, string> args, TimeSpan timeToLive, string requestedBy)
@@ -125,27 +112,9 @@ public sealed class CommandService : IAsyncDisposable
     public IReadOnlyList<CommandRecord> List(string gatewayId, int limit) =>
         _store.Read(db => db.Query(SelectSql + " WHERE gw = $gw ORDER BY id DESC LIMIT $limit", ReadRecord, ("$gw", gatewayId), ("$limit", limit)));
 
-    public async Task StopAsync()
-    {
-        await _stop.CancelAsync();
-        if (_loop is not null)
-        {
-            try
-            {
-                await _loop;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped.
-            }
-        }
-    }
+    public Task StopAsync() => _loop.StopAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 
     private const string SelectSql =
         "SELECT id, gw, seq, name, args, requested_by, created_at, expires_at, state, attempts, sent_at, result, message, replied_at FROM commands";
@@ -196,22 +165,19 @@ public sealed class CommandService : IAsyncDisposable
         };
     }
 
-    private async Task RunAsync(CancellationToken stop)
+    private async Task<TimeSpan> PassAsync(CancellationToken stop)
     {
-        while (!stop.IsCancellationRequested)
+        try
         {
-            try
-            {
-                await ExpireAsync();
-                await DeliverQueuedAsync(stop);
-            }
-            catch (Exception failure) when (failure is SqliteException or ObjectDisposedException)
-            {
-                _log.LogError("command delivery: {Reason}", failure.Message);
-            }
-
-            await _wake.WaitAsync(Poll, stop);
+            await ExpireAsync();
+            await DeliverQueuedAsync(stop);
         }
+        catch (Exception failure) when (failure is SqliteException or ObjectDisposedException)
+        {
+            _log.LogError("command delivery: {Reason}", failure.Message);
+        }
+
+        return Poll;
     }
 
     private async Task ExpireAsync()

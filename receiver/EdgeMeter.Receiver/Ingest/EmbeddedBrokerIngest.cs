@@ -27,7 +27,7 @@ namespace EdgeMeter.Receiver.Ingest;
 /// MQTTnet keeps sessions in memory; the latest status of each gateway is restored as a retained message from
 /// the store at start.
 /// </summary>
-public sealed class EmbeddedBrokerIngest : IGatewayLink, IAsyncDisposable
+public sealed class EmbeddedBrokerIngest : IIngest
 {
     private const string ReceiverClientId = "$receiver";
 

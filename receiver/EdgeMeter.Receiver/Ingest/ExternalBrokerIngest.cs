@@ -18,7 +18,7 @@ namespace EdgeMeter.Receiver.Ingest;
 /// reconnect (a redelivered stored packet is an exact duplicate: acknowledged and dropped). Acknowledgements
 /// never cross a reconnect. Optionally subscribes as $share/{group}/ so several receivers share the load.
 /// </summary>
-public sealed class ExternalBrokerIngest : IGatewayLink, IAsyncDisposable
+public sealed class ExternalBrokerIngest : IIngest
 {
     private readonly ExternalBrokerOptions _options;
     private readonly MqttTopics _topics;

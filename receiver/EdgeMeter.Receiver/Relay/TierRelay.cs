@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EdgeMeter.Receiver.Config;
+using EdgeMeter.Receiver.Hosting;
 using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Store;
@@ -73,10 +74,8 @@ public abstract class TierRelay<TRow> : IRelayTier
     private readonly PlatformOptions _options;
     private readonly TimeProvider _time;
     private readonly RetryPolicy _retry;
-    private readonly SemaphoreSlim _wake = new(0, 1);
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, GatewayRelayState> _states = new(StringComparer.Ordinal);
-    private Task? _loop;
+    private readonly WakeableLoop _loop;
 
     protected TierRelay(string name, IReadOnlyList<string> gateways, PacketStore store, PlatformOptions options, ReceiverMetrics metrics, TimeProvider time, ILogger log, Random random)
     {
@@ -89,6 +88,7 @@ public abstract class TierRelay<TRow> : IRelayTier
         Metrics = metrics.Tier(name);
         _retry = new RetryPolicy(
             TimeSpan.FromMilliseconds(options.Retry.InitialDelayMs), TimeSpan.FromMilliseconds(options.Retry.MaxDelayMs), random: random);
+        _loop = new WakeableLoop(PassAsync);
     }
 
     public string Name { get; }
@@ -117,24 +117,11 @@ public abstract class TierRelay<TRow> : IRelayTier
             _states[gateway] = new GatewayRelayState { Cursor = cursors.GetValueOrDefault(gateway) };
         }
 
-        _loop = Task.Run(() => RunAsync(_stop.Token));
+        _loop.Start();
     }
 
     /// <summary>New rows were stored: look again now instead of at the next poll.</summary>
-    public void Wake()
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            try
-            {
-                _wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already awake.
-            }
-        }
-    }
+    public void Wake() => _loop.Wake();
 
     /// <summary>Rows stored and not yet relayed by this tier, over all its gateways.</summary>
     public long Lag() =>
@@ -143,26 +130,12 @@ public abstract class TierRelay<TRow> : IRelayTier
     /// <summary>Gateways whose last attempt failed and that are waiting to retry.</summary>
     public int FailingGateways => _states.Values.Count(state => state.Attempt > 0);
 
-    public async Task StopAsync()
-    {
-        await _stop.CancelAsync();
-        if (_loop is not null)
-        {
-            try
-            {
-                await _loop;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped while sending: the rows go again next time.
-            }
-        }
-    }
+    /// <summary>Stops; rows being sent go again next time.</summary>
+    public Task StopAsync() => _loop.StopAsync();
 
     public virtual async ValueTask DisposeAsync()
     {
-        await StopAsync();
-        _stop.Dispose();
+        await _loop.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 
@@ -171,32 +144,27 @@ public abstract class TierRelay<TRow> : IRelayTier
     /// <summary>Sends <paramref name="rows"/> (in order, all of one gateway) and says how far it got.</summary>
     protected abstract Task<BatchOutcome> SendAsync(string gateway, IReadOnlyList<TRow> rows, CancellationToken cancellation);
 
-    private async Task RunAsync(CancellationToken stop)
+    // One round over the gateways that are due; then at once again while rows keep going, else until the next retry.
+    private async Task<TimeSpan> PassAsync(CancellationToken stop)
     {
-        while (!stop.IsCancellationRequested)
-        {
-            var now = _time.GetUtcNow();
-            var due = _states.Where(pair => pair.Value.NextAttempt <= now).Select(pair => pair.Key).ToList();
-            var progressed = 0;
-            await Parallel.ForEachAsync(
-                due,
-                new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = stop },
-                async (gateway, cancellation) =>
-                {
-                    if (await RelayOnceAsync(gateway, _states[gateway], cancellation))
-                    {
-                        Interlocked.Increment(ref progressed);
-                    }
-                });
-
-            if (progressed == 0)
+        var now = _time.GetUtcNow();
+        var due = _states.Where(pair => pair.Value.NextAttempt <= now).Select(pair => pair.Key).ToList();
+        var progressed = 0;
+        await Parallel.ForEachAsync(
+            due,
+            new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = stop },
+            async (gateway, cancellation) =>
             {
-                await WaitAsync(stop);
-            }
-        }
+                if (await RelayOnceAsync(gateway, _states[gateway], cancellation))
+                {
+                    Interlocked.Increment(ref progressed);
+                }
+            });
+
+        return progressed > 0 ? TimeSpan.Zero : UntilNextRetry();
     }
 
-    private async Task WaitAsync(CancellationToken stop)
+    private TimeSpan UntilNextRetry()
     {
         var wait = IdlePoll;
         var now = _time.GetUtcNow();
@@ -206,10 +174,7 @@ public abstract class TierRelay<TRow> : IRelayTier
             wait = until < wait ? until : wait;
         }
 
-        if (wait > TimeSpan.Zero)
-        {
-            await _wake.WaitAsync(wait, stop);
-        }
+        return wait;
     }
 
     private async Task<bool> RelayOnceAsync(string gateway, GatewayRelayState state, CancellationToken stop)
