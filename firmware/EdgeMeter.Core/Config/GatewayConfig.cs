@@ -1,3 +1,5 @@
+using EdgeMeter.Core.Protocol.Modbus;
+
 namespace EdgeMeter.Core.Config;
 
 /// <summary>The gateway's configuration file (docs/config.md, docs/schema/gateway-config.schema.json).</summary>
@@ -135,11 +137,11 @@ public sealed class PointSettings
 
     public int Register { get; set; } = -1;
 
-    public int Function { get; set; } = 3;
+    public ModbusFunction Function { get; set; } = ModbusFunction.ReadHoldingRegisters;
 
-    public string Type { get; set; } = "uint16";
+    public ModbusDataType DataType { get; set; } = ModbusDataType.UInt16;
 
-    public string WordOrder { get; set; } = "big";
+    public ModbusWordOrder WordOrder { get; set; } = ModbusWordOrder.BigEndian;
 
     public int Decimals { get; set; }
 

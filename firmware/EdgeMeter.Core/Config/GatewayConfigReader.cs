@@ -3,6 +3,7 @@ using EdgeMeter.Core.Json;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Protocol.Dlt645;
+using EdgeMeter.Core.Protocol.Modbus;
 
 namespace EdgeMeter.Core.Config;
 
@@ -34,11 +35,8 @@ public static class GatewayConfigReader
     private static readonly string[] Parities = { "none", "even", "odd" };
     private static readonly string[] Protocols = { "dlt645", "dlt645-1997", "modbus" };
     private static readonly string[] ByteOrders = { "standard", "reversed" };
-    private static readonly string[] PointTypes = { "int16", "uint16", "int32", "uint32", "float32", "int64", "uint64", "float64" };
-    private static readonly string[] WordOrders = { "big", "little" };
     private static readonly int[] Bauds = { 1200, 2400, 4800, 9600, 19200, 38400, 115200 };
     private static readonly int[] PollIntervals = { 1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600 };
-    private static readonly int[] Functions = { 3, 4 };
     private static readonly int[] StopBitChoices = { 1, 2 };
 
     /// <summary>
@@ -280,9 +278,13 @@ public static class GatewayConfigReader
         else if (meter.Protocol == "modbus")
         {
             point.Register = (int)node.Integer("register", 0, 65535, 0, true);
-            point.Function = node.OneOf("function", Functions, 3);
-            point.Type = node.Choice("type", PointTypes, "uint16", false);
-            point.WordOrder = node.Choice("wordOrder", WordOrders, "big", false);
+            // The choices are checked against the name table, so each parses; an error was reported otherwise.
+            ModbusNames.TryParseReadFunction(node.OneOf("function", ModbusNames.ReadFunctions, 3), out var function);
+            ModbusNames.TryParseDataType(node.Choice("type", ModbusNames.DataTypes, "uint16", false), out var dataType);
+            ModbusNames.TryParseWordOrder(node.Choice("wordOrder", ModbusNames.WordOrders, "big", false), out var wordOrder);
+            point.Function = function;
+            point.DataType = dataType;
+            point.WordOrder = wordOrder;
             point.Decimals = (int)node.Integer("decimals", 0, 9, 0, false);
             if (point.Unit.Length == 0)
             {

@@ -230,32 +230,16 @@ public sealed class GatewayBuses : System.IDisposable
 
     private static ModbusPoint ToModbusPoint(MeterSettings meter, PointSettings point)
     {
-        var type = ModbusTypeOf(point.Type);
-        var isFloat = type == ModbusDataType.Float32 || type == ModbusDataType.Float64;
+        var isFloat = point.DataType == ModbusDataType.Float32 || point.DataType == ModbusDataType.Float64;
         return new ModbusPoint(
             point.Id,
             (byte)meter.Unit,
-            point.Function == 4 ? ModbusFunction.ReadInputRegisters : ModbusFunction.ReadHoldingRegisters,
+            point.Function,
             point.Register,
-            type,
-            point.WordOrder == "little" ? ModbusWordOrder.LittleEndian : ModbusWordOrder.BigEndian,
+            point.DataType,
+            point.WordOrder,
             isFloat ? 0 : -point.Decimals,
             isFloat ? point.Decimals : 0,
             point.Unit);
-    }
-
-    private static ModbusDataType ModbusTypeOf(string type)
-    {
-        switch (type)
-        {
-            case "int16": return ModbusDataType.Int16;
-            case "int32": return ModbusDataType.Int32;
-            case "uint32": return ModbusDataType.UInt32;
-            case "float32": return ModbusDataType.Float32;
-            case "int64": return ModbusDataType.Int64;
-            case "uint64": return ModbusDataType.UInt64;
-            case "float64": return ModbusDataType.Float64;
-            default: return ModbusDataType.UInt16;
-        }
     }
 }

@@ -32,9 +32,9 @@ public static class ReadCommand
         var di = new Option<string?>("--di") { Description = "DL/T 645 data identifier: 8 hex digits (2007, e.g. 02010100) or 4 (1997, e.g. B611)" };
         var raw = new Option<bool>("--raw") { Description = "DL/T 645: read any DI and print its value bytes in hex (lowest first)" };
         var register = new Option<string?>("--register") { Description = "Modbus: first register, 0-based (decimal or 0x hex)" };
-        var type = new Option<string>("--type") { Description = "Modbus: int16, uint16, int32, uint32, float32, int64, uint64, float64", DefaultValueFactory = _ => "uint16" };
+        var type = new Option<string>("--type") { Description = "Modbus: " + string.Join(", ", ModbusNames.DataTypes), DefaultValueFactory = _ => ModbusNames.Of(ModbusDataType.UInt16) };
         var function = new Option<int>("--function") { Description = "Modbus: 3 (holding registers) or 4 (input registers)", DefaultValueFactory = _ => 3 };
-        var wordOrder = new Option<string>("--word-order") { Description = "Modbus: big (most significant register first) or little", DefaultValueFactory = _ => "big" };
+        var wordOrder = new Option<string>("--word-order") { Description = "Modbus: big (most significant register first) or little", DefaultValueFactory = _ => ModbusNames.Of(ModbusWordOrder.BigEndian) };
         var decimals = new Option<int?>("--decimals") { Description = "Modbus: integers are scaled by 10^-N; floats are rounded to N decimals" };
         var unit = new Option<string?>("--unit") { Description = "Modbus: unit to print (default: from the SDM630/EdgeMeter map when the register is one of its points)" };
         var timeout = new Option<int>("--timeout-ms") { Description = "How long to wait for the reply", DefaultValueFactory = _ => DefaultTimeoutMilliseconds };
@@ -174,7 +174,7 @@ public static class ReadCommand
             new("function", (int)request.Function),
             new("register", request.Register),
             new("type", request.TypeName),
-            new("wordOrder", request.WordOrder == ModbusWordOrder.BigEndian ? "big" : "little"),
+            new("wordOrder", ModbusNames.Of(request.WordOrder)),
         };
         return new MeterReading(meter, identity, known?.Name, value.ToString(), IsNumber: true, unit, null);
     }
@@ -251,36 +251,23 @@ public static class ReadCommand
         }
     }
 
-    private static ModbusDataType ParseType(string text) => text switch
-    {
-        "int16" => ModbusDataType.Int16,
-        "uint16" => ModbusDataType.UInt16,
-        "int32" => ModbusDataType.Int32,
-        "uint32" => ModbusDataType.UInt32,
-        "float32" => ModbusDataType.Float32,
-        "int64" => ModbusDataType.Int64,
-        "uint64" => ModbusDataType.UInt64,
-        "float64" => ModbusDataType.Float64,
-        _ => throw new CliException($"--type '{text}' must be int16, uint16, int32, uint32, float32, int64, uint64 or float64", ExitCodes.Usage),
-    };
+    private static ModbusDataType ParseType(string text) => ModbusNames.TryParseDataType(text, out var type)
+        ? type
+        : throw new CliException($"--type '{text}' must be {Names(ModbusNames.DataTypes)}", ExitCodes.Usage);
 
-    private static ModbusFunction ParseFunction(int function) => function switch
-    {
-        3 => ModbusFunction.ReadHoldingRegisters,
-        4 => ModbusFunction.ReadInputRegisters,
-        _ => throw new CliException($"--function {function} must be 3 (holding registers) or 4 (input registers)", ExitCodes.Usage),
-    };
+    private static ModbusFunction ParseFunction(int function) => ModbusNames.TryParseReadFunction(function, out var parsed)
+        ? parsed
+        : throw new CliException($"--function {function} must be 3 (holding registers) or 4 (input registers)", ExitCodes.Usage);
 
-    private static ModbusWordOrder ParseWordOrder(string text) => text switch
-    {
-        "big" => ModbusWordOrder.BigEndian,
-        "little" => ModbusWordOrder.LittleEndian,
-        _ => throw new CliException($"--word-order '{text}' must be big or little", ExitCodes.Usage),
-    };
+    private static ModbusWordOrder ParseWordOrder(string text) => ModbusNames.TryParseWordOrder(text, out var order)
+        ? order
+        : throw new CliException($"--word-order '{text}' must be {Names(ModbusNames.WordOrders)}", ExitCodes.Usage);
+
+    private static string Names(string[] names) => string.Join(", ", names[..^1]) + " or " + names[^1];
 
     private sealed record ModbusReadRequest(int Register, ModbusDataType Type, ModbusFunction Function, ModbusWordOrder WordOrder, int? Decimals, string? Unit)
     {
-        public string TypeName => Type.ToString().ToLowerInvariant();
+        public string TypeName => ModbusNames.Of(Type);
     }
 
     /// <summary>What was read, ready to print. A numeric value keeps its exact decimal text.</summary>

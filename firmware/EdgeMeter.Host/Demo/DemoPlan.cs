@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeMeter.Core.Protocol.Modbus;
 
 namespace EdgeMeter.Host.Demo;
 
@@ -121,7 +122,7 @@ public sealed class DemoPlan
             config["unit"] = meter.Unit;
             config["points"] = new JsonArray(ModbusPoints.Select(p => (JsonNode)new JsonObject
             {
-                ["id"] = p.Point, ["register"] = p.Register, ["function"] = 4, ["type"] = "float32", ["decimals"] = p.Decimals, ["unit"] = p.Unit,
+                ["id"] = p.Point, ["register"] = p.Register, ["function"] = (int)ModbusFunction.ReadInputRegisters, ["type"] = ModbusNames.Of(ModbusDataType.Float32), ["decimals"] = p.Decimals, ["unit"] = p.Unit,
                 ["dataCode"] = DataCode(gateway, meter, p.Point),
             }).ToArray());
         }

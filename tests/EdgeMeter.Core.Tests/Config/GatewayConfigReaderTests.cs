@@ -1,5 +1,6 @@
 using System.Text;
 using EdgeMeter.Core.Config;
+using EdgeMeter.Core.Protocol.Modbus;
 
 namespace EdgeMeter.Core.Tests.Config;
 
@@ -97,6 +98,38 @@ public class GatewayConfigReaderTests
         Read(text, out var errors);
         Assert.StartsWith(expected, Assert.Single(errors), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("\"function\":4,\"type\":\"float32\",\"wordOrder\":\"little\"", ModbusFunction.ReadInputRegisters, ModbusDataType.Float32, ModbusWordOrder.LittleEndian)]
+    [InlineData("\"type\":\"int64\"", ModbusFunction.ReadHoldingRegisters, ModbusDataType.Int64, ModbusWordOrder.BigEndian)]
+    [InlineData("\"function\":3", ModbusFunction.ReadHoldingRegisters, ModbusDataType.UInt16, ModbusWordOrder.BigEndian)]
+    public void Modbus_point_settings_are_read_into_the_protocols_types(string settings, ModbusFunction function, ModbusDataType type, ModbusWordOrder order)
+    {
+        var config = Read(ModbusMeter(settings), out var errors);
+
+        Assert.Empty(errors);
+        var point = config!.Meters[0].Points[0];
+        Assert.Equal(function, point.Function);
+        Assert.Equal(type, point.DataType);
+        Assert.Equal(order, point.WordOrder);
+    }
+
+    [Theory]
+    [InlineData("\"type\":\"float16\"", "$.meters[0].points[0].type: must be one of int16, uint16, int32, uint32, float32, int64, uint64, float64 (found \"float16\")")]
+    [InlineData("\"wordOrder\":\"middle\"", "$.meters[0].points[0].wordOrder: must be one of big, little (found \"middle\")")]
+    [InlineData("\"function\":6", "$.meters[0].points[0].function: must be one of 3, 4 (found 6)")]
+    public void An_unknown_Modbus_name_is_an_error_never_a_default(string settings, string expected)
+    {
+        Assert.Null(Read(ModbusMeter(settings), out var errors));
+        Assert.Contains(expected, errors);
+    }
+
+    private static string ModbusMeter(string pointSettings) => $$"""
+        {"schema":1,"gatewayId":"gw-1","keyVersion":1,"mqtt":{"host":"127.0.0.1"},
+         "buses":[{"id":"bus1","link":"tcp://127.0.0.1:4001"}],
+         "meters":[{"id":"m1","bus":"bus1","protocol":"modbus","unit":1,"pollSeconds":60,
+                    "points":[{"id":"p","dataCode":"000000000233000001","register":0,"unit":"V",{{pointSettings}}}]}]}
+        """;
 
     private static GatewayConfig? Read(string text, out string[] errors)
     {
