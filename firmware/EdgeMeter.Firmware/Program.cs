@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Threading;
-using EdgeMeter.Firmware.Board;
+using EdgeMeter.Firmware.Runtime;
 using EdgeMeter.Firmware.Update;
 using nanoFramework.Runtime.Native;
 

@@ -31,6 +31,9 @@ public abstract class MeterSession
 
     public MeterCounters Counters { get; } = new MeterCounters();
 
+    /// <summary>Told of every transaction's end (the board's activity LED).</summary>
+    public IBusActivity Activity { get; set; } = NoBusActivity.Instance;
+
     /// <summary>The status of the last request: what the status packet reports for a meter.</summary>
     public ReadStatus LastStatus { get; private set; } = ReadStatus.Ok;
 
@@ -50,8 +53,11 @@ public abstract class MeterSession
             Counters.Record(status, _clock.MonotonicMilliseconds - started);
             if (!IsWorthRetrying(status))
             {
+                Activity.Answered();
                 break;
             }
+
+            Activity.Failed();
         }
 
         LastStatus = status;

@@ -45,6 +45,7 @@ public sealed class GatewayBuses : System.IDisposable
                 }
 
                 var session = CreateSession(m, meter, dlt645, modbus, planner, platform);
+                session.Activity = platform.BusActivity;
                 sessions.Add(session);
                 if (meter.TimeSync && session is Dlt645MeterSession dltSession)
                 {

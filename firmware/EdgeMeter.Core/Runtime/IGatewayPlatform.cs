@@ -2,6 +2,7 @@ using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Crypto;
 using EdgeMeter.Core.Links;
+using EdgeMeter.Core.Polling;
 using EdgeMeter.Core.Time;
 using EdgeMeter.Core.Uplink;
 
@@ -9,7 +10,7 @@ namespace EdgeMeter.Core.Runtime;
 
 /// <summary>
 /// Everything the gateway core needs from the machine it runs on: the ESP32 adapters in EdgeMeter.Firmware, or
-/// the PC's in EdgeMeter.Host. The core never touches a device API itself.
+/// the PC's in EdgeMeter.Pc. The core never touches a device API itself.
 /// </summary>
 public interface IGatewayPlatform
 {
@@ -32,6 +33,9 @@ public interface IGatewayPlatform
     byte[]? Key(int keyVersion);
 
     IMeterLink OpenBus(BusSettings bus);
+
+    /// <summary>Told of every meter transaction's end, on the bus threads.</summary>
+    IBusActivity BusActivity { get; }
 
     IMqttTransport OpenMqtt(GatewayConfig config);
 

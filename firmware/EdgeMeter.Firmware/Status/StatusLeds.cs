@@ -1,6 +1,7 @@
 using System;
 using System.Device.Gpio;
 using System.Threading;
+using EdgeMeter.Core.Polling;
 using EdgeMeter.Firmware.Time;
 
 namespace EdgeMeter.Firmware.Status;
@@ -22,7 +23,7 @@ public enum RunState
 /// The two status LEDs (active high, plain GPIO outputs), driven by one 50 ms timer: the run LED's pattern and
 /// the activity LED's flashes. Callers only set states; nothing here blocks.
 /// </summary>
-public sealed class StatusLeds : IDisposable
+public sealed class StatusLeds : IDisposable, IBusActivity
 {
     private const int TickMilliseconds = 50;
 
@@ -53,10 +54,10 @@ public sealed class StatusLeds : IDisposable
     }
 
     /// <summary>A meter answered: a short flash.</summary>
-    public void TransactionAnswered() => Flash(50);
+    public void Answered() => Flash(50);
 
     /// <summary>A transaction timed out or failed its checksum: a long flash.</summary>
-    public void TransactionFailed() => Flash(500);
+    public void Failed() => Flash(500);
 
     public void Dispose()
     {

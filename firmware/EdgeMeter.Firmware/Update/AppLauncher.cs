@@ -3,7 +3,8 @@ using System.IO;
 using System.Reflection;
 using EdgeMeter.Core.Crypto;
 using EdgeMeter.Core.Text;
-using EdgeMeter.Firmware.Storage;
+using EdgeMeter.Firmware.Buffer;
+using EdgeMeter.Firmware.Provisioning;
 
 namespace EdgeMeter.Firmware.Update;
 

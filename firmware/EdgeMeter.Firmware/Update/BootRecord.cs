@@ -1,6 +1,7 @@
 using System;
 using System.IO;
-using EdgeMeter.Firmware.Storage;
+using EdgeMeter.Firmware.Buffer;
+using EdgeMeter.Firmware.Provisioning;
 
 namespace EdgeMeter.Firmware.Update;
 

@@ -5,7 +5,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using EdgeMeter.Core.Crypto;
 using EdgeMeter.Core.Text;
-using EdgeMeter.Firmware.Storage;
+using EdgeMeter.Firmware.Buffer;
+using EdgeMeter.Firmware.Provisioning;
 
 namespace EdgeMeter.Firmware.Update;
 

@@ -5,6 +5,7 @@ using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Crypto;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Links;
+using EdgeMeter.Core.Polling;
 using EdgeMeter.Core.Runtime;
 using EdgeMeter.Core.Time;
 using EdgeMeter.Core.Uplink;
@@ -47,6 +48,8 @@ public sealed class PcGatewayPlatform(GatewayData data, IPacketKeyStore keys, st
     public byte[]? Key(int keyVersion) => keys.FindKey(gatewayId, keyVersion);
 
     public IMeterLink OpenBus(BusSettings bus) => MeterLinks.Open(LinkAddress.Parse(bus.Link));
+
+    public IBusActivity BusActivity => NoBusActivity.Instance;
 
     public IMqttTransport OpenMqtt(GatewayConfig config) => new MqttnetTransport(new MqttTransportOptions(
         config.Mqtt.Host,

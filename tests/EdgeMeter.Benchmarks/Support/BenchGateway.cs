@@ -238,6 +238,8 @@ public sealed class BenchGateway : IDisposable
 
         public IMeterLink OpenBus(BusSettings bus) => link;
 
+        public IBusActivity BusActivity => NoBusActivity.Instance;
+
         public IMqttTransport OpenMqtt(GatewayConfig config) => transport;
 
         public void RequestRestart(string reason)

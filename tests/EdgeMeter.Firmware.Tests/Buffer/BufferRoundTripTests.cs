@@ -2,7 +2,8 @@ using System;
 using System.IO;
 using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Values;
-using EdgeMeter.Firmware.Storage;
+using EdgeMeter.Firmware.Buffer;
+using EdgeMeter.Firmware.Provisioning;
 using EdgeMeter.Firmware.Tests.Support;
 using nanoFramework.TestFramework;
 

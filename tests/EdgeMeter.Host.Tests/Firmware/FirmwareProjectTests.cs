@@ -122,7 +122,7 @@ public partial class FirmwareProjectTests
     [Fact]
     public void Provision_deploys_to_the_paths_the_firmware_reads()
     {
-        var paths = File.ReadAllText(Path.Combine(Root, "firmware/EdgeMeter.Firmware/Storage/DevicePaths.cs"));
+        var paths = File.ReadAllText(Path.Combine(Root, "firmware/EdgeMeter.Firmware/Provisioning/DevicePaths.cs"));
         var root = Regex.Match(paths, "Root = \"([^\"]+)\"").Groups[1].Value.Replace("\\\\", "\\");
         Assert.Equal(ProvisionCommand.DeviceRoot, root);
         foreach (var (constant, expected) in new[]

@@ -1,4 +1,4 @@
-namespace EdgeMeter.Firmware.Storage;
+namespace EdgeMeter.Firmware.Provisioning;
 
 /// <summary>
 /// Where the gateway keeps its files on the internal LittleFS drive. `edgemeter provision` writes the first three;

@@ -8,14 +8,16 @@ using EdgeMeter.Core.Uplink;
 using EdgeMeter.Firmware.Console;
 using EdgeMeter.Firmware.Links;
 using EdgeMeter.Firmware.Network;
-using EdgeMeter.Firmware.Packet;
+using EdgeMeter.Firmware.Crypto;
 using EdgeMeter.Firmware.Status;
-using EdgeMeter.Firmware.Storage;
+using EdgeMeter.Firmware.Board;
+using EdgeMeter.Firmware.Buffer;
+using EdgeMeter.Firmware.Provisioning;
 using EdgeMeter.Firmware.Time;
 using EdgeMeter.Firmware.Uplink;
 using nanoFramework.Runtime.Native;
 
-namespace EdgeMeter.Firmware.Board;
+namespace EdgeMeter.Firmware.Runtime;
 
 /// <summary>
 /// Everything device-specific the gateway runtime needs, built from the board's pin table and the configuration's

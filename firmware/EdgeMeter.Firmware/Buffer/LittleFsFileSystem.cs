@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using EdgeMeter.Core.Buffer;
 
-namespace EdgeMeter.Firmware.Storage;
+namespace EdgeMeter.Firmware.Buffer;
 
 /// <summary>
 /// The reading buffer's directory on the internal LittleFS drive (I:), through System.IO.FileSystem.

@@ -1,8 +1,9 @@
 using System.IO;
 using EdgeMeter.Core.Config;
-using EdgeMeter.Firmware.Storage;
+using EdgeMeter.Firmware.Buffer;
+using EdgeMeter.Firmware.Provisioning;
 
-namespace EdgeMeter.Firmware.Board;
+namespace EdgeMeter.Firmware.Runtime;
 
 /// <summary>
 /// The configuration on I:, with the same trial rule as the PC gateway: a configuration received with set-config

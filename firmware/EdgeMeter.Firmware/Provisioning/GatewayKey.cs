@@ -1,7 +1,7 @@
 using System.IO;
 using EdgeMeter.Core.Keys;
 
-namespace EdgeMeter.Firmware.Storage;
+namespace EdgeMeter.Firmware.Provisioning;
 
 /// <summary>The gateway's HMAC key as provisioned on I: (<see cref="DevicePaths.KeyFile"/>, key-file format of docs/packet-format.md).</summary>
 public sealed class GatewayKey

@@ -4,14 +4,16 @@ using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Crypto;
 using EdgeMeter.Core.Links;
+using EdgeMeter.Core.Polling;
 using EdgeMeter.Core.Runtime;
 using EdgeMeter.Core.Time;
 using EdgeMeter.Core.Uplink;
-using EdgeMeter.Firmware.Storage;
+using EdgeMeter.Firmware.Buffer;
+using EdgeMeter.Firmware.Provisioning;
 using EdgeMeter.Firmware.Update;
 using EdgeMeter.Firmware.Uplink;
 
-namespace EdgeMeter.Firmware.Board;
+namespace EdgeMeter.Firmware.Runtime;
 
 /// <summary>The core's <see cref="IGatewayPlatform"/> on the ESP32: each member hands over to one device adapter.</summary>
 public sealed class DevicePlatform : IGatewayPlatform
@@ -31,6 +33,9 @@ public sealed class DevicePlatform : IGatewayPlatform
     }
 
     public IClock Clock => _services.Clock;
+
+    /// <summary>The bus-activity LED; nothing when the board has no LEDs in the pin table.</summary>
+    public IBusActivity BusActivity => _services.Leds != null ? _services.Leds : NoBusActivity.Instance;
 
     public IPacketMac Mac => _services.Mac;
 

@@ -5,10 +5,11 @@ using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Runtime;
 using EdgeMeter.Firmware.Console;
 using EdgeMeter.Firmware.Status;
-using EdgeMeter.Firmware.Storage;
+using EdgeMeter.Firmware.Buffer;
+using EdgeMeter.Firmware.Provisioning;
 using EdgeMeter.Firmware.Update;
 
-namespace EdgeMeter.Firmware.Board;
+namespace EdgeMeter.Firmware.Runtime;
 
 /// <summary>
 /// Runs the gateway core on the board: checks provisioning, brings the network up, starts

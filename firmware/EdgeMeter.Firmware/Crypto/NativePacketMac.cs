@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using EdgeMeter.Core.Crypto;
 using EdgeMeter.Core.Text;
 
-namespace EdgeMeter.Firmware.Packet;
+namespace EdgeMeter.Firmware.Crypto;
 
 /// <summary>
 /// HS256 through the firmware's native HMAC-SHA256 (mbedTLS, nanoFramework.System.Security.Cryptography), with the
