@@ -1,5 +1,4 @@
 using System.CommandLine;
-using EdgeMeter.Host.Commands;
 using EdgeMeter.MeterSim.Cli;
 using EdgeMeter.Pc.Cli;
 
@@ -22,13 +21,13 @@ public static class EdgeMeterCli
 
     private static IEnumerable<Command> Commands(CliConsole console)
     {
-        yield return VersionCommand.Create(console);
-        yield return MeterSimCommand.Create(console);
-        yield return ReadCommand.Create(console);
-        yield return ScanCommand.Create(console);
-        yield return VerifyCommand.Create(console);
-        yield return GatewayCommand.Create(console);
-        yield return DemoCommand.Create(console);
-        yield return ProvisionCommand.Create(console);
+        yield return VersionVerb.Create(console);
+        yield return MeterSimVerb.Create(console);
+        yield return ReadVerb.Create(console);
+        yield return ScanVerb.Create(console);
+        yield return VerifyVerb.Create(console);
+        yield return GatewayVerb.Create(console);
+        yield return DemoVerb.Create(console);
+        yield return ProvisionVerb.Create(console);
     }
 }

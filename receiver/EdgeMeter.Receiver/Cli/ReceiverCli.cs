@@ -16,8 +16,8 @@ public static class ReceiverCli
         var root = new RootCommand("EdgeMeter receiver: verifies and stores gateway packets, relays them to provincial and national platforms.");
         foreach (var command in new[]
         {
-            RunCommand.Create(output), RunCommand.CreateCheck(output), KeysCommand.Create(output), HashPasswordCommand.Create(output, input),
-            AuditCommand.Create(output), VersionCommand(output),
+            RunVerb.Create(output), RunVerb.CreateCheck(output), KeysVerb.Create(output), HashPasswordVerb.Create(output, input),
+            AuditVerb.Create(output), VersionVerb(output),
         })
         {
             root.Subcommands.Add(command);
@@ -44,7 +44,7 @@ public static class ReceiverCli
         }
     }
 
-    private static Command VersionCommand(TextWriter output)
+    private static Command VersionVerb(TextWriter output)
     {
         var command = new Command("version", "Print the receiver's version.");
         command.SetAction(_ =>

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using EdgeMeter.Firmware.Board;
-using EdgeMeter.Host.Commands;
+using EdgeMeter.Host.Cli;
 
 namespace EdgeMeter.Host.Tests.Firmware;
 
@@ -109,7 +109,7 @@ public partial class FirmwareProjectTests
     [Fact]
     public void Provision_knows_exactly_the_boards_of_the_pin_table()
     {
-        foreach (var (target, ethernet) in ProvisionCommand.Boards)
+        foreach (var (target, ethernet) in ProvisionVerb.Boards)
         {
             var board = BoardPins.ForTarget(target);
             Assert.NotNull(board);
@@ -124,11 +124,11 @@ public partial class FirmwareProjectTests
     {
         var paths = File.ReadAllText(Path.Combine(Root, "firmware/EdgeMeter.Firmware/Provisioning/DevicePaths.cs"));
         var root = Regex.Match(paths, "Root = \"([^\"]+)\"").Groups[1].Value.Replace("\\\\", "\\");
-        Assert.Equal(ProvisionCommand.DeviceRoot, root);
+        Assert.Equal(ProvisionVerb.DeviceRoot, root);
         foreach (var (constant, expected) in new[]
         {
-            ("Config", ProvisionCommand.DeviceConfig), ("KeyFile", ProvisionCommand.DeviceKeyFile), ("BoardFile", ProvisionCommand.DeviceBoardFile),
-            ("ReleaseKeyFile", ProvisionCommand.DeviceReleaseKeyFile), ("UpdateCaFile", ProvisionCommand.DeviceCaFile),
+            ("Config", ProvisionVerb.DeviceConfig), ("KeyFile", ProvisionVerb.DeviceKeyFile), ("BoardFile", ProvisionVerb.DeviceBoardFile),
+            ("ReleaseKeyFile", ProvisionVerb.DeviceReleaseKeyFile), ("UpdateCaFile", ProvisionVerb.DeviceCaFile),
         })
         {
             var name = Regex.Match(paths, constant + " = Root \\+ \"([^\"]+)\"").Groups[1].Value.Replace("\\\\", "\\");

@@ -15,7 +15,7 @@ namespace EdgeMeter.MeterSim.Cli;
 /// `edgemeter-meter-sim` (and `edgemeter sim`, the same command): serves simulated meters on a TCP port or a serial
 /// device until Ctrl-C (or --duration). See docs/simulator.md for the meters, the register map, the DIs and the faults.
 /// </summary>
-public static class MeterSimCommand
+public static class MeterSimVerb
 {
     public const string MapDocument = "docs/simulator.md";
 

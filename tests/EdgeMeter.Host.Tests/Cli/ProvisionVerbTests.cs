@@ -4,10 +4,10 @@ using EdgeMeter.Common.Keys;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Host.Cli;
 
-namespace EdgeMeter.Host.Tests.Commands;
+namespace EdgeMeter.Host.Tests.Cli;
 
 /// <summary>`edgemeter provision`, run in-process into a temporary directory.</summary>
-public sealed class ProvisionCommandTests : IDisposable
+public sealed class ProvisionVerbTests : IDisposable
 {
     private readonly string _out = Path.Combine(Path.GetTempPath(), "edgemeter-provision-" + Guid.NewGuid().ToString("N"));
 

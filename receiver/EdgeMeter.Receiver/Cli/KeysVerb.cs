@@ -15,7 +15,7 @@ namespace EdgeMeter.Receiver.Cli;
 /// 32-byte key and print it once (to provision the gateway); list shows fingerprints only. With --config the
 /// change is also written to the audit log. A running receiver picks the change up within Keys.ReloadSeconds.
 /// </summary>
-internal static class KeysCommand
+internal static class KeysVerb
 {
     public static Command Create(TextWriter output)
     {

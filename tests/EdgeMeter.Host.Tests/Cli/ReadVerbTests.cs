@@ -5,9 +5,9 @@ using EdgeMeter.Host.Tests.Support;
 using EdgeMeter.MeterSim.Meters;
 using EdgeMeter.Pc.Meters;
 
-namespace EdgeMeter.Host.Tests.Commands;
+namespace EdgeMeter.Host.Tests.Cli;
 
-public class ReadCommandTests : IDisposable
+public class ReadVerbTests : IDisposable
 {
     private readonly TestSimulator _sim = TestSimulator.Start(["dlt645:123456789012", "dlt645-1997:000000001997", "modbus:1"]);
 

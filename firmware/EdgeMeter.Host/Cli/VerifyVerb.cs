@@ -7,16 +7,15 @@ using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Text;
 using EdgeMeter.Core.Uplink;
-using EdgeMeter.Host.Cli;
 using EdgeMeter.Pc.Cli;
 
-namespace EdgeMeter.Host.Commands;
+namespace EdgeMeter.Host.Cli;
 
 /// <summary>
 /// `edgemeter verify (--key HEX | --keys FILE) [--topic T] [--now TIME] PACKET|-`: checks a signed packet the way
 /// the receiver and the platforms do, prints its header and payload, or the exact reason it is invalid (exit 1).
 /// </summary>
-public static class VerifyCommand
+public static class VerifyVerb
 {
     public static Command Create(CliConsole console)
     {

@@ -1,19 +1,18 @@
 using System.CommandLine;
 using EdgeMeter.Common.Cli;
-using EdgeMeter.Host.Cli;
 using EdgeMeter.Pc.Cli;
 
-namespace EdgeMeter.Host.Commands;
+namespace EdgeMeter.Host.Cli;
 
 /// <summary>`edgemeter version`: the build this binary came from.</summary>
-public static class VersionCommand
+public static class VersionVerb
 {
     public static Command Create(CliConsole console)
     {
         var command = new Command("version", "Print the edgemeter version.");
         command.SetAction(_ =>
         {
-            var version = typeof(VersionCommand).Assembly.GetName().Version;
+            var version = typeof(VersionVerb).Assembly.GetName().Version;
             console.Out.WriteLine($"edgemeter {version}");
             return ExitCodes.Ok;
         });

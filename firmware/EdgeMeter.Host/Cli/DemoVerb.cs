@@ -1,13 +1,12 @@
 using System.CommandLine;
 using EdgeMeter.Common.Cli;
-using EdgeMeter.Host.Cli;
 using EdgeMeter.Host.Demo;
 using EdgeMeter.Pc.Cli;
 
-namespace EdgeMeter.Host.Commands;
+namespace EdgeMeter.Host.Cli;
 
 /// <summary>`edgemeter demo`: the whole chain on this machine, checked end to end.</summary>
-public static class DemoCommand
+public static class DemoVerb
 {
     public static Command Create(CliConsole console)
     {

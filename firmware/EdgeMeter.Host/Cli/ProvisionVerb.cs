@@ -5,17 +5,16 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Keys;
-using EdgeMeter.Host.Cli;
 using EdgeMeter.Pc.Cli;
 
-namespace EdgeMeter.Host.Commands;
+namespace EdgeMeter.Host.Cli;
 
 /// <summary>
 /// `edgemeter provision --gateway ID [--board TARGET] --out DIR`: creates a gateway's HMAC key and starter
 /// configuration, the deploy.json that `nanoff --filedeployment` uploads to the board's I: drive, and the receiver's
 /// key-registry entry. Refuses to replace an existing key unless --force.
 /// </summary>
-public static partial class ProvisionCommand
+public static partial class ProvisionVerb
 {
     /// <summary>Where the files land on the board: the firmware's DevicePaths (a Host test keeps them equal).</summary>
     public const string DeviceRoot = "I:\\edgemeter";

@@ -2,11 +2,10 @@ using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
-using EdgeMeter.Host.Cli;
 using EdgeMeter.Pc.Links;
 using EdgeMeter.Pc.Meters;
 
-namespace EdgeMeter.Host.Commands;
+namespace EdgeMeter.Host.Cli;
 
 /// <summary>Turns a failed <see cref="ReadStatus"/> into the one line a technician reads.</summary>
 internal static class MeterFailures

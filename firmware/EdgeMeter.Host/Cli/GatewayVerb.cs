@@ -1,14 +1,13 @@
 using System.CommandLine;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Common.Keys;
-using EdgeMeter.Host.Cli;
 using EdgeMeter.Pc.Cli;
 using EdgeMeter.Pc.Runtime;
 
-namespace EdgeMeter.Host.Commands;
+namespace EdgeMeter.Host.Cli;
 
 /// <summary>`edgemeter gateway --config FILE --keys FILE [--data DIR]`: the gateway core on a PC.</summary>
-public static class GatewayCommand
+public static class GatewayVerb
 {
     public static Command Create(CliConsole console)
     {

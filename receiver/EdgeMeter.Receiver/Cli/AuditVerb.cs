@@ -5,7 +5,7 @@ using EdgeMeter.Receiver.Ops;
 namespace EdgeMeter.Receiver.Cli;
 
 /// <summary>`audit verify --file F`: checks the audit log's hash chain.</summary>
-internal static class AuditCommand
+internal static class AuditVerb
 {
     public static Command Create(TextWriter output)
     {

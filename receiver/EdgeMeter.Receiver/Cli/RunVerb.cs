@@ -6,7 +6,7 @@ using EdgeMeter.Receiver.Config;
 namespace EdgeMeter.Receiver.Cli;
 
 /// <summary>`run --config FILE` (until SIGTERM or Ctrl+C) and `check-config --config FILE`.</summary>
-internal static class RunCommand
+internal static class RunVerb
 {
     public static Command Create(TextWriter output)
     {

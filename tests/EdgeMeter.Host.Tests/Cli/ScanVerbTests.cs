@@ -2,9 +2,9 @@ using EdgeMeter.Common.Cli;
 using EdgeMeter.Host.Cli;
 using EdgeMeter.Host.Tests.Support;
 
-namespace EdgeMeter.Host.Tests.Commands;
+namespace EdgeMeter.Host.Tests.Cli;
 
-public class ScanCommandTests
+public class ScanVerbTests
 {
     [Fact]
     public void Finds_the_default_meters_of_all_three_kinds()

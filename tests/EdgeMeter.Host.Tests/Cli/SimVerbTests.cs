@@ -2,9 +2,9 @@ using EdgeMeter.Common.Cli;
 using EdgeMeter.Host.Cli;
 using EdgeMeter.Host.Tests.Support;
 
-namespace EdgeMeter.Host.Tests.Commands;
+namespace EdgeMeter.Host.Tests.Cli;
 
-public class SimCommandTests
+public class SimVerbTests
 {
     [Fact]
     public void Serves_the_meters_it_prints_until_its_duration_ends()

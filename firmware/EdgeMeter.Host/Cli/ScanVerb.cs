@@ -4,14 +4,13 @@ using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
-using EdgeMeter.Host.Cli;
 using EdgeMeter.Pc.Cli;
 using EdgeMeter.Pc.Links;
 using EdgeMeter.Pc.Meters;
 using EdgeMeter.Pc.Time;
 using Spectre.Console;
 
-namespace EdgeMeter.Host.Commands;
+namespace EdgeMeter.Host.Cli;
 
 /// <summary>
 /// `edgemeter scan`: which meters answer on a bus. DL/T 645 meters are found with "read address" (2007: function
@@ -19,7 +18,7 @@ namespace EdgeMeter.Host.Commands;
 /// units are probed one by one, and any valid reply, an exception included, means the unit is there. On a serial
 /// link every baud rate is tried; a TCP link is scanned once. Progress bars on a terminal, plain lines otherwise.
 /// </summary>
-public static class ScanCommand
+public static class ScanVerb
 {
     public const int DefaultModbusTimeoutMilliseconds = 200;
     public const int DefaultDlt645TimeoutMilliseconds = 1000;

@@ -7,21 +7,20 @@ using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Core.Values;
-using EdgeMeter.Host.Cli;
 using EdgeMeter.MeterSim.Meters;
 using EdgeMeter.Pc.Cli;
 using EdgeMeter.Pc.Links;
 using EdgeMeter.Pc.Meters;
 using EdgeMeter.Pc.Time;
 
-namespace EdgeMeter.Host.Commands;
+namespace EdgeMeter.Host.Cli;
 
 /// <summary>
 /// `edgemeter read`: one value from one meter, for a technician at the bus.
 /// DL/T 645: <c>--di 02010100</c> (2007) or <c>--di B611</c> (1997). Modbus: <c>--register N --type T</c>.
 /// Prints "220.1 V", or one JSON object with <c>--json</c>. Exit 0 ok, 1 meter or link failure, 2 bad command line.
 /// </summary>
-public static class ReadCommand
+public static class ReadVerb
 {
     public const int DefaultTimeoutMilliseconds = 1000;
 

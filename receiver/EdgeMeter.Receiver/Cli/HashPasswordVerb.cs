@@ -5,7 +5,7 @@ using EdgeMeter.Receiver.Auth;
 namespace EdgeMeter.Receiver.Cli;
 
 /// <summary>`hash-password`: reads a password from standard input, prints a PasswordHash value for the configuration.</summary>
-internal static class HashPasswordCommand
+internal static class HashPasswordVerb
 {
     public static Command Create(TextWriter output, TextReader input)
     {
