@@ -1,7 +1,7 @@
-using EdgeMeter.DeviceBuild.Tests.Support;
+using EdgeMeter.Build.Tests.Support;
 using EdgeMeter.Firmware.Update;
 
-namespace EdgeMeter.DeviceBuild.Tests.Update;
+namespace EdgeMeter.Build.Tests.Update;
 
 /// <summary>
 /// What an update may contain, given what the board runs (firmware/EdgeMeter.Firmware/Update/UpdateCompatibility.cs):

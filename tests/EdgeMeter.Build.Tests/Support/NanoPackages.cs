@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace EdgeMeter.DeviceBuild.Tests.Support;
+namespace EdgeMeter.Build.Tests.Support;
 
 /// <summary>nanoFramework's packages as this project restores them.</summary>
 internal static class NanoPackages

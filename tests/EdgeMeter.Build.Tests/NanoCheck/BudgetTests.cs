@@ -1,8 +1,8 @@
 using System.Text;
-using EdgeMeter.DeviceBuild.Tests.Support;
+using EdgeMeter.Build.Tests.Support;
 using EdgeMeter.NanoCheck;
 
-namespace EdgeMeter.DeviceBuild.Tests.NanoCheck;
+namespace EdgeMeter.Build.Tests.NanoCheck;
 
 /// <summary>nanocheck budget: fails, in MSBuild's error format, before the metadata processor's 64 KB tables overflow.</summary>
 public class BudgetTests : IDisposable

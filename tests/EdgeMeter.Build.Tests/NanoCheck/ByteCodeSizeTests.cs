@@ -1,9 +1,9 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
-using EdgeMeter.DeviceBuild.Tests.Support;
+using EdgeMeter.Build.Tests.Support;
 using EdgeMeter.NanoCheck;
 
-namespace EdgeMeter.DeviceBuild.Tests.NanoCheck;
+namespace EdgeMeter.Build.Tests.NanoCheck;
 
 /// <summary>
 /// The byte-code size of a method as the metadata processor writes it. Checked against the real metadata processor

@@ -1,7 +1,7 @@
-using EdgeMeter.DeviceBuild.Tests.Support;
+using EdgeMeter.Build.Tests.Support;
 using EdgeMeter.Firmware.Update;
 
-namespace EdgeMeter.DeviceBuild.Tests.Update;
+namespace EdgeMeter.Build.Tests.Update;
 
 /// <summary>The .pe header reader the updater and nanocheck share (firmware/EdgeMeter.Firmware/Update/AssemblyImage.cs).</summary>
 public class AssemblyImageTests

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace EdgeMeter.DeviceBuild.Tests.Support;
+namespace EdgeMeter.Build.Tests.Support;
 
 /// <summary>
 /// Writes the header of a nanoFramework .pe image (CLR_RECORD_ASSEMBLY), its assembly references and string table,

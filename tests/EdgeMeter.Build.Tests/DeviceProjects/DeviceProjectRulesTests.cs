@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using EdgeMeter.DeviceBuild.Tests.Support;
+using EdgeMeter.Build.Tests.Support;
 
-namespace EdgeMeter.DeviceBuild.Tests.DeviceProjects;
+namespace EdgeMeter.Build.Tests.DeviceProjects;
 
 /// <summary>What every device project must keep so that the image builds and its tests run (nf-boards.md section 8).</summary>
 public partial class DeviceProjectRulesTests

@@ -1,7 +1,7 @@
-using EdgeMeter.DeviceBuild.Tests.Support;
+using EdgeMeter.Build.Tests.Support;
 using EdgeMeter.NanoCheck;
 
-namespace EdgeMeter.DeviceBuild.Tests.NanoCheck;
+namespace EdgeMeter.Build.Tests.NanoCheck;
 
 /// <summary>
 /// nanocheck api: a declaration that differs from the real library in any way a caller's compiled code depends on is

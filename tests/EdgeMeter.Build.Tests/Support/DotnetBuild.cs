@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace EdgeMeter.DeviceBuild.Tests.Support;
+namespace EdgeMeter.Build.Tests.Support;
 
 /// <summary>Runs `dotnet build` on a project as a developer would, and returns its exit code and output.</summary>
 internal static class DotnetBuild

@@ -1,7 +1,7 @@
-using EdgeMeter.DeviceBuild.Tests.Support;
+using EdgeMeter.Build.Tests.Support;
 using EdgeMeter.NanoCheck;
 
-namespace EdgeMeter.DeviceBuild.Tests.NanoCheck;
+namespace EdgeMeter.Build.Tests.NanoCheck;
 
 /// <summary>nanocheck order, pe and natives: what device-check.sh reports about .pe images.</summary>
 public class ImageToolTests : IDisposable

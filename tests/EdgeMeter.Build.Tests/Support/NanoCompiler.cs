@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace EdgeMeter.DeviceBuild.Tests.Support;
+namespace EdgeMeter.Build.Tests.Support;
 
 /// <summary>Compiles C# the way a device project is compiled (nanoFramework's mscorlib alone, optimised) into a file.</summary>
 internal static class NanoCompiler

@@ -1,7 +1,7 @@
 using System.Text;
-using EdgeMeter.DeviceBuild.Tests.Support;
+using EdgeMeter.Build.Tests.Support;
 
-namespace EdgeMeter.DeviceBuild.Tests.DeviceProjects;
+namespace EdgeMeter.Build.Tests.DeviceProjects;
 
 /// <summary>
 /// A device project (.nfproj) built where nanoFramework's project system is absent, as on every Linux machine and in
