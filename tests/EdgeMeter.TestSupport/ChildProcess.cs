@@ -57,6 +57,18 @@ public sealed class ChildProcess : IDisposable
     public static ChildProcess StartDotnet(string assembly, params string[] arguments) =>
         Start("dotnet", [Path.Combine(AppContext.BaseDirectory, assembly), .. arguments]);
 
+    /// <summary>Waits for the exit and then for the last of its output (a timed wait alone returns before that).</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!Process.WaitForExit(timeout))
+        {
+            return false;
+        }
+
+        Process.WaitForExit();
+        return true;
+    }
+
     public bool WaitForOutput(string text, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

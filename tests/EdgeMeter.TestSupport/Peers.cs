@@ -38,13 +38,12 @@ public static class Peers
     public static (int ExitCode, string Output) Run(string program, string arguments, TimeSpan limit)
     {
         using var process = ChildProcess.StartCommandLine(program, arguments);
-        if (!process.Process.WaitForExit(limit))
+        if (!process.WaitForExit(limit))
         {
             process.Dispose();
             Assert.Fail($"{Path.GetFileName(program)} {arguments} did not finish within {limit.TotalSeconds} s");
         }
 
-        process.Process.WaitForExit();
         return (process.Process.ExitCode, process.Output);
     }
 

@@ -55,14 +55,21 @@ public sealed class DemoProcess(string name, string assembly, IReadOnlyList<stri
         if (!_process.WaitForExit(patience))
         {
             Kill();
+            return;
         }
+
+        _process.WaitForExit(); // the last of its output, which a timed wait does not wait for
     }
 
     public void Dispose()
     {
         Kill();
         _process?.Dispose();
-        _log?.Dispose();
+        lock (this)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
     }
 
     private void Write(string? line)

@@ -63,13 +63,13 @@ public class SimVerbTests
     {
         var link = $"tcp://127.0.0.1:{FreePort.Next()}";
         using var program = ChildProcess.StartDotnet("edgemeter-meter-sim.dll", "--listen", link, "--meter", "modbus:3", "--duration", "1");
-        Assert.True(program.Process.WaitForExit(TimeSpan.FromSeconds(30)), program.Output);
+        Assert.True(program.WaitForExit(TimeSpan.FromSeconds(30)), program.Output);
 
         Assert.Equal(ExitCodes.Ok, program.Process.ExitCode);
         Assert.Contains($"serving 1 meter(s) on {link}", program.Output, StringComparison.Ordinal);
 
         using var bad = ChildProcess.StartDotnet("edgemeter-meter-sim.dll", "--listen", link, "--line-rate", "100");
-        Assert.True(bad.Process.WaitForExit(TimeSpan.FromSeconds(30)), bad.Output);
+        Assert.True(bad.WaitForExit(TimeSpan.FromSeconds(30)), bad.Output);
         Assert.Equal(ExitCodes.Usage, bad.Process.ExitCode);
         Assert.Contains("edgemeter-meter-sim: error: --line-rate 100", bad.Output, StringComparison.Ordinal);
     }
