@@ -1,4 +1,5 @@
 using System;
+using EdgeMeter.Core.Text;
 
 namespace EdgeMeter.Firmware.Tests.Support;
 
@@ -53,21 +54,12 @@ internal static class HexText
 
     private static int Digit(char c)
     {
-        if (c >= '0' && c <= '9')
+        var value = Hex.DigitValue(c);
+        if (value < 0)
         {
-            return c - '0';
+            throw new ArgumentException("not a hex digit: " + c.ToString());
         }
 
-        if (c >= 'a' && c <= 'f')
-        {
-            return c - 'a' + 10;
-        }
-
-        if (c >= 'A' && c <= 'F')
-        {
-            return c - 'A' + 10;
-        }
-
-        throw new ArgumentException("not a hex digit: " + c.ToString());
+        return value;
     }
 }
