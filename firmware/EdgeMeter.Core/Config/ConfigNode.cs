@@ -1,5 +1,6 @@
 using System.Collections;
 using EdgeMeter.Core.Json;
+using EdgeMeter.Core.Values;
 
 namespace EdgeMeter.Core.Config;
 
@@ -12,13 +13,15 @@ internal sealed class ConfigNode
     private readonly JsonReader _json;
     private readonly int _token;
     private readonly ArrayList _errors;
+    private readonly ArrayList _notes;
 
-    public ConfigNode(JsonReader json, int token, string path, ArrayList errors)
+    public ConfigNode(JsonReader json, int token, string path, ArrayList errors, ArrayList notes)
     {
         _json = json;
         _token = token;
         Path = path;
         _errors = errors;
+        _notes = notes;
     }
 
     public string Path { get; }
@@ -26,6 +29,29 @@ internal sealed class ConfigNode
     public bool IsObject => _json.Kind(_token) == JsonKind.Object;
 
     public void Error(string name, string problem) => _errors.Add(Path + "." + name + ": " + problem);
+
+    /// <summary>Something accepted that a person should still hear about (a setting that no longer does anything).</summary>
+    public void Note(string name, string text) => _notes.Add(Path + "." + name + ": " + text);
+
+    /// <summary>An exact decimal given as a string ("200", "0.5"): strings keep the digits JSON numbers may not.</summary>
+    public bool Decimal(string name, out FixedDecimal value)
+    {
+        value = default;
+        var token = _json.Find(_token, name);
+        if (token < 0)
+        {
+            return false;
+        }
+
+        var text = _json.Kind(token) == JsonKind.String ? _json.GetString(token) : "";
+        if (!FixedDecimal.TryParse(text, out value))
+        {
+            Error(name, "must be an exact decimal in a string, such as \"200\" or \"0.5\"");
+            return false;
+        }
+
+        return true;
+    }
 
     /// <summary>Reports members the format does not know (a typo would otherwise be silently ignored).</summary>
     public void RejectUnknown(string[] known)
@@ -160,7 +186,7 @@ internal sealed class ConfigNode
             return null;
         }
 
-        return new ConfigNode(_json, value, Path + "." + name, _errors);
+        return new ConfigNode(_json, value, Path + "." + name, _errors, _notes);
     }
 
     /// <summary>The elements of an array of objects; empty (with an error) when missing, empty or mistyped.</summary>
@@ -195,7 +221,7 @@ internal sealed class ConfigNode
                 _errors.Add(path + ": must be an object");
             }
 
-            nodes[i] = new ConfigNode(_json, element, path, _errors);
+            nodes[i] = new ConfigNode(_json, element, path, _errors, _notes);
             element = _json.Skip(element);
         }
 

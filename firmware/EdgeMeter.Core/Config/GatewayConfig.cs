@@ -1,4 +1,5 @@
 using EdgeMeter.Core.Protocol.Modbus;
+using EdgeMeter.Core.Values;
 
 namespace EdgeMeter.Core.Config;
 
@@ -25,6 +26,9 @@ public sealed class GatewayConfig
     public long BufferBudgetBytes { get; set; } = 160 * 1024;
 
     public TimeSettings Time { get; set; } = new TimeSettings();
+
+    /// <summary>What the reader accepted but wants a person to know ("$.meters[0].points[0].dataCode: ignored ...").</summary>
+    public string[] Notes { get; set; } = new string[0];
 
     public int BusIndexOf(string busId)
     {
@@ -128,9 +132,13 @@ public sealed class MeterSettings
 
 public sealed class PointSettings
 {
+    /// <summary>A ratio of 1: the meter reports primary values.</summary>
+    public static FixedDecimal NoRatio => new FixedDecimal(1, 0);
+
     public string Id { get; set; } = "";
 
-    public string DataCode { get; set; } = "";
+    /// <summary>CT ratio x VT ratio x meter multiplier: the raw value times this is the primary value.</summary>
+    public FixedDecimal Ratio { get; set; } = new FixedDecimal(1, 0);
 
     /// <summary>DL/T 645 data identifier (parsed from hex).</summary>
     public uint DataIdentifier { get; set; }

@@ -4,6 +4,7 @@ using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
+using EdgeMeter.Core.Values;
 
 namespace EdgeMeter.Core.Config;
 
@@ -25,7 +26,10 @@ public static class GatewayConfigReader
         { "id", "bus", "protocol", "address", "unit", "pollSeconds", "timeoutMs", "retries", "timeSync", "timeByteOrder", "points" };
 
     private static readonly string[] PointMembers =
-        { "id", "dataCode", "di", "register", "function", "type", "wordOrder", "decimals", "unit" };
+        { "id", "dataCode", "ratio", "di", "register", "function", "type", "wordOrder", "decimals", "unit" };
+
+    /// <summary>The largest ratio accepted: a 50,000/5 A CT on a 35 kV/100 V VT is 3,500,000.</summary>
+    private const long MaxRatio = 100_000_000;
 
     private static readonly string[] UploadMembers = { "intervalSeconds", "maxReadingsPerPacket", "maxPacketBytes", "statusIntervalSeconds" };
     private static readonly string[] BufferMembers = { "budgetBytes" };
@@ -54,7 +58,8 @@ public static class GatewayConfigReader
             return null;
         }
 
-        var root = new ConfigNode(reader, 0, "$", list);
+        var notes = new ArrayList();
+        var root = new ConfigNode(reader, 0, "$", list, notes);
         if (!root.IsObject)
         {
             errors = new[] { "$: must be a JSON object" };
@@ -62,6 +67,8 @@ public static class GatewayConfigReader
         }
 
         var config = ReadRoot(root);
+        config.Notes = new string[notes.Count];
+        notes.CopyTo(config.Notes);
         errors = new string[list.Count];
         list.CopyTo(errors);
         return errors.Length == 0 ? config : null;
@@ -257,14 +264,15 @@ public static class GatewayConfigReader
         var point = new PointSettings
         {
             Id = node.String("id", true, ""),
-            DataCode = node.String("dataCode", true, ""),
             Unit = node.String("unit", false, ""),
         };
         RequireIdentifier(node, "id", point.Id);
-        if (point.DataCode.Length > 0 && !IsDataCode(point.DataCode))
+        if (node.Has("dataCode"))
         {
-            node.Error("dataCode", "must be the platform's 18-digit data code (found \"" + point.DataCode + "\")");
+            node.Note("dataCode", "ignored; data codes live in the receiver's data items (docs/indicators.md)");
         }
+
+        point.Ratio = ReadRatio(node);
 
         if (point.Unit.Length > 0 && !PayloadRules.IsUnit(point.Unit))
         {
@@ -293,6 +301,23 @@ public static class GatewayConfigReader
         }
 
         return point;
+    }
+
+    /// <summary>The point's ratio: a positive exact decimal, 1 when absent.</summary>
+    private static FixedDecimal ReadRatio(ConfigNode node)
+    {
+        if (!node.Decimal("ratio", out var ratio))
+        {
+            return PointSettings.NoRatio;
+        }
+
+        if (ratio.Sign <= 0 || FixedDecimal.Compare(ratio, new FixedDecimal(MaxRatio, 0)) > 0)
+        {
+            node.Error("ratio", "must be above 0 and at most " + MaxRatio + " (found \"" + ratio + "\")");
+            return PointSettings.NoRatio;
+        }
+
+        return ratio;
     }
 
     private static void ReadDlt645Point(ConfigNode node, MeterSettings meter, PointSettings point)
@@ -351,24 +376,6 @@ public static class GatewayConfigReader
         upload.MaxReadingsPerPacket = (int)node.Integer("maxReadingsPerPacket", 1, 200, upload.MaxReadingsPerPacket, false);
         upload.MaxPacketBytes = (int)node.Integer("maxPacketBytes", 512, 65536, upload.MaxPacketBytes, false);
         upload.StatusIntervalSeconds = (int)node.Integer("statusIntervalSeconds", 10, 3600, upload.StatusIntervalSeconds, false);
-    }
-
-    private static bool IsDataCode(string text)
-    {
-        if (text.Length != 18)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] < '0' || text[i] > '9')
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     internal static bool TryParseHex(string text, out uint value)

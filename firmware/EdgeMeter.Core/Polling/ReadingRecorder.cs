@@ -28,6 +28,7 @@ public sealed class ReadingRecorder : IPointSink
     private readonly ReadingBuffer _buffer;
     private readonly IClock _clock;
     private readonly IReadingObserver? _observer;
+    private readonly PointRatios? _ratios;
     private readonly Reading[]? _observed;
     private int _uncommitted;
     private long _uncommittedSince;
@@ -38,11 +39,12 @@ public sealed class ReadingRecorder : IPointSink
     private long _taken;
     private long _failed;
 
-    public ReadingRecorder(ReadingBuffer buffer, IClock clock, IReadingObserver? observer = null)
+    public ReadingRecorder(ReadingBuffer buffer, IClock clock, IReadingObserver? observer = null, PointRatios? ratios = null)
     {
         _buffer = buffer;
         _clock = clock;
         _observer = observer;
+        _ratios = ratios;
         _observed = observer == null ? null : new Reading[MaxReadingsPerCommit];
     }
 
@@ -82,6 +84,11 @@ public sealed class ReadingRecorder : IPointSink
 
     public void Accept(MeterSession meter, int pointIndex, ReadStatus status, FixedDecimal value)
     {
+        if (status == ReadStatus.Ok && _ratios != null && !_ratios.TryApply(meter.MeterIndex, pointIndex, value, out value))
+        {
+            status = ReadStatus.Malformed; // raw x ratio does not fit: never store a wrapped number
+        }
+
         if (status != ReadStatus.Ok)
         {
             lock (_gate)

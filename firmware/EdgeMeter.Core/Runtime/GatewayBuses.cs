@@ -27,6 +27,7 @@ public sealed class GatewayBuses : System.IDisposable
         _timeSyncs = new MeterTimeSync?[count];
         _threads = new Thread[count];
         var planner = new ModbusBlockPlanner();
+        var ratios = new PointRatios(config.Meters);
         for (var b = 0; b < count; b++)
         {
             var bus = config.Buses[b];
@@ -54,7 +55,7 @@ public sealed class GatewayBuses : System.IDisposable
                 }
             }
 
-            _recorders[b] = new ReadingRecorder(buffer, platform.Clock, observer);
+            _recorders[b] = new ReadingRecorder(buffer, platform.Clock, observer, ratios);
             _pollers[b] = new BusPoller(bus.Id, (MeterSession[])sessions.ToArray(typeof(MeterSession)), platform.Clock, _recorders[b]);
             if (synced.Count > 0)
             {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO;
 using EdgeMeter.Core.Config;
 using EdgeMeter.Firmware.Buffer;
@@ -79,6 +80,11 @@ public static class DeviceConfigFiles
         var bytes = File.ReadAllBytes(path);
         var config = GatewayConfigReader.Read(bytes, bytes.Length, out var errors);
         problem = config == null ? path + ": " + (errors.Length > 0 ? errors[0] : "not valid") : "";
+        for (var i = 0; config != null && i < config.Notes.Length; i++)
+        {
+            Debug.WriteLine(path + ": note: " + config.Notes[i]);
+        }
+
         return config;
     }
 

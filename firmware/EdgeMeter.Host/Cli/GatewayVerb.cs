@@ -29,6 +29,10 @@ public static class GatewayVerb
         {
             var configPath = parse.GetValue(config)!;
             var initial = GatewayConfigFile.Load(configPath);
+            foreach (var note in initial.Notes)
+            {
+                console.Note($"{configPath}: {note}");
+            }
             var registry = LoadKeys(parse.GetValue(keys)!);
             if (registry.FindKey(initial.GatewayId, initial.KeyVersion) == null)
             {

@@ -253,7 +253,7 @@ public static partial class ProvisionVerb
                 ["protocol"] = "dlt645",
                 ["address"] = "000000000001",
                 ["pollSeconds"] = 900,
-                ["points"] = new JsonArray(new JsonObject { ["id"] = "energy", ["di"] = "00010000", ["dataCode"] = "000000000000000000" }),
+                ["points"] = new JsonArray(new JsonObject { ["id"] = "energy", ["di"] = "00010000" }),
             }),
         };
     }

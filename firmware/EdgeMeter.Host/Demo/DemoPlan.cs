@@ -110,11 +110,11 @@ public sealed class DemoPlan
         ["keyVersion"] = 1,
         ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = Ports.Broker, ["password"] = gateway.MqttPassword },
         ["buses"] = new JsonArray(new JsonObject { ["id"] = "bus1", ["link"] = Link }),
-        ["meters"] = new JsonArray(gateway.Meters.Select(meter => MeterConfig(gateway, meter)).ToArray()),
+        ["meters"] = new JsonArray(gateway.Meters.Select(MeterConfig).ToArray()),
         ["upload"] = new JsonObject { ["intervalSeconds"] = 1, ["maxReadingsPerPacket"] = 20, ["statusIntervalSeconds"] = 10 },
     };
 
-    private static JsonNode MeterConfig(DemoGateway gateway, DemoMeter meter)
+    private static JsonNode MeterConfig(DemoMeter meter)
     {
         var config = new JsonObject { ["id"] = meter.Id, ["bus"] = "bus1", ["protocol"] = meter.Protocol, ["pollSeconds"] = 2, ["timeoutMs"] = 500, ["retries"] = 1 };
         if (meter.Protocol == "modbus")
@@ -123,7 +123,6 @@ public sealed class DemoPlan
             config["points"] = new JsonArray(ModbusPoints.Select(p => (JsonNode)new JsonObject
             {
                 ["id"] = p.Point, ["register"] = p.Register, ["function"] = (int)ModbusFunction.ReadInputRegisters, ["type"] = ModbusNames.Of(ModbusDataType.Float32), ["decimals"] = p.Decimals, ["unit"] = p.Unit,
-                ["dataCode"] = DataCode(gateway, meter, p.Point),
             }).ToArray());
         }
         else
@@ -132,7 +131,7 @@ public sealed class DemoPlan
             var points = meter.Protocol == "dlt645" ? DltPoints : Dlt1997Points;
             config["points"] = new JsonArray(points.Select(p => (JsonNode)new JsonObject
             {
-                ["id"] = p.Point, ["di"] = p.Di, ["dataCode"] = DataCode(gateway, meter, p.Point),
+                ["id"] = p.Point, ["di"] = p.Di,
             }).ToArray());
         }
 

@@ -11,4 +11,7 @@ public sealed class CliConsole(TextWriter output, TextWriter error, string progr
     public string Program { get; } = program;
 
     public void Fail(string message) => Error.WriteLine($"{Program}: error: {message}");
+
+    /// <summary>Something accepted that the user should still know about.</summary>
+    public void Note(string message) => Error.WriteLine($"{Program}: note: {message}");
 }

@@ -175,17 +175,16 @@ public sealed class BenchGateway : IDisposable
     public static string ConfigJson(BenchGatewayOptions options, string link = "tcp://127.0.0.1:4001")
     {
         var meters = new List<string>();
-        var code = 0;
         for (var m = 1; m <= options.Dlt645Meters; m++)
         {
-            var points = Dlt645Points.Select(p => $$"""{ "id": "{{p.Id}}", "di": "{{p.Di}}", "dataCode": "{{DataCode(++code)}}" }""");
+            var points = Dlt645Points.Select(p => $$"""{ "id": "{{p.Id}}", "di": "{{p.Di}}" }""");
             meters.Add($$"""{ "id": "dlt-{{m}}", "bus": "bus1", "protocol": "dlt645", "address": "{{Dlt645Address(m)}}", "pollSeconds": {{options.PollSeconds}}, "points": [{{string.Join(", ", points)}}] }""");
         }
 
         for (var m = 1; m <= options.ModbusMeters; m++)
         {
             var points = ModbusPoints.Select(p =>
-                $$"""{ "id": "{{p.Id}}", "register": {{p.Register}}, "function": 4, "type": "float32", "decimals": {{p.Decimals}}, "unit": "{{(p.Unit.Length == 0 ? "1" : p.Unit)}}", "dataCode": "{{DataCode(++code)}}" }""");
+                $$"""{ "id": "{{p.Id}}", "register": {{p.Register}}, "function": 4, "type": "float32", "decimals": {{p.Decimals}}, "unit": "{{(p.Unit.Length == 0 ? "1" : p.Unit)}}" }""");
             meters.Add($$"""{ "id": "mb-{{m}}", "bus": "bus1", "protocol": "modbus", "unit": {{m}}, "pollSeconds": {{options.PollSeconds}}, "points": [{{string.Join(", ", points)}}] }""");
         }
 
@@ -200,8 +199,6 @@ public sealed class BenchGateway : IDisposable
             }
             """;
     }
-
-    private static string DataCode(int index) => index.ToString("000000000000000000", CultureInfo.InvariantCulture);
 
     private sealed class SwitchableLink : IMeterLink
     {

@@ -92,7 +92,7 @@ public class CommandProcessorTests
         var good = new CommandReply();
         const string valid = """
             {"schema":1,"gatewayId":"gw-0001","keyVersion":1,"mqtt":{"host":"h"},"buses":[{"id":"b","link":"tcp://127.0.0.1:9"}],
-             "meters":[{"id":"m","bus":"b","protocol":"modbus","unit":1,"points":[{"id":"p","register":1,"unit":"V","dataCode":"000000000233000001"}]}]}
+             "meters":[{"id":"m","bus":"b","protocol":"modbus","unit":1,"points":[{"id":"p","register":1,"unit":"V"}]}]}
             """;
 
         processor.Handle(Command(1, "set-config", args: [new CommandArgument("config", valid.Replace("\"unit\":1", "\"unit\":999"))]), bad);

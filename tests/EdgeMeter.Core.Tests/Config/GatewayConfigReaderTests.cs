@@ -1,6 +1,7 @@
 using System.Text;
 using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Protocol.Modbus;
+using EdgeMeter.Core.Values;
 
 namespace EdgeMeter.Core.Tests.Config;
 
@@ -10,7 +11,7 @@ public class GatewayConfigReaderTests
         {"schema":1,"gatewayId":"gw-1","keyVersion":1,"mqtt":{"host":"127.0.0.1"},
          "buses":[{"id":"bus1","link":"tcp://127.0.0.1:4001"}],
          "meters":[{"id":"m1","bus":"bus1","protocol":"dlt645","address":"123456789012","pollSeconds":60,
-                    "points":[{"id":"energy","di":"00010000","dataCode":"000000000233000001"}]}]}
+                    "points":[{"id":"energy","di":"00010000"}]}]}
         """;
 
     public static TheoryData<string> Examples => new(Directory.GetFiles(Repo.PathOf("examples"), "*.json").Select(Path.GetFileName)!);
@@ -47,7 +48,11 @@ public class GatewayConfigReaderTests
     [InlineData("\"di\":\"00010000\"", "\"di\":\"0001\"", "$.meters[0].points[0].di: must be 8 hex digits for dlt645")]
     [InlineData("\"di\":\"00010000\"", "\"di\":\"12345678\"", "$.meters[0].points[0].di: 12345678 is not in the DL/T 645 catalogue")]
     [InlineData("\"address\":\"123456789012\"", "\"address\":\"12345\"", "$.meters[0].address: must be the meter's 12-digit")]
-    [InlineData("\"dataCode\":\"000000000233000001\"", "\"dataCode\":\"0000\"", "$.meters[0].points[0].dataCode: must be the platform's 18-digit data code")]
+    [InlineData("\"di\":\"00010000\"", "\"di\":\"00010000\",\"ratio\":200", "$.meters[0].points[0].ratio: must be an exact decimal in a string")]
+    [InlineData("\"di\":\"00010000\"", "\"di\":\"00010000\",\"ratio\":\"1,5\"", "$.meters[0].points[0].ratio: must be an exact decimal in a string")]
+    [InlineData("\"di\":\"00010000\"", "\"di\":\"00010000\",\"ratio\":\"0\"", "$.meters[0].points[0].ratio: must be above 0 and at most 100000000")]
+    [InlineData("\"di\":\"00010000\"", "\"di\":\"00010000\",\"ratio\":\"-40\"", "$.meters[0].points[0].ratio: must be above 0")]
+    [InlineData("\"di\":\"00010000\"", "\"di\":\"00010000\",\"ratio\":\"100000000.1\"", "$.meters[0].points[0].ratio: must be above 0 and at most")]
     [InlineData("\"host\":\"127.0.0.1\"", "\"hots\":\"127.0.0.1\"", "$.mqtt.hots: unknown setting")]
     [InlineData("\"host\":\"127.0.0.1\"", "\"hots\":\"127.0.0.1\"", "$.mqtt.host: is required")]
     [InlineData("\"keyVersion\":1", "\"keyVersion\":\"1\"", "$.keyVersion: must be a whole number")]
@@ -60,6 +65,27 @@ public class GatewayConfigReaderTests
         var config = Read(Minimal.Replace(original, replacement), out var errors);
         Assert.Null(config);
         Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_ratio_is_read_exactly_and_defaults_to_one()
+    {
+        var config = Read(Minimal.Replace("\"di\":\"00010000\"", "\"di\":\"00010000\",\"ratio\":\"0.5\""), out var errors)!;
+        Assert.Empty(errors);
+        Assert.Equal(new FixedDecimal(5, 1), config.Meters[0].Points[0].Ratio);
+
+        Assert.True(Read(Minimal, out _)!.Meters[0].Points[0].Ratio.ValueEquals(PointSettings.NoRatio));
+    }
+
+    [Fact]
+    public void A_data_code_from_an_older_configuration_is_accepted_ignored_and_noted()
+    {
+        var config = Read(Minimal.Replace("\"di\":\"00010000\"", "\"di\":\"00010000\",\"dataCode\":\"000000000233000001\""), out var errors)!;
+
+        Assert.Empty(errors);
+        var note = Assert.Single(config.Notes);
+        Assert.StartsWith("$.meters[0].points[0].dataCode: ignored", note, StringComparison.Ordinal);
+        Assert.Empty(Read(Minimal, out _)!.Notes);
     }
 
     [Fact]
@@ -79,8 +105,8 @@ public class GatewayConfigReaderTests
             {"schema":1,"gatewayId":"gw-1","keyVersion":1,"mqtt":{"host":"h"},
              "buses":[{"id":"b","link":"tcp://127.0.0.1:1"},{"id":"b","link":"tcp://127.0.0.1:2"}],
              "meters":[{"id":"m","bus":"b","protocol":"modbus","unit":3,
-                        "points":[{"id":"p","dataCode":"000000000233000001","type":"float32"},
-                                  {"id":"p","register":2,"unit":"V","dataCode":"000000000233000002"}]}]}
+                        "points":[{"id":"p","type":"float32"},
+                                  {"id":"p","register":2,"unit":"V"}]}]}
             """;
         Read(config, out var errors);
         Assert.Contains("$.buses[1].id: \"b\" is used by buses[0] too", errors);
@@ -128,7 +154,7 @@ public class GatewayConfigReaderTests
         {"schema":1,"gatewayId":"gw-1","keyVersion":1,"mqtt":{"host":"127.0.0.1"},
          "buses":[{"id":"bus1","link":"tcp://127.0.0.1:4001"}],
          "meters":[{"id":"m1","bus":"bus1","protocol":"modbus","unit":1,"pollSeconds":60,
-                    "points":[{"id":"p","dataCode":"000000000233000001","register":0,"unit":"V",{{pointSettings}}}]}]}
+                    "points":[{"id":"p","register":0,"unit":"V",{{pointSettings}}}]}]}
         """;
 
     private static GatewayConfig? Read(string text, out string[] errors)

@@ -1,4 +1,5 @@
 using EdgeMeter.Core.Buffer;
+using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Polling;
 using EdgeMeter.Core.Protocol;
 using EdgeMeter.Core.Protocol.Dlt645;
@@ -120,6 +121,41 @@ public class ReadingRecorderTests
             Values.AddRange(readings.Take(count).Select(r => r.Value));
             Batches.Add(count);
         }
+    }
+
+    [Fact]
+    public void A_point_with_a_ratio_is_stored_as_its_exact_primary_value_and_an_overflow_as_a_failed_read()
+    {
+        var clock = new ManualClock(new DateTime(2026, 11, 26, 10, 15, 0, DateTimeKind.Utc));
+        using var buffer = ReadingBuffer.Open(new SimulatedFlash(), new BufferOptions());
+        var ratios = new PointRatios(MetersWithRatios(meterIndex: 7, new FixedDecimal(2005, 1), PointSettings.NoRatio));
+        var recorder = new ReadingRecorder(buffer, clock, null, ratios);
+        var meter = Meter(clock, 60);
+
+        recorder.PollStarted(meter);
+        recorder.Accept(meter, 0, ReadStatus.Ok, new FixedDecimal(12345, 2));          // 123.45 x 200.5
+        recorder.Accept(meter, 1, ReadStatus.Ok, new FixedDecimal(2201, 1));           // ratio 1: as read
+        recorder.Accept(meter, 0, ReadStatus.Ok, new FixedDecimal(long.MaxValue / 2, 0));
+        recorder.PollCompleted(meter);
+        recorder.CycleCompleted();
+
+        var read = new Reading[4];
+        Assert.Equal(2, buffer.Read(1, read));
+        Assert.Equal("24751.725", read[0].Value.ToString());
+        Assert.Equal("220.1", read[1].Value.ToString());
+        Assert.Equal(1, recorder.Failed);
+    }
+
+    private static MeterSettings[] MetersWithRatios(int meterIndex, params FixedDecimal[] ratios)
+    {
+        var meters = new MeterSettings[meterIndex + 1];
+        for (var m = 0; m < meters.Length; m++)
+        {
+            meters[m] = new MeterSettings { Points = [new PointSettings()] };
+        }
+
+        meters[meterIndex].Points = ratios.Select(r => new PointSettings { Ratio = r }).ToArray();
+        return meters;
     }
 
     private static Dlt645MeterSession Meter(ManualClock clock, int pollSeconds)

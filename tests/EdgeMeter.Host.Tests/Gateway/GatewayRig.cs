@@ -63,12 +63,12 @@ internal sealed class GatewayRig : IReadingObserver, IAsyncDisposable
          "buses":[{"id":"bus1","link":"{{{Simulator.Link}}}"}],
          "meters":[
            {"id":"m-2007","bus":"bus1","protocol":"dlt645","address":"123456789012","pollSeconds":1,"timeoutMs":300,
-            "points":[{"id":"energy","di":"00010000","dataCode":"000000000233000001"},{"id":"voltage","di":"02010100","dataCode":"000000000233000002"}]},
+            "points":[{"id":"energy","di":"00010000"},{"id":"voltage","di":"02010100"}]},
            {"id":"m-1997","bus":"bus1","protocol":"dlt645-1997","address":"000000001997","pollSeconds":1,"timeoutMs":300,
-            "points":[{"id":"energy","di":"9010","dataCode":"000000000233000011"}]},
+            "points":[{"id":"energy","di":"9010"}]},
            {"id":"m-modbus","bus":"bus1","protocol":"modbus","unit":1,"pollSeconds":1,"timeoutMs":300,
-            "points":[{"id":"voltage","register":0,"function":4,"type":"float32","decimals":1,"unit":"V","dataCode":"000000000233000021"},
-                      {"id":"energy","register":72,"function":4,"type":"float32","decimals":2,"unit":"kWh","dataCode":"000000000233000022"}]}],
+            "points":[{"id":"voltage","register":0,"function":4,"type":"float32","decimals":1,"unit":"V"},
+                      {"id":"energy","register":72,"function":4,"type":"float32","decimals":2,"unit":"kWh"}]}],
          "upload":{"intervalSeconds":1,"maxReadingsPerPacket":20,"statusIntervalSeconds":10}}
         """;
 
