@@ -4,6 +4,7 @@ using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Auth;
 using EdgeMeter.Receiver.Commands;
 using EdgeMeter.Receiver.Config;
+using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Ingest;
 using EdgeMeter.Receiver.Keys;
 using EdgeMeter.Receiver.Ops;
@@ -71,6 +72,19 @@ public static class ReceiverApp
             var pipeline = new IngestPipeline(intake, store, metrics, time, loggerFactory.CreateLogger("edgemeter.ingest"));
             var routing = Routing.From(options);
             var tiers = options.Platforms.Select(platform => CreateTier(platform, routing, store, metrics, time, loggerFactory, random)).ToList();
+            var items = ItemCatalogue.From(options);
+            var indicatorMetrics = new IndicatorMetrics();
+            var indicatorLog = loggerFactory.CreateLogger("edgemeter.indicators");
+            var feeder = new SeriesFeeder(store, items, indicatorMetrics, time, indicatorLog);
+            var engine = new IndicatorEngine(store, items, options.Indicators, indicatorMetrics, time, indicatorLog);
+            feeder.ItemsChanged += engine.Wake;
+            engine.UploadsQueued += () =>
+            {
+                foreach (var tier in tiers.OfType<HttpTier>())
+                {
+                    tier.Wake();
+                }
+            };
 
             int? brokerPort = null;
             IIngest ingest;
@@ -92,14 +106,16 @@ public static class ReceiverApp
                 sessionsSurviveRestart: options.Ingest.Mode == IngestMode.External);
             store.NewData += () =>
             {
-                foreach (var tier in tiers)
+                feeder.Wake();
+                foreach (var tier in tiers.OfType<MqttTier>())
                 {
                     tier.Wake();
                 }
             };
 
+            var indicators = new IndicatorServices(items, options.Indicators, engine, indicatorMetrics);
             var services = new ReceiverServices(
-                options.Ingest.Mode.ToString(), store, pipeline, ingest, tiers, commands, metrics, new AdminTokens(options.Admin.Tokens), audit, time);
+                options.Ingest.Mode.ToString(), store, pipeline, ingest, tiers, commands, metrics, indicators, new AdminTokens(options.Admin.Tokens), audit, time);
             var web = BuildWeb(options, loggerFactory, services);
 
             foreach (var tier in tiers)
@@ -108,6 +124,10 @@ public static class ReceiverApp
                 disposables.Push(tier);
             }
 
+            feeder.Start();
+            disposables.Push(feeder);
+            engine.Start();
+            disposables.Push(engine);
             commands.Start();
             disposables.Push(commands);
             await ingest.StartAsync();

@@ -1,4 +1,6 @@
 using EdgeMeter.Receiver.Commands;
+using EdgeMeter.Receiver.Config;
+using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Ingest;
 using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Relay;
@@ -15,6 +17,10 @@ internal sealed record ReceiverServices(
     IReadOnlyList<IRelayTier> Tiers,
     CommandService Commands,
     ReceiverMetrics Metrics,
+    IndicatorServices Indicators,
     AdminTokens Tokens,
     AuditLog Audit,
     TimeProvider Time);
+
+/// <summary>The indicator side, as the admin endpoints and metrics need it.</summary>
+internal sealed record IndicatorServices(ItemCatalogue Items, IndicatorOptions Options, IndicatorEngine Engine, IndicatorMetrics Metrics);

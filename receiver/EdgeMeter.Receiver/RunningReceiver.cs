@@ -52,7 +52,10 @@ public sealed class RunningReceiver : IAsyncDisposable
     public IReadOnlyList<IRelayTier> Tiers => _services.Tiers;
 
     /// <summary>The /metrics page as it would be served now.</summary>
-    public string MetricsText() => MetricsReport.Render(_services.Metrics, _services.Store, _services.Tiers, _services.Link);
+    public string MetricsText() => MetricsReport.Render(_services.Metrics, _services.Store, _services.Tiers, _services.Link, _services.Indicators, _services.Time);
+
+    /// <summary>The indicator engine, for tests that drive a pass themselves.</summary>
+    public Indicators.IndicatorEngine Indicators => _services.Indicators.Engine;
 
     /// <summary>Rows not yet relayed by the named tier.</summary>
     public long RelayLag(string tier) => _services.Tiers.Single(t => t.Name == tier).Lag();

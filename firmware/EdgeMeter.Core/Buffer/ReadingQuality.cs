@@ -14,4 +14,10 @@ public enum ReadingQuality : byte
 
     /// <summary>The value was estimated (interpolated or carried over), not read.</summary>
     Estimated = 4,
+
+    /// <summary>
+    /// The meter's own daily frozen register, read back after an outage (DL/T 645 0506xxxx): the value the meter
+    /// froze at the time given, not a poll. 16, like <see cref="Messages.ReadingFlags.Frozen"/>, so the two stay one cast apart.
+    /// </summary>
+    Frozen = 16,
 }

@@ -17,4 +17,7 @@ public enum ReadingFlags
 
     /// <summary>"rollover": the meter register wrapped around or was reset since the previous reading.</summary>
     Rollover = 8,
+
+    /// <summary>"frozen": the meter's daily frozen register at the freeze time, read back after an outage.</summary>
+    Frozen = 16,
 }

@@ -9,7 +9,7 @@ public static class PacketNames
     private static readonly string[] Kinds = { "", "up", "status", "down", "reply" };
     private static readonly string[] States = { "online", "offline" };
     private static readonly string[] Results = { "ok", "rejected", "failed", "expired", "unsupported" };
-    private static readonly string[] Flags = { "time-unsync", "meter-error", "estimated", "rollover" };
+    private static readonly string[] Flags = { "time-unsync", "meter-error", "estimated", "rollover", "frozen" };
 
     public static int FlagCount => Flags.Length;
 

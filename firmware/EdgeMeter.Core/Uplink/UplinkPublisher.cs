@@ -418,7 +418,7 @@ public sealed class UplinkPublisher : IMqttTransportListener
             reading.Unit = _points.Unit(stored.Meter, stored.Point);
             reading.TimeUtc = stored.Time;
             reading.Value = stored.Value;
-            reading.Flags = (ReadingFlags)(int)stored.Quality;
+            reading.Flags = (ReadingFlags)(int)stored.Quality; // the same bits (ReadingQuality)
         }
 
         return prepared;

@@ -46,7 +46,13 @@ public static class OptionsValidator
         var enterprises = ValidateEnterprises(options.Enterprises, platformNames, Problem);
         var gateways = ValidateGateways(options, enterprises, platformNames, Problem);
         ValidateAccounts(options.PlatformAccounts, Problem);
-        ValidatePoints(options.Points, gateways, Problem);
+        if (options.Points.Count > 0)
+        {
+            Problem("Points", "replaced by Items: the HTTP platforms now receive indicators per data item (docs/indicators.md); give each point's DataCode an item with the point as its term");
+        }
+
+        ValidateItems(options, enterprises, Problem);
+        ValidateIndicators(options.Indicators, Problem);
         ValidateCredentials(options, Problem);
         ValidateAdmin(options.Admin, Problem);
         ValidateLogging(options.Logging, Problem);
@@ -302,41 +308,126 @@ public static class OptionsValidator
         }
     }
 
-    private static void ValidatePoints(List<PointOptions> points, HashSet<string> gateways, Action<string, string> problem)
+    private static void ValidateItems(ReceiverOptions options, Dictionary<string, EnterpriseOptions> enterprises, Action<string, string> problem)
     {
-        var seen = new HashSet<(string, string, string)>();
-        for (var i = 0; i < points.Count; i++)
+        var gateways = options.Gateways.ToDictionary(g => g.Id, g => g.Enterprise, StringComparer.Ordinal);
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Items.Count; i++)
         {
-            var point = points[i];
-            var at = $"Points[{i}]";
-            if (!gateways.Contains(point.Gateway))
-            {
-                problem($"{at}.Gateway", $"'{point.Gateway}' is not one of Gateways[].Id");
-            }
-
-            if (!PayloadRules.IsIdentifier(point.Meter) || !PayloadRules.IsIdentifier(point.Point))
-            {
-                problem($"{at}.Meter/Point", $"'{point.Meter}'/'{point.Point}' must be identifiers (1-32 of A-Z a-z 0-9 _ - . :)");
-            }
-            else if (!seen.Add((point.Gateway, point.Meter, point.Point)))
-            {
-                problem(at, $"{point.Gateway}/{point.Meter}/{point.Point} is mapped twice");
-            }
-
-            if (DataCode.Validate(point.DataCode) is { } dataCodeProblem)
+            var item = options.Items[i];
+            var at = $"Items[{i}]";
+            if (DataCode.Validate(item.DataCode) is { } dataCodeProblem)
             {
                 problem($"{at}.DataCode", dataCodeProblem);
             }
-
-            if (!FixedDecimal.TryParse(point.ConvertRation, out var ration) || ration.Mantissa < 0)
+            else if (!codes.Add($"{item.Enterprise}/{item.DataCode}"))
             {
-                problem($"{at}.ConvertRation", $"'{point.ConvertRation}' is not a non-negative exact decimal such as \"1.229\"");
+                problem($"{at}.DataCode", $"{item.DataCode} is configured twice for enterprise {item.Enterprise}");
             }
 
-            if (!Enum.IsDefined(point.Scope) || !Enum.IsDefined(point.InputType) || !Enum.IsDefined(point.StatType))
+            if (!enterprises.ContainsKey(item.Enterprise))
             {
-                problem(at, "Scope (1-4), InputType (1-5) and StatType (0-3) must be in their code lists");
+                problem($"{at}.Enterprise", $"'{item.Enterprise}' is not one of Enterprises[].Code");
             }
+
+            if (!Enum.IsDefined(item.Kind))
+            {
+                problem($"{at}.Kind", "must be Consumption, Register, Average or Instant");
+            }
+
+            if (string.IsNullOrWhiteSpace(item.Unit) || !PayloadRules.IsUnit(item.Unit))
+            {
+                problem($"{at}.Unit", $"'{item.Unit}' must be 1-16 printable characters, e.g. kWh");
+            }
+
+            if (!FixedDecimal.TryParse(item.ConvertRation, out var ration) || ration.Sign < 0)
+            {
+                problem($"{at}.ConvertRation", $"'{item.ConvertRation}' is not a non-negative exact decimal such as \"0.1229\"");
+            }
+
+            if (!Enum.IsDefined(item.Scope) || !Enum.IsDefined(item.InputType))
+            {
+                problem(at, "Scope (1-4) and InputType (1-5) must be in their code lists");
+            }
+
+            if (!Indicators.BeijingCalendar.IntervalChoices.Contains(item.IntervalMinutes))
+            {
+                problem($"{at}.IntervalMinutes", $"{item.IntervalMinutes} is not 15, 30 or 60");
+            }
+
+            if (item.Terms.Count == 0)
+            {
+                problem($"{at}.Terms", "needs at least one term (gateway, meter, point)");
+            }
+
+            for (var t = 0; t < item.Terms.Count; t++)
+            {
+                ValidateTerm(item, item.Terms[t], $"{at}.Terms[{t}]", gateways, problem);
+            }
+        }
+    }
+
+    private static void ValidateTerm(ItemOptions item, TermOptions term, string at, Dictionary<string, string> gateways, Action<string, string> problem)
+    {
+        if (!gateways.TryGetValue(term.Gateway, out var enterprise))
+        {
+            problem($"{at}.Gateway", $"'{term.Gateway}' is not one of Gateways[].Id");
+        }
+        else if (enterprise != item.Enterprise)
+        {
+            problem($"{at}.Gateway", $"'{term.Gateway}' belongs to enterprise {enterprise}, not to the item's {item.Enterprise}");
+        }
+
+        if (!PayloadRules.IsIdentifier(term.Meter) || !PayloadRules.IsIdentifier(term.Point))
+        {
+            problem($"{at}.Meter/Point", $"'{term.Meter}'/'{term.Point}' must be identifiers (1-32 of A-Z a-z 0-9 _ - . :)");
+        }
+
+        if (!FixedDecimal.TryParse(term.Factor, out var factor) || factor.IsZero)
+        {
+            problem($"{at}.Factor", $"'{term.Factor}' is not a non-zero exact decimal such as \"1\", \"-1\" or \"0.5\"");
+        }
+
+        var consumptionOnly = new[] { ("RegisterMax", term.RegisterMax), ("MaxDemand", term.MaxDemand), ("PowerPoint", term.PowerPoint) };
+        foreach (var (name, value) in consumptionOnly.Where(s => s.Item2 is not null && item.Kind != Indicators.ItemKind.Consumption))
+        {
+            problem($"{at}.{name}", $"applies to Consumption items only (this item is {item.Kind})");
+        }
+
+        foreach (var (name, value) in consumptionOnly.Take(2).Where(s => s.Item2 is not null))
+        {
+            if (!FixedDecimal.TryParse(value!, out var number) || number.Sign <= 0)
+            {
+                problem($"{at}.{name}", $"'{value}' is not a positive exact decimal");
+            }
+        }
+
+        if (term.PowerPoint is { } power && !PayloadRules.IsIdentifier(power))
+        {
+            problem($"{at}.PowerPoint", $"'{power}' must be an identifier");
+        }
+    }
+
+    private static void ValidateIndicators(IndicatorOptions indicators, Action<string, string> problem)
+    {
+        if (indicators.GraceMinutes is < 0 or > 1440)
+        {
+            problem("Indicators.GraceMinutes", $"{indicators.GraceMinutes} is not 0-1440");
+        }
+
+        if (indicators.FinalAfterMinutes < Math.Max(1, indicators.GraceMinutes) || indicators.FinalAfterMinutes > 44640)
+        {
+            problem("Indicators.FinalAfterMinutes", $"{indicators.FinalAfterMinutes} must be from GraceMinutes (at least 1) to 44640 (31 days)");
+        }
+
+        if (indicators.MaxInterpolationMinutes is < 1 or > 10080)
+        {
+            problem("Indicators.MaxInterpolationMinutes", $"{indicators.MaxInterpolationMinutes} is not 1-10080");
+        }
+
+        if (indicators.CompletenessTargetPercent is < 1 or > 100)
+        {
+            problem("Indicators.CompletenessTargetPercent", $"{indicators.CompletenessTargetPercent} is not 1-100");
         }
     }
 
@@ -355,7 +446,7 @@ public static class OptionsValidator
             {
                 if (!http.EnterprisePasswords.TryGetValue(enterprise, out var password) || string.IsNullOrEmpty(password))
                 {
-                    problem($"Platforms[{i}].Http.EnterprisePasswords", $"no password for enterprise '{enterprise}', whose gateways are routed to '{options.Platforms[i].Name}'");
+                    problem($"Platforms[{i}].Http.EnterprisePasswords", $"no password for enterprise '{enterprise}', routed to '{options.Platforms[i].Name}'");
                 }
             }
         }

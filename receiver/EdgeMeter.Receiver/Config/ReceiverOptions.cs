@@ -1,5 +1,6 @@
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Uplink;
+using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Relay.Http;
 
 namespace EdgeMeter.Receiver.Config;
@@ -31,6 +32,12 @@ public sealed class ReceiverOptions
 
     public List<PlatformOptions> Platforms { get; set; } = [];
 
+    /// <summary>The data items the HTTP platforms receive indicators for (docs/indicators.md).</summary>
+    public List<ItemOptions> Items { get; set; } = [];
+
+    public IndicatorOptions Indicators { get; set; } = new();
+
+    /// <summary>Replaced by <see cref="Items"/>; still read so that an older file gets a clear message instead of "unknown".</summary>
     public List<PointOptions> Points { get; set; } = [];
 
     public AdminOptions Admin { get; set; } = new();
@@ -239,7 +246,7 @@ public sealed class RetryOptions
     public int MaxDelayMs { get; set; } = 300_000;
 }
 
-/// <summary>One gateway point as the HTTP platforms know it: its dataCode and the record's fixed fields.</summary>
+/// <summary>The mapping of point to dataCode before data items; only kept to explain the change.</summary>
 public sealed class PointOptions
 {
     public string Gateway { get; set; } = "";
@@ -248,10 +255,8 @@ public sealed class PointOptions
 
     public string Point { get; set; } = "";
 
-    /// <summary>18-digit collected-data item code registered with the platform.</summary>
     public string DataCode { get; set; } = "";
 
-    /// <summary>Standard-coal conversion factor as an exact decimal, e.g. "1.229".</summary>
     public string ConvertRation { get; set; } = "";
 
     public DataScope Scope { get; set; } = DataScope.WholePlant;
@@ -259,6 +264,77 @@ public sealed class PointOptions
     public InputType InputType { get; set; } = InputType.FieldInstrument;
 
     public StatType StatType { get; set; } = StatType.RealTime;
+}
+
+/// <summary>A data item registered with the platforms: its dataCode and how its value comes from gateway points.</summary>
+public sealed class ItemOptions
+{
+    /// <summary>18-digit collected-data item code (数据采集项编码).</summary>
+    public string DataCode { get; set; } = "";
+
+    /// <summary>The enterprise's code (an entry of Enterprises); its platforms receive the item.</summary>
+    public string Enterprise { get; set; } = "";
+
+    /// <summary>For people: "whole-plant electricity".</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Consumption (register differences; energy), Register, Average or Instant.</summary>
+    public ItemKind Kind { get; set; } = ItemKind.Consumption;
+
+    public string Unit { get; set; } = "";
+
+    /// <summary>Standard-coal conversion factor as an exact decimal, e.g. "0.1229".</summary>
+    public string ConvertRation { get; set; } = "";
+
+    public DataScope Scope { get; set; } = DataScope.WholePlant;
+
+    public InputType InputType { get; set; } = InputType.FieldInstrument;
+
+    /// <summary>Real-time interval: 15, 30 or 60 minutes.</summary>
+    public int IntervalMinutes { get; set; } = 15;
+
+    /// <summary>Also yearly values (statType 3).</summary>
+    public bool Yearly { get; set; }
+
+    public List<TermOptions> Terms { get; set; } = [];
+}
+
+/// <summary>factor x one gateway point's value.</summary>
+public sealed class TermOptions
+{
+    public string Gateway { get; set; } = "";
+
+    public string Meter { get; set; } = "";
+
+    public string Point { get; set; } = "";
+
+    /// <summary>Exact decimal with its sign: "1", "-1" (an export meter), "0.5" (half of a shared feeder).</summary>
+    public string Factor { get; set; } = "1";
+
+    /// <summary>Consumption: the register's largest value, e.g. "999999.99"; it wraps to 0 after it.</summary>
+    public string? RegisterMax { get; set; }
+
+    /// <summary>Consumption: the most the point can use per hour (maximum demand), e.g. "500" kW for kWh.</summary>
+    public string? MaxDemand { get; set; }
+
+    /// <summary>Consumption: a power point of the same meter (unit per hour), to recognise a stuck register.</summary>
+    public string? PowerPoint { get; set; }
+}
+
+/// <summary>When indicator values are final (docs/indicators.md, "Late data").</summary>
+public sealed class IndicatorOptions
+{
+    /// <summary>A period is final once every term's data reaches this far past its end and the gateway reports no backlog.</summary>
+    public int GraceMinutes { get; set; } = 15;
+
+    /// <summary>A period is final anyway this long after its end (a gateway that stays silent); later data corrects it.</summary>
+    public int FinalAfterMinutes { get; set; } = 360;
+
+    /// <summary>Interpolating between readings further apart than this is flagged "gap" and not valid.</summary>
+    public int MaxInterpolationMinutes { get; set; } = 60;
+
+    /// <summary>Items whose share of valid intervals in a day is below this are listed (the public rule: 90 %).</summary>
+    public int CompletenessTargetPercent { get; set; } = 90;
 }
 
 public sealed class AdminOptions

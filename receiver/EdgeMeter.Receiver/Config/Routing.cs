@@ -1,17 +1,15 @@
-using EdgeMeter.Core.Values;
-using EdgeMeter.Receiver.Relay.Http;
-
 namespace EdgeMeter.Receiver.Config;
 
 /// <summary>
-/// Where each gateway's data goes, resolved once from validated options: gateway -> enterprise -> platforms (a
-/// gateway's own list overrides its enterprise's), and (gateway, meter, point) -> the platform's data item.
+/// Where data goes, resolved once from validated options: each gateway's packets to its platforms (a gateway's own
+/// list overrides its enterprise's; the MQTT tiers), and each enterprise's indicators to the enterprise's platforms
+/// (the HTTP tiers).
 /// </summary>
 public sealed class Routing
 {
     private readonly Dictionary<string, string> _enterpriseOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<string>> _platformsOf = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Gateway, string Meter, string Point), PointMapping> _points = new();
+    private readonly Dictionary<string, IReadOnlyList<string>> _platformsOfEnterprise = new(StringComparer.Ordinal);
 
     private Routing()
     {
@@ -31,11 +29,9 @@ public sealed class Routing
             routing._platformsOf[gateway.Id] = platforms.Distinct(StringComparer.Ordinal).ToArray();
         }
 
-        foreach (var point in options.Points)
+        foreach (var enterprise in options.Enterprises)
         {
-            FixedDecimal.TryParse(point.ConvertRation, out var ration);
-            routing._points[(point.Gateway, point.Meter, point.Point)] =
-                new PointMapping(point.DataCode, ration, point.Scope, point.InputType, point.StatType);
+            routing._platformsOfEnterprise[enterprise.Code] = enterprise.Platforms.Distinct(StringComparer.Ordinal).ToArray();
         }
 
         return routing;
@@ -49,13 +45,7 @@ public sealed class Routing
     public IReadOnlyList<string> GatewaysOf(string platform) =>
         _platformsOf.Where(pair => pair.Value.Contains(platform, StringComparer.Ordinal)).Select(pair => pair.Key).Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>The enterprises whose gateways go to <paramref name="platform"/>.</summary>
+    /// <summary>The enterprises whose indicators go to <paramref name="platform"/>, sorted.</summary>
     public IReadOnlyList<string> EnterprisesOf(string platform) =>
-        GatewaysOf(platform).Select(gateway => _enterpriseOf[gateway]).Distinct(StringComparer.Ordinal).ToArray();
-
-    public PointMapping? Point(string gatewayId, string meter, string point) =>
-        _points.GetValueOrDefault((gatewayId, meter, point));
+        _platformsOfEnterprise.Where(pair => pair.Value.Contains(platform, StringComparer.Ordinal)).Select(pair => pair.Key).Order(StringComparer.Ordinal).ToArray();
 }
-
-/// <summary>A gateway point's data item on the platforms.</summary>
-public sealed record PointMapping(string DataCode, FixedDecimal ConvertRation, DataScope Scope, InputType InputType, StatType StatType);

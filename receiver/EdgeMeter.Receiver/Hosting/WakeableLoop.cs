@@ -3,10 +3,11 @@ namespace EdgeMeter.Receiver.Hosting;
 /// <summary>
 /// A background loop: runs a pass, then sleeps as long as the pass asks (zero: run again at once) or until
 /// <see cref="Wake"/> says there is new work. Wakes between passes collapse into one. Used by the relay tiers and the
-/// command service.
+/// command service. Waits run on <paramref name="time"/>, so a simulated clock speeds them up too.
 /// </summary>
-public sealed class WakeableLoop(Func<CancellationToken, Task<TimeSpan>> pass) : IAsyncDisposable
+public sealed class WakeableLoop(Func<CancellationToken, Task<TimeSpan>> pass, TimeProvider? time = null) : IAsyncDisposable
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
@@ -60,8 +61,31 @@ public sealed class WakeableLoop(Func<CancellationToken, Task<TimeSpan>> pass) :
             var wait = await pass(stop);
             if (wait > TimeSpan.Zero)
             {
-                await _wake.WaitAsync(wait, stop);
+                await WaitAsync(wait, stop);
             }
+        }
+    }
+
+    private async Task WaitAsync(TimeSpan wait, CancellationToken stop)
+    {
+        if (_time == TimeProvider.System)
+        {
+            await _wake.WaitAsync(wait, stop);
+            return;
+        }
+
+        // The delay on the given clock; a wake ends it early. Cancelling the semaphore wait leaves its count alone.
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var woken = _wake.WaitAsync(either.Token);
+        await Task.WhenAny(woken, Task.Delay(wait, _time, either.Token));
+        await either.CancelAsync();
+        try
+        {
+            await woken;
+        }
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        {
+            // The delay ended first.
         }
     }
 }

@@ -48,6 +48,9 @@ public sealed record DataItem
 
     public required string Enterprise { get; init; }
 
+    /// <summary>enterprise/dataCode: what names the item in the store, since enterprises may register the same dataCode.</summary>
+    public string Key => $"{Enterprise}/{DataCode}";
+
     public string Name { get; init; } = "";
 
     public ItemKind Kind { get; init; } = ItemKind.Consumption;

@@ -24,17 +24,28 @@ public static class ExactMath
         return new FixedDecimal(checked((long)(x + step)), scale);
     }
 
-    /// <summary>The mean of <paramref name="values"/> at one decimal more than the finest of them (at most 6), rounded half away from zero.</summary>
+    /// <summary>
+    /// The mean of <paramref name="values"/> at one decimal more than the finest of them (at most 6, and fewer where
+    /// the platforms' 18 digits need it), rounded half away from zero once.
+    /// </summary>
     public static FixedDecimal Mean(IReadOnlyList<FixedDecimal> values)
     {
-        var scale = Math.Min(Math.Max(values.Max(v => v.Scale) + 1, 1), 6);
+        var finest = values.Max(v => v.Scale);
         Int128 sum = 0;
         foreach (var value in values)
         {
-            sum += Rescale(value, scale).Mantissa;
+            sum += Rescale(value, finest).Mantissa;
         }
 
-        return new FixedDecimal(checked((long)DivideRounded(sum, values.Count)), scale);
+        for (var scale = Math.Min(finest + 1, 6); ; scale--)
+        {
+            // sum / count at `scale` decimals: sum x 10^scale / (count x 10^finest), one rounding.
+            var mean = DivideRounded(sum * Pow10(scale), values.Count * Pow10(finest));
+            if (Int128.Abs(mean) < MaxDigits || scale == 0)
+            {
+                return new FixedDecimal(checked((long)mean), scale);
+            }
+        }
     }
 
     public static FixedDecimal Rescale(FixedDecimal value, int scale) =>
@@ -45,6 +56,20 @@ public static class ExactMath
         var quotient = Int128.DivRem(value, divisor);
         var remainder = Int128.Abs(quotient.Remainder) * 2;
         return remainder >= Int128.Abs(divisor) ? quotient.Quotient + (value < 0 ^ divisor < 0 ? -1 : 1) : quotient.Quotient;
+    }
+
+    /// <summary>10^18: the platforms take at most 18 digits.</summary>
+    private static readonly Int128 MaxDigits = Pow10(18);
+
+    private static Int128 Pow10(int exponent)
+    {
+        Int128 power = 1;
+        for (var i = 0; i < exponent; i++)
+        {
+            power *= 10;
+        }
+
+        return power;
     }
 
     private static OverflowException Overflow(FixedDecimal a, string operation, FixedDecimal b) => new($"{a} {operation} {b} does not fit a 64-bit decimal");

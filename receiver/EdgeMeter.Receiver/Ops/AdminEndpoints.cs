@@ -1,4 +1,5 @@
 using EdgeMeter.Receiver.Commands;
+using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Ingest;
 using EdgeMeter.Receiver.Store;
 using Microsoft.AspNetCore.Builder;
@@ -27,7 +28,7 @@ internal static class AdminEndpoints
             return Results.Json(body, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
         app.MapGet("/metrics", () => Results.Text(
-            MetricsReport.Render(services.Metrics, services.Store, services.Tiers, services.Link), PrometheusText.ContentType));
+            MetricsReport.Render(services.Metrics, services.Store, services.Tiers, services.Link, services.Indicators, services.Time), PrometheusText.ContentType));
 
         var admin = app.MapGroup("/admin").AddEndpointFilter(async (context, next) =>
         {
@@ -70,6 +71,91 @@ internal static class AdminEndpoints
             "SELECT id, tier, gw, row_id, n, code, reason, created_at FROM dead_letters ORDER BY id DESC LIMIT $limit",
             r => new { id = r.GetInt64(0), tier = r.GetString(1), gateway = r.GetString(2), rowId = r.GetInt64(3), n = r.IsDBNull(4) ? (long?)null : r.GetInt64(4), code = r.GetInt32(5), reason = r.GetString(6), createdAt = r.GetString(7) },
             ("$limit", Limit(limit))))));
+        MapIndicators(admin, services);
+    }
+
+    private static void MapIndicators(RouteGroupBuilder admin, ReceiverServices services)
+    {
+        var indicators = services.Indicators;
+        admin.MapGet("/items", () => Results.Json(indicators.Items.Items.Select(item => new
+        {
+            dataCode = item.DataCode, name = item.Name, enterprise = item.Enterprise, kind = item.Kind.ToString(), unit = item.Unit,
+            intervalMinutes = item.IntervalMinutes, terms = item.Terms.Select(t => new { series = t.Series.ToString(), factor = t.Factor.ToString() }),
+        })));
+        admin.MapGet("/indicators", (string? enterprise, string? dataCode, int? statType, string? from, string? to, int? limit) =>
+        {
+            if (!TryDay(from, out var fromDay) || !TryDay(to, out var toDay))
+            {
+                return Results.Json(new { error = "from/to: a Beijing date like 2026-05-20" }, statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var item = dataCode is null ? null : indicators.Items.Find(enterprise, dataCode);
+            if (dataCode is not null && item is null)
+            {
+                return Results.Json(new { error = $"dataCode: {dataCode} is no configured item (give enterprise where two enterprises share it)" }, statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            return Results.Json(services.Store.Read(db => IndicatorQueries.Values(
+                db, item, statType, fromDay is { } f ? IndicatorQueries.Beijing(f) : null, toDay is { } t ? IndicatorQueries.Beijing(t).AddDays(1) : null, Limit(limit))));
+        });
+        admin.MapGet("/indicators/trace", (string? enterprise, string? dataCode, int? statType, string? statDate) =>
+        {
+            if (indicators.Items.Find(enterprise, dataCode ?? "") is not { } item || statType is not (>= 0 and <= 3) ||
+                !DateTime.TryParseExact(statDate, Relay.Http.PlatformTime.DateFormat, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var wallClock))
+            {
+                return Results.Json(new { error = "dataCode (a configured item), statType (0-3) and statDate (yyyy-MM-dd HH:mm:ss, Beijing) are required" }, statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var period = BeijingCalendar.PeriodOf((Relay.Http.StatType)statType, IndicatorQueries.Beijing(wallClock), item.IntervalMinutes);
+            return Results.Json(services.Store.Read(db => IndicatorQueries.Trace(db, item, period, indicators.Options)));
+        });
+        admin.MapGet("/completeness", (string? day) =>
+        {
+            var now = Relay.Http.PlatformTime.Now(services.Time);
+            if (!TryDay(day, out var chosen))
+            {
+                return Results.Json(new { error = "day: a Beijing date like 2026-05-20" }, statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var date = DateOnly.FromDateTime(chosen ?? now.Date.AddDays(-1));
+            var items = services.Store.Read(db => IndicatorQueries.Completeness(db, indicators.Items, date, indicators.Options.CompletenessTargetPercent));
+            return Results.Json(new { day = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), targetPercent = indicators.Options.CompletenessTargetPercent, items, below = items.Where(i => i.BelowTarget).Select(i => $"{i.Enterprise}/{i.DataCode}") });
+        });
+        admin.MapGet("/unmapped", () => Results.Json(services.Store.Read(IndicatorQueries.Unmapped)));
+        admin.MapGet("/corrections", (int? limit) => Results.Json(services.Store.Read(db => IndicatorQueries.Corrections(db, Limit(limit)))));
+        admin.MapGet("/meter-replacements", () => Results.Json(services.Store.Read(IndicatorQueries.Replacements)));
+        admin.MapPost("/meter-replacements", async (ReplacementRequest request, HttpContext http) =>
+        {
+            var actor = (string)http.Items[ActorItem]!;
+            var (replacement, problem) = request.Parse(indicators.Items);
+            if (replacement is null)
+            {
+                services.Audit.Append(actor, "meter.replace", $"{request.Gateway}/{request.Meter}/{request.Point}", "refused", problem!);
+                return Results.Json(new { error = problem }, statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            await services.Store.WriteAsync(db => IndicatorQueries.RecordReplacement(db, indicators.Items, replacement, actor, services.Time.GetUtcNow().UtcDateTime));
+            indicators.Engine.Wake();
+            services.Audit.Append(actor, "meter.replace", replacement.Series.ToString(), "ok", $"at {request.At}: old final {replacement.OldFinal}, new initial {replacement.NewInitial}");
+            return Results.Json(new { recorded = replacement.Series.ToString(), at = request.At, oldFinal = replacement.OldFinal.ToString(), newInitial = replacement.NewInitial.ToString() }, statusCode: StatusCodes.Status201Created);
+        });
+    }
+
+    private static bool TryDay(string? text, out DateTime? day)
+    {
+        day = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (!DateTime.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed))
+        {
+            return false;
+        }
+
+        day = parsed;
+        return true;
     }
 
     private static int Limit(int? limit) => Math.Clamp(limit ?? 50, 1, 1000);

@@ -1,3 +1,4 @@
+using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Ingest;
 using EdgeMeter.Receiver.Relay;
 using EdgeMeter.Receiver.Store;
@@ -7,7 +8,7 @@ namespace EdgeMeter.Receiver.Ops;
 /// <summary>The /metrics page: the counters plus gauges read at scrape time (store lag, relay lag, connections).</summary>
 public static class MetricsReport
 {
-    public static string Render(ReceiverMetrics metrics, PacketStore store, IReadOnlyList<IRelayTier> tiers, IGatewayLink link)
+    internal static string Render(ReceiverMetrics metrics, PacketStore store, IReadOnlyList<IRelayTier> tiers, IGatewayLink link, IndicatorServices indicators, TimeProvider time)
     {
         var m = metrics.Snapshot();
         var text = new PrometheusText()
@@ -27,21 +28,36 @@ public static class MetricsReport
             .Counter("edgemeter_store_commits_total", "Group commits.", store.Commits)
             .Gauge("edgemeter_store_commit_seconds_total", "Time spent committing (with fsync).", store.CommitSecondsTotal)
             .Counter("edgemeter_store_failures_total", "Writes that failed (not acknowledged; the sender retries).", m.StoreFailures)
-            .Labelled("edgemeter_relay_delivered_total", "Rows (readings for HTTP, packets for MQTT) acknowledged by the platform.", "counter", "tier",
+            .Labelled("edgemeter_relay_delivered_total", "Rows (indicator values for HTTP, packets for MQTT) acknowledged by the platform.", "counter", "tier",
                 Per(tiers, tier => m.Tiers.GetValueOrDefault(tier.Name)?.Delivered ?? 0))
             .Labelled("edgemeter_relay_failures_total", "Relay attempts that failed and will be retried.", "counter", "tier",
                 Per(tiers, tier => m.Tiers.GetValueOrDefault(tier.Name)?.Failures ?? 0))
             .Labelled("edgemeter_relay_dead_letters_total", "Rows the platform refused for good (kept in dead_letters).", "counter", "tier",
                 Per(tiers, tier => m.Tiers.GetValueOrDefault(tier.Name)?.DeadLettered ?? 0))
-            .Labelled("edgemeter_relay_unmapped_total", "Readings without a dataCode mapping (stored, not uploaded).", "counter", "tier",
-                Per(tiers, tier => m.Tiers.GetValueOrDefault(tier.Name)?.Unmapped ?? 0))
             .Labelled("edgemeter_relay_lag_rows", "Rows stored and not yet relayed by the tier.", "gauge", "tier", Per(tiers, tier => tier.Lag()))
             .Labelled("edgemeter_relay_failing_gateways", "Gateways whose relay is backing off after a failure.", "gauge", "tier", Per(tiers, tier => tier.FailingGateways))
             .Counter("edgemeter_commands_queued_total", "Commands queued through the admin API.", m.CommandsQueued)
             .Counter("edgemeter_commands_sent_total", "Commands published to gateways.", m.CommandsSent)
             .Counter("edgemeter_commands_expired_total", "Commands that expired without a reply.", m.CommandsExpired)
             .Counter("edgemeter_replies_total", "Command replies received from gateways.", m.Replies);
+        Indicators(text, store, indicators, time);
         return text.ToString();
+    }
+
+    private static void Indicators(PrometheusText text, PacketStore store, IndicatorServices indicators, TimeProvider time)
+    {
+        var metrics = indicators.Metrics;
+        var yesterday = DateOnly.FromDateTime(Relay.Http.PlatformTime.Now(time).Date.AddDays(-1));
+        var completeness = store.Read(db => IndicatorQueries.Completeness(db, indicators.Items, yesterday, indicators.Options.CompletenessTargetPercent));
+        var types = Enum.GetValues<Relay.Http.StatType>();
+        text.Counter("edgemeter_indicator_samples_total", "Readings of points some data item reads, taken into the samples.", metrics.Samples)
+            .Counter("edgemeter_unmapped_readings_total", "Readings of points no data item reads (stored and relayed on MQTT, in no indicator; GET /admin/unmapped).", metrics.UnmappedReadings)
+            .Labelled("edgemeter_indicators_final_total", "Indicator values that became final and were queued for upload, by statType.", "counter", "stat_type",
+                types.Select(t => new KeyValuePair<string, double>(((int)t).ToString(System.Globalization.CultureInfo.InvariantCulture), metrics.FinalOf(t))))
+            .Counter("edgemeter_indicator_corrections_total", "Final values changed by late data and uploaded again.", metrics.Corrections)
+            .Labelled("edgemeter_item_completeness_percent", "Share of trusted intervals yesterday (Beijing), per data item (enterprise/dataCode).", "gauge", "item",
+                completeness.Select(c => new KeyValuePair<string, double>($"{c.Enterprise}/{c.DataCode}", c.Percent)))
+            .Gauge("edgemeter_items_below_completeness_target", "Data items under the completeness target yesterday (Beijing).", completeness.Count(c => c.BelowTarget));
     }
 
     private static IEnumerable<KeyValuePair<string, double>> Per(IReadOnlyList<IRelayTier> tiers, Func<IRelayTier, double> value) =>

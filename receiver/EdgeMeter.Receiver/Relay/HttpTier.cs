@@ -1,7 +1,7 @@
-using EdgeMeter.Core.Messages;
-using EdgeMeter.Core.Packet;
+using System.Globalization;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Receiver.Config;
+using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Store;
@@ -10,30 +10,28 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Relay;
 
-/// <summary>A stored reading as the HTTP tier reads it.</summary>
-public sealed record ReadingRelayRow(long Id, long N, string Meter, string Point, DateTime TimeUtc, string Value, ReadingFlags Flags) : IRelayRow;
+/// <summary>A final indicator value queued for upload (indicator_uploads).</summary>
+public sealed record IndicatorUploadRow(
+    long Id, string DataCode, StatType StatType, DateTime StartUtc, string Value, bool Valid, int Revision, string ConvertRation, DataScope Scope, InputType InputType)
+    : IRelayRow;
 
 /// <summary>
-/// The HTTP tier: one platform's upload interface (docs/platform-upload.md). Each reading becomes one record:
-/// the point's dataCode, conversion factor and codes from the configured mapping, the gateway's enterprise code and
-/// the exact value; Idempotency-Key "{gateway}:{n}". Readings of unmapped points are stored but not uploaded
-/// (counted). A refused record goes to dead_letters with the platform's reason; a Retry stops the batch there.
+/// The HTTP tier: one platform's upload interface (docs/platform-upload.md), fed with the final indicator values of
+/// the enterprises routed to it (docs/indicators.md), in the order they became final, one stream per enterprise.
+/// Each value is one record; Idempotency-Key "{enterprise}:{dataCode}:{statType}:{yyyyMMddHHmm}", with ":r{n}" for
+/// the n-th correction. A refused record goes to dead_letters with the platform's reason; a Retry stops the batch
+/// there. Raw readings are not sent here: the MQTT tiers carry those.
 /// </summary>
-public sealed class HttpTier : TierRelay<ReadingRelayRow>
+public sealed class HttpTier : TierRelay<IndicatorUploadRow>
 {
-    /// <summary>Flags that make a reading not "valid" for the platform: not a clean measurement at a trusted time.</summary>
-    private const ReadingFlags NotValid = ReadingFlags.TimeUnsynchronized | ReadingFlags.MeterError | ReadingFlags.Estimated;
-
-    private readonly Routing _routing;
     private readonly HttpClient _http;
     private readonly bool _supportsBatch;
     private readonly Dictionary<string, PlatformUploadClient> _clients = new(StringComparer.Ordinal);
 
     public HttpTier(PlatformOptions options, Routing routing, PacketStore store, ReceiverMetrics metrics, TimeProvider time, ILogger log, Random random)
-        : base(options.Name, routing.GatewaysOf(options.Name), store, options, metrics, time, log, random)
+        : base(options.Name, routing.EnterprisesOf(options.Name), store, options, metrics, time, log, random)
     {
         var http = options.Http!;
-        _routing = routing;
         _supportsBatch = http.SupportsBatch;
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
         foreach (var enterprise in routing.EnterprisesOf(options.Name))
@@ -51,21 +49,17 @@ public sealed class HttpTier : TierRelay<ReadingRelayRow>
         }
     }
 
-    /// <summary>The gateway's readings after the cursor ($gw, $after, $limit), in id order.</summary>
-    internal const string PendingReadingsSql = $"SELECT r.id, r.n, r.meter, r.point, r.t, r.val, r.flags {AfterCursor} ORDER BY p.id, r.id LIMIT $limit";
-
-    /// <summary>How many readings of the gateway are after the cursor ($gw, $after).</summary>
-    internal const string LagReadingsSql = $"SELECT COUNT(*) {AfterCursor}";
-
-    // Through the gateway's packets, from the one holding the cursor's reading on (StoreSchema says why).
-    private const string AfterCursor = """
-        FROM packets p JOIN readings r ON r.packet_id = p.id
-        WHERE p.gw = $gw AND p.id >= coalesce((SELECT packet_id FROM readings WHERE id = $after), 0) AND r.id > $after
+    /// <summary>The enterprise's queued values after the cursor ($gw = enterprise, $after, $limit), in order.</summary>
+    internal const string PendingUploadsSql = """
+        SELECT id, data_code, stat_type, start_t, value, valid, revision, convert_ration, scope, input_type
+        FROM indicator_uploads WHERE enterprise = $gw AND id > $after ORDER BY id LIMIT $limit
         """;
 
-    protected override string PendingSql => PendingReadingsSql;
+    internal const string LagUploadsSql = "SELECT COUNT(*) FROM indicator_uploads WHERE enterprise = $gw AND id > $after";
 
-    protected override string LagSql => LagReadingsSql;
+    protected override string PendingSql => PendingUploadsSql;
+
+    protected override string LagSql => LagUploadsSql;
 
     public override async ValueTask DisposeAsync()
     {
@@ -73,76 +67,56 @@ public sealed class HttpTier : TierRelay<ReadingRelayRow>
         _http.Dispose();
     }
 
-    /// <summary>The platform record of a stored reading, or null when the point has no mapping.</summary>
-    public static PlatformRecord? ToRecord(string gateway, ReadingRelayRow row, PointMapping? mapping)
+    /// <summary>The platform record of a queued value.</summary>
+    public static PlatformRecord ToRecord(string enterprise, IndicatorUploadRow row) => new()
     {
-        if (mapping is null || !FixedDecimal.TryParse(row.Value, out var value))
-        {
-            return null;
-        }
+        DataCode = row.DataCode,
+        DataValue = Exact(row.Value),
+        ConvertRation = Exact(row.ConvertRation),
+        StatDate = Relay.Http.PlatformTime.FromUtc(row.StartUtc),
+        StatType = row.StatType,
+        InputType = row.InputType,
+        Scope = row.Scope,
+        Valid = row.Valid,
+        IdempotencyKey = KeyFor(enterprise, row.DataCode, row.StatType, row.StartUtc, row.Revision),
+    };
 
-        return new PlatformRecord
-        {
-            DataCode = mapping.DataCode,
-            DataValue = value,
-            ConvertRation = mapping.ConvertRation,
-            StatDate = PlatformTime.FromUtc(row.TimeUtc),
-            StatType = mapping.StatType,
-            InputType = mapping.InputType,
-            Scope = mapping.Scope,
-            Valid = (row.Flags & NotValid) == 0,
-            IdempotencyKey = PlatformRecord.KeyFor(gateway, row.N),
-        };
+    /// <summary>"{enterprise}:{dataCode}:{statType}:{yyyyMMddHHmm}" in Beijing time, plus ":r{revision}" for a correction.</summary>
+    public static string KeyFor(string enterprise, string dataCode, StatType statType, DateTime startUtc, int revision)
+    {
+        var key = $"{enterprise}:{dataCode}:{(int)statType}:{Relay.Http.PlatformTime.FromUtc(startUtc).ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}";
+        return revision > 0 ? $"{key}:r{revision}" : key;
     }
 
-    protected override ReadingRelayRow ReadRow(SqliteDataReader reader)
-    {
-        PacketText.TryParseTime(reader.GetString(4), out var time);
-        return new ReadingRelayRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), time, reader.GetString(5), (ReadingFlags)reader.GetInt32(6));
-    }
+    protected override IndicatorUploadRow ReadRow(SqliteDataReader reader) => new(
+        reader.GetInt64(0), reader.GetString(1), (StatType)reader.GetInt32(2), SampleReader.FromMs(reader.GetInt64(3)), reader.GetString(4),
+        reader.GetInt32(5) == 1, reader.GetInt32(6), reader.GetString(7), (DataScope)reader.GetInt32(8), (InputType)reader.GetInt32(9));
 
-    protected override async Task<BatchOutcome> SendAsync(string gateway, IReadOnlyList<ReadingRelayRow> rows, CancellationToken cancellation)
+    protected override async Task<BatchOutcome> SendAsync(string enterprise, IReadOnlyList<IndicatorUploadRow> rows, CancellationToken cancellation)
     {
-        var client = _clients[_routing.EnterpriseOf(gateway)!];
-        var records = rows.Select(row => ToRecord(gateway, row, _routing.Point(gateway, row.Meter, row.Point))).ToArray();
-        var mapped = records.Where(record => record is not null).Select(record => record!).ToList();
-        var outcomes = mapped.Count == 0 ? [] : _supportsBatch ? await client.UploadBatchAsync(mapped, cancellation) : await UploadUntilRetryAsync(client, mapped, cancellation);
+        var client = _clients[enterprise];
+        var records = rows.Select(row => ToRecord(enterprise, row)).ToList();
+        var outcomes = _supportsBatch ? await client.UploadBatchAsync(records, cancellation) : await UploadUntilRetryAsync(client, records, cancellation);
 
-        var advanced = 0;
         var delivered = 0;
-        var unmapped = 0;
         var deadLetters = new List<DeadLetter>();
-        var next = 0;
-        for (; advanced < rows.Count; advanced++)
+        for (var i = 0; i < rows.Count && i < outcomes.Count; i++)
         {
-            if (records[advanced] is null)
+            switch (outcomes[i].Kind)
             {
-                unmapped++;
-                continue;
-            }
-
-            if (next >= outcomes.Count)
-            {
-                break;
-            }
-
-            var outcome = outcomes[next++];
-            if (outcome.Kind == UploadOutcomeKind.Retry)
-            {
-                return new BatchOutcome(advanced, delivered, deadLetters, unmapped, outcome.Reason);
-            }
-
-            if (outcome.Kind == UploadOutcomeKind.Rejected)
-            {
-                deadLetters.Add(new DeadLetter(rows[advanced].Id, rows[advanced].N, outcome.Code, outcome.Reason));
-            }
-            else
-            {
-                delivered++;
+                case UploadOutcomeKind.Retry:
+                    return new BatchOutcome(i, delivered, deadLetters, 0, outcomes[i].Reason);
+                case UploadOutcomeKind.Rejected:
+                    deadLetters.Add(new DeadLetter(rows[i].Id, null, outcomes[i].Code, outcomes[i].Reason));
+                    break;
+                default:
+                    delivered++;
+                    break;
             }
         }
 
-        return new BatchOutcome(advanced, delivered, deadLetters, unmapped, null);
+        var advanced = Math.Min(rows.Count, outcomes.Count);
+        return new BatchOutcome(advanced, delivered, deadLetters, 0, advanced < rows.Count ? "no answer for every record" : null);
     }
 
     // One record per request (the published contract): stop at the first Retry instead of timing out on every record.
@@ -161,4 +135,7 @@ public sealed class HttpTier : TierRelay<ReadingRelayRow>
 
         return outcomes;
     }
+
+    private static FixedDecimal Exact(string text) =>
+        FixedDecimal.TryParse(text, out var value) ? value : throw new InvalidDataException($"queued value '{text}' is not an exact decimal");
 }

@@ -11,7 +11,8 @@ namespace EdgeMeter.Receiver.Store;
 /// </summary>
 internal static class StoreSchema
 {
-    public const int Version = 1;
+    /// <summary>2: the indicator tables. A version 1 database gains them when opened.</summary>
+    public const int Version = 2;
 
     private const string Ddl = """
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,6 +50,36 @@ internal static class StoreSchema
         CREATE TABLE IF NOT EXISTS replies(
             id INTEGER PRIMARY KEY, gw TEXT NOT NULL, seq INTEGER NOT NULL, cmd INTEGER NOT NULL, result TEXT NOT NULL,
             message TEXT NOT NULL, received_at TEXT NOT NULL);
+        -- Indicators (docs/indicators.md). The readings of points some item reads, by series and time (t: Unix ms).
+        CREATE TABLE IF NOT EXISTS series(id INTEGER PRIMARY KEY, gw TEXT NOT NULL, meter TEXT NOT NULL, point TEXT NOT NULL, UNIQUE(gw, meter, point));
+        CREATE TABLE IF NOT EXISTS samples(
+            series INTEGER NOT NULL, t INTEGER NOT NULL, val TEXT NOT NULL, source INTEGER NOT NULL, reading_id INTEGER NOT NULL,
+            PRIMARY KEY(series, t)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS unsynced_samples(series INTEGER NOT NULL, t INTEGER NOT NULL, reading_id INTEGER NOT NULL, PRIMARY KEY(series, t)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS unmapped_points(
+            gw TEXT NOT NULL, meter TEXT NOT NULL, point TEXT NOT NULL, readings INTEGER NOT NULL, first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL, PRIMARY KEY(gw, meter, point)) WITHOUT ROWID;
+        -- Items whose values must be computed again from from_t on; version tells a newer mark from the one computed.
+        CREATE TABLE IF NOT EXISTS indicator_dirty(item TEXT PRIMARY KEY, from_t INTEGER NOT NULL, version INTEGER NOT NULL) WITHOUT ROWID;
+        -- Every period's current value; final once uploaded, revision counts the uploads of a changed value.
+        -- item is DataItem.Key, enterprise/dataCode: two enterprises may register the same dataCode.
+        CREATE TABLE IF NOT EXISTS indicators(
+            item TEXT NOT NULL, stat_type INTEGER NOT NULL, start_t INTEGER NOT NULL, end_t INTEGER NOT NULL, value TEXT,
+            valid INTEGER NOT NULL, flags INTEGER NOT NULL, final INTEGER NOT NULL DEFAULT 0, revision INTEGER NOT NULL DEFAULT -1,
+            uploaded_value TEXT, uploaded_valid INTEGER, updated_at TEXT NOT NULL, PRIMARY KEY(item, stat_type, start_t)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS indicators_open ON indicators(final, end_t);
+        -- What the HTTP tiers send, in order; a relay cursor per (platform, enterprise) walks it.
+        CREATE TABLE IF NOT EXISTS indicator_uploads(
+            id INTEGER PRIMARY KEY, enterprise TEXT NOT NULL, data_code TEXT NOT NULL, stat_type INTEGER NOT NULL, start_t INTEGER NOT NULL,
+            value TEXT NOT NULL, valid INTEGER NOT NULL, flags INTEGER NOT NULL, revision INTEGER NOT NULL, convert_ration TEXT NOT NULL,
+            scope INTEGER NOT NULL, input_type INTEGER NOT NULL, created_at TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS indicator_uploads_by_enterprise ON indicator_uploads(enterprise, id);
+        CREATE TABLE IF NOT EXISTS indicator_corrections(
+            id INTEGER PRIMARY KEY, item TEXT NOT NULL, stat_type INTEGER NOT NULL, start_t INTEGER NOT NULL, old_value TEXT NOT NULL,
+            old_valid INTEGER NOT NULL, new_value TEXT NOT NULL, new_valid INTEGER NOT NULL, revision INTEGER NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS meter_replacements(
+            id INTEGER PRIMARY KEY, gw TEXT NOT NULL, meter TEXT NOT NULL, point TEXT NOT NULL, at_t INTEGER NOT NULL, old_final TEXT NOT NULL,
+            new_initial TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL);
         """;
 
     public static void Create(SqliteConnection db)
@@ -58,6 +89,10 @@ internal static class StoreSchema
         if (version is null)
         {
             db.Execute("INSERT INTO meta(key, value) VALUES ('schema', $v)", ("$v", Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        else if (version == "1")
+        {
+            db.Execute("UPDATE meta SET value = $v WHERE key = 'schema'", ("$v", Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
         else if (version != Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
         {

@@ -10,8 +10,10 @@ using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.PlatformSim;
 using EdgeMeter.PlatformSim.Faults;
+using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Keys;
 using EdgeMeter.Receiver.Ops;
+using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Store;
 using EdgeMeter.Receiver.Tests.Receiver.Support;
 using MQTTnet;
@@ -48,7 +50,7 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Readings_reach_every_routed_platform_once_and_the_mqtt_platform_gets_the_signed_packets_unchanged()
+    public async Task Indicators_reach_every_routed_platform_once_and_the_mqtt_platform_gets_the_signed_packets_unchanged()
     {
         var provincial = await StartSimAsync("provincial");
         var national = await StartSimAsync("national");
@@ -58,12 +60,13 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         _harness.AddMqttPlatform("provincial-mqtt", _platformBroker.Port);
         _harness.Route(ReceiverHarness.Enterprise1, "provincial", "national", "provincial-mqtt");
         _harness.Route(ReceiverHarness.Enterprise2, "national");
-        _harness.MapPoint(TestKeys.Gateway1, "000012345678", "00010000", Energy);
-        _harness.MapPoint(TestKeys.Gateway2, "modbus:3", "hr:40100", Flow, ration: "0.0341");
+        _harness.AddItem(Energy, TestKeys.Gateway1, "000012345678", "00010000");
+        _harness.AddItem(Flow, TestKeys.Gateway2, "modbus:3", "hr:40100", ItemKind.Average, ration: "0.0341", unit: "m3/h");
         var receiver = await _harness.StartAsync();
         await ConnectAsync(_gateway1, ReceiverHarness.Gateway1Password);
         await ConnectAsync(_gateway2, ReceiverHarness.Gateway2Password);
 
+        // Energy at 07:00, 07:15, 07:30 and 07:45 Beijing (the last two also re-sent after a "reboot"); one unmapped point.
         var status = _gateway1.SignStatus(1, GatewayState.Online, will: 0);
         var up2 = _gateway1.SignReadings(2, TestGateway.Reading(1, "100.01"), TestGateway.Reading(2, "5", point: "00020000"), TestGateway.Reading(3, "100.02", minute: 15, flags: ReadingFlags.Estimated));
         var up3 = _gateway1.SignReadings(3, TestGateway.Reading(4, "100.030", minute: 30));
@@ -76,19 +79,27 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         await PublishOkAsync(_gateway1, PacketKind.Up, rebootResend);
         await PublishOkAsync(_gateway2, PacketKind.Up, gw2Up);
 
-        string[] gw1Keys = ["gw-0001:1", "gw-0001:3", "gw-0001:4", "gw-0001:5"];
-        await Eventually.Until(() => provincial.Records.Count >= 4 && national.Records.Count >= 6 && _platformBroker.Published.Count >= 4, "all deliveries");
+        // The readings are of 2025: every period with a value is past its wall-clock limit, so final at once.
+        var seven = TestGateway.Now.AddHours(-1);
+        string[] energyKeys = [.. new[] { 0, 15, 30 }.Select(m => ReceiverHarness.KeyOf(Energy, StatType.RealTime, seven.AddMinutes(m)))];
+        string[] flowKeys =
+        [
+            .. new[] { 0, 15 }.Select(m => ReceiverHarness.KeyOf(Flow, StatType.RealTime, seven.AddMinutes(m), ReceiverHarness.Enterprise2)),
+            ReceiverHarness.KeyOf(Flow, StatType.Day, TestGateway.Now.AddHours(-8), ReceiverHarness.Enterprise2),
+        ];
+        await Eventually.Until(() => provincial.Records.Count >= 3 && national.Records.Count >= 6 && _platformBroker.Published.Count >= 4, "all deliveries");
         await Eventually.Until(() => receiver.Tiers.All(tier => tier.Lag() == 0), "every tier caught up");
 
-        string[] nationalKeys = [.. gw1Keys, "gw-0002:10", "gw-0002:11"];
-        Assert.Equal(gw1Keys, provincial.Records.Select(r => r.IdempotencyKey!).Order());
-        Assert.Equal(nationalKeys, national.Records.Select(r => r.IdempotencyKey!).Order());
+        Assert.Equal(energyKeys.Order(), provincial.Records.Select(r => r.IdempotencyKey!).Order());
+        Assert.Equal(energyKeys.Concat(flowKeys).Order(), national.Records.Select(r => r.IdempotencyKey!).Order());
         var byKey = national.Records.ToDictionary(r => r.IdempotencyKey!);
-        Assert.Equal(("100.030", Energy, ReceiverHarness.Enterprise1, "2025-06-01 07:30:00", "1.229"),
-            (byKey["gw-0001:4"].DataValue, byKey["gw-0001:4"].DataCode, byKey["gw-0001:4"].EnterpriseCode, byKey["gw-0001:4"].StatDate, byKey["gw-0001:4"].ConvertRation));
-        Assert.Equal(("12345678901234.5678", Flow, ReceiverHarness.Enterprise2, "0.0341"),
-            (byKey["gw-0002:11"].DataValue, byKey["gw-0002:11"].DataCode, byKey["gw-0002:11"].EnterpriseCode, byKey["gw-0002:11"].ConvertRation));
-        Assert.Equal(("1", "0"), (byKey["gw-0001:1"].Valid, byKey["gw-0001:3"].Valid));
+        var energy0730 = byKey[energyKeys[2]];
+        Assert.Equal(("0.010", Energy, ReceiverHarness.Enterprise1, "2025-06-01 07:30:00", "1.229", "0", "1"),
+            (energy0730.DataValue, energy0730.DataCode, energy0730.EnterpriseCode, energy0730.StatDate, energy0730.ConvertRation, energy0730.StatType, energy0730.Valid));
+        Assert.Equal("0.01", byKey[energyKeys[0]].DataValue);
+        var flow0715 = byKey[flowKeys[1]];
+        Assert.Equal(("12345678901234.5678", Flow, ReceiverHarness.Enterprise2, "0.0341"), (flow0715.DataValue, flow0715.DataCode, flow0715.EnterpriseCode, flow0715.ConvertRation));
+        Assert.Equal(("1", "2025-06-01 00:00:00", "6172839450617.03390"), (byKey[flowKeys[2]].StatType, byKey[flowKeys[2]].StatDate, byKey[flowKeys[2]].DataValue));
 
         // The MQTT platform: the gateway's own packets, byte for byte, in order; status retained; no re-send-only packet.
         (string Topic, string Payload, bool Retain)[] relayed =
@@ -97,28 +108,35 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
 
         var metrics = receiver.Metrics.Snapshot();
         Assert.Equal((7L, 1L, 1L), (metrics.ReadingsStored, metrics.PacketsDuplicate, metrics.ReadingsDuplicate));
-        Assert.Equal((1L, 1L, 0L), (metrics.Tiers["provincial"].Unmapped, metrics.Tiers["national"].Unmapped, metrics.Tiers["national"].DeadLettered));
+        Assert.Equal(0L, metrics.Tiers["national"].DeadLettered);
 
         using var admin = _harness.Admin(token: null);
         var page = await admin.GetStringAsync("metrics", Ct);
-        Assert.Contains("edgemeter_relay_delivered_total{tier=\"provincial\"} 4\n", page, StringComparison.Ordinal);
+        Assert.Contains("edgemeter_relay_delivered_total{tier=\"provincial\"} 3\n", page, StringComparison.Ordinal);
         Assert.Contains("edgemeter_relay_delivered_total{tier=\"national\"} 6\n", page, StringComparison.Ordinal);
         Assert.Contains("edgemeter_relay_delivered_total{tier=\"provincial-mqtt\"} 4\n", page, StringComparison.Ordinal);
         Assert.Contains("edgemeter_relay_lag_rows{tier=\"national\"} 0\n", page, StringComparison.Ordinal);
         Assert.Contains("edgemeter_packets_duplicate_total 1\n", page, StringComparison.Ordinal);
+        Assert.Contains("edgemeter_unmapped_readings_total 1\n", page, StringComparison.Ordinal);
+        Assert.Contains("edgemeter_indicators_final_total{stat_type=\"0\"} 5\n", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("healthz", Ct)).StatusCode);
+
+        // The unmapped point is listed, and every value traces back to the signed readings it came from.
+        using var operatorApi = _harness.Admin();
+        var unmapped = JsonDocument.Parse(await operatorApi.GetStringAsync("admin/unmapped", Ct)).RootElement;
+        Assert.Equal(("gw-0001", "00020000", 1), (unmapped[0].GetProperty("gateway").GetString(), unmapped[0].GetProperty("point").GetString(), unmapped[0].GetProperty("readings").GetInt32()));
+        var trace = JsonDocument.Parse(await operatorApi.GetStringAsync($"admin/indicators/trace?dataCode={Energy}&statType=0&statDate=2025-06-01%2007:30:00", Ct)).RootElement;
+        Assert.Equal([(4L, "100.030"), (5L, "100.04")], trace.EnumerateArray().Select(r => (r.GetProperty("n").GetInt64(), r.GetProperty("value").GetString())).OrderBy(r => r.Item1).ToArray());
     }
 
     [Fact]
     public async Task Foreign_topic_tampered_replayed_and_oversized_packets_are_never_stored_or_relayed()
     {
-        var provincial = await StartSimAsync("provincial");
         await _platformBroker.StartAsync();
-        _harness.AddHttpPlatform("provincial", provincial, batch: true);
         _harness.AddMqttPlatform("provincial-mqtt", _platformBroker.Port);
-        _harness.Route(ReceiverHarness.Enterprise1, "provincial", "provincial-mqtt");
-        _harness.Route(ReceiverHarness.Enterprise2, "provincial", "provincial-mqtt");
-        _harness.MapPoint(TestKeys.Gateway1, "000012345678", "00010000", Energy);
+        _harness.Route(ReceiverHarness.Enterprise1, "provincial-mqtt");
+        _harness.Route(ReceiverHarness.Enterprise2, "provincial-mqtt");
+        _harness.AddItem(Energy, TestKeys.Gateway1, "000012345678", "00010000");
         var receiver = await _harness.StartAsync();
         await ConnectAsync(_gateway1, ReceiverHarness.Gateway1Password);
         await ConnectAsync(_gateway2, ReceiverHarness.Gateway2Password);
@@ -157,9 +175,10 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         var down = await platform.Client.SubscribeAsync("edgemeter/v1/+/down", MqttQualityOfServiceLevel.AtLeastOnce, Ct);
         Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, down.Items.Single().ResultCode);
 
-        await Eventually.Until(() => provincial.Records.Count == 1 && _platformBroker.Published.Count == 1 && platform.Received.Reader.Count == 1, "the genuine packet everywhere");
+        await Eventually.Until(() => _platformBroker.Published.Count == 1 && platform.Received.Reader.Count == 1, "the genuine packet everywhere");
         await Eventually.Until(() => receiver.Tiers.All(tier => tier.Lag() == 0), "every tier caught up");
-        Assert.Equal(["1.0"], provincial.Records.Select(r => r.DataValue));
+        await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM samples") == 1, "the genuine reading among the indicator samples");
+        Assert.Equal(["1.0"], _harness.Strings("SELECT val FROM samples"));
         Assert.Equal(genuine, _platformBroker.Published.Single().Payload);
         Assert.True(platform.Received.Reader.TryRead(out var seen));
         Assert.Equal(genuine, Encoding.ASCII.GetString(seen!.Payload));
@@ -200,24 +219,26 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         _harness.AddHttpPlatform("national", national, batch: false);
         _harness.AddMqttPlatform("provincial-mqtt", _platformBroker.Port);
         _harness.Route(ReceiverHarness.Enterprise1, "provincial", "national", "provincial-mqtt");
-        _harness.MapPoint(TestKeys.Gateway1, "000012345678", "00010000", Energy);
+        _harness.AddItem(Energy, TestKeys.Gateway1, "000012345678", "00010000");
         provincial.Faults.Set(new FaultSettings { Down = true });
         national.Faults.Set(new FaultSettings { Status5xx = 3 });
         var receiver = await _harness.StartAsync();
         await ConnectAsync(_gateway1, ReceiverHarness.Gateway1Password);
 
+        // Every 5 minutes from 07:00 to 09:25 Beijing: nine quarter hours (07:00 to 09:00) have both boundaries read.
         for (var seq = 1; seq <= 10; seq++)
         {
             var first = (seq - 1) * 3;
+            var minute = (seq - 1) * 15;
             await PublishOkAsync(_gateway1, PacketKind.Up, _gateway1.SignReadings(
-                seq, TestGateway.Reading(first + 1, $"{seq}.1", minute: first + 1), TestGateway.Reading(first + 2, $"{seq}.2", minute: first + 2), TestGateway.Reading(first + 3, $"{seq}.3", minute: first + 3)));
+                seq, TestGateway.Reading(first + 1, $"{seq}.1", minute: minute), TestGateway.Reading(first + 2, $"{seq}.2", minute: minute + 5), TestGateway.Reading(first + 3, $"{seq}.3", minute: minute + 10)));
         }
 
         // The national platform gets everything (after its 503s) while the provincial one and the MQTT broker are down.
-        await Eventually.Until(() => national.Records.Count == 30, "national delivery during the provincial outage");
+        await Eventually.Until(() => national.Records.Count == 9, "national delivery during the provincial outage");
         await Eventually.Until(() => receiver.Metrics.Snapshot().Tiers["provincial"].Failures >= 2 && receiver.Metrics.Snapshot().Tiers["provincial-mqtt"].Failures >= 2, "failed attempts");
         Assert.Empty(provincial.Records);
-        Assert.Equal(30, receiver.RelayLag("provincial"));
+        Assert.Equal(9, receiver.RelayLag("provincial"));
         Assert.Equal(10, receiver.RelayLag("provincial-mqtt"));
         Assert.True(receiver.Metrics.Snapshot().Tiers["national"].Failures >= 1);
         using (var admin = _harness.Admin(token: null))
@@ -229,12 +250,13 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
 
         provincial.Faults.Clear();
         await _platformBroker.StartAsync();
-        await Eventually.Until(() => provincial.Records.Count == 30 && _platformBroker.Published.Count == 10, "delivery after recovery");
+        await Eventually.Until(() => provincial.Records.Count == 9 && _platformBroker.Published.Count == 10, "delivery after recovery");
         await Eventually.Until(() => receiver.Tiers.All(tier => tier.Lag() == 0), "every tier caught up");
 
-        var expected = Enumerable.Range(1, 30).Select(n => $"gw-0001:{n}").Order().ToArray();
+        var expected = Enumerable.Range(0, 9).Select(i => ReceiverHarness.KeyOf(Energy, StatType.RealTime, TestGateway.Now.AddHours(-1).AddMinutes(15 * i))).Order().ToArray();
         Assert.Equal(expected, provincial.Records.Select(r => r.IdempotencyKey!).Order());
         Assert.Equal(expected, national.Records.Select(r => r.IdempotencyKey!).Order());
+        Assert.All(national.Records, r => Assert.Equal("1.0", r.DataValue));
         Assert.Equal(10, _platformBroker.Published.Select(p => p.Payload).Distinct().Count());
     }
 

@@ -4,6 +4,7 @@ using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.PlatformSim;
 using EdgeMeter.Receiver.Config;
+using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Tests.Receiver.Support;
 using MQTTnet;
 
@@ -54,7 +55,7 @@ public sealed class MosquittoTests : IAsyncLifetime
         };
         _harness.AddHttpPlatform("provincial", _sim, batch: true);
         _harness.Route(ReceiverHarness.Enterprise1, "provincial");
-        _harness.MapPoint(TestKeys.Gateway1, "000012345678", "00010000", Energy);
+        _harness.AddItem(Energy, TestKeys.Gateway1, "000012345678", "00010000");
         await _harness.StartAsync();
         Assert.Equal(MqttClientConnectResultCode.Success, (await _gateway.ConnectAsync(_port, password: null, subscribeDown: true)).ResultCode);
 
@@ -63,7 +64,9 @@ public sealed class MosquittoTests : IAsyncLifetime
             await PublishAsync(seq);
         }
 
-        await Eventually.Until(() => _sim.Records.Count == 5, "the first five readings");
+        // Readings every 5 minutes from 07:05: the quarter hour from 07:15 needs the 07:30 reading, still to come.
+        await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM readings") == 5, "the first five readings");
+        Assert.Empty(_sim.Records);
 
         // The receiver goes away; the broker keeps what arrives for its persistent session.
         await _harness.StopAsync();
@@ -74,9 +77,11 @@ public sealed class MosquittoTests : IAsyncLifetime
 
         await PublishAsync(3); // a redelivery of a stored packet: acknowledged and dropped
         var receiver = await _harness.StartAsync();
-        await Eventually.Until(() => _sim.Records.Count == 10, "the readings published while the receiver was away");
+        await Eventually.Until(() => _sim.Records.Count == 2, "the quarter hours completed by the readings published while the receiver was away");
         await Eventually.Until(() => receiver.Metrics.Snapshot().PacketsDuplicate == 1, "the redelivery to be dropped");
-        Assert.Equal(Enumerable.Range(1, 10).Select(n => $"gw-0001:{n}").Order(), _sim.Records.Select(r => r.IdempotencyKey!).Order());
+        var quarters = new[] { 15, 30 }.Select(m => ReceiverHarness.KeyOf(Energy, StatType.RealTime, TestGateway.Now.AddHours(-1).AddMinutes(m)));
+        Assert.Equal(quarters.Order(), _sim.Records.Select(r => r.IdempotencyKey!).Order());
+        Assert.All(_sim.Records, r => Assert.Equal("3.0", r.DataValue));
         Assert.Equal(10, _harness.Count("SELECT COUNT(*) FROM readings"));
 
         // A command goes down through Mosquitto and the reply comes back through it.
@@ -94,7 +99,7 @@ public sealed class MosquittoTests : IAsyncLifetime
 
     private async Task PublishAsync(long seq)
     {
-        var result = await _gateway.PublishAsync(PacketKind.Up, _gateway.SignReadings(seq, TestGateway.Reading(seq, $"{seq}.5", minute: (int)seq)));
+        var result = await _gateway.PublishAsync(PacketKind.Up, _gateway.SignReadings(seq, TestGateway.Reading(seq, $"{seq}.5", minute: 5 * (int)seq)));
         Assert.True(result.IsSuccess, $"publish {seq}: {result.ReasonCode}");
     }
 }

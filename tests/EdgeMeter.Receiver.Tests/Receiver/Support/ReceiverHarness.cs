@@ -2,6 +2,8 @@ using EdgeMeter.Common.Keys;
 using EdgeMeter.PlatformSim;
 using EdgeMeter.Receiver.Auth;
 using EdgeMeter.Receiver.Config;
+using EdgeMeter.Receiver.Indicators;
+using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Keys;
 using Microsoft.Data.Sqlite;
 
@@ -99,8 +101,21 @@ internal sealed class ReceiverHarness : IAsyncDisposable
     public void Route(string enterprise, params string[] platforms) =>
         Options.Enterprises.Single(e => e.Code == enterprise).Platforms = [.. platforms];
 
-    public void MapPoint(string gateway, string meter, string point, string dataCode, string ration = "1.229") =>
-        Options.Points.Add(new PointOptions { Gateway = gateway, Meter = meter, Point = point, DataCode = dataCode, ConvertRation = ration });
+    /// <summary>A data item of one term (factor 1) in the gateway's enterprise.</summary>
+    public void AddItem(string dataCode, string gateway, string meter, string point, ItemKind kind = ItemKind.Consumption, string ration = "1.229", string unit = "kWh") =>
+        Options.Items.Add(new ItemOptions
+        {
+            DataCode = dataCode,
+            Enterprise = Options.Gateways.Single(g => g.Id == gateway).Enterprise,
+            Kind = kind,
+            Unit = unit,
+            ConvertRation = ration,
+            Terms = [new TermOptions { Gateway = gateway, Meter = meter, Point = point }],
+        });
+
+    /// <summary>The platform's Idempotency-Key of an item's value (enterprise 1 unless given).</summary>
+    public static string KeyOf(string dataCode, StatType statType, DateTime startUtc, string enterprise = Enterprise1, int revision = 0) =>
+        EdgeMeter.Receiver.Relay.HttpTier.KeyFor(enterprise, dataCode, statType, startUtc, revision);
 
     public async Task<RunningReceiver> StartAsync()
     {

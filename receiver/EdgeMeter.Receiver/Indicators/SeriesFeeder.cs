@@ -1,0 +1,171 @@
+using EdgeMeter.Core.Messages;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Receiver.Hosting;
+using EdgeMeter.Receiver.Store;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeMeter.Receiver.Indicators;
+
+/// <summary>
+/// Copies the stored readings of points some item reads into the samples table (by series and time), in reading
+/// order behind a cursor, and marks the items they change as dirty, all in one store write per batch; a crash
+/// repeats a batch, and the copies are idempotent. Readings of points no item reads are counted per point in
+/// unmapped_points and logged once per point. Runs apart from ingest so that ingest writes no extra index.
+/// </summary>
+public sealed class SeriesFeeder : IAsyncDisposable
+{
+    /// <summary>The cursor's name in relay_cursor.</summary>
+    public const string CursorName = "indicators";
+
+    private const int BatchSize = 2000;
+    private const string AllGateways = "*";
+
+    private readonly PacketStore _store;
+    private readonly ItemCatalogue _items;
+    private readonly IndicatorMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly WakeableLoop _loop;
+    private readonly HashSet<SeriesKey> _reportedUnmapped = [];
+    private long _cursor;
+
+    public SeriesFeeder(PacketStore store, ItemCatalogue items, IndicatorMetrics metrics, TimeProvider time, ILogger log)
+    {
+        _store = store;
+        _items = items;
+        _metrics = metrics;
+        _time = time;
+        _log = log;
+        _loop = new WakeableLoop(PassAsync, time);
+    }
+
+    /// <summary>Raised after a batch changed some item's samples.</summary>
+    public event Action? ItemsChanged;
+
+    public void Start()
+    {
+        _cursor = _store.Read(db => db.ScalarLong(
+            "SELECT last_id FROM relay_cursor WHERE tier = $tier AND gw = $gw", ("$tier", CursorName), ("$gw", AllGateways))) ?? 0;
+        _loop.Start();
+    }
+
+    /// <summary>Readings were stored.</summary>
+    public void Wake() => _loop.Wake();
+
+    public async ValueTask DisposeAsync() => await _loop.DisposeAsync();
+
+    private async Task<TimeSpan> PassAsync(CancellationToken stop)
+    {
+        var readings = _store.Read(db => db.Query(
+            "SELECT id, gw, meter, point, t, val, flags FROM readings WHERE id > $after ORDER BY id LIMIT $limit",
+            r => new StoredReading(r.GetInt64(0), new SeriesKey(r.GetString(1), r.GetString(2), r.GetString(3)), r.GetString(4), r.GetString(5), (ReadingFlags)r.GetInt32(6)),
+            ("$after", _cursor), ("$limit", BatchSize)));
+        if (readings.Count == 0)
+        {
+            return TimeSpan.FromSeconds(5);
+        }
+
+        var changed = await _store.WriteAsync(db => Apply(db, readings));
+        _cursor = readings[^1].Id;
+        if (changed)
+        {
+            ItemsChanged?.Invoke();
+        }
+
+        return readings.Count == BatchSize ? TimeSpan.Zero : TimeSpan.FromSeconds(5);
+    }
+
+    private bool Apply(SqliteConnection db, List<StoredReading> readings)
+    {
+        var now = Sql.Time(_time.GetUtcNow().UtcDateTime);
+        var dirty = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var reading in readings)
+        {
+            if (!PacketText.TryParseTime(reading.Time, out var time))
+            {
+                continue;
+            }
+
+            var items = _items.ItemsReading(reading.Series);
+            if (items.Count == 0)
+            {
+                Unmapped(db, reading.Series, now);
+                continue;
+            }
+
+            var series = SeriesId(db, reading.Series);
+            var t = new DateTimeOffset(time).ToUnixTimeMilliseconds();
+            if ((reading.Flags & (ReadingFlags.TimeUnsynchronized | ReadingFlags.MeterError)) != 0)
+            {
+                db.Execute("INSERT OR IGNORE INTO unsynced_samples(series, t, reading_id) VALUES ($s, $t, $id)", ("$s", series), ("$t", t), ("$id", reading.Id));
+                continue;
+            }
+
+            // A polled reading wins over a frozen one at the same instant; anything else keeps the first.
+            var source = (reading.Flags & ReadingFlags.Frozen) != 0 ? SampleSource.Frozen : SampleSource.Polled;
+            db.Execute(
+                """
+                INSERT INTO samples(series, t, val, source, reading_id) VALUES ($s, $t, $v, $src, $id)
+                ON CONFLICT(series, t) DO UPDATE SET val = excluded.val, source = excluded.source, reading_id = excluded.reading_id
+                WHERE samples.source = 1 AND excluded.source = 0
+                """,
+                ("$s", series), ("$t", t), ("$v", reading.Value), ("$src", (int)source), ("$id", reading.Id));
+            _metrics.SampleFed();
+
+            // The values that change start at the sample before this one: interpolation spans it.
+            var from = db.ScalarLong("SELECT MAX(t) FROM samples WHERE series = $s AND t < $t", ("$s", series), ("$t", t)) ?? t;
+            foreach (var item in items)
+            {
+                dirty[item.Key] = Math.Min(dirty.GetValueOrDefault(item.Key, long.MaxValue), from);
+            }
+        }
+
+        foreach (var (code, from) in dirty)
+        {
+            db.Execute(
+                """
+                INSERT INTO indicator_dirty(item, from_t, version) VALUES ($c, $f, 1)
+                ON CONFLICT(item) DO UPDATE SET from_t = min(from_t, $f), version = version + 1
+                """,
+                ("$c", code), ("$f", from));
+        }
+
+        db.Execute(
+            "INSERT INTO relay_cursor(tier, gw, last_id) VALUES ($tier, $gw, $id) ON CONFLICT(tier, gw) DO UPDATE SET last_id = $id",
+            ("$tier", CursorName), ("$gw", AllGateways), ("$id", readings[^1].Id));
+        return dirty.Count > 0;
+    }
+
+    /// <summary>Marks an item for a full computation again from <paramref name="fromUtc"/> (a meter replacement was recorded).</summary>
+    public static void MarkDirty(SqliteConnection db, DataItem item, DateTime fromUtc) =>
+        db.Execute(
+            """
+            INSERT INTO indicator_dirty(item, from_t, version) VALUES ($c, $f, 1)
+            ON CONFLICT(item) DO UPDATE SET from_t = min(from_t, $f), version = version + 1
+            """,
+            ("$c", item.Key), ("$f", new DateTimeOffset(fromUtc).ToUnixTimeMilliseconds()));
+
+    public static long SeriesId(SqliteConnection db, SeriesKey key)
+    {
+        db.Execute("INSERT OR IGNORE INTO series(gw, meter, point) VALUES ($g, $m, $p)", ("$g", key.Gateway), ("$m", key.Meter), ("$p", key.Point));
+        return db.ScalarLong("SELECT id FROM series WHERE gw = $g AND meter = $m AND point = $p", ("$g", key.Gateway), ("$m", key.Meter), ("$p", key.Point))!.Value;
+    }
+
+    private void Unmapped(SqliteConnection db, SeriesKey series, string now)
+    {
+        db.Execute(
+            """
+            INSERT INTO unmapped_points(gw, meter, point, readings, first_seen, last_seen) VALUES ($g, $m, $p, 1, $now, $now)
+            ON CONFLICT(gw, meter, point) DO UPDATE SET readings = readings + 1, last_seen = $now
+            """,
+            ("$g", series.Gateway), ("$m", series.Meter), ("$p", series.Point), ("$now", now));
+        _metrics.UnmappedReading();
+        if (_reportedUnmapped.Add(series))
+        {
+            _log.LogWarning("readings of {Series} map to no data item: stored, relayed on MQTT, but in no indicator (GET /admin/unmapped)", series);
+        }
+    }
+
+    private sealed record StoredReading(long Id, SeriesKey Series, string Time, string Value, ReadingFlags Flags);
+}
