@@ -27,7 +27,7 @@ public sealed record SimulatorOptions
     public int Seed { get; init; } = 1;
 
     /// <summary>True time: the meters' physics and clocks follow <see cref="IClock.UtcNow"/>.</summary>
-    public IClock Clock { get; init; } = SystemClock.Instance;
+    public IClock Clock { get; init; } = PcClock.Current;
 
     /// <summary>The meters' local time zone (China Standard Time, UTC+8, by default).</summary>
     public TimeSpan UtcOffset { get; init; } = TimeSpan.FromHours(8);

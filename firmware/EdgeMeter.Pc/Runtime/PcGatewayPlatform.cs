@@ -21,7 +21,7 @@ public sealed class PcGatewayPlatform(GatewayData data, IPacketKeyStore keys, st
     private readonly object _gate = new();
     private string? _restartReason;
 
-    public IClock Clock => SystemClock.Instance;
+    public IClock Clock => PcClock.Current;
 
     public IPacketMac Mac { get; } = new DotNetPacketMac();
 

@@ -15,6 +15,8 @@ internal static class SimControlEndpoints
             sim.Store.Clear();
             return Results.Json(new { cleared = count }, SimJson.Options);
         });
+        app.MapGet("/_sim/quality", (string? enterpriseCode) => Results.Json(
+            Records.QualityReport.Of(sim.Store.Snapshot().Where(r => enterpriseCode is null || r.EnterpriseCode == enterpriseCode)), SimJson.Options));
         app.MapGet("/_sim/stats", () => Results.Json(sim.Counters.Snapshot(sim.Name), SimJson.Options));
         app.MapGet("/_sim/faults", () => Results.Json(sim.Faults.Current, SimJson.Options));
         app.MapPost("/_sim/faults", (JsonElement body) => ApplyFaults(sim.Faults, body));

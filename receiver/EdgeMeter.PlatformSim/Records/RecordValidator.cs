@@ -52,6 +52,11 @@ internal static partial class RecordValidator
             values[field] = value;
         }
 
+        if (CheckStamp(values["statType"], values["statDate"]) is { } stamp)
+        {
+            return stamp;
+        }
+
         accepted = new SimRecord
         {
             EnterpriseCode = values["enterpriseCode"],
@@ -136,6 +141,20 @@ internal static partial class RecordValidator
         PlatformTime.IsValidDate(text)
             ? null
             : RecordError.BadField(field, $"'{text}' is not a \"{PlatformTime.DateFormat}\" date");
+
+    /// <summary>The public data-quality rule on statDate: real-time on a quarter hour, a day at 00:00:00, a month on the 1st, a year on 1 January.</summary>
+    private static RecordError? CheckStamp(string statType, string statDate)
+    {
+        var time = DateTime.ParseExact(statDate, PlatformTime.DateFormat, System.Globalization.CultureInfo.InvariantCulture);
+        var (ok, rule) = statType switch
+        {
+            "0" => (time.Second == 0 && time.Minute % 15 == 0, "a real-time value (statType 0) is stamped at :00, :15, :30 or :45"),
+            "1" => (time.TimeOfDay == TimeSpan.Zero, "a daily value (statType 1) is stamped at 00:00:00"),
+            "2" => (time.TimeOfDay == TimeSpan.Zero && time.Day == 1, "a monthly value (statType 2) is stamped on the 1st at 00:00:00"),
+            _ => (time.TimeOfDay == TimeSpan.Zero && time.DayOfYear == 1, "a yearly value (statType 3) is stamped on 1 January at 00:00:00"),
+        };
+        return ok ? null : RecordError.BadField("statDate", $"'{statDate}': {rule}");
+    }
 
     private static RecordError? CheckVersion(string field, string value, string current) =>
         value == current

@@ -41,9 +41,9 @@ public sealed record SimRecord
 
     public required string UploadDate { get; init; }
 
-    /// <summary>(enterpriseCode, dataCode, statDate): what identifies a reading when no Idempotency-Key came.</summary>
+    /// <summary>(enterpriseCode, dataCode, statType, statDate): what a value is of; a later record of it replaces an earlier one.</summary>
     [JsonIgnore]
-    public string NaturalKey => $"{EnterpriseCode}|{DataCode}|{StatDate}";
+    public string NaturalKey => $"{EnterpriseCode}|{DataCode}|{StatType}|{StatDate}";
 
     /// <summary>
     /// The first field in which two records of one key disagree, or null when they are the same reading.

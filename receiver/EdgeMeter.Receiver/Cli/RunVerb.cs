@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using EdgeMeter.Common.Cli;
+using EdgeMeter.Common.Time;
 using EdgeMeter.Receiver.Config;
 
 namespace EdgeMeter.Receiver.Cli;
@@ -21,7 +22,13 @@ internal static class RunVerb
             RunningReceiver running;
             try
             {
-                running = await ReceiverApp.StartAsync(options);
+                var simulated = SimulatedTime.FromEnvironment();
+                if (simulated is not null)
+                {
+                    output.WriteLine($"{ReceiverCli.Name}: running on a simulated clock ({simulated.Speed}x, now {simulated.UtcNow:yyyy-MM-dd HH:mm:ss}Z)");
+                }
+
+                running = await ReceiverApp.StartAsync(options, new ReceiverStartOptions { Time = simulated?.AsTimeProvider() ?? TimeProvider.System });
             }
             catch (Exception failure) when (failure is IOException or System.Net.Sockets.SocketException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
             {
@@ -53,7 +60,7 @@ internal static class RunVerb
         {
             var options = ConfigLoader.Load(parse.GetValue(config)!);
             var routing = Routing.From(options);
-            output.WriteLine($"configuration is valid: ingest {options.Ingest.Mode}, {options.Gateways.Count} gateways, {options.Enterprises.Count} enterprises, {options.Platforms.Count} platforms, {options.Points.Count} mapped points");
+            output.WriteLine($"configuration is valid: ingest {options.Ingest.Mode}, {options.Gateways.Count} gateways, {options.Enterprises.Count} enterprises, {options.Platforms.Count} platforms, {options.Items.Count} data items");
             foreach (var platform in options.Platforms)
             {
                 output.WriteLine($"  {platform.Name} ({(platform.Http is not null ? "http" : "mqtt")}): {string.Join(", ", routing.GatewaysOf(platform.Name))}");

@@ -93,7 +93,7 @@ public sealed class IndicatorEngine : IAsyncDisposable
     /// <summary>Every period of <paramref name="item"/> that data from <paramref name="from"/> on can change.</summary>
     private List<PeriodValue> Compute(SqliteConnection db, DataItem item, DateTime from)
     {
-        if (SampleReader.LatestSample(db, item) is not { } latest)
+        if (SampleReader.LatestSample(db, item) is not { } latest || SampleReader.InService(db, item) is not { } inService)
         {
             return [];
         }
@@ -115,7 +115,8 @@ public sealed class IndicatorEngine : IAsyncDisposable
         for (var month = BeijingCalendar.MonthStart(firstDay); month <= lastDay; month = BeijingCalendar.EndOf(StatType.Month, month, item.IntervalMinutes))
         {
             var period = BeijingCalendar.PeriodOf(StatType.Month, month, item.IntervalMinutes);
-            var parts = BeijingCalendar.Parts(period, item.IntervalMinutes).Select(p => days.GetValueOrDefault(p.StartUtc) ?? Stored(db, item, p)).ToList();
+            var parts = BeijingCalendar.Parts(period, item.IntervalMinutes).Where(p => p.StartUtc >= inService)
+                .Select(p => days.GetValueOrDefault(p.StartUtc) ?? Stored(db, item, p)).ToList();
             months[month] = ItemCalculator.Aggregate(item, period, parts);
             values.Add(months[month]);
         }
@@ -125,7 +126,8 @@ public sealed class IndicatorEngine : IAsyncDisposable
             for (var year = BeijingCalendar.YearStart(firstDay); year <= lastDay; year = BeijingCalendar.EndOf(StatType.Year, year, item.IntervalMinutes))
             {
                 var period = BeijingCalendar.PeriodOf(StatType.Year, year, item.IntervalMinutes);
-                var parts = BeijingCalendar.Parts(period, item.IntervalMinutes).Select(p => months.GetValueOrDefault(p.StartUtc) ?? Stored(db, item, p)).ToList();
+                var parts = BeijingCalendar.Parts(period, item.IntervalMinutes).Where(p => p.EndUtc > inService)
+                    .Select(p => months.GetValueOrDefault(p.StartUtc) ?? Stored(db, item, p)).ToList();
                 values.Add(ItemCalculator.Aggregate(item, period, parts));
             }
         }

@@ -44,6 +44,36 @@ public static class SampleReader
     }
 
     /// <summary>The latest sample time of one series, or null.</summary>
+    /// <summary>
+    /// When the item entered service: the first Beijing midnight at or after the first sample of every term (before
+    /// it the item has no days, so months and years count from it rather than being incomplete forever).
+    /// </summary>
+    public static DateTime? InService(SqliteConnection db, DataItem item)
+    {
+        long? first = null;
+        foreach (var term in item.Terms)
+        {
+            var t = db.ScalarLong(
+                "SELECT MIN(s.t) FROM samples s JOIN series x ON x.id = s.series WHERE x.gw = $g AND x.meter = $m AND x.point = $p",
+                Key(term.Series));
+            if (t is null)
+            {
+                return null;
+            }
+
+            first = first is null || t > first ? t : first;
+        }
+
+        if (first is not { } ms)
+        {
+            return null;
+        }
+
+        var sample = FromMs(ms);
+        var day = BeijingCalendar.DayStart(sample);
+        return day == sample ? day : day.AddDays(1);
+    }
+
     public static DateTime? LatestSample(SqliteConnection db, SeriesKey series) =>
         db.ScalarLong("SELECT MAX(s.t) FROM samples s JOIN series x ON x.id = s.series WHERE x.gw = $g AND x.meter = $m AND x.point = $p", Key(series)) is { } ms
             ? FromMs(ms)

@@ -65,6 +65,12 @@ internal static class AdminEndpoints
         admin.MapGet("/gateways/{gw}/commands", (string gw, int? limit) => Results.Json(services.Commands.List(gw, Limit(limit))));
         admin.MapGet("/gateways", () => Results.Json(Gateways(services)));
         admin.MapGet("/store", () => Results.Json(StoreTotals(services.Store)));
+        admin.MapGet("/readings", (string? gateway, long? after, int? limit) => gateway is null
+            ? Results.Json(new { error = "gateway: required (and after: the last reading number already read, limit: at most 10000)" }, statusCode: StatusCodes.Status400BadRequest)
+            : Results.Json(services.Store.Read(db => db.Query(
+                "SELECT n, meter, point, t, val, unit, flags FROM readings WHERE gw = $g AND n > $after ORDER BY n LIMIT $limit",
+                r => new { n = r.GetInt64(0), meter = r.GetString(1), point = r.GetString(2), t = r.GetString(3), value = r.GetString(4), unit = r.GetString(5), flags = r.GetInt32(6) },
+                ("$g", gateway), ("$after", after ?? 0), ("$limit", Math.Clamp(limit ?? 1000, 1, 10_000))))));
         admin.MapGet("/quarantine", (int? limit) => Results.Json(Quarantine(services.Store, Limit(limit))));
         admin.MapPost("/quarantine/{id:long}/retry", async (long id, HttpContext http) => await RetryAsync(services, id, (string)http.Items[ActorItem]!));
         admin.MapGet("/dead-letters", (int? limit) => Results.Json(services.Store.Read(db => db.Query(

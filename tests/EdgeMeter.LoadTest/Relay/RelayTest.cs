@@ -29,7 +29,7 @@ public sealed record RelayOptions
 
 /// <summary>
 /// Issue 9, part 2: the receiver (embedded broker) relays to three tiers at once: the platform simulator's HTTP
-/// interface one record per reading (the standard interface), the same with our batch extension (a second
+/// interface one indicator record per request (the standard interface), the same with our batch extension (a second
 /// simulator), and MQTT (the original packets to a Mosquitto, counted by a subscriber). Backlog: every gateway's
 /// packets are stored at once and each tier's delivery rate is measured until it has everything. Steady load:
 /// packets arrive at a fixed rate and each tier's lag (rows stored, not yet relayed) is sampled every 200 ms.
@@ -82,6 +82,8 @@ public static class RelayTest
                     await GatewayFleet.PublishAsync("127.0.0.1", ingest.Port, packets, new DeliveryClock(packets), 8, ingest.TopicPrefix, ingest.Credentials, CancellationToken.None);
                 }
 
+                QueueIndicatorRecords(Path.Combine(directory, "receiver.db"), expected, run);
+
                 var before = tiers.ToDictionary(t => t.Name, t => t.Delivered());
                 await using var relay = await ReceiverTarget.StartAsync("receiver", options.Gateways, externalPort: null, o => Configure(o, options.Gateways, perRecord, batch, mosquitto?.Port), directory);
                 var started = Stopwatch.GetTimestamp();
@@ -125,9 +127,10 @@ public static class RelayTest
         table.Notes.Add(
             "readings/s: a backlog stored with no platform configured, then relayed by all three tiers at once after a restart: readings / time "
             + "from the restart to the tier's last delivery (the platform simulator's accepted records; "
-            + "MQTT: readings in the packets a subscriber on the platform broker received). Lag: readings stored but not yet relayed, "
-            + $"sampled every 200 ms for {options.SteadyDuration.TotalSeconds:F0} s at the steady load; lag s = lag / steady rate. "
-            + "HTTP per record is the platforms' standard interface (one request per reading); batch is our extension, simulator only.");
+            + "MQTT: readings in the packets a subscriber on the platform broker received). The HTTP tiers carry indicator records, not readings: "
+            + "the backlog queues as many real-time records as there are readings (docs/indicators.md); the steady load makes none, so their lag there is 0. "
+            + $"Lag: rows stored but not yet relayed, sampled every 200 ms for {options.SteadyDuration.TotalSeconds:F0} s at the steady load; lag s = lag / steady rate. "
+            + "HTTP per record is the platforms' standard interface (one request per record); batch is our extension, simulator only.");
         return table;
     }
 
@@ -190,20 +193,36 @@ public static class RelayTest
         }
 
         options.Enterprises[0].Platforms = [.. options.Platforms.Select(p => p.Name)];
-        for (var g = 1; g <= gateways; g++)
+    }
+
+    /// <summary>
+    /// The HTTP tiers upload indicator records (docs/indicators.md), which readings stamped within one minute never
+    /// make, so the backlog they drain is queued directly: as many real-time records as the MQTT tier has readings,
+    /// six data items, consecutive quarter hours, a different day per run so every idempotency key is new.
+    /// </summary>
+    private static void QueueIndicatorRecords(string database, long count, int run)
+    {
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database}");
+        db.Open();
+        using var transaction = db.BeginTransaction();
+        using var insert = db.CreateCommand();
+        insert.CommandText =
+            "INSERT INTO indicator_uploads(enterprise, data_code, stat_type, start_t, value, valid, flags, revision, convert_ration, scope, input_type, created_at) " +
+            "VALUES ($e, $c, 0, $t, $v, 1, 0, 0, '1.229', 1, 1, '2026-01-01T00:00:00Z')";
+        insert.Parameters.AddWithValue("$e", ReceiverTarget.EnterpriseCode);
+        var code = insert.Parameters.AddWithValue("$c", "");
+        var time = insert.Parameters.AddWithValue("$t", 0L);
+        var value = insert.Parameters.AddWithValue("$v", "");
+        var firstQuarter = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)).AddDays(run * 1000).ToUnixTimeMilliseconds();
+        for (var i = 0L; i < count; i++)
         {
-            for (var m = 1; m <= SignedPackets.ReadingsPerPacket; m++)
-            {
-                options.Points.Add(new PointOptions
-                {
-                    Gateway = SignedPackets.GatewayId(g),
-                    Meter = "m-" + m.ToString(CultureInfo.InvariantCulture),
-                    Point = "energy",
-                    DataCode = "0000000001120000" + m.ToString("00", CultureInfo.InvariantCulture),
-                    ConvertRation = "1.229",
-                });
-            }
+            code.Value = "0000000001120000" + ((i % SignedPackets.ReadingsPerPacket) + 1).ToString("00", CultureInfo.InvariantCulture);
+            time.Value = firstQuarter + (i / SignedPackets.ReadingsPerPacket * 900_000L);
+            value.Value = (12.5m + (i % 97)).ToString(CultureInfo.InvariantCulture);
+            insert.ExecuteNonQuery();
         }
+
+        transaction.Commit();
     }
 
     private static Task<RunningPlatformSim> StartSimAsync(string name)

@@ -87,15 +87,15 @@ public class RecordValidationTests
     }
 
     [Theory]
-    [InlineData("0", "0", "0")]
-    [InlineData("-17.250", "0", "3")]
-    [InlineData("123456789012345678", "0.000000001", "2")]
-    public async Task Exact_decimal_edge_values_are_accepted(string dataValue, string convertRation, string statType)
+    [InlineData("0", "0", "0", "2020-05-20 10:15:00")]
+    [InlineData("-17.250", "0", "3", "2020-01-01 00:00:00")]
+    [InlineData("123456789012345678", "0.000000001", "2", "2020-05-01 00:00:00")]
+    public async Task Exact_decimal_edge_values_are_accepted(string dataValue, string convertRation, string statType, string statDate)
     {
         await using var sim = await SimHarness.StartAsync();
         using var http = SimHarness.HttpFor(sim);
         var token = await SimHarness.LoginAsync(http);
-        var record = SimHarness.ValidRecord();
+        var record = SimHarness.ValidRecord(statDate);
         record["dataValue"] = dataValue;
         record["convertRation"] = convertRation;
         record["statType"] = statType;
@@ -104,6 +104,27 @@ public class RecordValidationTests
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(dataValue, Assert.Single(sim.Records).DataValue);
+    }
+
+    [Theory]
+    [InlineData("0", "2020-05-20 10:10:00", ":15, :30")]
+    [InlineData("0", "2020-05-20 10:15:30", ":15, :30")]
+    [InlineData("1", "2020-05-20 10:15:00", "00:00:00")]
+    [InlineData("2", "2020-05-02 00:00:00", "on the 1st")]
+    [InlineData("3", "2020-02-01 00:00:00", "1 January")]
+    public async Task A_value_stamped_against_the_quality_rules_is_refused_naming_the_rule(string statType, string statDate, string rule)
+    {
+        await using var sim = await SimHarness.StartAsync();
+        using var http = SimHarness.HttpFor(sim);
+        var token = await SimHarness.LoginAsync(http);
+        var record = SimHarness.ValidRecord(statDate);
+        record["statType"] = statType;
+
+        var (status, body) = await SimHarness.PostAsync(http, "dataEnterpriseEnergy", record, token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(rule, body.ToString(), StringComparison.Ordinal);
+        Assert.Empty(sim.Records);
     }
 
     [Fact]

@@ -15,12 +15,13 @@ public sealed class PlatformUploadClientTests : IDisposable
 
     public void Dispose() => http.Dispose();
 
-    internal static PlatformRecord Reading(int minute, string value = "123.45", string? key = null) => new()
+    /// <summary>A real-time value of the <paramref name="quarter"/>-th quarter hour from 2020-05-20 10:00 (the platforms want quarter-hour stamps).</summary>
+    internal static PlatformRecord Reading(int quarter, string value = "123.45", string? key = null) => new()
     {
         DataCode = "000000000112000001",
         DataValue = Decimal(value),
         ConvertRation = new FixedDecimal(1229, 3),
-        StatDate = new DateTime(2020, 5, 20, 10, minute, 0),
+        StatDate = new DateTime(2020, 5, 20, 10, 0, 0).AddMinutes(15 * quarter),
         IdempotencyKey = key,
     };
 
