@@ -15,8 +15,11 @@ public sealed record SimulatedTime(DateTime StartUtc, DateTime EpochUtc, int Spe
 
     private const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
-    /// <summary>The simulated instant at the real instant <paramref name="realUtc"/>.</summary>
-    public DateTime At(DateTime realUtc) => StartUtc + ((realUtc - EpochUtc) * Speed);
+    /// <summary>
+    /// The simulated instant at the real instant <paramref name="realUtc"/>; it stands at <see cref="StartUtc"/> until
+    /// the epoch, so processes started before it all begin at the same simulated moment.
+    /// </summary>
+    public DateTime At(DateTime realUtc) => realUtc <= EpochUtc ? StartUtc : StartUtc + ((realUtc - EpochUtc) * Speed);
 
     public DateTime UtcNow => At(DateTime.UtcNow);
 
@@ -44,14 +47,29 @@ public sealed record SimulatedTime(DateTime StartUtc, DateTime EpochUtc, int Spe
         throw new CliException($"{Variable}: '{text}' is not start@epoch*speed (UTC times like 2026-03-01T00:00:00.000Z, speed 1-100000)", ExitCodes.Usage);
     }
 
-    /// <summary>This clock as a .NET <see cref="TimeProvider"/> (timers still count real time).</summary>
+    /// <summary>This clock as a .NET <see cref="TimeProvider"/>: its timers and delays run <see cref="Speed"/> times faster too.</summary>
     public TimeProvider AsTimeProvider() => new Provider(this);
 
     private static bool TryTime(string text, out DateTime utc) =>
         DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out utc);
 
+    private TimeSpan Real(TimeSpan simulated) =>
+        simulated == Timeout.InfiniteTimeSpan || simulated <= TimeSpan.Zero ? simulated : simulated / Speed;
+
     private sealed class Provider(SimulatedTime time) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => new(time.UtcNow, TimeSpan.Zero);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            new ScaledTimer(System.CreateTimer(callback, state, time.Real(dueTime), time.Real(period)), time);
+    }
+
+    private sealed class ScaledTimer(ITimer timer, SimulatedTime time) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period) => timer.Change(time.Real(dueTime), time.Real(period));
+
+        public void Dispose() => timer.Dispose();
+
+        public ValueTask DisposeAsync() => timer.DisposeAsync();
     }
 }

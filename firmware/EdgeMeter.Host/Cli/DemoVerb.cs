@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Host.Demo;
@@ -17,19 +18,32 @@ public static class DemoVerb
         var keep = new Option<string?>("--keep") { Description = "Keep everything in this directory: configurations, keys, logs, databases, a read-only platform account." };
         var chaos = new Option<bool>("--chaos") { Description = "Kill and restart gateways and the receiver, take a platform down, silence meters, at random moments." };
         var seed = new Option<int>("--seed") { Description = "Seed of the chaos schedule.", DefaultValueFactory = _ => 7 };
+        var days = new Option<int>("--simulated-days")
+        {
+            Description = "Whole days to live through in --duration seconds on a simulated clock shared by meters, gateways and receiver (0: real time, no indicators).",
+            DefaultValueFactory = _ => 1,
+        };
 
         var command = new Command("demo", "Run meters, gateways, the receiver and two platforms on this machine and check that every reading arrived once.");
-        foreach (var option in new Option[] { duration, gateways, meters, json, keep, chaos, seed })
+        foreach (var option in new Option[] { duration, gateways, meters, json, keep, chaos, seed, days })
         {
             command.Options.Add(option);
         }
 
-        command.SetAction((parse, cancel) => RunAsync(console, parse.GetValue(duration), parse.GetValue(gateways), parse.GetValue(meters), parse.GetValue(json), parse.GetValue(keep), parse.GetValue(chaos), parse.GetValue(seed), cancel));
+        command.SetAction((parse, cancel) => RunAsync(console, new DemoOptions(
+            parse.GetValue(keep) ?? "", parse.GetValue(duration), parse.GetValue(gateways), parse.GetValue(meters), parse.GetValue(json), parse.GetValue(chaos), parse.GetValue(seed), parse.GetValue(days)),
+            parse.GetValue(keep), cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, int duration, int gateways, int meters, bool json, string? keep, bool chaos, int seed, CancellationToken cancel)
+    private static async Task<int> RunAsync(CliConsole console, DemoOptions requested, string? keep, CancellationToken cancel)
     {
+        var (duration, gateways, meters, json, chaos) = (requested.DurationSeconds, requested.Gateways, requested.MetersPerGateway, requested.Json, requested.Chaos);
+        if (requested.SimulatedDays is < 0 or > 62)
+        {
+            throw new CliException("--simulated-days must be 0..62", ExitCodes.Usage);
+        }
+
         if (duration is < 5 or > 86_400)
         {
             throw new CliException("--duration must be 5..86400 seconds", ExitCodes.Usage);
@@ -47,7 +61,7 @@ public static class DemoVerb
         }
 
         DemoFigures figures;
-        using (var runner = new DemoRunner(new DemoOptions(directory, duration, gateways, meters, json, chaos, seed), console.Out))
+        using (var runner = new DemoRunner(requested with { Directory = directory }, console.Out))
         {
             figures = await runner.RunAsync(cancel);
         }
@@ -69,12 +83,14 @@ public static class DemoVerb
     [
         "",
         $"readings taken by the gateways:      {f.ReadingsTaken}",
-        $"at the provincial platform:          {f.ReadingsProvincial} of {f.ExpectedProvincial} routed there",
-        $"at the national platform:            {f.ReadingsNational} of {f.ExpectedNational} routed there",
-        $"lost: {f.Lost}   stored twice: {f.Duplicated}   altered: {f.Altered}   packets rejected: {f.Rejected}",
+        $"stored by the receiver:              {f.ReadingsStored}   lost: {f.Lost}   stored twice: {f.Duplicated}   altered: {f.Altered}   packets rejected: {f.Rejected}",
+        .. f.Platforms.Select(p => string.Create(CultureInfo.InvariantCulture,
+            $"{p.Key + " platform:",-37}{p.Value.Realtime} real-time, {p.Value.Daily} daily, {p.Value.Monthly} monthly values; completeness min {p.Value.CompletenessMin:0.0} %; reconciliation failures {p.Value.ReconciliationFailures}; days missing {p.Value.MissingDays}")),
         $"duplicate deliveries the platforms absorbed (same idempotency key): {f.DuplicatesAbsorbed}",
         chaos ? $"chaos: {string.Join(", ", f.Restarts.Select(r => $"{r.Key} {r.Value}"))}" : "",
-        f.Passed ? "PASSED: every reading reached every platform it was routed to, exactly once and unchanged." : "FAILED: see the figures above and the logs.",
+        f.Passed
+            ? "PASSED: every reading reached the receiver once and unchanged" + (f.SimulatedDays > 0 ? "; every platform holds every day of every item routed to it, each value equal to what the readings give, intervals summing to days and days to months." : ".")
+            : "FAILED: see the figures above and the logs.",
     ]);
 
     private static void TryDelete(string directory)

@@ -5,30 +5,39 @@ using System.Text.Json.Nodes;
 
 namespace EdgeMeter.Host.Demo;
 
+/// <summary>What one platform received and how its quality rules and our independent check judge it.</summary>
+public sealed record PlatformIndicatorFigures(long Realtime, long Daily, long Monthly, double CompletenessMin, long ReconciliationFailures, long MissingDays)
+{
+    public JsonObject ToJson() => new()
+    {
+        ["indicators_realtime"] = Realtime,
+        ["indicators_daily"] = Daily,
+        ["indicators_monthly"] = Monthly,
+        ["completeness_min"] = CompletenessMin,
+        ["reconciliation_failures"] = ReconciliationFailures,
+        ["missing_days"] = MissingDays,
+    };
+}
+
 /// <summary>
 /// What the demo measured, gathered from the outside the way an auditor would: the gateways' traces of every
-/// reading they committed, what each platform stored (the simulator's record API), the receiver's metrics and its
-/// store totals (its admin API).
+/// reading they committed, what the receiver stored (its admin API), what each platform accepted and how its
+/// quality rules judge it (the simulator's record and quality APIs), and every indicator value checked against
+/// the gateways' own readings by a separate computation.
 /// </summary>
 public sealed class DemoFigures
 {
     public long ReadingsTaken { get; init; }
 
-    public long ReadingsProvincial { get; init; }
+    public long ReadingsStored { get; init; }
 
-    public long ReadingsNational { get; init; }
-
-    public long ExpectedProvincial { get; init; }
-
-    public long ExpectedNational { get; init; }
-
-    /// <summary>Readings taken that did not reach a platform they were routed to (counted per platform).</summary>
+    /// <summary>Readings taken that the receiver does not have.</summary>
     public long Lost { get; init; }
 
-    /// <summary>Readings a platform stored more than once.</summary>
+    /// <summary>Readings the receiver stored more than once (same gateway, meter, point and time under two numbers).</summary>
     public long Duplicated { get; init; }
 
-    /// <summary>Readings a platform stored with another value or time than the gateway read.</summary>
+    /// <summary>Readings the receiver stored with another value or time than the gateway read.</summary>
     public long Altered { get; init; }
 
     /// <summary>Deliveries the platforms recognised by idempotency key and absorbed.</summary>
@@ -39,35 +48,61 @@ public sealed class DemoFigures
 
     public long PacketsVerified { get; init; }
 
+    /// <summary>Per platform, or empty for a run in real time (no whole interval, day or month to judge).</summary>
+    public Dictionary<string, PlatformIndicatorFigures> Platforms { get; init; } = [];
+
+    public int SimulatedDays { get; init; }
+
     public Dictionary<string, long> Restarts { get; init; } = [];
 
-    public bool Passed => Lost == 0 && Duplicated == 0 && Altered == 0 && ReadingsTaken > 0;
+    public long IndicatorsRealtime => Platforms.Values.Sum(p => p.Realtime);
+
+    public long IndicatorsDaily => Platforms.Values.Sum(p => p.Daily);
+
+    public long IndicatorsMonthly => Platforms.Values.Sum(p => p.Monthly);
+
+    public double CompletenessMin => Platforms.Count == 0 ? 0 : Platforms.Values.Min(p => p.CompletenessMin);
+
+    public long ReconciliationFailures => Platforms.Values.Sum(p => p.ReconciliationFailures);
+
+    public long MissingDays => Platforms.Values.Sum(p => p.MissingDays);
+
+    public bool Passed => Lost == 0 && Duplicated == 0 && Altered == 0 && ReadingsTaken > 0 && ReconciliationFailures == 0
+        && (SimulatedDays == 0 || (IndicatorsDaily > 0 && IndicatorsMonthly > 0 && MissingDays == 0));
 
     public string ToJson() => new JsonObject
     {
         ["readings_taken"] = ReadingsTaken,
-        ["readings_provincial"] = ReadingsProvincial,
-        ["readings_national"] = ReadingsNational,
-        ["expected_provincial"] = ExpectedProvincial,
-        ["expected_national"] = ExpectedNational,
+        ["readings_stored"] = ReadingsStored,
         ["lost"] = Lost,
         ["duplicated"] = Duplicated,
         ["altered"] = Altered,
         ["duplicates_absorbed"] = DuplicatesAbsorbed,
         ["rejected"] = Rejected,
         ["packets_verified"] = PacketsVerified,
+        ["simulated_days"] = SimulatedDays,
+        ["indicators_realtime"] = IndicatorsRealtime,
+        ["indicators_daily"] = IndicatorsDaily,
+        ["indicators_monthly"] = IndicatorsMonthly,
+        ["completeness_min"] = CompletenessMin,
+        ["reconciliation_failures"] = ReconciliationFailures,
+        ["missing_days"] = MissingDays,
+        ["platforms"] = new JsonObject(Platforms.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value.ToJson()))),
         ["restarts"] = new JsonObject(Restarts.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))),
         ["passed"] = Passed,
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 }
 
+/// <summary>One reading as the gateway's trace recorded it when it committed the reading to flash.</summary>
+public sealed record TraceReading(string Gateway, long N, string Meter, string Point, DateTime Time, string Value);
+
 /// <summary>Reads the figures of a running or finished demo.</summary>
 public sealed class DemoProbe(DemoPlan plan, HttpClient http)
 {
-    /// <summary>Readings each gateway committed, by idempotency key "gw:n", as "value|statDate".</summary>
-    public Dictionary<string, (string Gateway, string Value, DateTime Time)> Taken()
+    /// <summary>Readings each gateway committed, by "gw:n".</summary>
+    public Dictionary<string, TraceReading> Taken()
     {
-        var taken = new Dictionary<string, (string, string, DateTime)>();
+        var taken = new Dictionary<string, TraceReading>();
         foreach (var gateway in plan.Gateways)
         {
             var path = plan.TracePath(gateway);
@@ -83,7 +118,8 @@ public sealed class DemoProbe(DemoPlan plan, HttpClient http)
                 if (parts.Length == 5)
                 {
                     var time = DateTime.ParseExact(parts[3], "yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
-                    taken[$"{gateway.Id}:{parts[0]}"] = (gateway.Id, parts[4], time);
+                    var n = long.Parse(parts[0], CultureInfo.InvariantCulture);
+                    taken[$"{gateway.Id}:{n}"] = new TraceReading(gateway.Id, n, parts[1], parts[2], time, parts[4]);
                 }
             }
         }
@@ -91,10 +127,11 @@ public sealed class DemoProbe(DemoPlan plan, HttpClient http)
         return taken;
     }
 
-    public async Task<long> TakenCountAsync() => await Task.FromResult(Taken().Count);
-
     public async Task<JsonArray> RecordsAsync(int port, CancellationToken cancel) =>
         await http.GetFromJsonAsync<JsonArray>($"http://127.0.0.1:{port}/_sim/records", cancel) ?? [];
+
+    public async Task<JsonArray> QualityAsync(int port, CancellationToken cancel) =>
+        await http.GetFromJsonAsync<JsonArray>($"http://127.0.0.1:{port}/_sim/quality", cancel) ?? [];
 
     public async Task<JsonObject> StatsAsync(int port, CancellationToken cancel) =>
         await http.GetFromJsonAsync<JsonObject>($"http://127.0.0.1:{port}/_sim/stats", cancel) ?? [];
@@ -133,62 +170,105 @@ public sealed class DemoProbe(DemoPlan plan, HttpClient http)
         return metrics;
     }
 
-    /// <summary>Counts every reading against what each platform stored.</summary>
+    /// <summary>Every reading taken against the receiver's store; every platform's records against the rules and the readings.</summary>
     public async Task<DemoFigures> FiguresAsync(Dictionary<string, long> restarts, CancellationToken cancel)
     {
         var taken = Taken();
-        var provincial = await RecordsAsync(plan.Ports.Provincial, cancel);
-        var national = await RecordsAsync(plan.Ports.National, cancel);
-        var provincialExpected = taken.Where(t => plan.IsProvincial(t.Value.Gateway)).ToDictionary();
-        var (provincialLost, provincialDuplicated, provincialAltered, provincialCount) = Compare(provincialExpected, provincial);
-        var (nationalLost, nationalDuplicated, nationalAltered, nationalCount) = Compare(taken, national);
+        var stored = await StoredAsync(cancel);
+        var (lost, duplicated, altered) = Compare(taken, stored);
         var absorbed = 0L;
-        foreach (var port in new[] { plan.Ports.Provincial, plan.Ports.National })
+        var platforms = new Dictionary<string, PlatformIndicatorFigures>();
+        foreach (var (name, port, enterprises) in Routes())
         {
             absorbed += (long)(await StatsAsync(port, cancel))["duplicates"]!;
+            if (plan.Calendar is { } calendar)
+            {
+                var judge = new DemoReconciliation(plan, calendar, taken.Values, enterprises);
+                platforms[name] = judge.Judge(await RecordsAsync(port, cancel), await QualityAsync(port, cancel));
+            }
         }
 
         var store = await StoreTotalsAsync(cancel);
         return new DemoFigures
         {
             ReadingsTaken = taken.Count,
-            ReadingsProvincial = provincialCount,
-            ReadingsNational = nationalCount,
-            ExpectedProvincial = provincialExpected.Count,
-            ExpectedNational = taken.Count,
-            Lost = provincialLost + nationalLost,
-            Duplicated = provincialDuplicated + nationalDuplicated,
-            Altered = provincialAltered + nationalAltered,
+            ReadingsStored = stored.Count,
+            Lost = lost,
+            Duplicated = duplicated,
+            Altered = altered,
             DuplicatesAbsorbed = absorbed,
             Rejected = store.Quarantined,
             PacketsVerified = store.Packets,
+            Platforms = platforms,
+            SimulatedDays = plan.Calendar?.Days ?? 0,
             Restarts = restarts,
         };
     }
 
-    private static (long Lost, long Duplicated, long Altered, long Delivered) Compare(
-        Dictionary<string, (string Gateway, string Value, DateTime Time)> expected, JsonArray records)
+    /// <summary>Readings taken that the receiver lacks (the drain waits for none).</summary>
+    public async Task<long> LostAsync(CancellationToken cancel)
     {
-        var stored = records.OfType<JsonObject>().GroupBy(r => (string?)r["idempotencyKey"] ?? "").ToDictionary(g => g.Key, g => g.ToList());
+        var stored = await StoredAsync(cancel);
+        return Taken().Keys.Count(key => !stored.ContainsKey(key));
+    }
+
+    private IEnumerable<(string Name, int Port, string[] Enterprises)> Routes() =>
+    [
+        ("provincial", plan.Ports.Provincial, [DemoPlan.ProvincialEnterprise]),
+        ("national", plan.Ports.National, [DemoPlan.ProvincialEnterprise, DemoPlan.NationalOnlyEnterprise]),
+    ];
+
+    private static (long Lost, long Duplicated, long Altered) Compare(Dictionary<string, TraceReading> taken, Dictionary<string, TraceReading> stored)
+    {
         long lost = 0, altered = 0;
-        foreach (var (key, reading) in expected)
+        foreach (var (key, reading) in taken)
         {
-            if (!stored.TryGetValue(key, out var copies))
+            if (!stored.TryGetValue(key, out var copy))
             {
                 lost++;
-                continue;
             }
-
-            var record = copies[0];
-            var statDate = reading.Time.AddHours(8).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-            if ((string?)record["dataValue"] != reading.Value || (string?)record["statDate"] != statDate)
+            else if (copy != reading)
             {
                 altered++;
             }
         }
 
-        var duplicated = stored.Values.Sum(copies => (long)copies.Count - 1);
-        return (lost, duplicated, altered, stored.Keys.Count(expected.ContainsKey));
+        var duplicated = stored.Values.GroupBy(r => (r.Gateway, r.Meter, r.Point, r.Time)).Sum(g => (long)g.Count() - 1);
+        return (lost, duplicated, altered);
+    }
+
+    /// <summary>The receiver's stored readings (GET /admin/readings, paged by reading number); empty while it cannot answer.</summary>
+    private async Task<Dictionary<string, TraceReading>> StoredAsync(CancellationToken cancel)
+    {
+        var stored = new Dictionary<string, TraceReading>();
+        try
+        {
+            foreach (var gateway in plan.Gateways)
+            {
+                for (var after = 0L; ;)
+                {
+                    var page = await AdminAsync<JsonArray>($"/admin/readings?gateway={gateway.Id}&after={after}&limit=10000", cancel);
+                    foreach (var row in page.OfType<JsonObject>())
+                    {
+                        var n = (long)row["n"]!;
+                        var time = DateTime.ParseExact((string)row["t"]!, "yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+                        stored[$"{gateway.Id}:{n}"] = new TraceReading(gateway.Id, n, (string)row["meter"]!, (string)row["point"]!, time, (string)row["value"]!);
+                        after = n;
+                    }
+
+                    if (page.Count < 10000)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        catch (Exception failure) when (failure is HttpRequestException or TaskCanceledException && !cancel.IsCancellationRequested)
+        {
+            return [];
+        }
+
+        return stored;
     }
 
     /// <summary>The receiver's store totals (GET /admin/store); -1 while it cannot answer (e.g. killed by the chaos run).</summary>
@@ -196,16 +276,21 @@ public sealed class DemoProbe(DemoPlan plan, HttpClient http)
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{plan.Ports.Admin}/admin/store");
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", plan.AdminToken);
-            using var response = await http.SendAsync(request, cancel);
-            response.EnsureSuccessStatusCode();
-            var totals = await response.Content.ReadFromJsonAsync<JsonObject>(cancel);
-            return ((long)totals!["packets"]!, (long)totals["quarantined"]!);
+            var totals = await AdminAsync<JsonObject>("/admin/store", cancel);
+            return ((long)totals["packets"]!, (long)totals["quarantined"]!);
         }
         catch (Exception failure) when (failure is HttpRequestException or TaskCanceledException && !cancel.IsCancellationRequested)
         {
             return (-1, -1);
         }
+    }
+
+    private async Task<T> AdminAsync<T>(string path, CancellationToken cancel)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{plan.Ports.Admin}{path}");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", plan.AdminToken);
+        using var response = await http.SendAsync(request, cancel);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<T>(cancel))!;
     }
 }

@@ -7,8 +7,9 @@ namespace EdgeMeter.Host.Demo;
 
 /// <summary>
 /// Everything one demo run is made of, written to its directory: simulated meters for every gateway, the gateways'
-/// configurations and keys, the receiver's configuration (credentials, key registry, routing, dataCode mapping) and
-/// the two platforms. Gateways with an odd number belong to an enterprise in a province with a platform
+/// configurations and keys, the receiver's configuration (credentials, key registry, routing, data items) and the
+/// two platforms. Each enterprise's data items: every meter's energy and the whole plant's electricity (the sum of
+/// its meters' energy), all consumption; the other points stay unmapped (GET /admin/unmapped lists them). Gateways with an odd number belong to an enterprise in a province with a platform
 /// (provincial + national); even ones to an enterprise whose province has none (national only).
 /// </summary>
 public sealed class DemoPlan
@@ -17,14 +18,18 @@ public sealed class DemoPlan
     public const string NationalOnlyEnterprise = "91110108MA01B2C3D4";
     public const string PlatformReader = "svc.demo-platform";
 
+    /// <summary>The whole plant's electricity: the same dataCode in both enterprises, as platforms assign it.</summary>
+    public const string WholePlantDataCode = "000000000233000001";
+
     private static readonly (string Point, string Di, string Unit)[] DltPoints = [("energy", "00010000", "kWh"), ("voltage-a", "02010100", "V"), ("power", "02030000", "kW")];
     private static readonly (string Point, string Di, string Unit)[] Dlt1997Points = [("energy", "9010", "kWh"), ("voltage-a", "B611", "V")];
     private static readonly (string Point, int Register, int Decimals, string Unit)[] ModbusPoints = [("voltage-a", 0, 1, "V"), ("current-a", 6, 3, "A"), ("energy", 72, 2, "kWh")];
 
-    public DemoPlan(string directory, int gateways, int metersPerGateway, DemoPorts ports)
+    public DemoPlan(string directory, int gateways, int metersPerGateway, DemoPorts ports, DemoCalendar? calendar = null)
     {
         Directory = Path.GetFullPath(directory);
         Ports = ports;
+        Calendar = calendar;
         PlatformPassword = Secret(12);
         ReaderPassword = Secret(12);
         AdminToken = Secret(24);
@@ -37,6 +42,18 @@ public sealed class DemoPlan
     public string Directory { get; }
 
     public DemoPorts Ports { get; }
+
+    /// <summary>The simulated days lived through, or null for a run in real time.</summary>
+    public DemoCalendar? Calendar { get; }
+
+    /// <summary>Polls every 5 simulated minutes when days are simulated (aligned to the clock), else every 2 s.</summary>
+    public int PollSeconds => Calendar is null ? 2 : 300;
+
+    /// <summary>The receiver's wall-clock limit for a value to become final (its default, 360, is a lot of demo time).</summary>
+    public const int FinalAfterMinutes = 120;
+
+    /// <summary>The data items, as the receiver is configured with them.</summary>
+    public IReadOnlyList<DemoItem> Items => [.. Gateways.SelectMany(MeterItems), .. new[] { ProvincialEnterprise, NationalOnlyEnterprise }.Select(WholePlant).OfType<DemoItem>()];
 
     public List<DemoGateway> Gateways { get; } = [];
 
@@ -114,9 +131,9 @@ public sealed class DemoPlan
         ["upload"] = new JsonObject { ["intervalSeconds"] = 1, ["maxReadingsPerPacket"] = 20, ["statusIntervalSeconds"] = 10 },
     };
 
-    private static JsonNode MeterConfig(DemoMeter meter)
+    private JsonNode MeterConfig(DemoMeter meter)
     {
-        var config = new JsonObject { ["id"] = meter.Id, ["bus"] = "bus1", ["protocol"] = meter.Protocol, ["pollSeconds"] = 2, ["timeoutMs"] = 500, ["retries"] = 1 };
+        var config = new JsonObject { ["id"] = meter.Id, ["bus"] = "bus1", ["protocol"] = meter.Protocol, ["pollSeconds"] = PollSeconds, ["timeoutMs"] = 500, ["retries"] = 1 };
         if (meter.Protocol == "modbus")
         {
             config["unit"] = meter.Unit;
@@ -140,17 +157,12 @@ public sealed class DemoPlan
 
     private JsonObject ReceiverConfig()
     {
-        var points = new JsonArray();
-        foreach (var gateway in Gateways)
+        var items = new JsonArray(Items.Select(item => (JsonNode)new JsonObject
         {
-            foreach (var meter in gateway.Meters)
-            {
-                foreach (var point in PointsOf(meter))
-                {
-                    points.Add(new JsonObject { ["Gateway"] = gateway.Id, ["Meter"] = meter.Id, ["Point"] = point, ["DataCode"] = DataCode(gateway, meter, point), ["ConvertRation"] = "1.229" });
-                }
-            }
-        }
+            ["DataCode"] = item.DataCode, ["Enterprise"] = item.Enterprise, ["Name"] = item.Name, ["Kind"] = item.Kind, ["Unit"] = item.Unit,
+            ["ConvertRation"] = "0.1229",
+            ["Terms"] = new JsonArray(item.Terms.Select(t => (JsonNode)new JsonObject { ["Gateway"] = t.Gateway, ["Meter"] = t.Meter, ["Point"] = t.Point }).ToArray()),
+        }).ToArray());
 
         return new JsonObject
         {
@@ -166,7 +178,8 @@ public sealed class DemoPlan
             ["Platforms"] = new JsonArray(
                 Platform("provincial", Ports.Provincial, ProvincialEnterprise),
                 Platform("national", Ports.National, ProvincialEnterprise, NationalOnlyEnterprise)),
-            ["Points"] = points,
+            ["Items"] = items,
+            ["Indicators"] = new JsonObject { ["FinalAfterMinutes"] = FinalAfterMinutes },
             ["Admin"] = new JsonObject
             {
                 ["Urls"] = $"http://127.0.0.1:{Ports.Admin}",
@@ -191,6 +204,19 @@ public sealed class DemoPlan
             ["Http"] = new JsonObject { ["BaseAddress"] = $"http://127.0.0.1:{port}/", ["EnterprisePasswords"] = passwords, ["CallTimeoutSeconds"] = 5 },
             ["Retry"] = new JsonObject { ["InitialDelayMs"] = 200, ["MaxDelayMs"] = 2000 },
         };
+    }
+
+    private static IEnumerable<DemoItem> MeterItems(DemoGateway gateway) =>
+        gateway.Meters.Select(meter => new DemoItem(
+            DataCode(gateway, meter, "energy"), gateway.Enterprise, $"{gateway.Id} {meter.Id} energy", "Consumption", "kWh",
+            [new DemoTerm(gateway.Id, meter.Id, "energy")]));
+
+    /// <summary>The enterprise's electricity: every meter's energy, summed; null for an enterprise with no gateway.</summary>
+    private DemoItem? WholePlant(string enterprise)
+    {
+        var terms = Gateways.Where(g => g.Enterprise == enterprise)
+            .SelectMany(g => g.Meters.Select(m => new DemoTerm(g.Id, m.Id, "energy"))).ToList();
+        return terms.Count == 0 ? null : new DemoItem(WholePlantDataCode, enterprise, "whole-plant electricity", "Consumption", "kWh", terms);
     }
 
     private static IEnumerable<string> PointsOf(DemoMeter meter) => meter.Protocol switch
@@ -225,6 +251,11 @@ public sealed class DemoPlan
 public sealed record DemoGateway(string Id, string Enterprise, byte[] Key, string MqttPassword, List<DemoMeter> Meters);
 
 public sealed record DemoMeter(string Id, string Protocol, string Spec, string Address, int Unit);
+
+/// <summary>A data item of the demo: Kind is the receiver's ItemKind name.</summary>
+public sealed record DemoItem(string DataCode, string Enterprise, string Name, string Kind, string Unit, IReadOnlyList<DemoTerm> Terms);
+
+public sealed record DemoTerm(string Gateway, string Meter, string Point);
 
 public sealed record DemoPorts(int Meters, int Broker, int Admin, int Provincial, int National)
 {

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace EdgeMeter.Host.Demo;
 
 /// <summary>One program of the demo (a gateway, the receiver, a platform, the meters) as a real process.</summary>
-public sealed class DemoProcess(string name, string assembly, IReadOnlyList<string> arguments, string logPath) : IDisposable
+public sealed class DemoProcess(string name, string assembly, IReadOnlyList<string> arguments, string logPath, IReadOnlyDictionary<string, string>? environment = null) : IDisposable
 {
     private Process? _process;
     private StreamWriter? _log;
@@ -22,6 +22,11 @@ public sealed class DemoProcess(string name, string assembly, IReadOnlyList<stri
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[variable] = value;
         }
 
         _log ??= new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };

@@ -4,7 +4,7 @@ using Spectre.Console.Rendering;
 
 namespace EdgeMeter.Host.Demo;
 
-/// <summary>The live view: readings taken, buffered, published, verified, relayed per tier, rejected, with rates.</summary>
+/// <summary>The live view: readings taken, verified, stored, indicator records per platform, rejected, with rates.</summary>
 internal sealed class DemoProgress(DemoProbe probe, DemoPlan plan)
 {
     private readonly Dictionary<string, (double Value, TimeSpan At)> _previous = [];
@@ -49,18 +49,21 @@ internal sealed class DemoProgress(DemoProbe probe, DemoPlan plan)
     }
 
     public string Line(TimeSpan elapsed) => string.Create(CultureInfo.InvariantCulture,
-        $"{elapsed.TotalSeconds,5:0}s  taken {_current.GetValueOrDefault("taken"),7:0}  packets verified {_current.GetValueOrDefault("verified"),6:0}  readings stored {_current.GetValueOrDefault("stored"),7:0}  provincial {_current.GetValueOrDefault("provincial"),7:0}  national {_current.GetValueOrDefault("national"),7:0}  rejected {_current.GetValueOrDefault("rejected"),3:0}  relay lag {_current.GetValueOrDefault("lag"),5:0}");
+        $"{elapsed.TotalSeconds,5:0}s{SimulatedNow()}  taken {_current.GetValueOrDefault("taken"),7:0}  packets verified {_current.GetValueOrDefault("verified"),6:0}  readings stored {_current.GetValueOrDefault("stored"),7:0}  indicators: provincial {_current.GetValueOrDefault("provincial"),6:0}  national {_current.GetValueOrDefault("national"),6:0}  rejected {_current.GetValueOrDefault("rejected"),3:0}  relay lag {_current.GetValueOrDefault("lag"),5:0}");
 
     private static readonly (string Label, string Key)[] Rows =
     [
         ("readings taken by the gateways (committed to flash)", "taken"),
         ("packets verified by the receiver (since its last start)", "verified"),
         ("readings stored by the receiver (since its last start)", "stored"),
-        ("readings at the provincial platform", "provincial"),
-        ("readings at the national platform", "national"),
+        ("indicator records at the provincial platform", "provincial"),
+        ("indicator records at the national platform", "national"),
         ("packets rejected (quarantined)", "rejected"),
         ("rows waiting to be relayed", "lag"),
     ];
+
+    private string SimulatedNow() =>
+        plan.Calendar is { } calendar ? string.Create(CultureInfo.InvariantCulture, $" (Beijing {calendar.Clock.UtcNow.AddHours(8):MM-dd HH:mm})") : "";
 
     private void Set(string key, double value, TimeSpan elapsed)
     {

@@ -21,16 +21,28 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
     private DemoProcess _meters = null!;
     private DemoProcess _receiver = null!;
     private readonly List<DemoProcess> _gateways = [];
+    private Dictionary<string, string>? _clock;
     private readonly Dictionary<string, long> _restarts = new() { ["gateways"] = 0, ["receiver"] = 0, ["meters_silenced"] = 0, ["platform_outages"] = 0 };
 
     public async Task<DemoFigures> RunAsync(CancellationToken cancel)
     {
-        _plan = new DemoPlan(options.Directory, options.Gateways, options.MetersPerGateway, DemoPorts.Pick());
+        var calendar = options.SimulatedDays > 0 ? DemoCalendar.Plan(options.SimulatedDays, options.DurationSeconds, DateTime.UtcNow) : null;
+        _clock = calendar is null ? null : new Dictionary<string, string> { [Common.Time.SimulatedTime.Variable] = calendar.Clock.ToString() };
+        _plan = new DemoPlan(options.Directory, options.Gateways, options.MetersPerGateway, DemoPorts.Pick(), calendar);
         _plan.Write();
         _probe = new DemoProbe(_plan, _http);
         StartAll();
         await WaitForPlatformsAsync(cancel);
         Say($"demo in {_plan.Directory}: {options.Gateways} gateways x {options.MetersPerGateway} meters, receiver broker on 127.0.0.1:{_plan.Ports.Broker}" + (options.Chaos ? ", chaos on" : ""));
+        if (calendar is not null)
+        {
+            Say($"living through {calendar.Days} simulated day(s) from {calendar.FirstDayUtc.AddHours(8):yyyy-MM-dd} (Beijing) at {calendar.Clock.Speed}x: every process runs on the same simulated clock");
+        }
+
+        if (calendar is not null)
+        {
+            await WaitForFirstReadingsAsync(calendar, cancel);
+        }
 
         var stopwatch = Stopwatch.StartNew();
         var chaos = options.Chaos ? new DemoChaos(this, _random) : null;
@@ -47,6 +59,12 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
         }
 
         await DrainAsync(cancel);
+        if (calendar is not null)
+        {
+            Say("waiting for the last values to become final and reach the platforms");
+            await SettleAsync(calendar, cancel);
+        }
+
         var figures = await _probe.FiguresAsync(_restarts, cancel);
         _receiver.Stop(TimeSpan.FromSeconds(20));
         return figures;
@@ -116,10 +134,10 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
     private void StartAll()
     {
         var dir = _plan.Directory;
-        _meters = Add(new DemoProcess("meters", "edgemeter-meter-sim.dll", MeterArguments(null), Path.Combine(dir, "meters.log")));
+        _meters = Add(new DemoProcess("meters", "edgemeter-meter-sim.dll", MeterArguments(null), Path.Combine(dir, "meters.log"), _clock));
         Add(new DemoProcess("provincial", "edgemeter-platform-sim.dll", PlatformArguments("provincial", _plan.Ports.Provincial, DemoPlan.ProvincialEnterprise), Path.Combine(dir, "provincial.log"))).Start();
         Add(new DemoProcess("national", "edgemeter-platform-sim.dll", PlatformArguments("national", _plan.Ports.National, DemoPlan.ProvincialEnterprise, DemoPlan.NationalOnlyEnterprise), Path.Combine(dir, "national.log"))).Start();
-        _receiver = Add(new DemoProcess("receiver", "edgemeter-receiver.dll", ["run", "--config", _plan.ReceiverConfigPath], Path.Combine(dir, "receiver", "receiver.log")));
+        _receiver = Add(new DemoProcess("receiver", "edgemeter-receiver.dll", ["run", "--config", _plan.ReceiverConfigPath], Path.Combine(dir, "receiver", "receiver.log"), _clock));
         _meters.Start();
         _receiver.Start();
         foreach (var gateway in _plan.Gateways)
@@ -128,7 +146,7 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
             [
                 "gateway", "--config", _plan.ConfigPath(gateway), "--keys", _plan.KeyPath(gateway), "--data", _plan.DataPath(gateway),
                 "--trace", _plan.TracePath(gateway), "--log-every", "5",
-            ], Path.Combine(_plan.GatewayDirectory(gateway), "gateway.log")));
+            ], Path.Combine(_plan.GatewayDirectory(gateway), "gateway.log"), _clock));
             process.Start();
             _gateways.Add(process);
         }
@@ -172,7 +190,7 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
 
     private DemoProcess Replace(DemoProcess old, List<string> arguments)
     {
-        var fresh = new DemoProcess(old.Name, "edgemeter-meter-sim.dll", arguments, Path.Combine(_plan.Directory, "meters.log"));
+        var fresh = new DemoProcess(old.Name, "edgemeter-meter-sim.dll", arguments, Path.Combine(_plan.Directory, "meters.log"), _clock);
         old.Dispose();
         _processes.Remove(old);
         return Add(fresh);
@@ -206,7 +224,7 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
         {
             await AnsiConsole.Live(progress.Render()).StartAsync(async context =>
             {
-                while (stopwatch.Elapsed < duration && !cancel.IsCancellationRequested)
+                while (!IsOver(stopwatch, duration) && !cancel.IsCancellationRequested)
                 {
                     await Step(chaos, stopwatch, cancel);
                     context.UpdateTarget(await progress.UpdateAsync(stopwatch.Elapsed, cancel));
@@ -216,7 +234,7 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
         }
 
         var nextLine = TimeSpan.Zero;
-        while (stopwatch.Elapsed < duration && !cancel.IsCancellationRequested)
+        while (!IsOver(stopwatch, duration) && !cancel.IsCancellationRequested)
         {
             await Step(chaos, stopwatch, cancel);
             if (stopwatch.Elapsed >= nextLine)
@@ -225,6 +243,56 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
                 Say(progress.Line(stopwatch.Elapsed));
                 nextLine = stopwatch.Elapsed + TimeSpan.FromSeconds(5);
             }
+        }
+    }
+
+    /// <summary>
+    /// The simulated clock stands still until its epoch, so every gateway can start and read its meters at the same
+    /// simulated moment; a machine too slow for the allowance is named, since the first day then lacks its start.
+    /// </summary>
+    private async Task WaitForFirstReadingsAsync(DemoCalendar calendar, CancellationToken cancel)
+    {
+        while (DateTime.UtcNow < calendar.Clock.EpochUtc)
+        {
+            if (_plan.Gateways.All(g => _probe.Taken().Values.Any(r => r.Gateway == g.Id)))
+            {
+                return;
+            }
+
+            await Task.Delay(200, cancel);
+        }
+
+        Say($"warning: not every gateway had read its meters within {DemoCalendar.StartAllowance.TotalSeconds} s of starting; the first simulated day may be incomplete");
+    }
+
+    /// <summary>Over when the simulated days are lived through, or, in real time, after the duration.</summary>
+    private bool IsOver(Stopwatch stopwatch, TimeSpan duration) => _plan.Calendar?.IsOver ?? stopwatch.Elapsed >= duration;
+
+    /// <summary>
+    /// Waits until the receiver's wall-clock limit has made every value final (simulated time), then until the
+    /// platforms' records stop changing (uploads and corrections sent) for a few seconds.
+    /// </summary>
+    private async Task SettleAsync(DemoCalendar calendar, CancellationToken cancel)
+    {
+        var allFinal = calendar.EndUtc.AddMinutes(DemoPlan.FinalAfterMinutes + 15);
+        var deadline = Stopwatch.StartNew();
+        while (calendar.Clock.UtcNow < allFinal && deadline.Elapsed < DrainPatience)
+        {
+            await Task.Delay(500, cancel);
+        }
+
+        var (last, steady) = (-1L, 0);
+        while (deadline.Elapsed < DrainPatience && steady < 4)
+        {
+            var count = 0L;
+            foreach (var port in new[] { _plan.Ports.Provincial, _plan.Ports.National })
+            {
+                count += (long)(await _probe.StatsAsync(port, cancel))["accepted"]!;
+            }
+
+            steady = count == last && count > 0 ? steady + 1 : 0;
+            last = count;
+            await Task.Delay(1000, cancel);
         }
     }
 
@@ -242,8 +310,7 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < DrainPatience)
         {
-            var figures = await _probe.FiguresAsync(_restarts, cancel);
-            if (figures.Lost == 0)
+            if (await _probe.LostAsync(cancel) == 0)
             {
                 return;
             }
@@ -253,4 +320,4 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
     }
 }
 
-public sealed record DemoOptions(string Directory, int DurationSeconds, int Gateways, int MetersPerGateway, bool Json, bool Chaos, int Seed);
+public sealed record DemoOptions(string Directory, int DurationSeconds, int Gateways, int MetersPerGateway, bool Json, bool Chaos, int Seed, int SimulatedDays = 0);

@@ -3,10 +3,13 @@ namespace EdgeMeter.Receiver.Hosting;
 /// <summary>
 /// A background loop: runs a pass, then sleeps as long as the pass asks (zero: run again at once) or until
 /// <see cref="Wake"/> says there is new work. Wakes between passes collapse into one. Used by the relay tiers and the
-/// command service. Waits run on <paramref name="time"/>, so a simulated clock speeds them up too.
+/// command service. Waits run on <paramref name="time"/>, so a simulated clock speeds them up too. A pass that throws
+/// is logged and tried again after <see cref="RetryAfterFailure"/>: one bad row must not stop the loop for good.
 /// </summary>
-public sealed class WakeableLoop(Func<CancellationToken, Task<TimeSpan>> pass, TimeProvider? time = null) : IAsyncDisposable
+public sealed class WakeableLoop(Func<CancellationToken, Task<TimeSpan>> pass, TimeProvider? time = null, Microsoft.Extensions.Logging.ILogger? log = null) : IAsyncDisposable
 {
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(10);
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -58,7 +61,18 @@ public sealed class WakeableLoop(Func<CancellationToken, Task<TimeSpan>> pass, T
     {
         while (!stop.IsCancellationRequested)
         {
-            var wait = await pass(stop);
+            TimeSpan wait;
+            try
+            {
+                wait = await pass(stop);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                Microsoft.Extensions.Logging.LoggerExtensions.LogError(log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, failure,
+                    "a background pass failed; trying again in {Seconds} s", RetryAfterFailure.TotalSeconds);
+                wait = RetryAfterFailure;
+            }
+
             if (wait > TimeSpan.Zero)
             {
                 await WaitAsync(wait, stop);

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text.Json;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Receiver.Config;
@@ -36,7 +37,7 @@ public sealed class IndicatorEngine : IAsyncDisposable
         _metrics = metrics;
         _time = time;
         _log = log;
-        _loop = new WakeableLoop(PassAsync, time);
+        _loop = new WakeableLoop(PassAsync, time, log);
     }
 
     /// <summary>Raised after values were queued for upload.</summary>
@@ -172,6 +173,9 @@ public sealed class IndicatorEngine : IAsyncDisposable
             VALUES ($c, $s, $t, $old, $oldValid, $v, $valid, $r, $now)
             """,
             key.Item1, key.Item2, key.Item3, ("$old", existing.Value), ("$oldValid", existing.Valid), ("$v", text), ("$valid", valid), ("$r", revision), ("$now", now));
+        db.Execute(
+            "UPDATE indicators SET revision = $r, uploaded_value = $v, uploaded_valid = $valid WHERE item = $c AND stat_type = $s AND start_t = $t",
+            key.Item1, key.Item2, key.Item3, ("$r", revision), ("$v", text), ("$valid", valid));
         Queue(db, item, value.Period, text, valid, value.Flags | IndicatorFlags.Corrected, revision, now);
         _metrics.Correction();
         _log.LogWarning("{Item} {Period}: {Old} became {New} after it was uploaded; sending revision {Revision}", item.Key, value.Period, existing.Value, text, revision);
@@ -256,11 +260,18 @@ public sealed class IndicatorEngine : IAsyncDisposable
             return true;
         }
 
-        using var json = JsonDocument.Parse(packet);
+        using var json = JsonDocument.Parse(StatusPayload(packet));
         var payload = json.RootElement;
         var queued = payload.TryGetProperty("queued", out var q) && q.TryGetInt64(out var count) ? count : 0;
         var sent = payload.TryGetProperty("ts", out var ts) && EdgeMeter.Core.Packet.PacketText.TryParseTime(ts.GetString() ?? "", out var at) ? at : DateTime.MinValue;
         return queued == 0 && sent >= since;
+    }
+
+    /// <summary>The JSON of a stored status packet: the payload of its JWS (compact form), already verified when stored.</summary>
+    private static byte[] StatusPayload(string packet)
+    {
+        var parts = packet.Split('.');
+        return parts.Length == 3 ? Base64Url.DecodeFromChars(parts[1]) : System.Text.Encoding.UTF8.GetBytes(packet);
     }
 
     private static void Queue(SqliteConnection db, DataItem item, IndicatorPeriod period, string value, int valid, IndicatorFlags flags, int revision, string now) =>

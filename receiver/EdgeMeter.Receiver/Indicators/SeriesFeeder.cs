@@ -37,7 +37,7 @@ public sealed class SeriesFeeder : IAsyncDisposable
         _metrics = metrics;
         _time = time;
         _log = log;
-        _loop = new WakeableLoop(PassAsync, time);
+        _loop = new WakeableLoop(PassAsync, time, log);
     }
 
     /// <summary>Raised after a batch changed some item's samples.</summary>

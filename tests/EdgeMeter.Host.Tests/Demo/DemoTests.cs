@@ -3,23 +3,28 @@ using EdgeMeter.Host.Tests.Support;
 
 namespace EdgeMeter.Host.Tests.Demo;
 
-/// <summary>The one-command demo, short, as CI runs it: every reading must reach every platform it is routed to.</summary>
+/// <summary>The one-command demo, short, as CI runs it: every reading reaches the receiver, every item's values every platform it is routed to.</summary>
 public class DemoTests
 {
     [Fact]
-    public void A_short_demo_delivers_every_reading_once_to_every_tier()
+    public void A_simulated_day_reaches_every_platform_as_reconciled_indicators_and_every_reading_reaches_the_receiver()
     {
-        var run = CliRun.Of("demo", "--duration", "8", "--gateways", "2", "--meters", "2", "--json");
+        var run = CliRun.Of("demo", "--duration", "10", "--simulated-days", "1", "--gateways", "2", "--meters", "2", "--json");
         var summary = Summary(run);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.True((long)summary["readings_taken"]! > 0);
-        Assert.Equal((long)summary["readings_taken"]!, (long)summary["readings_national"]!);
-        Assert.Equal((long)summary["expected_provincial"]!, (long)summary["readings_provincial"]!);
-        Assert.True((long)summary["readings_provincial"]! < (long)summary["readings_national"]!, "gw-02's enterprise has no provincial platform");
-        Assert.Equal(0, (long)summary["lost"]!);
-        Assert.Equal(0, (long)summary["duplicated"]!);
-        Assert.Equal(0, (long)summary["rejected"]!);
+        Assert.Equal((long)summary["readings_taken"]!, (long)summary["readings_stored"]!);
+        Assert.Equal((0L, 0L, 0L, 0L), ((long)summary["lost"]!, (long)summary["duplicated"]!, (long)summary["altered"]!, (long)summary["rejected"]!));
+        Assert.Equal(0, (long)summary["reconciliation_failures"]!);
+        Assert.Equal(0, (long)summary["missing_days"]!);
+        Assert.True((double)summary["completeness_min"]! >= 90, run.ToString());
+        var provincial = summary["platforms"]!["provincial"]!;
+        var national = summary["platforms"]!["national"]!;
+        // gw-01's enterprise: 2 meters + whole plant, to both platforms; gw-02's: the same, to the national one only.
+        Assert.Equal((3L, 3L), ((long)provincial["indicators_daily"]!, (long)provincial["indicators_monthly"]!));
+        Assert.Equal((6L, 6L), ((long)national["indicators_daily"]!, (long)national["indicators_monthly"]!));
+        Assert.True((long)provincial["indicators_realtime"]! >= 3 * 96, run.ToString());
     }
 
     [Fact]
@@ -32,6 +37,8 @@ public class DemoTests
         Assert.Equal(0, (long)summary["lost"]!);
         Assert.Equal(0, (long)summary["duplicated"]!);
         Assert.Equal(0, (long)summary["altered"]!);
+        Assert.Equal(0, (long)summary["reconciliation_failures"]!);
+        Assert.Equal(0, (long)summary["missing_days"]!);
         var restarts = summary["restarts"]!.AsObject();
         Assert.True(restarts.Sum(r => (long)r.Value!) > 0, "the chaos schedule injected no fault");
     }
@@ -39,6 +46,7 @@ public class DemoTests
     [Theory]
     [InlineData("--duration", "1", "--duration must be 5..86400 seconds")]
     [InlineData("--gateways", "0", "--gateways must be 1..20")]
+    [InlineData("--simulated-days", "-1", "--simulated-days must be 0..62")]
     public void Bad_options_are_usage_errors(string option, string value, string message)
     {
         var run = CliRun.Of("demo", option, value);
