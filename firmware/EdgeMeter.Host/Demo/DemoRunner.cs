@@ -52,7 +52,7 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
             await chaos.FinishAsync(cancel);
         }
 
-        Say("stopping the gateways (their buffers drain first) and waiting for the platforms to have every reading");
+        Say("stopping the gateways (their buffers drain first) and waiting for the receiver to have every reading");
         foreach (var gateway in _gateways)
         {
             gateway.Stop(TimeSpan.FromSeconds(20));

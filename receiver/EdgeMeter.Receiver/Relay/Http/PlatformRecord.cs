@@ -35,12 +35,6 @@ public sealed record PlatformRecord
     /// </summary>
     public string? IdempotencyKey { get; init; }
 
-    /// <summary>
-    /// The receiver's key for a reading: "{gatewayId}:{n}", n being the reading's sequence number in the gateway's
-    /// buffer. It is the same every time the reading is sent, also when a gateway re-sends it in a new packet after
-    /// a reboot, so every resend, from whichever packet, is recognised as the same record.
-    /// </summary>
-    public static string KeyFor(string gatewayId, long readingSequence) => $"{gatewayId}:{readingSequence}";
 
     /// <summary>Null when the record can be sent, else "field: problem" (a permanent fault of the record itself).</summary>
     public string? Problem()

@@ -1,3 +1,4 @@
+using EdgeMeter.Receiver.Relay;
 using System.Text;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Receiver.Relay.Http;
@@ -87,9 +88,11 @@ public class PlatformRecordJsonTests
     }
 
     [Fact]
-    public void The_key_names_gateway_packet_and_reading()
+    public void The_key_names_enterprise_item_stat_type_and_beijing_start_and_a_correction_its_revision()
     {
-        Assert.Equal("gw-07:123456", PlatformRecord.KeyFor("gw-07", 123456));
+        var start = new DateTime(2026, 5, 19, 16, 0, 0, DateTimeKind.Utc); // 2026-05-20 00:00 Beijing
+        Assert.Equal("91530100MA6NXKB7XL:000000000112000001:1:202605200000", HttpTier.KeyFor("91530100MA6NXKB7XL", "000000000112000001", StatType.Day, start, 0));
+        Assert.Equal("91530100MA6NXKB7XL:000000000112000001:1:202605200000:r2", HttpTier.KeyFor("91530100MA6NXKB7XL", "000000000112000001", StatType.Day, start, 2));
     }
 
     [Fact]

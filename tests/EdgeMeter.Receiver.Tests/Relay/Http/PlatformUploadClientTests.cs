@@ -62,7 +62,7 @@ public sealed class PlatformUploadClientTests : IDisposable
             InputType = InputType.Dcs,
             Scope = DataScope.ProcessUnit,
             Valid = false,
-            IdempotencyKey = PlatformRecord.KeyFor("gw-07", 42),
+            IdempotencyKey = "gw-07:42",
         };
 
         var outcome = await client.UploadAsync(record, Ct);
@@ -253,7 +253,7 @@ public sealed class PlatformUploadClientTests : IDisposable
     {
         await using var sim = await SimHarness.StartAsync();
         var client = ClientFor(sim);
-        var record = Reading(0, key: PlatformRecord.KeyFor("gw-1", 9));
+        var record = Reading(0, key: "gw-1:9");
 
         var first = await client.UploadAsync(record, Ct);
         var again = await client.UploadAsync(record, Ct);
