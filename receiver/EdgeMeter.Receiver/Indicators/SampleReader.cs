@@ -43,7 +43,6 @@ public static class SampleReader
         return latest is { } ms ? FromMs(ms) : null;
     }
 
-    /// <summary>The latest sample time of one series, or null.</summary>
     /// <summary>
     /// When the item entered service: the first Beijing midnight at or after the first sample of every term (before
     /// it the item has no days, so months and years count from it rather than being incomplete forever).
@@ -74,6 +73,7 @@ public static class SampleReader
         return day == sample ? day : day.AddDays(1);
     }
 
+    /// <summary>The latest sample time of one series, or null.</summary>
     public static DateTime? LatestSample(SqliteConnection db, SeriesKey series) =>
         db.ScalarLong("SELECT MAX(s.t) FROM samples s JOIN series x ON x.id = s.series WHERE x.gw = $g AND x.meter = $m AND x.point = $p", Key(series)) is { } ms
             ? FromMs(ms)
