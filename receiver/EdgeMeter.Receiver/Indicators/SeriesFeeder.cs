@@ -11,7 +11,10 @@ namespace EdgeMeter.Receiver.Indicators;
 /// Copies the stored readings of points some item reads into the samples table (by series and time), in reading
 /// order behind a cursor, and marks the items they change as dirty, all in one store write per batch; a crash
 /// repeats a batch, and the copies are idempotent. Readings of points no item reads are counted per point in
-/// unmapped_points and logged once per point. Runs apart from ingest so that ingest writes no extra index.
+/// unmapped_points and logged once per point; when an item later reads such a point, its stored readings are
+/// taken in on the next start. Readings whose time or value cannot be trusted (clock not synchronized, meter
+/// error, estimated by the gateway) are noted in unsynced_samples, never used for a boundary. Runs apart from
+/// ingest so that ingest writes no extra index.
 /// </summary>
 public sealed class SeriesFeeder : IAsyncDisposable
 {
@@ -29,6 +32,10 @@ public sealed class SeriesFeeder : IAsyncDisposable
     private readonly WakeableLoop _loop;
     private readonly HashSet<SeriesKey> _reportedUnmapped = [];
     private long _cursor;
+    private bool _adopted;
+
+    /// <summary>Readings of these flags are noted but never used: their time or value is not a measurement.</summary>
+    private const ReadingFlags Unusable = ReadingFlags.TimeUnsynchronized | ReadingFlags.MeterError | ReadingFlags.Estimated;
 
     public SeriesFeeder(PacketStore store, ItemCatalogue items, IndicatorMetrics metrics, TimeProvider time, ILogger log)
     {
@@ -55,8 +62,17 @@ public sealed class SeriesFeeder : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _loop.DisposeAsync();
 
+    /// <summary>One pass, for tests that drive the feeder step by step (returns after one batch).</summary>
+    public Task RunOnceAsync(CancellationToken stop = default) => PassAsync(stop);
+
     private async Task<TimeSpan> PassAsync(CancellationToken stop)
     {
+        if (!_adopted)
+        {
+            await AdoptNewlyMappedAsync();
+            _adopted = true;
+        }
+
         var readings = _store.Read(db => db.Query(
             "SELECT id, gw, meter, point, t, val, flags FROM readings WHERE id > $after ORDER BY id LIMIT $limit",
             r => new StoredReading(r.GetInt64(0), new SeriesKey(r.GetString(1), r.GetString(2), r.GetString(3)), r.GetString(4), r.GetString(5), (ReadingFlags)r.GetInt32(6)),
@@ -76,7 +92,7 @@ public sealed class SeriesFeeder : IAsyncDisposable
         return readings.Count == BatchSize ? TimeSpan.Zero : TimeSpan.FromSeconds(5);
     }
 
-    private bool Apply(SqliteConnection db, List<StoredReading> readings)
+    private bool Apply(SqliteConnection db, List<StoredReading> readings, bool moveCursor = true)
     {
         var now = Sql.Time(_time.GetUtcNow().UtcDateTime);
         var dirty = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -96,7 +112,7 @@ public sealed class SeriesFeeder : IAsyncDisposable
 
             var series = SeriesId(db, reading.Series);
             var t = new DateTimeOffset(time).ToUnixTimeMilliseconds();
-            if ((reading.Flags & (ReadingFlags.TimeUnsynchronized | ReadingFlags.MeterError)) != 0)
+            if ((reading.Flags & Unusable) != 0)
             {
                 db.Execute("INSERT OR IGNORE INTO unsynced_samples(series, t, reading_id) VALUES ($s, $t, $id)", ("$s", series), ("$t", t), ("$id", reading.Id));
                 continue;
@@ -131,10 +147,42 @@ public sealed class SeriesFeeder : IAsyncDisposable
                 ("$c", code), ("$f", from));
         }
 
-        db.Execute(
-            "INSERT INTO relay_cursor(tier, gw, last_id) VALUES ($tier, $gw, $id) ON CONFLICT(tier, gw) DO UPDATE SET last_id = $id",
-            ("$tier", CursorName), ("$gw", AllGateways), ("$id", readings[^1].Id));
+        if (moveCursor && readings.Count > 0)
+        {
+            db.Execute(
+                "INSERT INTO relay_cursor(tier, gw, last_id) VALUES ($tier, $gw, $id) ON CONFLICT(tier, gw) DO UPDATE SET last_id = $id",
+                ("$tier", CursorName), ("$gw", AllGateways), ("$id", readings[^1].Id));
+        }
+
         return dirty.Count > 0;
+    }
+
+    /// <summary>
+    /// Points that were unmapped when their readings were fed and that an item reads now (configured since): their
+    /// stored readings up to the cursor are fed again, so the item starts from the point's first reading.
+    /// </summary>
+    private async Task AdoptNewlyMappedAsync()
+    {
+        var adopted = _store.Read(db => db.Query("SELECT gw, meter, point FROM unmapped_points", r => new SeriesKey(r.GetString(0), r.GetString(1), r.GetString(2))))
+            .Where(series => _items.ItemsReading(series).Count > 0).ToList();
+        foreach (var series in adopted)
+        {
+            var readings = _store.Read(db => db.Query(
+                "SELECT id, gw, meter, point, t, val, flags FROM readings WHERE gw = $g AND meter = $m AND point = $p AND id <= $upTo ORDER BY id",
+                r => new StoredReading(r.GetInt64(0), new SeriesKey(r.GetString(1), r.GetString(2), r.GetString(3)), r.GetString(4), r.GetString(5), (ReadingFlags)r.GetInt32(6)),
+                ("$g", series.Gateway), ("$m", series.Meter), ("$p", series.Point), ("$upTo", _cursor)));
+            await _store.WriteAsync(db =>
+            {
+                Apply(db, readings, moveCursor: false);
+                db.Execute("DELETE FROM unmapped_points WHERE gw = $g AND meter = $m AND point = $p", ("$g", series.Gateway), ("$m", series.Meter), ("$p", series.Point));
+            });
+            _log.LogInformation("{Series} is read by a data item now: its {Count} stored readings were taken in", series, readings.Count);
+        }
+
+        if (adopted.Count > 0)
+        {
+            ItemsChanged?.Invoke();
+        }
     }
 
     /// <summary>Marks an item for a full computation again from <paramref name="fromUtc"/> (a meter replacement was recorded).</summary>
