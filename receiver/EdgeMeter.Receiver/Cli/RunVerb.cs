@@ -55,7 +55,12 @@ internal static class RunVerb
     public static Command CreateCheck(TextWriter output)
     {
         var config = ConfigOption(required: true);
-        var command = new Command("check-config", "Validate a configuration file (and the environment overrides) without starting.") { config };
+        var gateways = new Option<string[]>("--gateway-config")
+        {
+            Description = "Gateway configuration files (gateway.json) to check the data items' terms against.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("check-config", "Validate a configuration file (and the environment overrides) without starting.") { config, gateways };
         command.SetAction(parse =>
         {
             var options = ConfigLoader.Load(parse.GetValue(config)!);
@@ -66,9 +71,44 @@ internal static class RunVerb
                 output.WriteLine($"  {platform.Name} ({(platform.Http is not null ? "http" : "mqtt")}): {string.Join(", ", routing.GatewaysOf(platform.Name))}");
             }
 
-            return ExitCodes.Ok;
+            var files = parse.GetValue(gateways) ?? [];
+            return files.Length == 0 ? ExitCodes.Ok : CrossCheck(options, files, output);
         });
         return command;
+    }
+
+    private static int CrossCheck(ReceiverOptions options, string[] files, TextWriter output)
+    {
+        var result = GatewayCrossCheck.Check(options, files.Select(path => (path, LoadGateway(path))).ToList());
+        foreach (var note in result.Notes)
+        {
+            output.WriteLine($"  note: {note}");
+        }
+
+        if (result.Problems.Count > 0)
+        {
+            var count = result.Problems.Count == 1 ? "1 problem" : $"{result.Problems.Count} problems";
+            throw new CliException($"the data items against the gateway configurations: {count}:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", result.Problems)}", ExitCodes.Usage);
+        }
+
+        output.WriteLine($"every term of every data item names a point its gateway reads ({files.Length} gateway configurations)");
+        return ExitCodes.Ok;
+    }
+
+    private static Core.Config.GatewayConfig LoadGateway(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"--gateway-config {path}: cannot read it: {failure.Message}", ExitCodes.Usage);
+        }
+
+        return Core.Config.GatewayConfigReader.Read(bytes, bytes.Length, out var problems)
+            ?? throw new CliException($"--gateway-config {path}: {string.Join("; ", problems)}", ExitCodes.Usage);
     }
 
     internal static Option<string> ConfigOption(bool required) =>

@@ -130,6 +130,57 @@ public sealed partial class ConfigTests : IDisposable
         Assert.Contains("edgemeter-receiver: error: config: Store.MaxBatch: 0 is not 1-10000", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Check_config_finds_item_terms_that_name_no_point_of_the_gateway_configurations_given()
+    {
+        var path = WriteConfig(DocumentedExample());
+        File.WriteAllBytes(Path.Combine(_directory, "receiver.pfx"), [0]);
+        var gw1 = GatewayConfig("gw-0001", ("000012345678", ["00010000", "02030000", "00020000"], ""));
+        var gw2 = GatewayConfig("gw-0002", ("000012345679", ["00010000"], ""), ("modbus:7", ["import"], "kWh"), ("modbus:3", ["hr:40100"], "t/h"));
+
+        var good = new StringWriter();
+        Assert.Equal(ExitCodes.Ok, await ReceiverCli.RunAsync(["check-config", "--config", path, "--gateway-config", gw1], good, new StringWriter(), TextReader.Null));
+        Assert.Contains("gw-0001/000012345678/00020000: read by the gateway, in no data item", good.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Items[1].Terms[0]: not checked, no --gateway-config for gw-0002", good.ToString(), StringComparison.Ordinal);
+
+        var error = new StringWriter();
+        var exit = await ReceiverCli.RunAsync(["check-config", "--config", path, "--gateway-config", gw1, gw2], new StringWriter(), error, TextReader.Null);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("Items[0].Terms[2]: meter gw-0002/modbus:7 has no point 'export' (its points: import)", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Items[1]", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_config_names_an_unreadable_gateway_configuration()
+    {
+        var path = WriteConfig(DocumentedExample());
+        File.WriteAllBytes(Path.Combine(_directory, "receiver.pfx"), [0]);
+        var broken = Path.Combine(_directory, "broken.json");
+        File.WriteAllText(broken, "{ \"schema\": 1 }");
+        var error = new StringWriter();
+
+        var exit = await ReceiverCli.RunAsync(["check-config", "--config", path, "--gateway-config", broken], new StringWriter(), error, TextReader.Null);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains($"--gateway-config {broken}: ", error.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>A minimal valid gateway configuration with DL/T 645 meters (the address is the meter id) or Modbus ones.</summary>
+    private string GatewayConfig(string gatewayId, params (string Meter, string[] Points, string Unit)[] meters)
+    {
+        var meterJson = meters.Select(m => m.Meter.StartsWith("modbus:", StringComparison.Ordinal)
+            ? $$"""{ "id": "{{m.Meter}}", "bus": "bus1", "protocol": "modbus", "unit": {{m.Meter[7..]}}, "points": [{{string.Join(", ", m.Points.Select((p, i) => $$"""{ "id": "{{p}}", "register": {{i * 2}}, "type": "uint16", "unit": "{{m.Unit}}" }"""))}}] }"""
+            : $$"""{ "id": "{{m.Meter}}", "bus": "bus1", "protocol": "dlt645", "address": "{{m.Meter}}", "points": [{{string.Join(", ", m.Points.Select(p => $$"""{ "id": "{{p}}", "di": "{{p}}" }"""))}}] }""");
+        var json = $$"""
+            { "schema": 1, "gatewayId": "{{gatewayId}}", "keyVersion": 1, "mqtt": { "host": "127.0.0.1", "port": 1883, "password": "x" },
+              "buses": [ { "id": "bus1", "link": "tcp://127.0.0.1:5020" } ], "meters": [ {{string.Join(", ", meterJson)}} ] }
+            """;
+        var path = Path.Combine(_directory, gatewayId + ".json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
     /// <summary>The first ```json block after "## Complete example" in docs/receiver.md.</summary>
     internal static string DocumentedExample()
     {
