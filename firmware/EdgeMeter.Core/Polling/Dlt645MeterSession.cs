@@ -5,7 +5,10 @@ using EdgeMeter.Core.Values;
 
 namespace EdgeMeter.Core.Polling;
 
-/// <summary>A DL/T 645 meter: one read request per data identifier.</summary>
+/// <summary>
+/// A DL/T 645 meter: one read request per data identifier; with a <see cref="Backfill"/>, after an outage of more
+/// than a day, also the meter's daily freezes of the days missed (freeze time and frozen forward active energy).
+/// </summary>
 public sealed class Dlt645MeterSession : MeterSession, IMeterRequest
 {
     private readonly Dlt645Master _master;
@@ -14,6 +17,7 @@ public sealed class Dlt645MeterSession : MeterSession, IMeterRequest
     private readonly uint[] _dataIdentifiers;
     private readonly int _timeoutMilliseconds;
     private FixedDecimal _value;
+    private uint _extraIdentifier;
 
     public Dlt645MeterSession(
         int meterIndex,
@@ -41,26 +45,66 @@ public sealed class Dlt645MeterSession : MeterSession, IMeterRequest
 
     public Dlt645Version Version => _version;
 
+    /// <summary>Reads the missed daily freezes back into <see cref="FrozenEnergyPoint"/>; null: never.</summary>
+    public FrozenDayBackfill? Backfill { get; set; }
+
+    /// <summary>The point reading forward active energy total (00010000), which the frozen energy continues.</summary>
+    public int FrozenEnergyPoint { get; set; } = -1;
+
     /// <summary>Meter clock minus gateway local time at the last time sync, in seconds (0 until measured).</summary>
     public long ClockDriftSeconds { get; set; }
 
     public override bool Poll(IPointSink sink)
     {
         var anyRead = false;
+        var energyRead = false;
         for (var point = 0; point < _dataIdentifiers.Length; point++)
         {
             var status = Attempt(this, point);
             anyRead |= status == ReadStatus.Ok;
+            energyRead |= status == ReadStatus.Ok && point == FrozenEnergyPoint;
             sink.Accept(this, point, status, _value);
         }
 
+        if (energyRead && Backfill != null)
+        {
+            ReadMissedFreezes(Backfill, sink);
+        }
+
         return anyRead;
+    }
+
+    /// <summary>Freezes 1, 2, ... days back, while they fall after the last day the meter answered.</summary>
+    private void ReadMissedFreezes(FrozenDayBackfill backfill, IPointSink sink)
+    {
+        var days = backfill.Answered(MeterIndex, out var lastDay);
+        for (var back = 0; back < days; back++)
+        {
+            if (Read((uint)(Dlt645Catalogue.DailyFreezeTime + back)) != ReadStatus.Ok
+                || !backfill.TryFreezeTime(_value, out var frozeAt, out var frozeOn) || frozeOn <= lastDay)
+            {
+                return;
+            }
+
+            if (Read((uint)(Dlt645Catalogue.DailyFrozenForwardActiveEnergy + back)) != ReadStatus.Ok)
+            {
+                return;
+            }
+
+            sink.AcceptFrozen(this, FrozenEnergyPoint, frozeAt, _value);
+        }
+    }
+
+    private ReadStatus Read(uint dataIdentifier)
+    {
+        _extraIdentifier = dataIdentifier;
+        return Attempt(this, -1);
     }
 
     ReadStatus IMeterRequest.Run(int point)
     {
         _master.Version = _version;
         _master.TimeoutMilliseconds = _timeoutMilliseconds;
-        return _master.Read(_address, _dataIdentifiers[point], out _value);
+        return _master.Read(_address, point < 0 ? _extraIdentifier : _dataIdentifiers[point], out _value);
     }
 }

@@ -11,6 +11,12 @@ public interface IPointSink
 
     void Accept(MeterSession meter, int pointIndex, ReadStatus status, FixedDecimal value);
 
+    /// <summary>
+    /// A value the meter froze itself at <paramref name="atUtc"/> (DL/T 645 daily frozen energy), read back after an
+    /// outage: stored with that time and the frozen quality, not the poll's slot.
+    /// </summary>
+    void AcceptFrozen(MeterSession meter, int pointIndex, System.DateTime atUtc, FixedDecimal value);
+
     /// <summary>Every point of the poll has been handed over.</summary>
     void PollCompleted(MeterSession meter);
 

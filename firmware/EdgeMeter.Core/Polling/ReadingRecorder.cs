@@ -91,15 +91,35 @@ public sealed class ReadingRecorder : IPointSink
 
         if (status != ReadStatus.Ok)
         {
-            lock (_gate)
-            {
-                _failed++;
-            }
-
+            CountFailure();
             return;
         }
 
-        _reading = new Reading(meter.MeterIndex, pointIndex, _slot, value, _quality);
+        Record(meter, pointIndex, _slot, value, _quality);
+    }
+
+    public void AcceptFrozen(MeterSession meter, int pointIndex, System.DateTime atUtc, FixedDecimal value)
+    {
+        if (_ratios != null && !_ratios.TryApply(meter.MeterIndex, pointIndex, value, out value))
+        {
+            CountFailure();
+            return;
+        }
+
+        Record(meter, pointIndex, atUtc, value, ReadingQuality.Frozen);
+    }
+
+    private void CountFailure()
+    {
+        lock (_gate)
+        {
+            _failed++;
+        }
+    }
+
+    private void Record(MeterSession meter, int pointIndex, System.DateTime time, FixedDecimal value, ReadingQuality quality)
+    {
+        _reading = new Reading(meter.MeterIndex, pointIndex, time, value, quality);
         _buffer.Append(ref _reading);
         if (_uncommitted == 0)
         {

@@ -17,6 +17,7 @@ public sealed class GatewayBuses : System.IDisposable
     private readonly ReadingRecorder[] _recorders;
     private readonly MeterTimeSync?[] _timeSyncs;
     private readonly Thread[] _threads;
+    private readonly FrozenDayBackfill _backfill;
 
     public GatewayBuses(GatewayConfig config, IGatewayPlatform platform, ReadingBuffer buffer, IReadingObserver? observer)
     {
@@ -28,6 +29,7 @@ public sealed class GatewayBuses : System.IDisposable
         _threads = new Thread[count];
         var planner = new ModbusBlockPlanner();
         var ratios = new PointRatios(config.Meters);
+        _backfill = new FrozenDayBackfill(platform.StateFiles, platform.Clock, config.Time.UtcOffsetMinutes, config.Meters.Length);
         for (var b = 0; b < count; b++)
         {
             var bus = config.Buses[b];
@@ -45,7 +47,7 @@ public sealed class GatewayBuses : System.IDisposable
                     continue;
                 }
 
-                var session = CreateSession(m, meter, dlt645, modbus, planner, platform);
+                var session = CreateSession(m, meter, dlt645, modbus, planner, platform, _backfill);
                 session.Activity = platform.BusActivity;
                 sessions.Add(session);
                 if (meter.TimeSync && session is Dlt645MeterSession dltSession)
@@ -204,9 +206,12 @@ public sealed class GatewayBuses : System.IDisposable
             var disposable = _links[i] as System.IDisposable;
             disposable?.Dispose();
         }
+
+        _backfill.Dispose();
     }
 
-    private static MeterSession CreateSession(int index, MeterSettings meter, Dlt645Master dlt645, ModbusRtuMaster modbus, ModbusBlockPlanner planner, IGatewayPlatform platform)
+    private static MeterSession CreateSession(
+        int index, MeterSettings meter, Dlt645Master dlt645, ModbusRtuMaster modbus, ModbusBlockPlanner planner, IGatewayPlatform platform, FrozenDayBackfill backfill)
     {
         if (meter.IsDlt645)
         {
@@ -217,8 +222,16 @@ public sealed class GatewayBuses : System.IDisposable
             }
 
             var version = meter.Protocol == "dlt645-1997" ? Dlt645Version.V1997 : Dlt645Version.V2007;
-            return new Dlt645MeterSession(
+            var session = new Dlt645MeterSession(
                 index, meter.Id, dlt645, Dlt645Address.Parse(meter.Address), version, identifiers, meter.PollSeconds, meter.TimeoutMs, meter.Retries, platform.Clock);
+            var energy = System.Array.IndexOf(identifiers, Dlt645Catalogue.ForwardActiveEnergyTotal);
+            if (version == Dlt645Version.V2007 && energy >= 0)
+            {
+                session.Backfill = backfill;
+                session.FrozenEnergyPoint = energy;
+            }
+
+            return session;
         }
 
         var points = new ModbusPoint[meter.Points.Length];

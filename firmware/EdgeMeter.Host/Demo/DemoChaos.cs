@@ -3,12 +3,18 @@ namespace EdgeMeter.Host.Demo;
 /// <summary>
 /// The faults a chaos run injects at seeded random moments: kill -9 of a gateway (restarted seconds later), kill -9
 /// of the receiver (which is also the broker: every gateway loses its connection), the national platform down for a
-/// while, a meter that stops answering. Faults stop in the last quarter of the run so everything can recover.
+/// while, a meter that stops answering. Faults stop in the last quarter of the run so everything can recover. With
+/// two or more simulated days, one gateway is also off for longer than a simulated day, from a quarter of the run:
+/// on its return it reads the missed midnights back from its DL/T 645-2007 meters' daily freezes.
 /// </summary>
 internal sealed class DemoChaos(DemoRunner runner, Random random)
 {
     private readonly List<(TimeSpan At, Func<CancellationToken, Task> Action)> _pending = [];
     private TimeSpan _next = TimeSpan.FromSeconds(3);
+    private bool _longOutageDone;
+
+    /// <summary>The long outage: a day and two hours of simulated time.</summary>
+    public static readonly TimeSpan LongOutage = TimeSpan.FromHours(26);
 
     public async Task StepAsync(TimeSpan elapsed, TimeSpan duration, CancellationToken cancel)
     {
@@ -16,6 +22,22 @@ internal sealed class DemoChaos(DemoRunner runner, Random random)
         {
             _pending.Remove(due);
             await due.Action(cancel);
+        }
+
+        // Only while the gateway runs, so no pending restart of an earlier kill can end the outage early.
+        if (!_longOutageDone && runner.Calendar is { Days: >= 2 } calendar && elapsed >= duration * 0.25 && runner.Gateways[0].IsRunning)
+        {
+            _longOutageDone = true;
+            var gateway = runner.Gateways[0];
+            runner.Say($"chaos: {gateway.Name} off for {LongOutage.TotalHours:0} simulated hours (its meters' daily freezes fill the missed midnights)");
+            gateway.Kill();
+            runner.CountRestart("long_outages");
+            Later(elapsed, (int)Math.Ceiling(calendar.Clock.RealDuration(LongOutage).TotalSeconds), _ =>
+            {
+                runner.RestartGateway(gateway);
+                return Task.CompletedTask;
+            });
+            return;
         }
 
         if (elapsed < _next || elapsed > duration * 0.75)

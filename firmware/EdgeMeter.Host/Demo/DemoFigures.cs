@@ -34,7 +34,10 @@ public sealed class DemoFigures
     /// <summary>Readings taken that the receiver does not have.</summary>
     public long Lost { get; init; }
 
-    /// <summary>Readings the receiver stored more than once (same gateway, meter, point and time under two numbers).</summary>
+    /// <summary>Readings of a meter's own daily freeze, read back by a gateway for midnights it missed.</summary>
+    public long FrozenReadings { get; init; }
+
+    /// <summary>Readings the receiver holds more than once (the same gateway and reading number in two rows).</summary>
     public long Duplicated { get; init; }
 
     /// <summary>Readings the receiver stored with another value or time than the gateway read.</summary>
@@ -74,6 +77,7 @@ public sealed class DemoFigures
     {
         ["readings_taken"] = ReadingsTaken,
         ["readings_stored"] = ReadingsStored,
+        ["frozen_readings"] = FrozenReadings,
         ["lost"] = Lost,
         ["duplicated"] = Duplicated,
         ["altered"] = Altered,
@@ -99,6 +103,9 @@ public sealed record TraceReading(string Gateway, long N, string Meter, string P
 /// <summary>Reads the figures of a running or finished demo.</summary>
 public sealed class DemoProbe(DemoPlan plan, HttpClient http)
 {
+    /// <summary>The "frozen" reading flag as the receiver stores it (docs/packet-format.md).</summary>
+    private const int FrozenFlag = (int)Core.Messages.ReadingFlags.Frozen;
+
     /// <summary>Readings each gateway committed, by "gw:n".</summary>
     public Dictionary<string, TraceReading> Taken()
     {
@@ -174,8 +181,8 @@ public sealed class DemoProbe(DemoPlan plan, HttpClient http)
     public async Task<DemoFigures> FiguresAsync(Dictionary<string, long> restarts, CancellationToken cancel)
     {
         var taken = Taken();
-        var stored = await StoredAsync(cancel);
-        var (lost, duplicated, altered) = Compare(taken, stored);
+        var (stored, duplicated, frozen) = await StoredAsync(cancel);
+        var (lost, altered) = Compare(taken, stored);
         var absorbed = 0L;
         var platforms = new Dictionary<string, PlatformIndicatorFigures>();
         foreach (var (name, port, enterprises) in Routes())
@@ -193,6 +200,7 @@ public sealed class DemoProbe(DemoPlan plan, HttpClient http)
         {
             ReadingsTaken = taken.Count,
             ReadingsStored = stored.Count,
+            FrozenReadings = frozen,
             Lost = lost,
             Duplicated = duplicated,
             Altered = altered,
@@ -208,7 +216,7 @@ public sealed class DemoProbe(DemoPlan plan, HttpClient http)
     /// <summary>Readings taken that the receiver lacks (the drain waits for none).</summary>
     public async Task<long> LostAsync(CancellationToken cancel)
     {
-        var stored = await StoredAsync(cancel);
+        var (stored, _, _) = await StoredAsync(cancel);
         return Taken().Keys.Count(key => !stored.ContainsKey(key));
     }
 
@@ -218,7 +226,7 @@ public sealed class DemoProbe(DemoPlan plan, HttpClient http)
         ("national", plan.Ports.National, [DemoPlan.ProvincialEnterprise, DemoPlan.NationalOnlyEnterprise]),
     ];
 
-    private static (long Lost, long Duplicated, long Altered) Compare(Dictionary<string, TraceReading> taken, Dictionary<string, TraceReading> stored)
+    private static (long Lost, long Altered) Compare(Dictionary<string, TraceReading> taken, Dictionary<string, TraceReading> stored)
     {
         long lost = 0, altered = 0;
         foreach (var (key, reading) in taken)
@@ -233,14 +241,15 @@ public sealed class DemoProbe(DemoPlan plan, HttpClient http)
             }
         }
 
-        var duplicated = stored.Values.GroupBy(r => (r.Gateway, r.Meter, r.Point, r.Time)).Sum(g => (long)g.Count() - 1);
-        return (lost, duplicated, altered);
+        return (lost, altered);
     }
 
     /// <summary>The receiver's stored readings (GET /admin/readings, paged by reading number); empty while it cannot answer.</summary>
-    private async Task<Dictionary<string, TraceReading>> StoredAsync(CancellationToken cancel)
+    private async Task<(Dictionary<string, TraceReading> Stored, long Duplicated, long Frozen)> StoredAsync(CancellationToken cancel)
     {
         var stored = new Dictionary<string, TraceReading>();
+        var duplicated = 0L;
+        var frozen = 0L;
         try
         {
             foreach (var gateway in plan.Gateways)
@@ -252,6 +261,8 @@ public sealed class DemoProbe(DemoPlan plan, HttpClient http)
                     {
                         var n = (long)row["n"]!;
                         var time = DateTime.ParseExact((string)row["t"]!, "yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+                        duplicated += stored.ContainsKey($"{gateway.Id}:{n}") ? 1 : 0;
+                        frozen += ((int)row["flags"]! & FrozenFlag) != 0 ? 1 : 0;
                         stored[$"{gateway.Id}:{n}"] = new TraceReading(gateway.Id, n, (string)row["meter"]!, (string)row["point"]!, time, (string)row["value"]!);
                         after = n;
                     }
@@ -265,10 +276,10 @@ public sealed class DemoProbe(DemoPlan plan, HttpClient http)
         }
         catch (Exception failure) when (failure is HttpRequestException or TaskCanceledException && !cancel.IsCancellationRequested)
         {
-            return [];
+            return ([], 0, 0);
         }
 
-        return stored;
+        return (stored, duplicated, frozen);
     }
 
     /// <summary>The receiver's store totals (GET /admin/store); -1 while it cannot answer (e.g. killed by the chaos run).</summary>

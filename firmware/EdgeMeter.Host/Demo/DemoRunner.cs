@@ -22,7 +22,7 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
     private DemoProcess _receiver = null!;
     private readonly List<DemoProcess> _gateways = [];
     private Dictionary<string, string>? _clock;
-    private readonly Dictionary<string, long> _restarts = new() { ["gateways"] = 0, ["receiver"] = 0, ["meters_silenced"] = 0, ["platform_outages"] = 0 };
+    private readonly Dictionary<string, long> _restarts = new() { ["gateways"] = 0, ["receiver"] = 0, ["meters_silenced"] = 0, ["platform_outages"] = 0, ["long_outages"] = 0 };
 
     public async Task<DemoFigures> RunAsync(CancellationToken cancel)
     {
@@ -81,6 +81,10 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
     }
 
     internal IReadOnlyList<DemoProcess> Gateways => _gateways;
+
+    internal DemoCalendar? Calendar => _plan.Calendar;
+
+    internal void CountRestart(string kind) => _restarts[kind] = _restarts.GetValueOrDefault(kind) + 1;
 
     internal void RestartGateway(DemoProcess gateway)
     {
@@ -248,21 +252,21 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
 
     /// <summary>
     /// The simulated clock stands still until its epoch, so every gateway can start and read its meters at the same
-    /// simulated moment; a machine too slow for the allowance is named, since the first day then lacks its start.
+    /// simulated moment; the run (and the chaos schedule) starts there. A machine too slow for the allowance is named,
+    /// since the first day then lacks its start.
     /// </summary>
     private async Task WaitForFirstReadingsAsync(DemoCalendar calendar, CancellationToken cancel)
     {
-        while (DateTime.UtcNow < calendar.Clock.EpochUtc)
+        var wait = calendar.Clock.EpochUtc - DateTime.UtcNow;
+        if (wait > TimeSpan.Zero)
         {
-            if (_plan.Gateways.All(g => _probe.Taken().Values.Any(r => r.Gateway == g.Id)))
-            {
-                return;
-            }
-
-            await Task.Delay(200, cancel);
+            await Task.Delay(wait, cancel);
         }
 
-        Say($"warning: not every gateway had read its meters within {DemoCalendar.StartAllowance.TotalSeconds} s of starting; the first simulated day may be incomplete");
+        if (!_plan.Gateways.All(g => _probe.Taken().Values.Any(r => r.Gateway == g.Id)))
+        {
+            Say($"warning: not every gateway had read its meters within {DemoCalendar.StartAllowance.TotalSeconds} s of starting; the first simulated day may be incomplete");
+        }
     }
 
     /// <summary>Over when the simulated days are lived through, or, in real time, after the duration.</summary>

@@ -122,6 +122,14 @@ public static class Dlt645SimulatedItems
                 return item.Length;
         }
 
+        if (dataIdentifier >= Dlt645Catalogue.DailyFreezeTime && dataIdentifier < Dlt645Catalogue.DailyFreezeTime + Dlt645Catalogue.DailyFrozenDays)
+        {
+            var frozeAt = meter.LocalTime(meter.DailyFreezeUtc(utc, (int)(dataIdentifier - Dlt645Catalogue.DailyFreezeTime) + 1));
+            var digits = ((((((((long)frozeAt.Year % 100 * 100) + frozeAt.Month) * 100) + frozeAt.Day) * 100) + frozeAt.Hour) * 100) + frozeAt.Minute;
+            Dlt645ValueCodec.TryEncode(new FixedDecimal(digits, 0), item.Length, 0, false, destination, 0);
+            return item.Length;
+        }
+
         var elements = Elements(item, meter.Version, out var at);
         if (elements == null)
         {

@@ -73,5 +73,9 @@ public class BusActivityTests
         public void Accept(MeterSession meter, int pointIndex, ReadStatus status, FixedDecimal value)
         {
         }
+
+        public void AcceptFrozen(MeterSession meter, int pointIndex, DateTime atUtc, FixedDecimal value)
+        {
+        }
     }
 }

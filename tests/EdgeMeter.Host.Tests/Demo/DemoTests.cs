@@ -28,9 +28,9 @@ public class DemoTests
     }
 
     [Fact]
-    public void A_short_chaos_run_still_loses_nothing_and_stores_nothing_twice()
+    public void A_chaos_run_with_a_day_long_gateway_outage_loses_nothing_and_recovers_the_missed_midnights_from_the_meters()
     {
-        var run = CliRun.Of("demo", "--duration", "20", "--gateways", "2", "--meters", "2", "--chaos", "--seed", "3", "--json");
+        var run = CliRun.Of("demo", "--duration", "20", "--simulated-days", "3", "--gateways", "2", "--meters", "2", "--chaos", "--seed", "3", "--json");
         var summary = Summary(run);
 
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -40,6 +40,9 @@ public class DemoTests
         Assert.Equal(0, (long)summary["reconciliation_failures"]!);
         Assert.Equal(0, (long)summary["missing_days"]!);
         var restarts = summary["restarts"]!.AsObject();
+        // gw-01 was off for more than a simulated day: its DL/T 645-2007 meter's freezes filled the midnights.
+        Assert.Equal(1, (long)restarts["long_outages"]!);
+        Assert.True((long)summary["frozen_readings"]! >= 1, run.ToString());
         Assert.True(restarts.Sum(r => (long)r.Value!) > 0, "the chaos schedule injected no fault");
     }
 

@@ -194,6 +194,8 @@ public static class BusEfficiencyTest
 
         public void Accept(MeterSession meter, int pointIndex, ReadStatus status, FixedDecimal value) => Read += status == ReadStatus.Ok ? 1 : 0;
 
+        public void AcceptFrozen(MeterSession meter, int pointIndex, DateTime atUtc, FixedDecimal value) => Read++;
+
         public void PollCompleted(MeterSession meter)
         {
         }

@@ -24,6 +24,12 @@ public static class Dlt645Catalogue
     /// <summary>First of the 62 daily frozen forward active energy blocks (05 06 01 01 = one day back).</summary>
     public const uint DailyFrozenForwardActiveEnergy = 0x05060101;
 
+    /// <summary>2007 forward active energy total (kWh): the register the daily freezes keep.</summary>
+    public const uint ForwardActiveEnergyTotal = 0x00010000;
+
+    /// <summary>First of the 62 daily freeze times, YYMMDDhhmm local (05 06 00 01 = one day back).</summary>
+    public const uint DailyFreezeTime = 0x05060001;
+
     /// <summary>Daily frozen records a 2007 meter keeps (DI0 01..3E).</summary>
     public const int DailyFrozenDays = 62;
 
@@ -60,11 +66,11 @@ public static class Dlt645Catalogue
 
     private static Dlt645DataItem[] Build()
     {
-        var items = new Dlt645DataItem[160];
+        var items = new Dlt645DataItem[224];
         var n = 0;
 
         items[n++] = Energy(0x00000000, "Combined active energy total", "kWh", true);
-        items[n++] = Energy(0x00010000, "Forward active energy total", "kWh", false);
+        items[n++] = Energy(ForwardActiveEnergyTotal, "Forward active energy total", "kWh", false);
         items[n++] = Energy(0x00010100, "Forward active energy tariff 1", "kWh", false);
         items[n++] = Energy(0x00010200, "Forward active energy tariff 2", "kWh", false);
         items[n++] = Energy(0x00010300, "Forward active energy tariff 3", "kWh", false);
@@ -97,6 +103,8 @@ public static class Dlt645Catalogue
 
         for (var day = 1; day <= DailyFrozenDays; day++)
         {
+            // YYMMDDhhmm in BCD, low byte first: read as a 10-digit number (2610310000 = 2026-10-31 00:00).
+            items[n++] = Number((uint)(DailyFreezeTime + day - 1), V2007, "Daily freeze time (YYMMDDhhmm), " + day + " days back", "", 5, 0, false);
             items[n++] = Block(
                 (uint)(DailyFrozenForwardActiveEnergy + day - 1),
                 day == 1 ? "Daily frozen forward active energy, 1 day back" : $"Daily frozen forward active energy, {day} days back",

@@ -183,10 +183,11 @@ public class Dlt645CatalogueTests
         for (var i = 0; i < Dlt645Catalogue.Count; i++)
         {
             var item = Dlt645Catalogue.Get(i);
-            var isLaterDailyRecord = item.DataIdentifier > 0x05060101 && item.DataIdentifier <= 0x0506013E;
+            var isLaterDailyRecord = (item.DataIdentifier > 0x05060101 && item.DataIdentifier <= 0x0506013E)
+                || (item.DataIdentifier > 0x05060001 && item.DataIdentifier <= 0x0506003E);
             if (isLaterDailyRecord)
             {
-                continue; // documented as the range 05060101..0506013E
+                continue; // documented as the ranges 05060001..0506003E and 05060101..0506013E
             }
 
             var text = item.Version == Dlt645Version.V1997
