@@ -1,8 +1,8 @@
 namespace EdgeMeter.Receiver.Indicators;
 
 /// <summary>
-/// Why an indicator value is what it is (docs/indicators.md, "Validation"). Each flag is counted; the untrusted
-/// ones (<see cref="IndicatorFlagNames.Untrusted"/>) make the value valid = 0.
+/// Why an indicator value is what it is (docs/indicators.md, "Validation"), stored with the value and shown by the
+/// admin API; the untrusted ones (<see cref="IndicatorFlagNames.Untrusted"/>) make the value valid = 0.
 /// </summary>
 [Flags]
 public enum IndicatorFlags

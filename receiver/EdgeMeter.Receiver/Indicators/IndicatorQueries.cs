@@ -20,6 +20,9 @@ public sealed record TraceReading(long ReadingId, string Gateway, long N, string
 /// <summary>The read side of the indicators for the admin API and metrics; plus recording a meter replacement.</summary>
 public static class IndicatorQueries
 {
+    /// <summary>The most readings a trace lists (an average over a month reads thousands).</summary>
+    public const int MaxTraced = 2000;
+
     /// <summary>Each item's completeness on the Beijing day <paramref name="day"/> (yyyy-MM-dd).</summary>
     public static IReadOnlyList<ItemCompleteness> Completeness(SqliteConnection db, ItemCatalogue items, DateOnly day, int targetPercent)
     {
@@ -46,15 +49,20 @@ public static class IndicatorQueries
                 r.GetInt32(4) == 1, IndicatorFlagNames.Of((IndicatorFlags)r.GetInt32(5)), r.GetInt32(6) == 1, r.GetInt32(7), r.IsDBNull(8) ? null : r.GetString(8)),
             ("$c", item?.Key), ("$s", statType), ("$from", fromUtc is { } f ? SampleReader.ToMs(f) : long.MinValue), ("$to", toUtc is { } t ? SampleReader.ToMs(t) : long.MaxValue), ("$limit", limit));
 
-    /// <summary>The readings a value comes from, computed again: each term's boundary readings (or the averaged ones).</summary>
+    /// <summary>
+    /// The readings a value comes from, computed again over the whole period: each term's boundary readings (a month
+    /// or year from the day its item entered service), or the readings averaged (at most <see cref="MaxTraced"/>).
+    /// </summary>
     public static IReadOnlyList<TraceReading> Trace(SqliteConnection db, DataItem item, IndicatorPeriod period, IndicatorOptions options)
     {
-        var dayStart = BeijingCalendar.DayStart(period.StartUtc);
-        var tracks = SampleReader.Load(db, item, dayStart, period.EndUtc, TimeSpan.FromMinutes(options.MaxInterpolationMinutes));
-        var ids = period.Type == StatType.RealTime || period.Type == StatType.Day
-            ? ItemCalculator.Period(item, tracks, period).Readings
-            : BeijingCalendar.Parts(period, item.IntervalMinutes).Take(1).SelectMany(p => ItemCalculator.Period(item, tracks, p).Readings).ToList();
-        return ids.Distinct().Select(id => db.Query(
+        if (period.Type is StatType.Month or StatType.Year && SampleReader.InService(db, item) is { } inService && inService > period.StartUtc)
+        {
+            period = period with { StartUtc = inService };
+        }
+
+        var tracks = SampleReader.Load(db, item, BeijingCalendar.DayStart(period.StartUtc), period.EndUtc, TimeSpan.FromMinutes(options.MaxInterpolationMinutes));
+        var ids = ItemCalculator.Period(item, tracks, period).Readings.Distinct().Take(MaxTraced);
+        return ids.Select(id => db.Query(
             "SELECT r.id, r.gw, r.n, r.meter, r.point, r.t, r.val, p.seq FROM readings r JOIN packets p ON p.id = r.packet_id WHERE r.id = $id",
             x => new TraceReading(x.GetInt64(0), x.GetString(1), x.GetInt64(2), x.GetString(3), x.GetString(4), x.GetString(5), x.GetString(6), x.GetInt64(7)),
             ("$id", id)).Single()).ToList();
@@ -137,9 +145,9 @@ public sealed record ReplacementRequest(string? Gateway, string? Meter, string? 
         }
 
         var series = new SeriesKey(Gateway, Meter, Point);
-        if (items.ItemsReading(series).Count == 0)
+        if (!items.ItemsReading(series).Any(item => item.Terms.Any(term => term.Series == series)))
         {
-            return (null, $"gateway/meter/point: no data item reads {series}");
+            return (null, $"gateway/meter/point: {series} is no term of a data item (a register replaced is a term's point)");
         }
 
         if (At is null || !EdgeMeter.Core.Packet.PacketText.TryParseTime(At, out var at))

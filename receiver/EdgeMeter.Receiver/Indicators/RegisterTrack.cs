@@ -122,7 +122,7 @@ public sealed class RegisterTrack
             return (offset, IndicatorFlags.None);
         }
 
-        if (RolloverModulus(term, previous.Value) is { } modulus && IsRollover(previous, current, modulus, term.MaxDemand))
+        if (RolloverModulus(term) is { } modulus && IsRollover(previous, current, modulus, term.MaxDemand))
         {
             return (ExactMath.Add(offset, modulus), IndicatorFlags.Rollover);
         }
@@ -130,17 +130,12 @@ public sealed class RegisterTrack
         return (ExactMath.Subtract(offset, step), IndicatorFlags.Reset);
     }
 
-    /// <summary>The register's count of values: its maximum plus one step of its last decimal (999999.99 wraps at 1000000.00).</summary>
-    private static FixedDecimal? RolloverModulus(ItemTerm term, FixedDecimal sample)
-    {
-        if (term.RegisterMax is not { } max)
-        {
-            return null;
-        }
-
-        var scale = Math.Max(max.Scale, sample.Scale);
-        return ExactMath.Add(ExactMath.Rescale(max, scale), new FixedDecimal(1, scale));
-    }
+    /// <summary>
+    /// The register's count of values: its maximum plus one step of the maximum's last decimal (999999.99 wraps at
+    /// 1000000.00, also when readings carry more decimals than the register shows).
+    /// </summary>
+    private static FixedDecimal? RolloverModulus(ItemTerm term) =>
+        term.RegisterMax is { } max ? ExactMath.Add(max, new FixedDecimal(1, max.Scale)) : null;
 
     /// <summary>
     /// A step back is a wrap when what it would mean in consumption is plausible: within the maximum demand over the

@@ -62,6 +62,19 @@ public class ItemCalculatorTests
     }
 
     [Fact]
+    public void A_register_with_more_decimals_than_its_maximum_wraps_at_the_maximums_resolution()
+    {
+        // A CT ratio gives the readings three decimals; the register still wraps at 1000000.00 (999999.99 + 0.01).
+        var item = Consumption(new ItemTerm(Feeder, D("1")) { RegisterMax = D("999999.99") });
+        var tracks = Tracks(item, One(Feeder, Series((Ten, "999999.500"), (Ten.AddMinutes(15), "0.700"))));
+
+        var value = Interval(item, tracks, Ten);
+
+        Assert.Equal("1.200", value.Value.ToString());
+        Assert.Equal(IndicatorFlags.Rollover, value.Flags);
+    }
+
+    [Fact]
     public void A_register_going_backwards_without_a_replacement_is_a_reset_and_not_valid()
     {
         var item = Consumption();

@@ -128,6 +128,9 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         Assert.Equal(("gw-0001", "00020000", 1), (unmapped[0].GetProperty("gateway").GetString(), unmapped[0].GetProperty("point").GetString(), unmapped[0].GetProperty("readings").GetInt32()));
         var trace = JsonDocument.Parse(await operatorApi.GetStringAsync($"admin/indicators/trace?dataCode={Energy}&statType=0&statDate=2025-06-01%2007:30:00", Ct)).RootElement;
         Assert.Equal([(4L, "100.030"), (5L, "100.04")], trace.EnumerateArray().Select(r => (r.GetProperty("n").GetInt64(), r.GetProperty("value").GetString())).OrderBy(r => r.Item1).ToArray());
+        var dayTrace = JsonDocument.Parse(await operatorApi.GetStringAsync(
+            $"admin/indicators/trace?enterprise={ReceiverHarness.Enterprise2}&dataCode={Flow}&statType=1&statDate=2025-06-01%2000:00:00", Ct)).RootElement;
+        Assert.Equal([10L, 11L], dayTrace.EnumerateArray().Select(r => r.GetProperty("n").GetInt64()).Order().ToArray()); // the readings averaged
     }
 
     [Fact]
