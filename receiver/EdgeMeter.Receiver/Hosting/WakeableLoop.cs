@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace EdgeMeter.Receiver.Hosting;
 
 /// <summary>
@@ -6,7 +9,7 @@ namespace EdgeMeter.Receiver.Hosting;
 /// command service. Waits run on <paramref name="time"/>, so a simulated clock speeds them up too. A pass that throws
 /// is logged and tried again after <see cref="RetryAfterFailure"/>: one bad row must not stop the loop for good.
 /// </summary>
-public sealed class WakeableLoop(Func<CancellationToken, Task<TimeSpan>> pass, TimeProvider? time = null, Microsoft.Extensions.Logging.ILogger? log = null) : IAsyncDisposable
+public sealed class WakeableLoop(Func<CancellationToken, Task<TimeSpan>> pass, TimeProvider? time = null, ILogger? log = null) : IAsyncDisposable
 {
     public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(10);
 
@@ -68,8 +71,7 @@ public sealed class WakeableLoop(Func<CancellationToken, Task<TimeSpan>> pass, T
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {
-                Microsoft.Extensions.Logging.LoggerExtensions.LogError(log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, failure,
-                    "a background pass failed; trying again in {Seconds} s", RetryAfterFailure.TotalSeconds);
+                (log ?? NullLogger.Instance).LogError(failure, "a background pass failed; trying again in {Seconds} s", RetryAfterFailure.TotalSeconds);
                 wait = RetryAfterFailure;
             }
 
