@@ -11,7 +11,7 @@ public sealed class IndicatorMetrics
 
     public void SampleFed() => Interlocked.Increment(ref _samples);
 
-    public void UnmappedReading() => Interlocked.Increment(ref _unmapped);
+    public void UnmappedRead(int count) => Interlocked.Add(ref _unmapped, count);
 
     public void Final(Relay.Http.StatType type) => Interlocked.Increment(ref _final[(int)type]);
 

@@ -96,6 +96,7 @@ public sealed class SeriesFeeder : IAsyncDisposable
     {
         var now = Sql.Time(_time.GetUtcNow().UtcDateTime);
         var dirty = new Dictionary<string, long>(StringComparer.Ordinal);
+        var unmapped = new Dictionary<SeriesKey, int>();
         foreach (var reading in readings)
         {
             if (!PacketText.TryParseTime(reading.Time, out var time))
@@ -106,7 +107,7 @@ public sealed class SeriesFeeder : IAsyncDisposable
             var items = _items.ItemsReading(reading.Series);
             if (items.Count == 0)
             {
-                Unmapped(db, reading.Series, now);
+                unmapped[reading.Series] = unmapped.GetValueOrDefault(reading.Series) + 1;
                 continue;
             }
 
@@ -135,6 +136,11 @@ public sealed class SeriesFeeder : IAsyncDisposable
             {
                 dirty[item.Key] = Math.Min(dirty.GetValueOrDefault(item.Key, long.MaxValue), from);
             }
+        }
+
+        foreach (var (series, count) in unmapped)
+        {
+            Unmapped(db, series, count, now);
         }
 
         foreach (var (code, from) in dirty)
@@ -200,15 +206,16 @@ public sealed class SeriesFeeder : IAsyncDisposable
         return db.ScalarLong("SELECT id FROM series WHERE gw = $g AND meter = $m AND point = $p", ("$g", key.Gateway), ("$m", key.Meter), ("$p", key.Point))!.Value;
     }
 
-    private void Unmapped(SqliteConnection db, SeriesKey series, string now)
+    /// <summary>Counts a batch's readings of one unmapped point in one write (every reading would be one per reading).</summary>
+    private void Unmapped(SqliteConnection db, SeriesKey series, int readings, string now)
     {
         db.Execute(
             """
-            INSERT INTO unmapped_points(gw, meter, point, readings, first_seen, last_seen) VALUES ($g, $m, $p, 1, $now, $now)
-            ON CONFLICT(gw, meter, point) DO UPDATE SET readings = readings + 1, last_seen = $now
+            INSERT INTO unmapped_points(gw, meter, point, readings, first_seen, last_seen) VALUES ($g, $m, $p, $n, $now, $now)
+            ON CONFLICT(gw, meter, point) DO UPDATE SET readings = readings + $n, last_seen = $now
             """,
-            ("$g", series.Gateway), ("$m", series.Meter), ("$p", series.Point), ("$now", now));
-        _metrics.UnmappedReading();
+            ("$g", series.Gateway), ("$m", series.Meter), ("$p", series.Point), ("$n", readings), ("$now", now));
+        _metrics.UnmappedRead(readings);
         if (_reportedUnmapped.Add(series))
         {
             _log.LogWarning("readings of {Series} map to no data item: stored, relayed on MQTT, but in no indicator (GET /admin/unmapped)", series);
