@@ -25,6 +25,10 @@ public sealed class FrozenDayBackfill : System.IDisposable
     private readonly IClock _clock;
     private readonly long _utcOffsetTicks;
     private readonly long[] _lastAnswers;
+
+    // The gateway's last polling day as found at start: every meter's reference until it answers (the flash copy
+    // moves on with the first meter that answers, and must not hide the outage from the others).
+    private readonly long _startDay;
     private readonly object _gate = new object();
 
     public FrozenDayBackfill(IFlashFileSystem stateFiles, IClock clock, int utcOffsetMinutes, int meterCount)
@@ -33,6 +37,7 @@ public sealed class FrozenDayBackfill : System.IDisposable
         _clock = clock;
         _utcOffsetTicks = utcOffsetMinutes * System.TimeSpan.TicksPerMinute;
         _lastAnswers = new long[meterCount];
+        _startDay = _gatewayDay.First;
     }
 
     /// <summary>
@@ -58,7 +63,7 @@ public sealed class FrozenDayBackfill : System.IDisposable
             _lastAnswers[meterIndex] = now.Ticks;
 
             // Since this start: the meter's own last answer; before it, the last day the gateway polled at all.
-            lastDay = lastAnswer != 0 ? LocalDay(new System.DateTime(lastAnswer)) : _gatewayDay.First;
+            lastDay = lastAnswer != 0 ? LocalDay(new System.DateTime(lastAnswer)) : _startDay;
             var gapped = lastAnswer == 0 || now.Ticks - lastAnswer > MinimumGapMinutes * System.TimeSpan.TicksPerMinute;
             missed = lastDay == 0 || !gapped ? 0 : today - lastDay;
             if (today > _gatewayDay.First)

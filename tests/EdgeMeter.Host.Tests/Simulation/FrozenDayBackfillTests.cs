@@ -70,6 +70,24 @@ public sealed class FrozenDayBackfillTests : IDisposable
     }
 
     [Fact]
+    public void After_a_gateway_restart_every_meter_reads_its_missed_midnights_not_only_the_first()
+    {
+        using (var backfill = new FrozenDayBackfill(new DiskFlashFileSystem(_state), _clock, 480, 2))
+        {
+            Session(backfill).Poll(_sink);
+        }
+
+        _clock.UtcNow = Local(2026, 11, 25, 9, 0);
+        using (var restarted = new FrozenDayBackfill(new DiskFlashFileSystem(_state), _clock, 480, 2))
+        {
+            Session(restarted).Poll(_sink);
+            Session(restarted, meterIndex: 1).Poll(_sink);
+        }
+
+        Assert.Equal(4, _sink.Frozen.Count); // the 24th and 25th, for each of the two meters
+    }
+
+    [Fact]
     public void A_meter_without_the_energy_point_or_a_gateway_clock_not_synchronized_reads_nothing_back()
     {
         using var backfill = Backfill();
@@ -97,10 +115,10 @@ public sealed class FrozenDayBackfillTests : IDisposable
 
     private FrozenDayBackfill Backfill() => new(new DiskFlashFileSystem(_state), _clock, 480, 1);
 
-    private Dlt645MeterSession Session(FrozenDayBackfill backfill)
+    private Dlt645MeterSession Session(FrozenDayBackfill backfill, int meterIndex = 0)
     {
         var master = new Dlt645Master(new SessionLink(_simulator.OpenSession()), _clock) { TimeoutMilliseconds = 500 };
-        return new Dlt645MeterSession(0, "m1", master, Dlt645Address.Parse("123456789012"), Dlt645Version.V2007,
+        return new Dlt645MeterSession(meterIndex, "m" + (meterIndex + 1), master, Dlt645Address.Parse("123456789012"), Dlt645Version.V2007,
             [Dlt645Catalogue.ForwardActiveEnergyTotal, 0x02010100], 60, 500, 0, _clock)
         {
             Backfill = backfill,
