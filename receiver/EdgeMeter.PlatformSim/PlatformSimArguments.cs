@@ -1,5 +1,7 @@
 using System.Globalization;
-using EdgeMeter.PlatformSim.Records;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using EdgeMeter.Common.Platform;
 
 namespace EdgeMeter.PlatformSim;
 
@@ -16,13 +18,21 @@ public static class PlatformSimArguments
           --urls URL[;URL]         listen addresses (default http://127.0.0.1:5080)
           --port N                 shorthand for --urls http://127.0.0.1:N (0 = any free port)
           --name NAME              provincial (default) or national; shown in logs, stats and records
-          --enterprise CODE=PASS   an accepted enterprise (repeatable); default 91530100MA6NXKB7XL=edgemeter-demo
+          --enterprise CODE=PASS   an accepted enterprise (repeatable); default 91530100MA6NXKB7X1=edgemeter-demo
           --token-lifetime SECS    token validity (default 7200)
           --store FILE             JSON-lines file of accepted records, reloaded at start
           --reg-version V          current configuration version (default 1.0)
           --dic-version V          current dictionary version (default 1.0)
           --max-batch N            largest accepted batch (default 100)
           --seed N                 seed for fractional fault injection (default 1)
+          --password-sm4 SPEC      require SM4-protected requestAK passwords, e.g.
+                                   mode=cbc,key=HEX32,iv=HEX32,padding=pkcs7,input=utf8,output=base64
+                                   (mode ecb|cbc, padding pkcs7|zero, key-encoding hex|base64|utf8,
+                                   input utf8|hex|base64, output hex|hexupper|base64)
+          --tls-cert FILE          serve HTTPS (give https:// --urls): a .pfx, or a PEM certificate with --tls-key
+          --tls-key FILE           PEM private key of --tls-cert
+          --tls-password PASS      password of a .pfx --tls-cert
+          --client-ca FILE         require a client certificate issued by a CA in this PEM bundle (mutual TLS)
           --verbose                one log line per request
           --help                   this text
         """;
@@ -32,6 +42,7 @@ public static class PlatformSimArguments
         var options = new PlatformSimOptions();
         var urls = new List<string>();
         var help = false;
+        string? tlsCert = null, tlsKey = null, tlsPassword = null;
         for (var i = 0; i < args.Count; i++)
         {
             var (name, inlineValue) = Split(args[i]);
@@ -51,11 +62,51 @@ public static class PlatformSimArguments
                 case "--dic-version": options.DicVersion = Value(); break;
                 case "--max-batch": options.MaxBatchSize = Number(name, Value(), 1, 100_000); break;
                 case "--seed": options.Seed = Number(name, Value(), int.MinValue, int.MaxValue); break;
+                case "--password-sm4": options.PasswordProtection = Sm4PasswordOptions.Parse(Value()); break;
+                case "--tls-cert": tlsCert = Value(); break;
+                case "--tls-key": tlsKey = Value(); break;
+                case "--tls-password": tlsPassword = Value(); break;
+                case "--client-ca": options.ClientCertificateAuthorities = Certificates("--client-ca", Value()); break;
                 default: throw new FormatException($"unknown option '{args[i]}' (see --help)");
             }
         }
 
+        if (tlsCert is not null)
+        {
+            options.ServerCertificate = ServerCertificate(tlsCert, tlsKey, tlsPassword);
+        }
+        else if (tlsKey is not null || tlsPassword is not null || options.ClientCertificateAuthorities is not null)
+        {
+            throw new FormatException("--tls-key, --tls-password and --client-ca need --tls-cert");
+        }
+
         return new PlatformSimCommandLine(options, urls.Count > 0 ? urls : [DefaultUrl], help);
+    }
+
+    private static X509Certificate2 ServerCertificate(string path, string? keyPath, string? password)
+    {
+        try
+        {
+            return keyPath is not null ? X509Certificate2.CreateFromPemFile(path, keyPath) : X509CertificateLoader.LoadPkcs12FromFile(path, password);
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            throw new FormatException($"--tls-cert {path}: {failure.Message}");
+        }
+    }
+
+    private static X509Certificate2Collection Certificates(string name, string path)
+    {
+        try
+        {
+            var bundle = new X509Certificate2Collection();
+            bundle.ImportFromPemFile(path);
+            return bundle.Count > 0 ? bundle : throw new CryptographicException("no PEM certificate in it");
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            throw new FormatException($"{name} {path}: {failure.Message}");
+        }
     }
 
     private static (string Name, string? Value) Split(string argument)
@@ -75,9 +126,9 @@ public static class PlatformSimArguments
             throw new FormatException($"--enterprise '{value}' is not CODE=PASSWORD");
         }
 
-        if (!RecordValidator.IsCreditCode(code))
+        if (CreditCode.Problem(code) is { } invalid)
         {
-            throw new FormatException($"--enterprise code '{code}' is not 18 characters of the unified social credit code alphabet");
+            throw new FormatException($"--enterprise code {invalid}");
         }
 
         options.Enterprises[code] = value[(equals + 1)..];

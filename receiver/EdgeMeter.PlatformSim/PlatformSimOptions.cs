@@ -1,12 +1,24 @@
+using System.Security.Cryptography.X509Certificates;
+using EdgeMeter.Common.Platform;
+
 namespace EdgeMeter.PlatformSim;
 
 /// <summary>How one simulated platform behaves. The defaults give a working provincial platform with one enterprise.</summary>
 public sealed class PlatformSimOptions
 {
     /// <summary>The enterprise accepted when none is configured (a made-up code in the unified social credit code alphabet).</summary>
-    public const string DefaultEnterpriseCode = "91530100MA6NXKB7XL";
+    public const string DefaultEnterpriseCode = "91530100MA6NXKB7X1";
 
     public const string DefaultPassword = "edgemeter-demo";
+
+    /// <summary>When set, requestAK's password must arrive SM4-protected this way (as a real provincial platform wants).</summary>
+    public Sm4PasswordOptions? PasswordProtection { get; set; }
+
+    /// <summary>When set, https:// addresses are served with this certificate.</summary>
+    public X509Certificate2? ServerCertificate { get; set; }
+
+    /// <summary>When set (with a server certificate), every client must present a certificate issued by one of these CAs.</summary>
+    public X509Certificate2Collection? ClientCertificateAuthorities { get; set; }
 
     /// <summary>"provincial" or "national"; appears in log lines, stats and stored records.</summary>
     public string Name { get; set; } = "provincial";

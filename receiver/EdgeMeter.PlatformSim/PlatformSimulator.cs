@@ -1,4 +1,6 @@
+using System.Security.Cryptography.X509Certificates;
 using EdgeMeter.PlatformSim.Api;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -21,6 +23,10 @@ public static class PlatformSimulator
             Args = [],
         });
         builder.WebHost.UseUrls([.. urls]);
+        if (options.ServerCertificate is { } certificate)
+        {
+            ServeHttps(builder, certificate, options.ClientCertificateAuthorities);
+        }
         builder.Logging.ClearProviders();
         if (options.RunsAsProcess)
         {
@@ -43,6 +49,30 @@ public static class PlatformSimulator
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningPlatformSim(app, sim, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    // https:// addresses get the certificate; with client CAs, a client without a certificate they issued is refused in the handshake.
+    private static void ServeHttps(WebApplicationBuilder builder, X509Certificate2 certificate, X509Certificate2Collection? clientAuthorities)
+    {
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+        {
+            https.ServerCertificate = certificate;
+            if (clientAuthorities is not null)
+            {
+                https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                https.ClientCertificateValidation = (client, _, _) => IssuedBy(client, clientAuthorities);
+            }
+        }));
+    }
+
+    private static bool IssuedBy(X509Certificate2 client, X509Certificate2Collection authorities)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(client);
     }
 
     /// <summary>An embedded simulator must not take over the host process's Ctrl+C.</summary>

@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Platform;
 using EdgeMeter.PlatformSim.Faults;
 using EdgeMeter.PlatformSim.Records;
 using EdgeMeter.PlatformSim.Tokens;
@@ -19,7 +20,11 @@ internal sealed class SimState
         Tokens = new TokenIssuer(options.TimeProvider, options.TokenLifetime);
         Faults = new FaultInjector(options.Seed, Tokens.ExpireAll);
         versions = (options.RegVersion, options.DicVersion);
+        PasswordCipher = options.PasswordProtection is { } sm4 ? new Sm4PasswordCipher(sm4) : null;
     }
+
+    /// <summary>Null: requestAK takes the password in clear.</summary>
+    public Sm4PasswordCipher? PasswordCipher { get; }
 
     public PlatformSimOptions Options { get; }
 

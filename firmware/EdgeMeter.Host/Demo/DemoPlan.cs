@@ -14,8 +14,8 @@ namespace EdgeMeter.Host.Demo;
 /// </summary>
 public sealed class DemoPlan
 {
-    public const string ProvincialEnterprise = "91530100MA6NXKB7XL";
-    public const string NationalOnlyEnterprise = "91110108MA01B2C3D4";
+    public const string ProvincialEnterprise = "91530100MA6NXKB7X1";
+    public const string NationalOnlyEnterprise = "91110108MA01B2C3D0";
     public const string PlatformReader = "svc.demo-platform";
 
     /// <summary>The whole plant's electricity: the same dataCode in both enterprises, as platforms assign it.</summary>

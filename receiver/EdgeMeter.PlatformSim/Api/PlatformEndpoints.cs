@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Platform;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EdgeMeter.PlatformSim.Records;
@@ -34,7 +35,20 @@ internal static partial class PlatformEndpoints
             return;
         }
 
-        if (!sim.Enterprises.TryGetValue(code, out var expected) || expected != password)
+        if (CreditCode.Problem(code) is { } invalid)
+        {
+            await PlatformReply.ErrorAsync(context, 400, "enterpriseCode", $"enterpriseCode: {invalid}");
+            return;
+        }
+
+        var received = sim.PasswordCipher is { } cipher ? cipher.Unprotect(password) : password;
+        if (received is null)
+        {
+            await PlatformReply.ErrorAsync(context, 403, "password", "password: not SM4-protected with this platform's key, mode, padding and encoding");
+            return;
+        }
+
+        if (!sim.Enterprises.TryGetValue(code, out var expected) || expected != received)
         {
             await PlatformReply.ErrorAsync(context, 403, "enterpriseCode", "enterpriseCode/password: not recognised");
             return;

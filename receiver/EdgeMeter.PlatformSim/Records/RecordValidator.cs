@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Platform;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -10,11 +11,6 @@ namespace EdgeMeter.PlatformSim.Records;
 /// </summary>
 internal static partial class RecordValidator
 {
-    /// <summary>The unified social credit code alphabet (GB 32100): digits and capitals without I, O, S, V, Z.</summary>
-    public const string CreditCodeAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-
-    public static bool IsCreditCode(string? text) =>
-        text is { Length: 18 } && text.All(c => CreditCodeAlphabet.Contains(c, StringComparison.Ordinal));
 
     public static RecordError? Validate(
         JsonElement record, string tokenEnterprise, string regVersion, string dicVersion, out SimRecord? accepted)
@@ -94,10 +90,9 @@ internal static partial class RecordValidator
 
     private static RecordError? CheckEnterprise(string code, string tokenEnterprise)
     {
-        if (!IsCreditCode(code))
+        if (CreditCode.Problem(code) is { } invalid)
         {
-            return RecordError.BadField(
-                "enterpriseCode", $"'{code}' is not 18 characters of the unified social credit code alphabet");
+            return RecordError.BadField("enterpriseCode", invalid);
         }
 
         return code == tokenEnterprise

@@ -5,7 +5,8 @@ using EdgeMeter.Receiver.Config;
 namespace EdgeMeter.Receiver.Cli;
 
 /// <summary>
-/// `edgemeter-receiver`: run | check-config | keys (list|add|rotate|remove) | hash-password | audit verify | version.
+/// `edgemeter-receiver`: run | check-config | keys (list|add|rotate|remove) | hash-password | audit verify |
+/// platform (protect-password|check) | dead-letters (list|retry|drop) | version.
 /// </summary>
 public static class ReceiverCli
 {
@@ -17,7 +18,7 @@ public static class ReceiverCli
         foreach (var command in new[]
         {
             RunVerb.Create(output), RunVerb.CreateCheck(output), KeysVerb.Create(output), HashPasswordVerb.Create(output, input),
-            AuditVerb.Create(output), VersionVerb(output),
+            AuditVerb.Create(output), PlatformVerb.Create(output, input), VersionVerb(output),
         })
         {
             root.Subcommands.Add(command);

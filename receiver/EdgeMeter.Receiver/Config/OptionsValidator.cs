@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Platform;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Uplink;
@@ -197,6 +198,8 @@ public static class OptionsValidator
                 {
                     problem($"{at}.Http", "MaxBatchSize and CallTimeoutSeconds must be at least 1");
                 }
+
+                PlatformTransport.Check(http, $"{at}.Http", problem);
             }
 
             if (platform.Mqtt is { } mqtt)
@@ -237,9 +240,9 @@ public static class OptionsValidator
         for (var i = 0; i < enterprises.Count; i++)
         {
             var enterprise = enterprises[i];
-            if (enterprise.Code is not { Length: 18 } || !enterprise.Code.All(char.IsAsciiLetterOrDigit))
+            if (CreditCode.Problem(enterprise.Code) is { } invalid)
             {
-                problem($"Enterprises[{i}].Code", $"'{enterprise.Code}' is not an 18-character unified social credit code");
+                problem($"Enterprises[{i}].Code", invalid);
             }
             else if (!byCode.TryAdd(enterprise.Code, enterprise))
             {

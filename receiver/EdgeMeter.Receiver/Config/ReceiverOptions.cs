@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Platform;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Indicators;
@@ -216,7 +217,34 @@ public sealed class HttpPlatformOptions
 
     public int MaxBatchSize { get; set; } = 100;
 
+    /// <summary>Longest wait for one HTTP call (connect, send, answer); past it the call is retried later.</summary>
     public int CallTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Longest wait for the TCP and TLS connection alone.</summary>
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>SM4 protection of the requestAK password as the platform specifies it; absent: sent as configured.</summary>
+    public Sm4PasswordOptions? PasswordProtection { get; set; }
+
+    /// <summary>PEM file of CA certificates to trust for this platform's server certificate.</summary>
+    public string? CaBundleFile { get; set; }
+
+    /// <summary>False: trust only <see cref="CaBundleFile"/> (the platform's private CA), not the system store.</summary>
+    public bool TrustSystemStore { get; set; } = true;
+
+    /// <summary>Client certificate for mutual TLS: a .pfx/.p12 file (with <see cref="ClientCertificatePassword"/>) or a PEM certificate with <see cref="ClientKeyFile"/>.</summary>
+    public string? ClientCertificateFile { get; set; }
+
+    public string? ClientCertificatePassword { get; set; }
+
+    /// <summary>PEM private key of a PEM <see cref="ClientCertificateFile"/>.</summary>
+    public string? ClientKeyFile { get; set; }
+
+    /// <summary>HTTP proxy for this platform, e.g. http://proxy.corp:3128 (CONNECT for https).</summary>
+    public string? Proxy { get; set; }
+
+    /// <summary>Plain http is refused to anything but loopback unless this is set (a platform that offers no TLS).</summary>
+    public bool AllowPlainHttp { get; set; }
 }
 
 public sealed class MqttPlatformOptions

@@ -33,20 +33,28 @@ public sealed class HttpTier : TierRelay<IndicatorUploadRow>
     {
         var http = options.Http!;
         _supportsBatch = http.SupportsBatch;
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+        _http = PlatformTransport.Create(http);
         foreach (var enterprise in routing.EnterprisesOf(options.Name))
         {
-            _clients[enterprise] = new PlatformUploadClient(_http, new PlatformClientOptions
-            {
-                Name = options.Name,
-                BaseAddress = new Uri(http.BaseAddress),
-                EnterpriseCode = enterprise,
-                Password = http.EnterprisePasswords[enterprise],
-                CallTimeout = TimeSpan.FromSeconds(http.CallTimeoutSeconds),
-                SupportsBatch = http.SupportsBatch,
-                MaxBatchSize = http.MaxBatchSize,
-            }, time);
+            _clients[enterprise] = new PlatformUploadClient(_http, ClientOptions(options, enterprise), time);
         }
+    }
+
+    /// <summary>How <paramref name="enterprise"/> talks to the HTTP platform <paramref name="platform"/>.</summary>
+    public static PlatformClientOptions ClientOptions(PlatformOptions platform, string enterprise)
+    {
+        var http = platform.Http!;
+        return new PlatformClientOptions
+        {
+            Name = platform.Name,
+            BaseAddress = new Uri(http.BaseAddress),
+            EnterpriseCode = enterprise,
+            Password = http.EnterprisePasswords[enterprise],
+            PasswordProtector = http.PasswordProtection is { } sm4 ? new Sm4PasswordProtector(sm4) : PlainPasswordProtector.Instance,
+            CallTimeout = TimeSpan.FromSeconds(http.CallTimeoutSeconds),
+            SupportsBatch = http.SupportsBatch,
+            MaxBatchSize = http.MaxBatchSize,
+        };
     }
 
     /// <summary>The enterprise's queued values after the cursor ($gw = enterprise, $after, $limit), in order.</summary>

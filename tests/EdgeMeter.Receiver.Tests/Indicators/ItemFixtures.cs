@@ -21,7 +21,7 @@ internal static class ItemFixtures
     public static DataItem Consumption(params ItemTerm[] terms) => new()
     {
         DataCode = "000000000112000001",
-        Enterprise = "91530100MA6NXKB7XL",
+        Enterprise = "91530100MA6NXKB7X1",
         Unit = "kWh",
         ConvertRation = D("0.1229"),
         Terms = terms.Length > 0 ? terms : [new ItemTerm(Feeder, D("1"))],

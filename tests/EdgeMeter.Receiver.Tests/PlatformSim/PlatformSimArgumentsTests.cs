@@ -9,13 +9,13 @@ public class PlatformSimArgumentsTests
     {
         var command = PlatformSimArguments.Parse(
         [
-            "--port", "0", "--name", "national", "--enterprise", "91110000MA01ABCD2X=pw=with=equals",
+            "--port", "0", "--name", "national", "--enterprise", "91110000MA01ABCD2Q=pw=with=equals",
             "--token-lifetime=60", "--store", "/tmp/x.jsonl", "--reg-version", "2.0", "--seed", "9", "--max-batch", "10",
         ]);
 
         Assert.Equal(new[] { "http://127.0.0.1:0" }, command.Urls);
         Assert.Equal("national", command.Options.Name);
-        Assert.Equal("pw=with=equals", command.Options.Enterprises["91110000MA01ABCD2X"]);
+        Assert.Equal("pw=with=equals", command.Options.Enterprises["91110000MA01ABCD2Q"]);
         Assert.Equal(TimeSpan.FromSeconds(60), command.Options.TokenLifetime);
         Assert.Equal("/tmp/x.jsonl", command.Options.StorePath);
         Assert.Equal("2.0", command.Options.RegVersion);

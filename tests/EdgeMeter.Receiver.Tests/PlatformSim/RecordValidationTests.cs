@@ -29,7 +29,7 @@ public class RecordValidationTests
     [InlineData("enterpriseCode", "91530100MA6NXKB7X", 400)]
     [InlineData("enterpriseCode", "91530100MA6NXKB7XI", 400)]
     [InlineData("enterpriseCode", "91530100ma6nxkb7xl", 400)]
-    [InlineData("enterpriseCode", "91110000MA01ABCD2X", 403)]
+    [InlineData("enterpriseCode", "91110000MA01ABCD2Q", 403)]
     [InlineData("dataCode", "00000000011200000", 400)]
     [InlineData("dataCode", "0000000001120000A1", 400)]
     [InlineData("dataCode", "000000000012000001", 400)]

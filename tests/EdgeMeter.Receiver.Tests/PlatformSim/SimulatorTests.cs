@@ -32,8 +32,8 @@ public class SimulatorTests
     }
 
     [Theory]
-    [InlineData("91530100MA6NXKB7XL", "wrong", 403)]
-    [InlineData("91110000MA01ABCD2X", "edgemeter-demo", 403)]
+    [InlineData("91530100MA6NXKB7X1", "wrong", 403)]
+    [InlineData("91110000MA01ABCD2Q", "edgemeter-demo", 403)]
     [InlineData(null, "edgemeter-demo", 400)]
     public async Task RequestAK_refuses_unknown_credentials(string? code, string password, int expected)
     {
@@ -54,10 +54,10 @@ public class SimulatorTests
     [Fact]
     public async Task Configured_enterprises_replace_the_default()
     {
-        await using var sim = await SimHarness.StartAsync(o => o.Enterprises["91110000MA01ABCD2X"] = "s3cret");
+        await using var sim = await SimHarness.StartAsync(o => o.Enterprises["91110000MA01ABCD2Q"] = "s3cret");
         using var http = SimHarness.HttpFor(sim);
 
-        var (mine, _) = await SimHarness.PostAsync(http, "requestAK", new JsonObject { ["enterpriseCode"] = "91110000MA01ABCD2X", ["password"] = "s3cret" });
+        var (mine, _) = await SimHarness.PostAsync(http, "requestAK", new JsonObject { ["enterpriseCode"] = "91110000MA01ABCD2Q", ["password"] = "s3cret" });
         var (fallback, _) = await SimHarness.PostAsync(http, "requestAK", new JsonObject { ["enterpriseCode"] = SimHarness.Enterprise, ["password"] = PlatformSimOptions.DefaultPassword });
 
         Assert.Equal(HttpStatusCode.OK, mine);

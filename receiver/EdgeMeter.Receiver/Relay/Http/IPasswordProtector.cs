@@ -1,10 +1,8 @@
+using EdgeMeter.Common.Platform;
+
 namespace EdgeMeter.Receiver.Relay.Http;
 
-/// <summary>
-/// Turns the configured password into what /requestAK expects. Platforms differ here: the published provincial
-/// interface sends it SM4-encrypted with a platform-issued key, in a way each province specifies; such a
-/// protector is written per province (BouncyCastle's SM4Engine) once its exact rules are in hand.
-/// </summary>
+/// <summary>Turns the configured password into what /requestAK expects.</summary>
 public interface IPasswordProtector
 {
     string Protect(string password, string enterpriseCode);
@@ -16,4 +14,12 @@ public sealed class PlainPasswordProtector : IPasswordProtector
     public static readonly PlainPasswordProtector Instance = new();
 
     public string Protect(string password, string enterpriseCode) => password;
+}
+
+/// <summary>SM4 as the platform's interface document specifies it (Platforms[i].Http.PasswordProtection).</summary>
+public sealed class Sm4PasswordProtector(Sm4PasswordOptions options) : IPasswordProtector
+{
+    private readonly Sm4PasswordCipher _cipher = new(options);
+
+    public string Protect(string password, string enterpriseCode) => _cipher.Protect(password);
 }

@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Platform;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -28,9 +29,9 @@ public sealed class PlatformUploadClient
 
     public PlatformUploadClient(HttpClient http, PlatformClientOptions options, TimeProvider? time = null)
     {
-        if (options.EnterpriseCode is not { Length: 18 })
+        if (CreditCode.Problem(options.EnterpriseCode) is { } invalid)
         {
-            throw new ArgumentException($"EnterpriseCode '{options.EnterpriseCode}' is not 18 characters", nameof(options));
+            throw new ArgumentException($"EnterpriseCode {invalid}", nameof(options));
         }
 
         if (options.MaxBatchSize < 1 || options.CallTimeout <= TimeSpan.Zero)
@@ -358,7 +359,7 @@ public sealed class PlatformUploadClient
     {
         var outcome = OutcomeClassifier.Classify(reply);
         var reason = outcome.IsDelivered ? "answer lacks the expected data" : outcome.Reason;
-        return new PlatformCallException(UploadOutcome.Retry(outcome.Code, $"{path}: {reason}"));
+        return new PlatformCallException(UploadOutcome.Retry(outcome.Code, reason.Contains(path, StringComparison.Ordinal) ? reason : $"{path}: {reason}"));
     }
 
     /// <summary>akExpiresIn is an instant in the published interface; a plain number is taken as seconds from now.</summary>
@@ -450,8 +451,23 @@ public sealed class PlatformUploadClient
         }
         catch (HttpRequestException failure)
         {
-            return PlatformReply.Transport($"network: {path}: {failure.Message}");
+            return PlatformReply.Transport($"network: {path}: {Describe(failure)}");
         }
+    }
+
+    // "The SSL connection could not be established" says nothing; the inner exceptions say which certificate and why.
+    private static string Describe(Exception failure)
+    {
+        var parts = new List<string>();
+        for (var current = failure; current is not null; current = current.InnerException)
+        {
+            if (!parts.Contains(current.Message))
+            {
+                parts.Add(current.Message);
+            }
+        }
+
+        return string.Join(" <- ", parts);
     }
 
     private sealed record Session(PlatformToken Token, PlatformVersions Versions);

@@ -25,8 +25,8 @@ public sealed partial class ConfigTests : IDisposable
         Assert.NotEmpty(options.Gateways);
         Assert.Empty(options.Points);
         var items = EdgeMeter.Receiver.Indicators.ItemCatalogue.From(options);
-        Assert.NotNull(items.Find("91530100MA6NXKB7XL", "000000000112000001"));
-        Assert.NotNull(items.Find("91110108MA01B2C3D4", "000000000112000001"));
+        Assert.NotNull(items.Find("91530100MA6NXKB7X1", "000000000112000001"));
+        Assert.NotNull(items.Find("91110108MA01B2C3D0", "000000000112000001"));
         Assert.Null(items.Find(null, "000000000112000001"));
         var routing = Routing.From(options);
         Assert.All(options.Gateways, gateway => Assert.NotEmpty(routing.PlatformsOf(gateway.Id)));
@@ -57,10 +57,10 @@ public sealed partial class ConfigTests : IDisposable
     {
         var path = WriteConfig("""
             {
-              "Gateways": [ { "Id": "gw/1", "Enterprise": "91530100MA6NXKB7XL", "Password": "p" } ],
-              "Enterprises": [ { "Code": "91530100MA6NXKB7XL", "Platforms": [ "provincial", "nowhere" ] } ],
+              "Gateways": [ { "Id": "gw/1", "Enterprise": "91530100MA6NXKB7X1", "Password": "p" } ],
+              "Enterprises": [ { "Code": "91530100MA6NXKB7X1", "Platforms": [ "provincial", "nowhere" ] } ],
               "Platforms": [ { "Name": "provincial", "Http": { "BaseAddress": "http://127.0.0.1:5080/" } } ],
-              "Items": [ { "DataCode": "0000000011", "Enterprise": "91530100MA6NXKB7XL", "Unit": "kWh", "ConvertRation": "-1", "IntervalMinutes": 20,
+              "Items": [ { "DataCode": "0000000011", "Enterprise": "91530100MA6NXKB7X1", "Unit": "kWh", "ConvertRation": "-1", "IntervalMinutes": 20,
                            "Terms": [ { "Gateway": "gw-9", "Meter": "m1", "Point": "p1", "Factor": "0" } ] } ],
               "Admin": { "Tokens": [ { "Name": "op", "Token": "short" } ] }
             }
@@ -70,7 +70,7 @@ public sealed partial class ConfigTests : IDisposable
 
         Assert.Contains(problems, p => p.StartsWith("Gateways[0].Id: 'gw/1' is not a gateway id", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("Enterprises[0].Platforms: 'nowhere' is not one of Platforms[].Name", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("Platforms[0].Http.EnterprisePasswords: no password for enterprise '91530100MA6NXKB7XL'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Platforms[0].Http.EnterprisePasswords: no password for enterprise '91530100MA6NXKB7X1'", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("Items[0].DataCode: dataCode:", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("Items[0].ConvertRation:", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("Items[0].IntervalMinutes: 20 is not 15, 30 or 60", StringComparison.Ordinal));
@@ -94,16 +94,16 @@ public sealed partial class ConfigTests : IDisposable
     {
         var path = WriteConfig("""
             {
-              "Gateways": [ { "Id": "gw-1", "Enterprise": "91530100MA6NXKB7XL", "Password": "p" }, { "Id": "gw-2", "Enterprise": "91110108MA01B2C3D4", "Password": "p" } ],
-              "Enterprises": [ { "Code": "91530100MA6NXKB7XL" }, { "Code": "91110108MA01B2C3D4" } ],
-              "Items": [ { "DataCode": "000000000112000001", "Enterprise": "91530100MA6NXKB7XL", "Kind": "Average", "Unit": "kW", "ConvertRation": "0",
+              "Gateways": [ { "Id": "gw-1", "Enterprise": "91530100MA6NXKB7X1", "Password": "p" }, { "Id": "gw-2", "Enterprise": "91110108MA01B2C3D0", "Password": "p" } ],
+              "Enterprises": [ { "Code": "91530100MA6NXKB7X1" }, { "Code": "91110108MA01B2C3D0" } ],
+              "Items": [ { "DataCode": "000000000112000001", "Enterprise": "91530100MA6NXKB7X1", "Kind": "Average", "Unit": "kW", "ConvertRation": "0",
                            "Terms": [ { "Gateway": "gw-2", "Meter": "m1", "Point": "power", "MaxDemand": "500" } ] } ]
             }
             """);
 
         var problems = Assert.Throws<ConfigException>(() => ConfigLoader.Load(path, new Hashtable())).Problems;
 
-        Assert.Contains(problems, p => p.StartsWith("Items[0].Terms[0].Gateway: 'gw-2' belongs to enterprise 91110108MA01B2C3D4", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Items[0].Terms[0].Gateway: 'gw-2' belongs to enterprise 91110108MA01B2C3D0", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("Items[0].Terms[0].MaxDemand: applies to Consumption items only", StringComparison.Ordinal));
     }
 

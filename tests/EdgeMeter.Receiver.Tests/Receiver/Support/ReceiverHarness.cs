@@ -17,7 +17,7 @@ internal sealed class ReceiverHarness : IAsyncDisposable
 {
     public const string Enterprise1 = PlatformSimOptions.DefaultEnterpriseCode;
     public const string Enterprise1Password = PlatformSimOptions.DefaultPassword;
-    public const string Enterprise2 = "91110108MA01B2C3D4";
+    public const string Enterprise2 = "91110108MA01B2C3D0";
     public const string Enterprise2Password = "second-enterprise";
     public const string AdminToken = "test-admin-token-0123456789";
     public const string Gateway1Password = "gw1-mqtt-password";

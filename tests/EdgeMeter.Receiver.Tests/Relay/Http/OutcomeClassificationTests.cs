@@ -99,10 +99,10 @@ public class OutcomeClassificationTests
         Assert.Equal("Bearer tok-1", upload.Authorization);
         Assert.Equal("gw-1:5:0", upload.IdempotencyKey);
         Assert.Equal(
-            """{"enterpriseCode":"91530100MA6NXKB7XL","regVersion":"R1","dicVersion":"D1","dataCode":"000000000112000001","dataValue":"123.45","convertRation":"1.229","valid":"1","scope":"1","inputType":"4","statType":"0","statDate":"2020-05-20 10:15:00","uploadDate":"2020-05-20 10:16:02"}""",
+            """{"enterpriseCode":"91530100MA6NXKB7X1","regVersion":"R1","dicVersion":"D1","dataCode":"000000000112000001","dataValue":"123.45","convertRation":"1.229","valid":"1","scope":"1","inputType":"4","statType":"0","statDate":"2020-05-20 10:15:00","uploadDate":"2020-05-20 10:16:02"}""",
             upload.Body);
         var login = platform.Requests.First(r => r.Path == "/p/requestAK");
-        Assert.Equal("""{"enterpriseCode":"91530100MA6NXKB7XL","password":"pw"}""", login.Body);
+        Assert.Equal("""{"enterpriseCode":"91530100MA6NXKB7X1","password":"pw"}""", login.Body);
         Assert.Null(login.Authorization);
     }
 
@@ -115,14 +115,14 @@ public class OutcomeClassificationTests
         {
             Name = "provincial",
             BaseAddress = new Uri("http://platform.test/p"),
-            EnterpriseCode = "91530100MA6NXKB7XL",
+            EnterpriseCode = "91530100MA6NXKB7X1",
             Password = "pw",
             PasswordProtector = new ReversingProtector(),
         });
 
         await client.RequestTokenAsync(Ct);
 
-        Assert.Contains("\"password\":\"wp:91530100MA6NXKB7XL\"", platform.Requests.Single().Body, StringComparison.Ordinal);
+        Assert.Contains("\"password\":\"wp:91530100MA6NXKB7X1\"", platform.Requests.Single().Body, StringComparison.Ordinal);
     }
 
     private static PlatformUploadClient ClientFor(HttpClient http, TimeProvider? time = null) =>
@@ -130,7 +130,7 @@ public class OutcomeClassificationTests
         {
             Name = "provincial",
             BaseAddress = new Uri("http://platform.test/p"),
-            EnterpriseCode = "91530100MA6NXKB7XL",
+            EnterpriseCode = "91530100MA6NXKB7X1",
             Password = "pw",
         }, time);
 

@@ -7,7 +7,7 @@ namespace EdgeMeter.Receiver.Tests.Relay.Http;
 
 public class PlatformRecordJsonTests
 {
-    private static readonly RecordStamp Stamp = new("91530100MA6NXKB7XL", "1.0", "2.0", new DateTime(2020, 5, 20, 10, 16, 2));
+    private static readonly RecordStamp Stamp = new("91530100MA6NXKB7X1", "1.0", "2.0", new DateTime(2020, 5, 20, 10, 16, 2));
 
     private static readonly PlatformRecord Example = new()
     {
@@ -23,7 +23,7 @@ public class PlatformRecordJsonTests
         var json = Encoding.UTF8.GetString(PlatformRecordJson.Serialize(Example, Stamp));
 
         Assert.Equal(
-            """{"enterpriseCode":"91530100MA6NXKB7XL","regVersion":"1.0","dicVersion":"2.0","dataCode":"000000000112000001","dataValue":"123.45","convertRation":"1.229","valid":"1","scope":"1","inputType":"4","statType":"0","statDate":"2020-05-20 10:15:00","uploadDate":"2020-05-20 10:16:02"}""",
+            """{"enterpriseCode":"91530100MA6NXKB7X1","regVersion":"1.0","dicVersion":"2.0","dataCode":"000000000112000001","dataValue":"123.45","convertRation":"1.229","valid":"1","scope":"1","inputType":"4","statType":"0","statDate":"2020-05-20 10:15:00","uploadDate":"2020-05-20 10:16:02"}""",
             json);
     }
 
@@ -91,8 +91,8 @@ public class PlatformRecordJsonTests
     public void The_key_names_enterprise_item_stat_type_and_beijing_start_and_a_correction_its_revision()
     {
         var start = new DateTime(2026, 5, 19, 16, 0, 0, DateTimeKind.Utc); // 2026-05-20 00:00 Beijing
-        Assert.Equal("91530100MA6NXKB7XL:000000000112000001:1:202605200000", HttpTier.KeyFor("91530100MA6NXKB7XL", "000000000112000001", StatType.Day, start, 0));
-        Assert.Equal("91530100MA6NXKB7XL:000000000112000001:1:202605200000:r2", HttpTier.KeyFor("91530100MA6NXKB7XL", "000000000112000001", StatType.Day, start, 2));
+        Assert.Equal("91530100MA6NXKB7X1:000000000112000001:1:202605200000", HttpTier.KeyFor("91530100MA6NXKB7X1", "000000000112000001", StatType.Day, start, 0));
+        Assert.Equal("91530100MA6NXKB7X1:000000000112000001:1:202605200000:r2", HttpTier.KeyFor("91530100MA6NXKB7X1", "000000000112000001", StatType.Day, start, 2));
     }
 
     [Fact]

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using EdgeMeter.Receiver.Config;
+
+namespace EdgeMeter.Receiver.Relay.Http;
+
+/// <summary>
+/// The HTTP connection to one platform as its trust rules require: which CAs to trust (the system store, the
+/// platform's private CA, or both), the client certificate for mutual TLS, the proxy, the connect timeout, and no
+/// plain http beyond loopback unless the platform is explicitly allowed it.
+/// </summary>
+public static class PlatformTransport
+{
+    /// <summary>Everything wrong with the transport settings of <paramref name="http"/>, each naming its setting under <paramref name="at"/>.</summary>
+    public static IReadOnlyList<string> Problems(HttpPlatformOptions http, string at)
+    {
+        var problems = new List<string>();
+        Check(http, at, (setting, message) => problems.Add($"{setting}: {message}"));
+        return problems;
+    }
+
+    /// <summary>Reports each problem of the transport settings as (setting, message).</summary>
+    public static void Check(HttpPlatformOptions http, string at, Action<string, string> problem)
+    {
+        if (Uri.TryCreate(http.BaseAddress, UriKind.Absolute, out var address) && address.Scheme == "http" && !address.IsLoopback && !http.AllowPlainHttp)
+        {
+            problem($"{at}.BaseAddress", $"'{http.BaseAddress}' is plain http to a host that is not loopback; use https, or set {at}.AllowPlainHttp where the platform offers no TLS");
+        }
+
+        if (http.ConnectTimeoutSeconds < 1)
+        {
+            problem($"{at}.ConnectTimeoutSeconds", $"must be at least 1");
+        }
+
+        if (http.Proxy is { } proxy && (!Uri.TryCreate(proxy, UriKind.Absolute, out var proxyUri) || proxyUri.Scheme is not ("http" or "https")))
+        {
+            problem($"{at}.Proxy", $"'{proxy}' is not an http(s) proxy address such as http://proxy.corp:3128");
+        }
+
+        if (!http.TrustSystemStore && http.CaBundleFile is null)
+        {
+            problem($"{at}.TrustSystemStore", $"false needs a CaBundleFile, or no server could be trusted");
+        }
+
+        Try(problem, $"{at}.CaBundleFile", () => LoadCaBundle(http));
+        Try(problem, $"{at}.ClientCertificateFile", () => LoadClientCertificate(http)?.Dispose());
+        foreach (var sm4 in http.PasswordProtection?.Problems($"{at}.PasswordProtection") ?? [])
+        {
+            var colon = sm4.IndexOf(": ", StringComparison.Ordinal);
+            problem(sm4[..colon], sm4[(colon + 2)..]);
+        }
+    }
+
+    /// <summary>A client for the platform. Assumes <see cref="Problems"/> found nothing; throws naming the file otherwise.</summary>
+    public static HttpClient Create(HttpPlatformOptions http)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(http.ConnectTimeoutSeconds),
+        };
+        if (http.Proxy is { } proxy)
+        {
+            handler.Proxy = new WebProxy(new Uri(proxy)) { BypassProxyOnLocal = false };
+            handler.UseProxy = true;
+        }
+
+        var caBundle = LoadCaBundle(http);
+        if (caBundle is not null || !http.TrustSystemStore)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+                IsTrusted(certificate as X509Certificate2, chain, errors, caBundle, http.TrustSystemStore);
+        }
+
+        if (LoadClientCertificate(http) is { } client)
+        {
+            handler.SslOptions.ClientCertificates = [client];
+            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => client;
+        }
+
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>
+    /// The system's verdict when it is trusted and found no fault; otherwise the chain rebuilt on the platform's CA
+    /// bundle alone. A wrong host name is never forgiven. Revocation is not checked: private CAs seldom publish a
+    /// reachable CRL, and an unreachable one would stop every upload.
+    /// </summary>
+    internal static bool IsTrusted(X509Certificate2? certificate, X509Chain? presented, SslPolicyErrors errors, X509Certificate2Collection? caBundle, bool trustSystemStore)
+    {
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            return false;
+        }
+
+        if (errors == SslPolicyErrors.None && trustSystemStore)
+        {
+            return true;
+        }
+
+        if (caBundle is null)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(caBundle);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (presented is not null)
+        {
+            foreach (var element in presented.ChainElements)
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
+        return chain.Build(certificate);
+    }
+
+    private static X509Certificate2Collection? LoadCaBundle(HttpPlatformOptions http)
+    {
+        if (http.CaBundleFile is not { } path)
+        {
+            return null;
+        }
+
+        var bundle = new X509Certificate2Collection();
+        bundle.ImportFromPemFile(path);
+        return bundle.Count > 0 ? bundle : throw new CryptographicException($"{path} holds no PEM certificate");
+    }
+
+    private static X509Certificate2? LoadClientCertificate(HttpPlatformOptions http)
+    {
+        if (http.ClientCertificateFile is not { } path)
+        {
+            return http.ClientKeyFile is null ? null : throw new CryptographicException("ClientKeyFile is set but ClientCertificateFile is not");
+        }
+
+        var certificate = http.ClientKeyFile is { } keyPath
+            ? X509Certificate2.CreateFromPemFile(path, keyPath)
+            : X509CertificateLoader.LoadPkcs12FromFile(path, http.ClientCertificatePassword);
+        if (!certificate.HasPrivateKey)
+        {
+            certificate.Dispose();
+            throw new CryptographicException($"{path} has no private key (a .pfx with its key, or a PEM certificate with ClientKeyFile)");
+        }
+
+        return certificate;
+    }
+
+    private static void Try(Action<string, string> problem, string setting, Action load)
+    {
+        try
+        {
+            load();
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            problem(setting, failure.Message);
+        }
+    }
+}
