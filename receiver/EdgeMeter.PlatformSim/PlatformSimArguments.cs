@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using EdgeMeter.Common.Crypto;
 using EdgeMeter.Common.Platform;
 
 namespace EdgeMeter.PlatformSim;
@@ -87,7 +88,7 @@ public static class PlatformSimArguments
     {
         try
         {
-            return keyPath is not null ? X509Certificate2.CreateFromPemFile(path, keyPath) : X509CertificateLoader.LoadPkcs12FromFile(path, password);
+            return CertificateFiles.LoadWithKey(path, password, keyPath);
         }
         catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or CryptographicException)
         {
@@ -99,9 +100,7 @@ public static class PlatformSimArguments
     {
         try
         {
-            var bundle = new X509Certificate2Collection();
-            bundle.ImportFromPemFile(path);
-            return bundle.Count > 0 ? bundle : throw new CryptographicException("no PEM certificate in it");
+            return CertificateFiles.LoadBundle(path);
         }
         catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or CryptographicException)
         {

@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Crypto;
 using System.Net;
 using System.Net.Sockets;
 using EdgeMeter.Core.Uplink;
@@ -226,6 +227,13 @@ public static class ReceiverApp
             Args = [],
         });
         builder.WebHost.UseUrls(options.Admin.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        if (options.Admin.CertificateFile is { } certificateFile)
+        {
+            var certificate = CertificateFiles.LoadWithKey(certificateFile, options.Admin.CertificatePassword, options.Admin.CertificateKeyFile);
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+        }
+
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();

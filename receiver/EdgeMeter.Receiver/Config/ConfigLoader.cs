@@ -55,7 +55,23 @@ public static class ConfigLoader
         {
             options.Ingest.Embedded.Tls.CertificateFile = Resolve(certificate, baseDirectory);
         }
+
+        if (options.Admin.CertificateFile is { Length: > 0 } adminCertificate)
+        {
+            options.Admin.CertificateFile = Resolve(adminCertificate, baseDirectory);
+        }
+
+        options.Admin.CertificateKeyFile = ResolveOptional(options.Admin.CertificateKeyFile, baseDirectory);
+
+        foreach (var http in options.Platforms.Select(platform => platform.Http).OfType<HttpPlatformOptions>())
+        {
+            http.CaBundleFile = ResolveOptional(http.CaBundleFile, baseDirectory);
+            http.ClientCertificateFile = ResolveOptional(http.ClientCertificateFile, baseDirectory);
+            http.ClientKeyFile = ResolveOptional(http.ClientKeyFile, baseDirectory);
+        }
     }
+
+    private static string? ResolveOptional(string? path, string baseDirectory) => path is null ? null : Resolve(path, baseDirectory);
 
     private static string Resolve(string path, string baseDirectory) =>
         string.IsNullOrWhiteSpace(path) || Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDirectory, path));

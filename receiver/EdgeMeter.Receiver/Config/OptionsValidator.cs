@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Crypto;
 using EdgeMeter.Common.Platform;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
@@ -458,9 +459,26 @@ public static class OptionsValidator
     private static void ValidateAdmin(AdminOptions admin, Action<string, string> problem)
     {
         var urls = admin.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (urls.Length == 0 || urls.Any(url => !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "http"))
+        if (urls.Length == 0 || urls.Any(url => !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
-            problem("Admin.Urls", $"'{admin.Urls}' must be one or more http:// addresses separated by ';' (loopback or a management network; put a TLS proxy in front for more)");
+            problem("Admin.Urls", $"'{admin.Urls}' must be one or more http:// or https:// addresses separated by ';' (loopback or a management network)");
+        }
+
+        var https = urls.Any(url => url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+        if (https && admin.CertificateFile is null)
+        {
+            problem("Admin.CertificateFile", "is required for the https:// addresses in Admin.Urls");
+        }
+        else if (admin.CertificateFile is { } certificate)
+        {
+            try
+            {
+                CertificateFiles.LoadWithKey(certificate, admin.CertificatePassword, admin.CertificateKeyFile).Dispose();
+            }
+            catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                problem("Admin.CertificateFile", failure.Message);
+            }
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);

@@ -375,6 +375,13 @@ public sealed class AdminOptions
 
     /// <summary>Append-only, hash-chained audit log of admin actions.</summary>
     public string AuditLog { get; set; } = "audit.log";
+
+    /// <summary>Certificate for the https:// addresses of Urls: a .pfx (with CertificatePassword) or a PEM certificate with CertificateKeyFile.</summary>
+    public string? CertificateFile { get; set; }
+
+    public string? CertificatePassword { get; set; }
+
+    public string? CertificateKeyFile { get; set; }
 }
 
 public sealed class AdminTokenOptions

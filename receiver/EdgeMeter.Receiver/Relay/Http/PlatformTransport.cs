@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using EdgeMeter.Common.Crypto;
 using EdgeMeter.Receiver.Config;
 
 namespace EdgeMeter.Receiver.Relay.Http;
@@ -120,17 +121,8 @@ public static class PlatformTransport
         return chain.Build(certificate);
     }
 
-    private static X509Certificate2Collection? LoadCaBundle(HttpPlatformOptions http)
-    {
-        if (http.CaBundleFile is not { } path)
-        {
-            return null;
-        }
-
-        var bundle = new X509Certificate2Collection();
-        bundle.ImportFromPemFile(path);
-        return bundle.Count > 0 ? bundle : throw new CryptographicException($"{path} holds no PEM certificate");
-    }
+    private static X509Certificate2Collection? LoadCaBundle(HttpPlatformOptions http) =>
+        http.CaBundleFile is { } path ? CertificateFiles.LoadBundle(path) : null;
 
     private static X509Certificate2? LoadClientCertificate(HttpPlatformOptions http)
     {
@@ -139,16 +131,7 @@ public static class PlatformTransport
             return http.ClientKeyFile is null ? null : throw new CryptographicException("ClientKeyFile is set but ClientCertificateFile is not");
         }
 
-        var certificate = http.ClientKeyFile is { } keyPath
-            ? X509Certificate2.CreateFromPemFile(path, keyPath)
-            : X509CertificateLoader.LoadPkcs12FromFile(path, http.ClientCertificatePassword);
-        if (!certificate.HasPrivateKey)
-        {
-            certificate.Dispose();
-            throw new CryptographicException($"{path} has no private key (a .pfx with its key, or a PEM certificate with ClientKeyFile)");
-        }
-
-        return certificate;
+        return CertificateFiles.LoadWithKey(path, http.ClientCertificatePassword, http.ClientKeyFile);
     }
 
     private static void Try(Action<string, string> problem, string setting, Action load)
