@@ -26,6 +26,7 @@ public static class PlatformSimArguments
           --dic-version V          current dictionary version (default 1.0)
           --max-batch N            largest accepted batch (default 100)
           --seed N                 seed for fractional fault injection (default 1)
+          --data-code CODE         a registered data item (repeatable); once any is given, others are refused (422)
           --password-sm4 SPEC      require SM4-protected requestAK passwords, e.g.
                                    mode=cbc,key=HEX32,iv=HEX32,padding=pkcs7,input=utf8,output=base64
                                    (mode ecb|cbc, padding pkcs7|zero, key-encoding hex|base64|utf8,
@@ -63,6 +64,7 @@ public static class PlatformSimArguments
                 case "--dic-version": options.DicVersion = Value(); break;
                 case "--max-batch": options.MaxBatchSize = Number(name, Value(), 1, 100_000); break;
                 case "--seed": options.Seed = Number(name, Value(), int.MinValue, int.MaxValue); break;
+                case "--data-code": options.RegisteredDataCodes.Add(Value()); break;
                 case "--password-sm4": options.PasswordProtection = Sm4PasswordOptions.Parse(Value()); break;
                 case "--tls-cert": tlsCert = Value(); break;
                 case "--tls-key": tlsKey = Value(); break;

@@ -14,6 +14,12 @@ public sealed class PlatformSimOptions
     /// <summary>When set, requestAK's password must arrive SM4-protected this way (as a real provincial platform wants).</summary>
     public Sm4PasswordOptions? PasswordProtection { get; set; }
 
+    /// <summary>
+    /// The data items registered with the platform (dataCode). Empty: any well-formed dataCode is taken. Otherwise a
+    /// record of another dataCode is refused with 422, as a platform refuses data items it has no registration for.
+    /// </summary>
+    public HashSet<string> RegisteredDataCodes { get; } = new(StringComparer.Ordinal);
+
     /// <summary>When set, https:// addresses are served with this certificate.</summary>
     public X509Certificate2? ServerCertificate { get; set; }
 

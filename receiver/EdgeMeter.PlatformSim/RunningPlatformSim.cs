@@ -36,6 +36,9 @@ public sealed class RunningPlatformSim : IAsyncDisposable
     /// <summary>Publishes new configuration/dictionary versions: uploads carrying the old ones now get 409.</summary>
     public void SetVersions(string regVersion, string dicVersion) => sim.Versions = (regVersion, dicVersion);
 
+    /// <summary>Registers a data item (see <see cref="PlatformSimOptions.RegisteredDataCodes"/>).</summary>
+    public void RegisterDataCode(string dataCode) => sim.Register(dataCode);
+
     /// <summary>Completes when the host stops (Ctrl+C or SIGTERM for the process, StopAsync otherwise).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellation = default) => app.WaitForShutdownAsync(cancellation);
 

@@ -21,7 +21,21 @@ internal sealed class SimState
         Faults = new FaultInjector(options.Seed, Tokens.ExpireAll);
         versions = (options.RegVersion, options.DicVersion);
         PasswordCipher = options.PasswordProtection is { } sm4 ? new Sm4PasswordCipher(sm4) : null;
+        foreach (var code in options.RegisteredDataCodes)
+        {
+            registered[code] = true;
+        }
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> registered = new(StringComparer.Ordinal);
+
+    /// <summary>True when the platform takes <paramref name="dataCode"/>: no registration list, or it is on it.</summary>
+    public bool Accepts(string dataCode) => registered.IsEmpty || registered.ContainsKey(dataCode);
+
+    /// <summary>Registers a data item at run time (/_sim/data-codes), as a province does when an enterprise asks.</summary>
+    public void Register(string dataCode) => registered[dataCode] = true;
+
+    public IReadOnlyList<string> RegisteredDataCodes => [.. registered.Keys.Order(StringComparer.Ordinal)];
 
     /// <summary>Null: requestAK takes the password in clear.</summary>
     public Sm4PasswordCipher? PasswordCipher { get; }

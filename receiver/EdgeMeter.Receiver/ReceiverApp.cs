@@ -72,8 +72,8 @@ public static class ReceiverApp
             var intake = new PacketIntake(keys, topics, options.MaxPacketBytes);
             var pipeline = new IngestPipeline(intake, store, metrics, time, loggerFactory.CreateLogger("edgemeter.ingest"));
             var routing = Routing.From(options);
-            var tiers = options.Platforms.Select(platform => CreateTier(platform, routing, store, metrics, time, loggerFactory, random)).ToList();
             var items = ItemCatalogue.From(options);
+            var tiers = options.Platforms.Select(platform => CreateTier(platform, routing, items, store, metrics, time, loggerFactory, random)).ToList();
             var indicatorMetrics = new IndicatorMetrics();
             var indicatorLog = loggerFactory.CreateLogger("edgemeter.indicators");
             var feeder = new SeriesFeeder(store, items, indicatorMetrics, time, indicatorLog);
@@ -209,12 +209,12 @@ public static class ReceiverApp
     }
 
     private static IRelayTier CreateTier(
-        PlatformOptions platform, Routing routing, PacketStore store, ReceiverMetrics metrics, TimeProvider time, ILoggerFactory loggers, Random random)
+        PlatformOptions platform, Routing routing, ItemCatalogue items, PacketStore store, ReceiverMetrics metrics, TimeProvider time, ILoggerFactory loggers, Random random)
     {
         var log = loggers.CreateLogger("edgemeter.relay");
         var seeded = new Random(random.Next());
         return platform.Http is not null
-            ? new HttpTier(platform, routing, store, metrics, time, log, seeded)
+            ? new HttpTier(platform, routing, items, store, metrics, time, log, seeded)
             : new MqttTier(platform, routing, store, metrics, time, log, seeded);
     }
 

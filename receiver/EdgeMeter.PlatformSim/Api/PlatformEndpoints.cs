@@ -204,7 +204,13 @@ internal static partial class PlatformEndpoints
             return new RecordOutcome(error);
         }
 
-        var stored = sim.Store.Add(record!, key.Length == 0 ? null : key, sim.Name, sim.Options.TimeProvider.GetUtcNow());
+        if (!sim.Accepts(record!.DataCode))
+        {
+            sim.Counters.Rejected();
+            return new RecordOutcome(new RecordError(422, "dataCode", $"dataCode: {record.DataCode} is not registered for this enterprise"));
+        }
+
+        var stored = sim.Store.Add(record, key.Length == 0 ? null : key, sim.Name, sim.Options.TimeProvider.GetUtcNow());
         if (stored.IsNew)
         {
             sim.Counters.Accepted();

@@ -25,6 +25,17 @@ internal static class SimControlEndpoints
             sim.Faults.Clear();
             return Results.Json(sim.Faults.Current, SimJson.Options);
         });
+        app.MapGet("/_sim/data-codes", () => Results.Json(new { registered = sim.RegisteredDataCodes }, SimJson.Options));
+        app.MapPost("/_sim/data-codes", (JsonElement body) =>
+        {
+            if (Text(body, "dataCode") is not { Length: 18 } code)
+            {
+                return Results.Json(new { error = "dataCode: 18 characters required" }, SimJson.Options, statusCode: 400);
+            }
+
+            sim.Register(code);
+            return Results.Json(new { registered = sim.RegisteredDataCodes }, SimJson.Options);
+        });
         app.MapGet("/_sim/versions", () => VersionsResult(sim));
         app.MapPost("/_sim/versions", (JsonElement body) =>
         {

@@ -106,7 +106,7 @@ internal static class PlatformVerb
         }
         catch (PlatformCallException failure)
         {
-            output.WriteLine($"{platform.Name} {enterprise}: FAILED: {failure.Outcome.Reason}");
+            output.WriteLine($"{platform.Name} {enterprise}: FAILED ({failure.Outcome.Code}): {failure.Outcome.Reason}");
             output.WriteLine($"  {Hint(failure.Outcome)}");
             return false;
         }

@@ -73,11 +73,48 @@ internal static class AdminEndpoints
                 ("$g", gateway), ("$after", after ?? 0), ("$limit", Math.Clamp(limit ?? 1000, 1, 10_000))))));
         admin.MapGet("/quarantine", (int? limit) => Results.Json(Quarantine(services.Store, Limit(limit))));
         admin.MapPost("/quarantine/{id:long}/retry", async (long id, HttpContext http) => await RetryAsync(services, id, (string)http.Items[ActorItem]!));
-        admin.MapGet("/dead-letters", (int? limit) => Results.Json(services.Store.Read(db => db.Query(
-            "SELECT id, tier, gw, row_id, n, code, reason, created_at FROM dead_letters ORDER BY id DESC LIMIT $limit",
-            r => new { id = r.GetInt64(0), tier = r.GetString(1), gateway = r.GetString(2), rowId = r.GetInt64(3), n = r.IsDBNull(4) ? (long?)null : r.GetInt64(4), code = r.GetInt32(5), reason = r.GetString(6), createdAt = r.GetString(7) },
-            ("$limit", Limit(limit))))));
+        MapDeadLetters(admin, services);
         MapIndicators(admin, services);
+    }
+
+    private static void MapDeadLetters(RouteGroupBuilder admin, ReceiverServices services)
+    {
+        var httpTiers = services.Tiers.OfType<Relay.HttpTier>().Select(tier => tier.Name).ToHashSet(StringComparer.Ordinal);
+        admin.MapGet("/dead-letters", (string? state, string? tier, int? limit) =>
+            state is null or "dead" or "resend" or "resent" or "dropped"
+                ? Results.Json(services.Store.Read(db => Relay.DeadLetters.List(db, state, tier, Limit(limit), httpTiers)))
+                : Results.Json(new { error = $"state: '{state}' is not dead, resend, resent or dropped" }, statusCode: StatusCodes.Status400BadRequest));
+        admin.MapPost("/dead-letters/retry", (Relay.DeadLetterSelection selection, HttpContext http) =>
+            ActOnDeadLettersAsync(services, selection, (string)http.Items[ActorItem]!, "dead-letters.retry", (db, actor, _) => Relay.DeadLetters.MarkForResend(db, selection, actor)));
+        admin.MapPost("/dead-letters/drop", (Relay.DeadLetterSelection selection, HttpContext http) =>
+            ActOnDeadLettersAsync(services, selection, (string)http.Items[ActorItem]!, "dead-letters.drop", (db, actor, now) => Relay.DeadLetters.Drop(db, selection, actor, now)));
+    }
+
+    private static async Task<IResult> ActOnDeadLettersAsync(
+        ReceiverServices services, Relay.DeadLetterSelection selection, string actor, string action,
+        Func<Microsoft.Data.Sqlite.SqliteConnection, string, string, IReadOnlyList<long>> act)
+    {
+        if (selection.Problem() is { } problem)
+        {
+            services.Audit.Append(actor, action, selection.ToString(), "refused", problem);
+            return Results.Json(new { error = problem }, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (selection.Tier is { } tier && services.Tiers.All(t => t.Name != tier))
+        {
+            services.Audit.Append(actor, action, selection.ToString(), "refused", $"no tier {tier}");
+            return Results.Json(new { error = $"tier: no platform tier named '{tier}'" }, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var now = Sql.Time(services.Time.GetUtcNow().UtcDateTime);
+        var ids = await services.Store.WriteAsync(db => act(db, actor, now));
+        services.Audit.Append(actor, action, selection.ToString(), "ok", ids.Count == 0 ? "nothing matched" : $"{ids.Count}: {string.Join(",", ids)}");
+        foreach (var relay in services.Tiers)
+        {
+            relay.Wake();
+        }
+
+        return Results.Json(new { count = ids.Count, ids });
     }
 
     private static void MapIndicators(RouteGroupBuilder admin, ReceiverServices services)

@@ -26,11 +26,13 @@ public sealed class HttpTier : TierRelay<IndicatorUploadRow>
 {
     private readonly HttpClient _http;
     private readonly bool _supportsBatch;
+    private readonly ItemCatalogue _items;
     private readonly Dictionary<string, PlatformUploadClient> _clients = new(StringComparer.Ordinal);
 
-    public HttpTier(PlatformOptions options, Routing routing, PacketStore store, ReceiverMetrics metrics, TimeProvider time, ILogger log, Random random)
+    public HttpTier(PlatformOptions options, Routing routing, ItemCatalogue items, PacketStore store, ReceiverMetrics metrics, TimeProvider time, ILogger log, Random random)
         : base(options.Name, routing.EnterprisesOf(options.Name), store, options, metrics, time, log, random)
     {
+        _items = items;
         var http = options.Http!;
         _supportsBatch = http.SupportsBatch;
         _http = PlatformTransport.Create(http);
@@ -68,6 +70,17 @@ public sealed class HttpTier : TierRelay<IndicatorUploadRow>
     protected override string PendingSql => PendingUploadsSql;
 
     protected override string LagSql => LagUploadsSql;
+
+    protected override string RowByIdSql => """
+        SELECT id, data_code, stat_type, start_t, value, valid, revision, convert_ration, scope, input_type
+        FROM indicator_uploads WHERE id = $id
+        """;
+
+    /// <summary>The item's current convertRation, scope and inputType: what an operator fixes in the configuration before a resend.</summary>
+    protected override IndicatorUploadRow ForResend(string enterprise, IndicatorUploadRow row) =>
+        _items.Find(enterprise, row.DataCode) is { } item
+            ? row with { ConvertRation = item.ConvertRation.ToString(), Scope = item.Scope, InputType = item.InputType }
+            : row;
 
     public override async ValueTask DisposeAsync()
     {

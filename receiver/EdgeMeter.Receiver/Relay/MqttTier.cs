@@ -36,6 +36,8 @@ public sealed class MqttTier : TierRelay<PacketRelayRow>
     protected override string PendingSql =>
         "SELECT id, kind, packet FROM packets WHERE gw = $gw AND id > $after AND (kind = 'status' OR (kind = 'up' AND fresh_readings > 0)) ORDER BY id LIMIT $limit";
 
+    protected override string RowByIdSql => "SELECT id, kind, packet FROM packets WHERE id = $id";
+
     protected override string LagSql =>
         "SELECT COUNT(*) FROM packets WHERE gw = $gw AND id > $after AND (kind = 'status' OR (kind = 'up' AND fresh_readings > 0))";
 

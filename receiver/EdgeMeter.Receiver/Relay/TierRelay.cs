@@ -18,6 +18,9 @@ public interface IRelayRow
 /// <summary>A row the platform refused for good, kept in dead_letters with the reason instead of being dropped.</summary>
 public sealed record DeadLetter(long RowId, long? ReadingSequence, int Code, string Reason);
 
+/// <summary>A dead letter an operator marked for resending.</summary>
+internal sealed record MarkedLetter(long Id, string Gateway, long Row);
+
 /// <summary>
 /// What one send did. The first <see cref="Advanced"/> rows are done (delivered, dead-lettered or not for this
 /// tier); the cursor moves past them. A non-null <see cref="RetryReason"/> means the next row met a failure worth
@@ -107,6 +110,9 @@ public abstract class TierRelay<TRow> : IRelayTier
     /// <summary>SQL with $gw and $after counting the rows still to relay.</summary>
     protected abstract string LagSql { get; }
 
+    /// <summary>SQL with $id selecting one row (columns as in <see cref="PendingSql"/>): a dead letter to resend.</summary>
+    protected abstract string RowByIdSql { get; }
+
     public void Start()
     {
         var cursors = _store.Read(db => db.Query(
@@ -144,12 +150,15 @@ public abstract class TierRelay<TRow> : IRelayTier
     /// <summary>Sends <paramref name="rows"/> (in order, all of one gateway) and says how far it got.</summary>
     protected abstract Task<BatchOutcome> SendAsync(string gateway, IReadOnlyList<TRow> rows, CancellationToken cancellation);
 
+    /// <summary>A dead-lettered row as it goes again, after an operator fixed the cause (e.g. the current configuration applied).</summary>
+    protected virtual TRow ForResend(string gateway, TRow row) => row;
+
     // One round over the gateways that are due; then at once again while rows keep going, else until the next retry.
     private async Task<TimeSpan> PassAsync(CancellationToken stop)
     {
         var now = _time.GetUtcNow();
         var due = _states.Where(pair => pair.Value.NextAttempt <= now).Select(pair => pair.Key).ToList();
-        var progressed = 0;
+        var progressed = await ResendAsync(due, stop);
         await Parallel.ForEachAsync(
             due,
             new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = stop },
@@ -231,6 +240,77 @@ public abstract class TierRelay<TRow> : IRelayTier
         state.Attempt = 0;
         state.LastError = null;
         return true;
+    }
+
+    // Dead letters an operator marked for resending, of the gateways that are due. Each goes once more: taken
+    // (resent), refused again (dead, with the new reason) or not answered (stays marked for the next pass).
+    private async Task<int> ResendAsync(IReadOnlyCollection<string> due, CancellationToken stop)
+    {
+        var marked = _store.Read(db => db.Query(
+            "SELECT id, gw, row_id FROM dead_letters WHERE tier = $tier AND state = 'resend' ORDER BY id LIMIT $limit",
+            reader => new MarkedLetter(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2)), ("$tier", Name), ("$limit", _options.BatchSize)));
+        var resent = 0;
+        foreach (var letters in marked.GroupBy(letter => letter.Gateway))
+        {
+            if (!_states.ContainsKey(letters.Key))
+            {
+                await SettleAsync(letters.Select(letter => (letter, (DeadLetter?)new DeadLetter(letter.Row, null, 0, $"{letters.Key} is no longer routed to {Name}"))).ToList());
+            }
+            else if (due.Contains(letters.Key))
+            {
+                resent += await ResendAsync(letters.Key, letters.ToList(), stop);
+            }
+        }
+
+        return resent;
+    }
+
+    private async Task<int> ResendAsync(string gateway, List<MarkedLetter> letters, CancellationToken stop)
+    {
+        var rows = _store.Read(db => letters.Select(letter => db.Query(RowByIdSql, ReadRow, ("$id", letter.Row)).FirstOrDefault()).ToList());
+        var gone = letters.Where((_, i) => rows[i] is null).Select(letter => (letter, (DeadLetter?)new DeadLetter(letter.Row, null, 0, "the row is no longer stored"))).ToList();
+        var present = letters.Where((_, i) => rows[i] is not null).ToList();
+        var sendable = rows.OfType<TRow>().Select(row => ForResend(gateway, row)).ToList();
+        BatchOutcome outcome;
+        try
+        {
+            outcome = sendable.Count == 0 ? new BatchOutcome(0, 0, [], 0, null) : await SendAsync(gateway, sendable, stop);
+        }
+        catch (Exception failure) when (!stop.IsCancellationRequested && failure is not OutOfMemoryException)
+        {
+            outcome = new BatchOutcome(0, 0, [], 0, $"{failure.GetType().Name}: {failure.Message}");
+        }
+
+        var settled = gone.Concat(present.Take(outcome.Advanced).Select(letter =>
+            (letter, outcome.DeadLetters.FirstOrDefault(dead => dead.RowId == letter.Row)))).ToList();
+        await SettleAsync(settled);
+        var taken = settled.Count(pair => pair.Item2 is null);
+        Metrics.Delivered(taken);
+        Log.LogInformation("[{Tier}] {Gateway}: resent {Taken} dead letters, {Refused} refused again{Rest}", Name, gateway, taken, settled.Count - taken,
+            outcome.RetryReason is { } reason ? $", {present.Count - outcome.Advanced} wait: {reason}" : "");
+        return settled.Count;
+    }
+
+    // refused == null: the platform took it.
+    private Task SettleAsync(IReadOnlyList<(MarkedLetter Letter, DeadLetter? Refused)> settled)
+    {
+        var now = Sql.Time(_time.GetUtcNow().UtcDateTime);
+        return settled.Count == 0 ? Task.CompletedTask : _store.WriteAsync(db =>
+        {
+            foreach (var (letter, refused) in settled)
+            {
+                if (refused is null)
+                {
+                    db.Execute("UPDATE dead_letters SET state = 'resent', resolved_at = $at WHERE id = $id", ("$at", now), ("$id", letter.Id));
+                }
+                else
+                {
+                    db.Execute(
+                        "UPDATE dead_letters SET state = 'dead', attempts = attempts + 1, code = $code, reason = $reason, resolved_at = NULL WHERE id = $id",
+                        ("$code", refused.Code), ("$reason", refused.Reason), ("$id", letter.Id));
+                }
+            }
+        });
     }
 
     private async Task<bool> CommitProgressAsync(string gateway, GatewayRelayState state, long cursor, IReadOnlyList<DeadLetter> deadLetters)

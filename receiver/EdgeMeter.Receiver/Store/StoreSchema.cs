@@ -11,8 +11,11 @@ namespace EdgeMeter.Receiver.Store;
 /// </summary>
 internal static class StoreSchema
 {
-    /// <summary>2: the indicator tables. A version 1 database gains them when opened.</summary>
-    public const int Version = 2;
+    /// <summary>
+    /// 2: the indicator tables. 3: dead letters can be resent or dropped (state, attempts, resolved_by/at).
+    /// Older databases are brought up to date when opened.
+    /// </summary>
+    public const int Version = 3;
 
     private const string Ddl = """
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -37,6 +40,8 @@ internal static class StoreSchema
             error TEXT NOT NULL, reason TEXT NOT NULL, size INTEGER NOT NULL, packet BLOB NOT NULL,
             resolved_at TEXT, resolution TEXT);
         CREATE TABLE IF NOT EXISTS relay_cursor(tier TEXT NOT NULL, gw TEXT NOT NULL, last_id INTEGER NOT NULL, PRIMARY KEY(tier, gw)) WITHOUT ROWID;
+        -- Rows a platform refused for good. state: dead (waiting for an operator), resend (the tier sends it again),
+        -- resent (the platform took it), dropped (an operator gave it up). gw is the tier's stream: gateway or enterprise.
         CREATE TABLE IF NOT EXISTS dead_letters(
             id INTEGER PRIMARY KEY, tier TEXT NOT NULL, gw TEXT NOT NULL, row_id INTEGER NOT NULL, n INTEGER,
             code INTEGER NOT NULL, reason TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -90,7 +95,7 @@ internal static class StoreSchema
         {
             db.Execute("INSERT INTO meta(key, value) VALUES ('schema', $v)", ("$v", Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
-        else if (version == "1")
+        else if (version is "1" or "2")
         {
             db.Execute("UPDATE meta SET value = $v WHERE key = 'schema'", ("$v", Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
@@ -98,5 +103,24 @@ internal static class StoreSchema
         {
             throw new InvalidOperationException($"database schema version {version} is not {Version}; this receiver cannot use it");
         }
+
+        AddDeadLetterStates(db);
+    }
+
+    // Version 3. SQLite has no ADD COLUMN IF NOT EXISTS: look first.
+    private static void AddDeadLetterStates(SqliteConnection db)
+    {
+        var columns = db.Query("SELECT name FROM pragma_table_info('dead_letters')", reader => reader.GetString(0));
+        if (!columns.Contains("state"))
+        {
+            db.Execute("""
+                ALTER TABLE dead_letters ADD COLUMN state TEXT NOT NULL DEFAULT 'dead';
+                ALTER TABLE dead_letters ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE dead_letters ADD COLUMN resolved_by TEXT;
+                ALTER TABLE dead_letters ADD COLUMN resolved_at TEXT;
+                """);
+        }
+
+        db.Execute("CREATE INDEX IF NOT EXISTS dead_letters_by_state ON dead_letters(tier, state, id)");
     }
 }

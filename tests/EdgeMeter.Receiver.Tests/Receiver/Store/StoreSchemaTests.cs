@@ -36,7 +36,7 @@ public sealed class StoreSchemaTests
     }
 
     [Fact]
-    public void A_version_1_database_gains_the_indicator_tables_and_becomes_version_2()
+    public void A_version_1_database_gains_the_indicator_tables_and_becomes_version_3()
     {
         var directory = Directory.CreateTempSubdirectory("edgemeter-schema-").FullName;
         var path = Path.Combine(directory, "receiver.db");
@@ -55,8 +55,43 @@ public sealed class StoreSchemaTests
 
             using var check = new SqliteConnection($"Data Source={path};Pooling=False");
             check.Open();
-            Assert.Equal("2", check.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+            Assert.Equal("3", check.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
             Assert.Equal(1L, check.ScalarLong("SELECT COUNT(*) FROM sqlite_master WHERE name = 'indicator_uploads'"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_version_2_database_keeps_its_dead_letters_as_dead_and_can_resend_them()
+    {
+        var directory = Directory.CreateTempSubdirectory("edgemeter-schema-").FullName;
+        var path = Path.Combine(directory, "receiver.db");
+        try
+        {
+            using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                old.Open();
+                old.Execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                old.Execute("INSERT INTO meta(key, value) VALUES ('schema', '2')");
+                old.Execute("""
+                    CREATE TABLE dead_letters(id INTEGER PRIMARY KEY, tier TEXT NOT NULL, gw TEXT NOT NULL, row_id INTEGER NOT NULL, n INTEGER,
+                        code INTEGER NOT NULL, reason TEXT NOT NULL, created_at TEXT NOT NULL);
+                    INSERT INTO dead_letters(tier, gw, row_id, code, reason, created_at) VALUES ('provincial', 'e', 7, 422, 'refused', '2026-01-01T00:00:00.000Z');
+                    """);
+            }
+
+            using (PacketStore.Open(path))
+            {
+            }
+
+            using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+            check.Open();
+            Assert.Equal("3", check.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+            Assert.Equal([("dead", 1L)], check.Query("SELECT state, attempts FROM dead_letters", r => (r.GetString(0), r.GetInt64(1))));
         }
         finally
         {
@@ -76,11 +111,11 @@ public sealed class StoreSchemaTests
             {
                 newer.Open();
                 newer.Execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-                newer.Execute("INSERT INTO meta(key, value) VALUES ('schema', '3')");
+                newer.Execute("INSERT INTO meta(key, value) VALUES ('schema', '4')");
             }
 
             var failure = Assert.Throws<InvalidOperationException>(() => PacketStore.Open(path).Dispose());
-            Assert.Contains("schema version 3", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("schema version 4", failure.Message, StringComparison.Ordinal);
         }
         finally
         {

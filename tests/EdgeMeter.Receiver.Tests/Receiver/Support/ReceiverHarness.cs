@@ -63,11 +63,12 @@ internal sealed class ReceiverHarness : IAsyncDisposable
     }
 
     /// <summary>A simulator that knows both test enterprises.</summary>
-    public static Task<RunningPlatformSim> StartSimAsync(string name)
+    public static Task<RunningPlatformSim> StartSimAsync(string name, Action<PlatformSimOptions>? configure = null)
     {
         var options = new PlatformSimOptions { Name = name };
         options.Enterprises[Enterprise1] = Enterprise1Password;
         options.Enterprises[Enterprise2] = Enterprise2Password;
+        configure?.Invoke(options);
         return PlatformSimulator.StartAsync(options, 0, TestContext.Current.CancellationToken);
     }
 
