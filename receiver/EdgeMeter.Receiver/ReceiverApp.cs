@@ -9,6 +9,7 @@ using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Ingest;
 using EdgeMeter.Receiver.Keys;
 using EdgeMeter.Receiver.Ops;
+using EdgeMeter.Receiver.Pushes;
 using EdgeMeter.Receiver.Relay;
 using EdgeMeter.Receiver.Store;
 using EdgeMeter.Receiver.Verify;
@@ -87,6 +88,12 @@ public static class ReceiverApp
                 }
             };
 
+            CommandService? commandService = null;
+            var pushKeys = options.PlatformAccounts.Where(account => account.Push is not null)
+                .ToDictionary(account => account.Username, account => PlatformPushKey.Load(account.Username, account.Push!), StringComparer.Ordinal);
+            var pushes = new PlatformPushes(
+                new PlatformPushVerifier(pushKeys, time), routing, store, () => commandService!, audit, time, loggerFactory.CreateLogger("edgemeter.pushes"));
+
             int? brokerPort = null;
             IIngest ingest;
             if (options.Ingest.Mode == IngestMode.Embedded)
@@ -94,15 +101,16 @@ public static class ReceiverApp
                 var embedded = options.Ingest.Embedded;
                 var port = embedded.PlainEnabled ? (embedded.Port == 0 ? FreePort(embedded.Address) : embedded.Port) : 0;
                 ingest = new EmbeddedBrokerIngest(
-                    embedded, port, topics, new BrokerCredentials(options), pipeline, store, metrics, loggerFactory.CreateLogger("edgemeter.broker"));
+                    embedded, port, topics, new BrokerCredentials(options), pipeline, store, metrics, loggerFactory.CreateLogger("edgemeter.broker"),
+                    pushes, pushKeys.Keys.ToHashSet(StringComparer.Ordinal));
                 brokerPort = embedded.PlainEnabled ? port : null;
             }
             else
             {
-                ingest = new ExternalBrokerIngest(options.Ingest.External, topics, pipeline, loggerFactory.CreateLogger("edgemeter.ingest"));
+                ingest = new ExternalBrokerIngest(options.Ingest.External, topics, pipeline, loggerFactory.CreateLogger("edgemeter.ingest"), pushKeys.Count > 0 ? pushes : null);
             }
 
-            var commands = new CommandService(
+            var commands = commandService = new CommandService(
                 store, keys, topics, ingest, metrics, time, loggerFactory.CreateLogger("edgemeter.commands"), options.MaxPacketBytes,
                 sessionsSurviveRestart: options.Ingest.Mode == IngestMode.External);
             store.NewData += () =>
@@ -116,7 +124,7 @@ public static class ReceiverApp
 
             var indicators = new IndicatorServices(items, options.Indicators, engine, indicatorMetrics);
             var services = new ReceiverServices(
-                options.Ingest.Mode.ToString(), store, pipeline, ingest, tiers, commands, metrics, indicators, new AdminTokens(options.Admin.Tokens), audit, time);
+                options.Ingest.Mode.ToString(), store, pipeline, ingest, tiers, commands, pushes, metrics, indicators, new AdminTokens(options.Admin.Tokens), audit, time);
             var web = BuildWeb(options, loggerFactory, services);
 
             foreach (var tier in tiers)

@@ -3,6 +3,7 @@ using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Ingest;
 using EdgeMeter.Receiver.Ops;
+using EdgeMeter.Receiver.Pushes;
 using EdgeMeter.Receiver.Relay;
 using EdgeMeter.Receiver.Store;
 
@@ -16,6 +17,7 @@ internal sealed record ReceiverServices(
     IGatewayLink Link,
     IReadOnlyList<IRelayTier> Tiers,
     CommandService Commands,
+    PlatformPushes Pushes,
     ReceiverMetrics Metrics,
     IndicatorServices Indicators,
     AdminTokens Tokens,

@@ -63,6 +63,11 @@ public static class ConfigLoader
 
         options.Admin.CertificateKeyFile = ResolveOptional(options.Admin.CertificateKeyFile, baseDirectory);
 
+        foreach (var push in options.PlatformAccounts.Select(account => account.Push).OfType<PlatformPushOptions>())
+        {
+            push.PublicKeyFile = ResolveOptional(push.PublicKeyFile, baseDirectory);
+        }
+
         foreach (var http in options.Platforms.Select(platform => platform.Http).OfType<HttpPlatformOptions>())
         {
             http.CaBundleFile = ResolveOptional(http.CaBundleFile, baseDirectory);

@@ -47,7 +47,7 @@ public static class OptionsValidator
         var platformNames = ValidatePlatforms(options.Platforms, Problem);
         var enterprises = ValidateEnterprises(options.Enterprises, platformNames, Problem);
         var gateways = ValidateGateways(options, enterprises, platformNames, Problem);
-        ValidateAccounts(options.PlatformAccounts, Problem);
+        ValidateAccounts(options.PlatformAccounts, platformNames, Problem);
         if (options.Points.Count > 0)
         {
             Problem("Points", "replaced by Items: the HTTP platforms now receive indicators per data item (docs/indicators.md); give each point's DataCode an item with the point as its term");
@@ -292,7 +292,7 @@ public static class OptionsValidator
         return ids;
     }
 
-    private static void ValidateAccounts(List<PlatformAccountOptions> accounts, Action<string, string> problem)
+    private static void ValidateAccounts(List<PlatformAccountOptions> accounts, HashSet<string> platforms, Action<string, string> problem)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < accounts.Count; i++)
@@ -309,6 +309,27 @@ public static class OptionsValidator
             }
 
             ValidateSecret(account.Password, account.PasswordHash, at, problem);
+            if (account.Push is { } push)
+            {
+                ValidatePush(push, $"{at}.Push", account.Username, platforms, problem);
+            }
+        }
+    }
+
+    private static void ValidatePush(PlatformPushOptions push, string at, string account, HashSet<string> platforms, Action<string, string> problem)
+    {
+        if (!platforms.Contains(push.Platform))
+        {
+            problem($"{at}.Platform", $"'{push.Platform}' is not a configured platform (the one whose gateways the account may reach)");
+        }
+
+        try
+        {
+            Pushes.PlatformPushKey.Load(account, push);
+        }
+        catch (Exception failure) when (failure is FormatException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            problem(at, failure.Message);
         }
     }
 

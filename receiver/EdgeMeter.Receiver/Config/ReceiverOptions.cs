@@ -172,6 +172,25 @@ public sealed class PlatformAccountOptions
     public string? Password { get; set; }
 
     public string? PasswordHash { get; set; }
+
+    /// <summary>When set, the account may push signed messages to the gateways of one platform (docs/platform-upload.md, "Platform pushes").</summary>
+    public PlatformPushOptions? Push { get; set; }
+}
+
+/// <summary>How a platform signs what it pushes: its own key, pinned to one algorithm.</summary>
+public sealed class PlatformPushOptions
+{
+    /// <summary>The platform (Platforms[].Name) the account speaks for: only gateways routed to it can be reached.</summary>
+    public string Platform { get; set; } = "";
+
+    /// <summary>ES256 (the platform keeps the private key; we hold its public key) or HS256 (a shared secret).</summary>
+    public string Algorithm { get; set; } = "ES256";
+
+    /// <summary>ES256: PEM file of the platform's P-256 public key.</summary>
+    public string? PublicKeyFile { get; set; }
+
+    /// <summary>HS256: the shared secret, base64, at least 32 bytes.</summary>
+    public string? Secret { get; set; }
 }
 
 public sealed class EnterpriseOptions

@@ -7,6 +7,7 @@ using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Auth;
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Ops;
+using EdgeMeter.Receiver.Pushes;
 using EdgeMeter.Receiver.Store;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -50,17 +51,19 @@ public sealed class EmbeddedBrokerIngest : IIngest
     // and the stores its PUBACKs wait for.
     private readonly ConcurrentDictionary<string, ushort> _receiving = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Client, ushort PacketId), HeldAcknowledgement> _held = new();
+    private readonly PlatformPushes? _pushes;
     private MqttServer? _server;
 
     public EmbeddedBrokerIngest(
         EmbeddedBrokerOptions options, int plainPort, MqttTopics topics, BrokerCredentials credentials, IngestPipeline pipeline,
-        PacketStore store, ReceiverMetrics metrics, ILogger log)
+        PacketStore store, ReceiverMetrics metrics, ILogger log, PlatformPushes? pushes = null, IReadOnlySet<string>? pushAccounts = null)
     {
         _options = options;
         PlainPort = plainPort;
         _topics = topics;
         _credentials = credentials;
-        _acl = new TopicAcl(topics);
+        _acl = new TopicAcl(topics, pushAccounts);
+        _pushes = pushes;
         _pipeline = pipeline;
         _store = store;
         _metrics = metrics;
@@ -231,6 +234,12 @@ public sealed class EmbeddedBrokerIngest : IIngest
             return;
         }
 
+        if (who!.Value.Role == ClientRole.Platform)
+        {
+            await TakePushAsync(e, who.Value.Name, message);
+            return;
+        }
+
         var forward = ForwardCopy(e.ApplicationMessage, topic);
         if (e.ApplicationMessage.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtLeastOnce && _receiving.TryGetValue(e.ClientId, out var packetId))
         {
@@ -261,6 +270,20 @@ public sealed class EmbeddedBrokerIngest : IIngest
         {
             e.Response.ReasonCode = code;
             e.Response.ReasonString = result.Error;
+        }
+    }
+
+    // A platform's push: verified, stored and forwarded before the PUBACK; never passed on to subscribers.
+    private async Task TakePushAsync(InterceptingPublishEventArgs e, string account, byte[] message)
+    {
+        e.ProcessPublish = false;
+        var outcome = _pushes is null
+            ? new PushOutcome(PushDisposition.Refused, "platform pushes are not configured")
+            : await _pushes.ReceiveAsync(account, "mqtt", System.Text.Encoding.UTF8.GetString(message));
+        if (outcome.Disposition == PushDisposition.Refused)
+        {
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            e.Response.ReasonString = outcome.Detail;
         }
     }
 

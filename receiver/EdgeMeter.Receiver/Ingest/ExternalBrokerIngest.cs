@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Config;
+using EdgeMeter.Receiver.Pushes;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -23,17 +24,19 @@ public sealed class ExternalBrokerIngest : IIngest
     private readonly ExternalBrokerOptions _options;
     private readonly MqttTopics _topics;
     private readonly IngestPipeline _pipeline;
+    private readonly PlatformPushes? _pushes;
     private readonly ILogger _log;
     private readonly IMqttClient _client;
     private readonly CancellationTokenSource _stop = new();
     private Connection? _connection;
     private Task? _loop;
 
-    public ExternalBrokerIngest(ExternalBrokerOptions options, MqttTopics topics, IngestPipeline pipeline, ILogger log)
+    public ExternalBrokerIngest(ExternalBrokerOptions options, MqttTopics topics, IngestPipeline pipeline, ILogger log, PlatformPushes? pushes = null)
     {
         _options = options;
         _topics = topics;
         _pipeline = pipeline;
+        _pushes = pushes;
         _log = log;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
@@ -215,6 +218,11 @@ public sealed class ExternalBrokerIngest : IIngest
             subscribe.WithTopicFilter(share + _topics.AllGateways(kind), MqttQualityOfServiceLevel.AtLeastOnce);
         }
 
+        if (_pushes is not null)
+        {
+            subscribe.WithTopicFilter(share + PlatformPushTopic.AllAccounts(_topics.Prefix), MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
         var result = await _client.SubscribeAsync(subscribe.Build(), stop);
         foreach (var item in result.Items.Where(item => item.ResultCode != MqttClientSubscribeResultCode.GrantedQoS1))
         {
@@ -227,7 +235,10 @@ public sealed class ExternalBrokerIngest : IIngest
     {
         e.AutoAcknowledge = false;
         var connection = Volatile.Read(ref _connection);
-        var stored = _pipeline.IngestAsync(null, e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
+        // The broker's ACL lets only the account publish on its push topic; the signature is checked against that account's key.
+        var stored = _pushes is not null && PlatformPushTopic.TryParse(_topics.Prefix, e.ApplicationMessage.Topic, out var account)
+            ? TakePushAsync(account, e.ApplicationMessage.Payload.ToArray())
+            : _pipeline.IngestAsync(null, e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
         if (connection is null || !connection.Pending.Writer.TryWrite(new Pending(e, stored)))
         {
             // The connection is already gone: the broker will send the message again.
@@ -235,6 +246,13 @@ public sealed class ExternalBrokerIngest : IIngest
         }
 
         return Task.CompletedTask;
+    }
+
+    // A push is acknowledged once handled, as a packet is once stored; a refused one is in the audit log.
+    private async Task<IngestResult> TakePushAsync(string account, byte[] message)
+    {
+        var outcome = await _pushes!.ReceiveAsync(account, "mqtt", System.Text.Encoding.UTF8.GetString(message));
+        return new IngestResult(IngestDisposition.Duplicate, "", outcome.Detail, 0, 0);
     }
 
     private async Task AcknowledgeInOrderAsync(Connection connection)

@@ -8,9 +8,10 @@ namespace EdgeMeter.Receiver.Ingest;
 /// <summary>
 /// Least privilege on the embedded broker (docs/mqtt-topics.md, "Broker ACL expectations"): a gateway publishes
 /// only its own up, status and reply and subscribes only to its own down; a platform account subscribes to up and
-/// status (of every gateway or one) and publishes nothing; only the receiver writes commands. Pure: no I/O.
+/// status (of every gateway or one) and publishes only its own pushes, if it has a push key; only the receiver
+/// writes commands. Pure: no I/O.
 /// </summary>
-public sealed class TopicAcl(MqttTopics topics)
+public sealed class TopicAcl(MqttTopics topics, IReadOnlySet<string>? pushAccounts = null)
 {
     /// <summary>Null when <paramref name="who"/> may publish on <paramref name="topic"/>, else why not.</summary>
     public string? PublishDenied(ClientIdentity who, string topic)
@@ -18,6 +19,14 @@ public sealed class TopicAcl(MqttTopics topics)
         if (who.Role == ClientRole.Receiver)
         {
             return null;
+        }
+
+        if (who.Role == ClientRole.Platform)
+        {
+            var own = Pushes.PlatformPushTopic.Topic(topics.Prefix, who.Name);
+            return pushAccounts?.Contains(who.Name) != true ? $"{who} may not publish (it has no push key)"
+                : topic == own ? null
+                : $"{who} may publish only its pushes on {own}, not '{Verify.PacketIntake.Printable(topic)}'";
         }
 
         if (who.Role != ClientRole.Gateway)

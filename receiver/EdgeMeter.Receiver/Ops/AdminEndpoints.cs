@@ -30,6 +30,9 @@ internal static class AdminEndpoints
         app.MapGet("/metrics", () => Results.Text(
             MetricsReport.Render(services.Metrics, services.Store, services.Tiers, services.Link, services.Indicators, services.Time), PrometheusText.ContentType));
 
+        // Two parameters, so that minimal APIs do not take the lambda for a RequestDelegate and drop its IResult.
+        app.MapPost("/platform/push", (HttpContext http, CancellationToken _) => TakePushAsync(services, http));
+
         var admin = app.MapGroup("/admin").AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
@@ -74,7 +77,37 @@ internal static class AdminEndpoints
         admin.MapGet("/quarantine", (int? limit) => Results.Json(Quarantine(services.Store, Limit(limit))));
         admin.MapPost("/quarantine/{id:long}/retry", async (long id, HttpContext http) => await RetryAsync(services, id, (string)http.Items[ActorItem]!));
         MapDeadLetters(admin, services);
+        admin.MapGet("/platform-messages", (int? limit) => Results.Json(services.Store.Read(db => db.Query(
+            "SELECT id, account, platform, message_id, issued_at, received_at, via, text, gateways, forwarded FROM platform_messages ORDER BY id DESC LIMIT $limit",
+            r => new
+            {
+                id = r.GetInt64(0), account = r.GetString(1), platform = r.GetString(2), messageId = r.GetString(3), issuedAt = r.GetString(4), receivedAt = r.GetString(5),
+                via = r.GetString(6), text = r.GetString(7), gateways = System.Text.Json.JsonSerializer.Deserialize<string[]>(r.GetString(8)),
+                forwarded = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(9)),
+            },
+            ("$limit", Limit(limit))))));
         MapIndicators(admin, services);
+    }
+
+    // A platform that prefers HTTPS POSTs the same signed message it would publish: the signature is the authentication.
+    private static async Task<IResult> TakePushAsync(ReceiverServices services, HttpContext http)
+    {
+        const int Limit = 16 * 1024;
+        using var reader = new StreamReader(http.Request.Body, System.Text.Encoding.UTF8);
+        var buffer = new char[Limit + 1];
+        var length = await reader.ReadBlockAsync(buffer, http.RequestAborted);
+        if (length > Limit)
+        {
+            return Results.Json(new { error = "a push is at most 16 KiB" }, statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var outcome = await services.Pushes.ReceiveAsync(null, "https", new string(buffer, 0, length));
+        return outcome.Disposition switch
+        {
+            Pushes.PushDisposition.Accepted => Results.Json(new { id = outcome.Id, forwarded = outcome.Forwarded }, statusCode: StatusCodes.Status201Created),
+            Pushes.PushDisposition.Duplicate => Results.Json(new { duplicate = true, detail = outcome.Detail }),
+            _ => Results.Json(new { error = outcome.Detail }, statusCode: StatusCodes.Status403Forbidden),
+        };
     }
 
     private static void MapDeadLetters(RouteGroupBuilder admin, ReceiverServices services)

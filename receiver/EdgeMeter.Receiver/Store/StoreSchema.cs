@@ -12,7 +12,7 @@ namespace EdgeMeter.Receiver.Store;
 internal static class StoreSchema
 {
     /// <summary>
-    /// 2: the indicator tables. 3: dead letters can be resent or dropped (state, attempts, resolved_by/at).
+    /// 2: the indicator tables. 3: dead letters can be resent or dropped (state, attempts, resolved_by/at); platform_messages.
     /// Older databases are brought up to date when opened.
     /// </summary>
     public const int Version = 3;
@@ -45,6 +45,11 @@ internal static class StoreSchema
         CREATE TABLE IF NOT EXISTS dead_letters(
             id INTEGER PRIMARY KEY, tier TEXT NOT NULL, gw TEXT NOT NULL, row_id INTEGER NOT NULL, n INTEGER,
             code INTEGER NOT NULL, reason TEXT NOT NULL, created_at TEXT NOT NULL);
+        -- What platforms pushed (docs/platform-upload.md, "Platform pushes"), once per (account, message id).
+        CREATE TABLE IF NOT EXISTS platform_messages(
+            id INTEGER PRIMARY KEY, account TEXT NOT NULL, platform TEXT NOT NULL, message_id TEXT NOT NULL, issued_at TEXT NOT NULL,
+            received_at TEXT NOT NULL, via TEXT NOT NULL, text TEXT NOT NULL, gateways TEXT NOT NULL, forwarded TEXT NOT NULL, jws TEXT NOT NULL,
+            UNIQUE(account, message_id));
         CREATE TABLE IF NOT EXISTS command_seq(gw TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS commands(
             id INTEGER PRIMARY KEY, gw TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, args TEXT NOT NULL,

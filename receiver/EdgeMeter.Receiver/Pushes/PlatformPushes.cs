@@ -1,0 +1,128 @@
+using System.Text.Json;
+using EdgeMeter.Core.Commands;
+using EdgeMeter.Receiver.Commands;
+using EdgeMeter.Receiver.Config;
+using EdgeMeter.Receiver.Ops;
+using EdgeMeter.Receiver.Store;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeMeter.Receiver.Pushes;
+
+public enum PushDisposition
+{
+    /// <summary>Verified, stored and queued to its gateways as platform-message commands.</summary>
+    Accepted,
+
+    /// <summary>The same message (account, jti) arrived before: nothing done again.</summary>
+    Duplicate,
+
+    /// <summary>Not verified or not allowed: nothing stored or forwarded; the audit log has why.</summary>
+    Refused,
+}
+
+/// <summary>What became of one push.</summary>
+public sealed record PushOutcome(PushDisposition Disposition, string Detail, long? Id = null, IReadOnlyDictionary<string, string>? Forwarded = null);
+
+/// <summary>
+/// The platform pushes (docs/platform-upload.md, "Platform pushes"): a platform account publishes a signed message on
+/// its push topic (or POSTs it to /platform/push); it is verified, kept in platform_messages, shown in the admin API,
+/// and forwarded to the gateways it concerns, which are only ever gateways the account's platform serves, as
+/// platform-message commands. Every refusal is in the audit log.
+/// </summary>
+public sealed class PlatformPushes(
+    PlatformPushVerifier verifier, Routing routing, PacketStore store, Func<CommandService> commands, AuditLog audit, TimeProvider time, ILogger log)
+{
+    /// <summary>Pushed messages reach gateways that were offline for up to this long.</summary>
+    public static readonly TimeSpan ForwardTimeToLive = CommandService.MaxTimeToLive;
+
+    /// <param name="account">The account the MQTT topic names; null for the HTTPS path (taken from the signed iss).</param>
+    /// <param name="via">"mqtt" or "https", for the record.</param>
+    public async Task<PushOutcome> ReceiveAsync(string? account, string via, string jws)
+    {
+        var (message, problem) = await verifier.VerifyAsync(account, jws.Trim());
+        if (message is null)
+        {
+            return Refuse(account ?? "(iss)", via, problem!);
+        }
+
+        if (Targets(message, out var targetProblem) is not { } gateways)
+        {
+            return Refuse(message.Account, via, targetProblem!);
+        }
+
+        var received = Sql.Time(time.GetUtcNow().UtcDateTime);
+        var id = await store.WriteAsync(db => db.ScalarLong(
+            """
+            INSERT INTO platform_messages(account, platform, message_id, issued_at, received_at, via, text, gateways, forwarded, jws)
+            VALUES ($account, $platform, $mid, $issued, $received, $via, $text, $gateways, '{}', $jws)
+            ON CONFLICT(account, message_id) DO NOTHING RETURNING id
+            """,
+            ("$account", message.Account), ("$platform", message.Platform), ("$mid", message.MessageId), ("$issued", Sql.Time(message.IssuedAt.UtcDateTime)),
+            ("$received", received), ("$via", via), ("$text", message.Text), ("$gateways", JsonSerializer.Serialize(gateways)), ("$jws", jws.Trim())));
+        if (id is null)
+        {
+            return new PushOutcome(PushDisposition.Duplicate, $"message {message.MessageId} of {message.Account} was received before");
+        }
+
+        var forwarded = await ForwardAsync(message, gateways);
+        await store.WriteAsync(db => db.Execute("UPDATE platform_messages SET forwarded = $f WHERE id = $id", ("$f", JsonSerializer.Serialize(forwarded)), ("$id", id)));
+        audit.Append($"platform:{message.Account}", "platform.push", message.MessageId, "ok", $"via {via} to {gateways.Count} gateways");
+        log.LogInformation("platform {Platform} ({Account}) pushed message {Id} via {Via} to {Count} gateways", message.Platform, message.Account, message.MessageId, via, gateways.Count);
+        return new PushOutcome(PushDisposition.Accepted, $"stored as {id}, forwarded to {gateways.Count} gateways", id, forwarded);
+    }
+
+    /// <summary>The gateways a message concerns, all served by its platform; null with the reason when it names one that is not.</summary>
+    private List<string>? Targets(PlatformMessage message, out string? problem)
+    {
+        problem = null;
+        var served = routing.GatewaysOf(message.Platform).ToHashSet(StringComparer.Ordinal);
+        var enterprises = routing.EnterprisesOf(message.Platform).ToHashSet(StringComparer.Ordinal);
+        if (message.Gateways.FirstOrDefault(gateway => !served.Contains(gateway)) is { } foreignGateway)
+        {
+            problem = $"gateways: {foreignGateway} is not served by platform {message.Platform}";
+            return null;
+        }
+
+        if (message.Enterprises.FirstOrDefault(enterprise => !enterprises.Contains(enterprise)) is { } foreignEnterprise)
+        {
+            problem = $"enterprises: {foreignEnterprise} is not routed to platform {message.Platform}";
+            return null;
+        }
+
+        if (message.Gateways.Count == 0 && message.Enterprises.Count == 0)
+        {
+            return [.. served.Order(StringComparer.Ordinal)];
+        }
+
+        return [.. message.Gateways.Concat(served.Where(gateway => message.Enterprises.Contains(routing.EnterpriseOf(gateway)!))).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    // Gateway -> "command {id}" or why it could not be queued (no key, too long for a packet).
+    private async Task<Dictionary<string, string>> ForwardAsync(PlatformMessage message, List<string> gateways)
+    {
+        var forwarded = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var gateway in gateways)
+        {
+            try
+            {
+                var command = await commands().QueueAsync(
+                    gateway, CommandProcessor.PlatformMessage, new Dictionary<string, string> { ["text"] = message.Text }, ForwardTimeToLive, $"platform:{message.Account}");
+                forwarded[gateway] = $"command {command.Id}";
+            }
+            catch (CommandRequestException failure)
+            {
+                forwarded[gateway] = $"not forwarded: {failure.Message}";
+                log.LogWarning("platform message {Id} not forwarded to {Gateway}: {Reason}", message.MessageId, gateway, failure.Message);
+            }
+        }
+
+        return forwarded;
+    }
+
+    private PushOutcome Refuse(string account, string via, string problem)
+    {
+        audit.Append($"platform:{account}", "platform.push", via, "refused", problem);
+        log.LogWarning("platform push from {Account} via {Via} refused: {Reason}", account, via, problem);
+        return new PushOutcome(PushDisposition.Refused, problem);
+    }
+}
