@@ -88,6 +88,7 @@ public static class DemoVerb
         .. f.Platforms.Select(p => string.Create(CultureInfo.InvariantCulture,
             $"{p.Key + " platform:",-37}{p.Value.Realtime} real-time, {p.Value.Daily} daily, {p.Value.Monthly} monthly values; completeness min {p.Value.CompletenessMin:0.0} %; reconciliation failures {p.Value.ReconciliationFailures}; days missing {p.Value.MissingDays}")),
         $"duplicate deliveries the platforms absorbed (same idempotency key): {f.DuplicatesAbsorbed}",
+        $"message pushed by the provincial platform (signed, SM4 login): shown by {f.PushShown} of {f.PushExpected} gateways",
         chaos ? $"chaos: {string.Join(", ", f.Restarts.Select(r => $"{r.Key} {r.Value}"))}" : "",
         f.Passed
             ? "PASSED: every reading reached the receiver once and unchanged" + (f.SimulatedDays > 0 ? "; every platform holds every day of every item routed to it, each value equal to what the readings give, intervals summing to days and days to months." : ".")

@@ -25,7 +25,7 @@ public sealed record PlatformIndicatorFigures(long Realtime, long Daily, long Mo
 /// quality rules judge it (the simulator's record and quality APIs), and every indicator value checked against
 /// the gateways' own readings by a separate computation.
 /// </summary>
-public sealed class DemoFigures
+public sealed record DemoFigures
 {
     public long ReadingsTaken { get; init; }
 
@@ -58,6 +58,11 @@ public sealed class DemoFigures
 
     public Dictionary<string, long> Restarts { get; init; } = [];
 
+    /// <summary>Gateways a platform's pushed message was for, and those that showed it (replied ok).</summary>
+    public int PushExpected { get; init; }
+
+    public int PushShown { get; init; }
+
     public long IndicatorsRealtime => Platforms.Values.Sum(p => p.Realtime);
 
     public long IndicatorsDaily => Platforms.Values.Sum(p => p.Daily);
@@ -70,7 +75,7 @@ public sealed class DemoFigures
 
     public long MissingDays => Platforms.Values.Sum(p => p.MissingDays);
 
-    public bool Passed => Lost == 0 && Duplicated == 0 && Altered == 0 && ReadingsTaken > 0 && ReconciliationFailures == 0
+    public bool Passed => Lost == 0 && Duplicated == 0 && Altered == 0 && ReadingsTaken > 0 && ReconciliationFailures == 0 && PushShown == PushExpected
         && (SimulatedDays == 0 || (IndicatorsDaily > 0 && IndicatorsMonthly > 0 && MissingDays == 0));
 
     public string ToJson() => new JsonObject
@@ -92,6 +97,8 @@ public sealed class DemoFigures
         ["reconciliation_failures"] = ReconciliationFailures,
         ["missing_days"] = MissingDays,
         ["platforms"] = new JsonObject(Platforms.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value.ToJson()))),
+        ["platform_push_gateways"] = PushExpected,
+        ["platform_push_shown"] = PushShown,
         ["restarts"] = new JsonObject(Restarts.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))),
         ["passed"] = Passed,
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });

@@ -33,6 +33,8 @@ public sealed class DemoPlan
         PlatformPassword = Secret(12);
         ReaderPassword = Secret(12);
         AdminToken = Secret(24);
+        ProvincialSm4 = $"mode=cbc,key={Secret(16)},iv={Secret(16)},output=base64";
+        PushSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         for (var g = 1; g <= gateways; g++)
         {
             Gateways.Add(new DemoGateway($"gw-{g:D2}", g % 2 == 1 ? ProvincialEnterprise : NationalOnlyEnterprise, RandomNumberGenerator.GetBytes(32), Secret(12), Meters(g, metersPerGateway)));
@@ -62,6 +64,12 @@ public sealed class DemoPlan
     public string ReaderPassword { get; }
 
     public string AdminToken { get; }
+
+    /// <summary>How the provincial platform wants the requestAK password protected (SM4-CBC, as the published interface does).</summary>
+    public string ProvincialSm4 { get; }
+
+    /// <summary>The provincial platform account's HS256 key for what it pushes to the enterprise.</summary>
+    public string PushSecret { get; }
 
     public string ReceiverConfigPath => Path.Combine(Directory, "receiver", "receiver.json");
 
@@ -174,9 +182,14 @@ public sealed class DemoPlan
                 new JsonObject { ["Code"] = ProvincialEnterprise, ["Name"] = "Demo steel works (province with a platform)", ["Platforms"] = new JsonArray("provincial", "national") },
                 new JsonObject { ["Code"] = NationalOnlyEnterprise, ["Name"] = "Demo cement works (province without one)", ["Platforms"] = new JsonArray("national") }),
             ["Gateways"] = new JsonArray(Gateways.Select(g => (JsonNode)new JsonObject { ["Id"] = g.Id, ["Enterprise"] = g.Enterprise, ["Password"] = g.MqttPassword }).ToArray()),
-            ["PlatformAccounts"] = new JsonArray(new JsonObject { ["Username"] = PlatformReader, ["Password"] = ReaderPassword }),
+            ["PlatformAccounts"] = new JsonArray(new JsonObject
+            {
+                ["Username"] = PlatformReader,
+                ["Password"] = ReaderPassword,
+                ["Push"] = new JsonObject { ["Platform"] = "provincial", ["Algorithm"] = "HS256", ["Secret"] = PushSecret },
+            }),
             ["Platforms"] = new JsonArray(
-                Platform("provincial", Ports.Provincial, ProvincialEnterprise),
+                ProtectedPlatform("provincial", Ports.Provincial, ProvincialEnterprise, ProvincialSm4),
                 Platform("national", Ports.National, ProvincialEnterprise, NationalOnlyEnterprise)),
             ["Items"] = items,
             ["Indicators"] = new JsonObject { ["FinalAfterMinutes"] = FinalAfterMinutes },
@@ -188,6 +201,15 @@ public sealed class DemoPlan
             },
             ["Logging"] = new JsonObject { ["Level"] = "Warning" },
         };
+    }
+
+    // A platform that wants the requestAK password SM4-protected, with the simulator's spec.
+    private JsonObject ProtectedPlatform(string name, int port, string enterprise, string sm4Spec)
+    {
+        var platform = Platform(name, port, enterprise);
+        var sm4 = Common.Platform.Sm4PasswordOptions.Parse(sm4Spec);
+        platform["Http"]!["PasswordProtection"] = new JsonObject { ["Mode"] = sm4.Mode.ToString(), ["Key"] = sm4.Key, ["Iv"] = sm4.Iv, ["Output"] = sm4.Output.ToString() };
+        return platform;
     }
 
     private JsonObject Platform(string name, int port, params string[] enterprises)

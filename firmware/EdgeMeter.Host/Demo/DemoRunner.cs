@@ -52,6 +52,8 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
             await chaos.FinishAsync(cancel);
         }
 
+        Say("the provincial platform pushes a signed message; waiting for its gateways to show it");
+        var (pushExpected, pushShown) = await new DemoPush(_plan, _http).RunAsync(cancel);
         Say("stopping the gateways (their buffers drain first) and waiting for the receiver to have every reading");
         foreach (var gateway in _gateways)
         {
@@ -66,6 +68,7 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
         }
 
         var figures = await _probe.FiguresAsync(_restarts, cancel);
+        figures = figures with { PushExpected = pushExpected, PushShown = pushShown };
         _receiver.Stop(TimeSpan.FromSeconds(20));
         return figures;
     }
@@ -139,7 +142,7 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
     {
         var dir = _plan.Directory;
         _meters = Add(new DemoProcess("meters", "edgemeter-meter-sim.dll", MeterArguments(null), Path.Combine(dir, "meters.log"), _clock));
-        Add(new DemoProcess("provincial", "edgemeter-platform-sim.dll", PlatformArguments("provincial", _plan.Ports.Provincial, DemoPlan.ProvincialEnterprise), Path.Combine(dir, "provincial.log"))).Start();
+        Add(new DemoProcess("provincial", "edgemeter-platform-sim.dll", [.. PlatformArguments("provincial", _plan.Ports.Provincial, DemoPlan.ProvincialEnterprise), "--password-sm4", _plan.ProvincialSm4], Path.Combine(dir, "provincial.log"))).Start();
         Add(new DemoProcess("national", "edgemeter-platform-sim.dll", PlatformArguments("national", _plan.Ports.National, DemoPlan.ProvincialEnterprise, DemoPlan.NationalOnlyEnterprise), Path.Combine(dir, "national.log"))).Start();
         _receiver = Add(new DemoProcess("receiver", "edgemeter-receiver.dll", ["run", "--config", _plan.ReceiverConfigPath], Path.Combine(dir, "receiver", "receiver.log"), _clock));
         _meters.Start();
