@@ -97,6 +97,47 @@ public sealed class MosquittoTests : IAsyncLifetime
             () => _harness.Strings($"SELECT state || ' ' || result FROM commands WHERE seq = {commandSeq}").SequenceEqual(["replied ok"]), "the reply through Mosquitto");
     }
 
+    [Fact]
+    public async Task Platform_pushes_through_the_broker_reach_the_receiver_and_forgeries_do_not()
+    {
+        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        _sim = await ReceiverHarness.StartSimAsync("provincial");
+        _harness.Options.Ingest.Mode = IngestMode.External;
+        _harness.Options.Ingest.External = new ExternalBrokerOptions { Host = "127.0.0.1", Port = _port, ClientId = "svc.receiver-test", ReconnectDelayMs = 100 };
+        _harness.AddHttpPlatform("provincial", _sim, batch: true);
+        _harness.Route(ReceiverHarness.Enterprise1, "provincial");
+        _harness.Options.PlatformAccounts[0].Push = new PlatformPushOptions { Platform = "provincial", Algorithm = "HS256", Secret = Convert.ToBase64String(secret) };
+        await _harness.StartAsync();
+        using var platform = new MqttClientFactory().CreateMqttClient();
+        await platform.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _port).WithClientId("svc.platform-test-1").Build(), Ct);
+        var topic = Pushes.PlatformPushTopic.Topic("edgemeter/v1", ReceiverHarness.PlatformUser);
+        var forged = Hs256("forged", System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var genuine = Hs256("via-mosquitto", secret);
+
+        // Until the receiver's subscription is in place the broker drops what is published; the same jti is taken once.
+        for (var attempt = 0; attempt < 100 && _harness.Count("SELECT COUNT(*) FROM platform_messages") == 0; attempt++)
+        {
+            await platform.PublishStringAsync(topic, forged, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken: Ct);
+            await platform.PublishStringAsync(topic, genuine, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken: Ct);
+            await Task.Delay(100, Ct);
+        }
+
+        await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM platform_messages") == 1 && _harness.Count("SELECT COUNT(*) FROM commands") == 1, "the genuine push stored and forwarded");
+        Assert.Equal(1, _harness.Count("SELECT COUNT(*) FROM platform_messages WHERE message_id = 'via-mosquitto' AND via = 'mqtt'"));
+        Assert.Equal(0, _harness.Count("SELECT COUNT(*) FROM platform_messages WHERE message_id = 'forged'"));
+        Assert.Contains("\"action\":\"platform.push\",\"target\":\"mqtt\",\"outcome\":\"refused\"", await File.ReadAllTextAsync(_harness.Options.Admin.AuditLog, Ct), StringComparison.Ordinal);
+        Assert.Equal(1, _harness.Count($"SELECT COUNT(*) FROM commands WHERE gw = '{TestKeys.Gateway1}' AND name = 'platform-message'"));
+    }
+
+    private static string Hs256(string id, byte[] secret) =>
+        new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = ReceiverHarness.PlatformUser,
+            Claims = new Dictionary<string, object> { ["jti"] = id, ["text"] = "meter audit tomorrow" },
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(
+                new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(secret), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+
     private async Task PublishAsync(long seq)
     {
         var result = await _gateway.PublishAsync(PacketKind.Up, _gateway.SignReadings(seq, TestGateway.Reading(seq, $"{seq}.5", minute: 5 * (int)seq)));

@@ -49,4 +49,23 @@ public sealed class TopicAclTests
     [Fact]
     public void A_platform_account_publishes_nothing() =>
         Assert.Contains("may not publish", Acl.PublishDenied(Platform, "edgemeter/v1/gw-0001/up"));
+
+    [Theory]
+    [InlineData("edgemeter/v1/platform.push/svc.platform-yn", true)]
+    [InlineData("edgemeter/v1/platform.push/svc.platform-other", false)]
+    [InlineData("edgemeter/v1/platform.push/+", false)]
+    [InlineData("edgemeter/v1/gw-0001/down", false)]
+    [InlineData("edgemeter/v1/gw-0001/up", false)]
+    [InlineData("edgemeter/v2/platform.push/svc.platform-yn", false)]
+    public void A_platform_account_with_a_push_key_publishes_only_on_its_own_push_topic(string topic, bool allowed)
+    {
+        var acl = new TopicAcl(new MqttTopics(), new HashSet<string> { "svc.platform-yn" });
+
+        Assert.Equal(allowed, acl.PublishDenied(Platform, topic) is null);
+        Assert.NotNull(Acl.PublishDenied(Platform, topic));
+        if (topic.Contains("platform.push", StringComparison.Ordinal))
+        {
+            Assert.NotNull(acl.PublishDenied(Gateway, topic));
+        }
+    }
 }
