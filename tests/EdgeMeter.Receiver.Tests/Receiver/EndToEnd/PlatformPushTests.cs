@@ -114,6 +114,28 @@ public sealed class PlatformPushTests : IAsyncLifetime
         Assert.Single(Commands("gw-0001").EnumerateArray());
     }
 
+    [Theory]
+    [InlineData("表", 80, true)]
+    [InlineData("表", 200, false)]
+    [InlineData("m", 200, true)]
+    public async Task A_message_too_long_for_a_command_packet_is_kept_and_says_why_it_was_not_forwarded(string character, int count, bool fits)
+    {
+        var text = string.Concat(Enumerable.Repeat(character, count));
+
+        var ack = await PublishAsync(ReceiverHarness.PlatformUser, "platform-password", Topic, DotNetSign(_platformKey, $"long-{count}", text));
+
+        Assert.Equal(MqttClientPublishReasonCode.Success, ack.ReasonCode);
+        var forwarded = Assert.Single(Messages().EnumerateArray()).GetProperty("forwarded").GetProperty("gw-0001").GetString();
+        if (fits)
+        {
+            Assert.StartsWith("command ", forwarded, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal("not forwarded: the command does not fit in a packet of 1024 bytes", forwarded);
+        }
+    }
+
     private async Task<MqttClientPublishResult> PublishAsync(string username, string password, string topic, string payload, string? clientId = null)
     {
         _client?.Dispose();
