@@ -139,6 +139,7 @@ public static class ReceiverApp
             disposables.Push(engine);
             commands.Start();
             disposables.Push(commands);
+            await pushes.ForwardPendingAsync();
             await ingest.StartAsync();
             disposables.Push(ingest);
             await web.StartAsync(cancellation);

@@ -71,6 +71,25 @@ public sealed class PlatformPushes(
         return new PushOutcome(PushDisposition.Accepted, $"stored as {id}, forwarded to {gateways.Count} gateways", id, forwarded);
     }
 
+    /// <summary>
+    /// Forwards the messages stored but not yet forwarded (the receiver stopped in between). Called once at start;
+    /// returns how many.
+    /// </summary>
+    public async Task<int> ForwardPendingAsync()
+    {
+        var pending = store.Read(db => db.Query(
+            "SELECT id, account, platform, message_id, issued_at, text, gateways FROM platform_messages WHERE forwarded = '{}' ORDER BY id",
+            r => (Id: r.GetInt64(0), Message: new PlatformMessage(r.GetString(1), r.GetString(2), r.GetString(3), DateTimeOffset.Parse(r.GetString(4), System.Globalization.CultureInfo.InvariantCulture), r.GetString(5), [], []),
+                Gateways: JsonSerializer.Deserialize<List<string>>(r.GetString(6)) ?? [])));
+        foreach (var (id, message, gateways) in pending)
+        {
+            var forwarded = await ForwardAsync(message, gateways);
+            await store.WriteAsync(db => db.Execute("UPDATE platform_messages SET forwarded = $f WHERE id = $id", ("$f", JsonSerializer.Serialize(forwarded)), ("$id", id)));
+        }
+
+        return pending.Count;
+    }
+
     /// <summary>The gateways a message concerns, all served by its platform; null with the reason when it names one that is not.</summary>
     private List<string>? Targets(PlatformMessage message, out string? problem)
     {

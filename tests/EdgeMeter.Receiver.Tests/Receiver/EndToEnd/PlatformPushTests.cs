@@ -24,6 +24,7 @@ public sealed class PlatformPushTests : IAsyncLifetime
     private readonly ECDsa _platformKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ECDsa _otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private IMqttClient? _client;
+    private int _connections;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -114,6 +115,28 @@ public sealed class PlatformPushTests : IAsyncLifetime
         Assert.Single(Commands("gw-0001").EnumerateArray());
     }
 
+    [Fact]
+    public async Task A_message_stored_but_not_forwarded_when_the_receiver_stopped_is_forwarded_at_the_next_start()
+    {
+        await _harness.StopAsync();
+        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_harness.Options.Store.Path};Pooling=False"))
+        {
+            db.Open();
+            using var insert = db.CreateCommand();
+            insert.CommandText = """
+            INSERT INTO platform_messages(account, platform, message_id, issued_at, received_at, via, text, gateways, forwarded, jws)
+            VALUES ('svc.platform-test', 'provincial', 'cut-short', '2026-12-05T08:00:00.000Z', '2026-12-05T08:00:01.000Z', 'mqtt', 'left behind', '["gw-0001"]', '{}', 'x')
+            """;
+            insert.ExecuteNonQuery();
+        }
+
+        await _harness.StartAsync();
+
+        var command = Assert.Single(Commands("gw-0001").EnumerateArray());
+        Assert.Contains("left behind", command.GetProperty("args").ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("command ", Assert.Single(Messages().EnumerateArray()).GetProperty("forwarded").GetProperty("gw-0001").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("表", 80, true)]
     [InlineData("表", 200, false)]
@@ -136,11 +159,17 @@ public sealed class PlatformPushTests : IAsyncLifetime
         }
     }
 
+    // A fresh connection with a client id of its own each time, after the last one disconnected cleanly.
     private async Task<MqttClientPublishResult> PublishAsync(string username, string password, string topic, string payload, string? clientId = null)
     {
+        if (_client is { IsConnected: true })
+        {
+            await _client.DisconnectAsync(cancellationToken: Ct);
+        }
+
         _client?.Dispose();
         _client = new MqttClientFactory().CreateMqttClient();
-        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _harness.BrokerPort).WithClientId(clientId ?? $"{username}-1")
+        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _harness.BrokerPort).WithClientId(clientId ?? $"{username}-{++_connections}")
             .WithCredentials(username, password).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build();
         await _client.ConnectAsync(options, Ct);
         return await _client.PublishAsync(
