@@ -61,6 +61,12 @@ public sealed class Sm4PasswordOptions
     public IReadOnlyList<string> Problems(string at)
     {
         var problems = new List<string>();
+        if (!System.Enum.IsDefined(Mode) || !System.Enum.IsDefined(Padding) || !System.Enum.IsDefined(KeyEncoding) || !System.Enum.IsDefined(Input) || !System.Enum.IsDefined(Output))
+        {
+            problems.Add($"{at}: Mode, Padding, KeyEncoding, Input and Output take names (Ecb/Cbc, Pkcs7/Zero, Utf8/Hex/HexUpper/Base64), not numbers");
+            return problems;
+        }
+
         if (KeyProblem(Key, "Key") is { } key)
         {
             problems.Add($"{at}.Key: {key}");

@@ -43,6 +43,7 @@ internal sealed class DemoPush(DemoPlan plan, HttpClient http)
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = DemoPlan.PlatformReader,
+            Audience = DemoPlan.ProvincialEnterprise,
             IssuedAt = now,
             Claims = new Dictionary<string, object> { ["jti"] = $"demo-{Guid.NewGuid():N}", ["text"] = Text },
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(plan.PushSecret)), SecurityAlgorithms.HmacSha256),

@@ -38,10 +38,15 @@ internal sealed class AdminApiClient : IDisposable
             throw new CliException($"--url '{parse.GetValue(url)}' is not an http(s) address", ExitCodes.Usage);
         }
 
+        if (address.Scheme == "http" && !address.IsLoopback)
+        {
+            throw new CliException($"--url {address}: the admin token would cross the network in clear; use https:// (Admin.Urls with a certificate)", ExitCodes.Usage);
+        }
+
         var handler = new SocketsHttpHandler();
         if (parse.GetValue(caFile) is { } bundlePath)
         {
-            var bundle = CertificateFiles.LoadBundle(bundlePath);
+            var bundle = LoadBundle(bundlePath);
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
                 PlatformTransport.IsTrusted(certificate as System.Security.Cryptography.X509Certificates.X509Certificate2, chain, errors, bundle, trustSystemStore: true);
         }
@@ -69,7 +74,11 @@ internal sealed class AdminApiClient : IDisposable
             }
             catch (HttpRequestException failure)
             {
-                throw new CliException($"cannot reach the receiver at {_http.BaseAddress}: {failure.Message}", ExitCodes.Failure);
+                throw new CliException($"cannot reach the receiver at {_http.BaseAddress}: {failure.Message}{(failure.InnerException is { } inner ? $" ({inner.Message})" : "")}", ExitCodes.Failure);
+            }
+            catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                throw new CliException($"the receiver at {_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s", ExitCodes.Failure);
             }
 
             using (response)
@@ -93,6 +102,18 @@ internal sealed class AdminApiClient : IDisposable
 
                 return body;
             }
+        }
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2Collection LoadBundle(string path)
+    {
+        try
+        {
+            return CertificateFiles.LoadBundle(path);
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new CliException($"--ca-file {path}: {failure.Message}", ExitCodes.Usage);
         }
     }
 

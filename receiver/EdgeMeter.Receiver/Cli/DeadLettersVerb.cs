@@ -19,7 +19,7 @@ internal static class DeadLettersVerb
     private static Command List(TextWriter output)
     {
         var (url, token, ca) = (AdminApiClient.UrlOption(), AdminApiClient.TokenFileOption(), AdminApiClient.CaFileOption());
-        var state = new Option<string>("--state") { Description = "dead (default), resend, resent, dropped or all.", DefaultValueFactory = _ => "dead" };
+        var state = new Option<string>("--state") { Description = "dead (default), resend, resent, superseded, dropped or all.", DefaultValueFactory = _ => "dead" };
         var tier = new Option<string>("--tier") { Description = "Only this platform tier." };
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 50 };
         var command = new Command("list", "List dead letters with the platform's reason.") { url, token, ca, state, tier, limit };

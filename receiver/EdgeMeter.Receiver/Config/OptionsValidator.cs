@@ -329,7 +329,8 @@ public static class OptionsValidator
         }
         catch (Exception failure) when (failure is FormatException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
         {
-            problem(at, failure.Message);
+            var setting = new[] { "PublicKeyFile", "Secret", "Algorithm" }.FirstOrDefault(name => failure.Message.Contains(name, StringComparison.Ordinal));
+            problem(setting is null ? at : $"{at}.{setting}", failure.Message);
         }
     }
 
@@ -486,7 +487,7 @@ public static class OptionsValidator
         }
 
         var https = urls.Any(url => url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
-        if (https && admin.CertificateFile is null)
+        if (https && string.IsNullOrWhiteSpace(admin.CertificateFile))
         {
             problem("Admin.CertificateFile", "is required for the https:// addresses in Admin.Urls");
         }
@@ -496,10 +497,15 @@ public static class OptionsValidator
             {
                 CertificateFiles.LoadWithKey(certificate, admin.CertificatePassword, admin.CertificateKeyFile).Dispose();
             }
-            catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
             {
-                problem("Admin.CertificateFile", failure.Message);
+                problem(admin.CertificateKeyFile is null ? "Admin.CertificateFile" : "Admin.CertificateFile/CertificateKeyFile", failure.Message);
             }
+        }
+
+        if (admin.CertificateFile is null && (admin.CertificateKeyFile is not null || admin.CertificatePassword is not null))
+        {
+            problem("Admin.CertificateKeyFile", "CertificateKeyFile and CertificatePassword need CertificateFile");
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);

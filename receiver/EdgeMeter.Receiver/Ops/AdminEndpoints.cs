@@ -30,8 +30,11 @@ internal static class AdminEndpoints
         app.MapGet("/metrics", () => Results.Text(
             MetricsReport.Render(services.Metrics, services.Store, services.Tiers, services.Link, services.Indicators, services.Time), PrometheusText.ContentType));
 
-        // Two parameters, so that minimal APIs do not take the lambda for a RequestDelegate and drop its IResult.
-        app.MapPost("/platform/push", (HttpContext http, CancellationToken _) => TakePushAsync(services, http));
+        if (services.Pushes.Enabled)
+        {
+            // Two parameters, so that minimal APIs do not take the lambda for a RequestDelegate and drop its IResult.
+            app.MapPost("/platform/push", (HttpContext http, CancellationToken _) => TakePushAsync(services, http));
+        }
 
         var admin = app.MapGroup("/admin").AddEndpointFilter(async (context, next) =>
         {
@@ -113,14 +116,15 @@ internal static class AdminEndpoints
     private static void MapDeadLetters(RouteGroupBuilder admin, ReceiverServices services)
     {
         var httpTiers = services.Tiers.OfType<Relay.HttpTier>().Select(tier => tier.Name).ToHashSet(StringComparer.Ordinal);
+        var tierNames = services.Tiers.Select(tier => tier.Name).ToList();
         admin.MapGet("/dead-letters", (string? state, string? tier, int? limit) =>
-            state is null or "dead" or "resend" or "resent" or "dropped"
+            state is null or "dead" or "resend" or "resent" or "superseded" or "dropped"
                 ? Results.Json(services.Store.Read(db => Relay.DeadLetters.List(db, state, tier, Limit(limit), httpTiers)))
-                : Results.Json(new { error = $"state: '{state}' is not dead, resend, resent or dropped" }, statusCode: StatusCodes.Status400BadRequest));
+                : Results.Json(new { error = $"state: '{state}' is not dead, resend, resent, superseded or dropped" }, statusCode: StatusCodes.Status400BadRequest));
         admin.MapPost("/dead-letters/retry", (Relay.DeadLetterSelection selection, HttpContext http) =>
-            ActOnDeadLettersAsync(services, selection, (string)http.Items[ActorItem]!, "dead-letters.retry", (db, actor, _) => Relay.DeadLetters.MarkForResend(db, selection, actor)));
+            ActOnDeadLettersAsync(services, selection, (string)http.Items[ActorItem]!, "dead-letters.retry", (db, actor, _) => Relay.DeadLetters.MarkForResend(db, selection, tierNames, actor)));
         admin.MapPost("/dead-letters/drop", (Relay.DeadLetterSelection selection, HttpContext http) =>
-            ActOnDeadLettersAsync(services, selection, (string)http.Items[ActorItem]!, "dead-letters.drop", (db, actor, now) => Relay.DeadLetters.Drop(db, selection, actor, now)));
+            ActOnDeadLettersAsync(services, selection, (string)http.Items[ActorItem]!, "dead-letters.drop", (db, actor, now) => Relay.DeadLetters.Drop(db, selection, null, actor, now)));
     }
 
     private static async Task<IResult> ActOnDeadLettersAsync(

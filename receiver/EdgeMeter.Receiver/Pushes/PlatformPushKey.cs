@@ -19,21 +19,36 @@ public sealed record PlatformPushKey(string Account, string Platform, string Alg
         return new PlatformPushKey(account, push.Platform, push.Algorithm, key);
     }
 
+    private const string P256 = "1.2.840.10045.3.1.7";
+
     private static ECDsaSecurityKey EcKey(string path)
     {
         var ecdsa = ECDsa.Create();
-        ecdsa.ImportFromPem(File.ReadAllText(path));
-        if (ecdsa.KeySize != 256)
+        try
         {
-            throw new CryptographicException($"{path}: a {ecdsa.KeySize}-bit key; ES256 needs a P-256 key");
-        }
+            ecdsa.ImportFromPem(File.ReadAllText(path));
+            if (ecdsa.ExportParameters(false).Curve.Oid.Value != P256)
+            {
+                throw new CryptographicException($"PublicKeyFile {path}: not a P-256 key, which ES256 needs");
+            }
 
-        return new ECDsaSecurityKey(ecdsa);
+            return new ECDsaSecurityKey(ecdsa);
+        }
+        catch (Exception failure) when (failure is ArgumentException or CryptographicException)
+        {
+            ecdsa.Dispose();
+            throw new CryptographicException(failure.Message.StartsWith("PublicKeyFile", StringComparison.Ordinal) ? failure.Message : $"PublicKeyFile {path}: {failure.Message}");
+        }
     }
 
     private static SymmetricSecurityKey HmacKey(string secret)
     {
-        var bytes = Convert.FromBase64String(secret);
-        return bytes.Length >= 32 ? new SymmetricSecurityKey(bytes) : throw new FormatException($"Secret is {bytes.Length} bytes; HS256 needs at least 32");
+        var bytes = new byte[secret.Length];
+        if (!Convert.TryFromBase64String(secret, bytes, out var length))
+        {
+            throw new FormatException("Secret is not base64");
+        }
+
+        return length >= 32 ? new SymmetricSecurityKey(bytes[..length]) : throw new FormatException($"Secret is {length} bytes; HS256 needs at least 32");
     }
 }

@@ -7,9 +7,10 @@ namespace EdgeMeter.Receiver.Pushes;
 
 /// <summary>
 /// Verifies a platform push: a compact JWS (JOSE, any JWT library makes one) signed with the account's own key
-/// under its pinned algorithm, claims iss = the account, jti (the message id), iat (issued within MaxAge, not
-/// ahead of our clock by more than the skew), optional exp, text (1-200 characters), optional gateways[] and
-/// enterprises[]. Pure apart from the clock; safe for concurrent use.
+/// under its pinned algorithm, claims iss = the account, aud (the enterprise codes it is for: a platform signs for
+/// many enterprises with one key, so a message for one must not be good at another's receiver), jti (the message
+/// id), iat (issued within MaxAge, not ahead of our clock by more than the skew), optional exp, text (1-200
+/// characters), optional gateways[]. Pure apart from the clock; safe for concurrent use.
 /// </summary>
 public sealed class PlatformPushVerifier(IReadOnlyDictionary<string, PlatformPushKey> keys, TimeProvider time)
 {
@@ -17,6 +18,8 @@ public sealed class PlatformPushVerifier(IReadOnlyDictionary<string, PlatformPus
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
     private const int MaxJwsLength = 16 * 1024;
     private readonly JsonWebTokenHandler _handler = new();
+
+    public bool HasKeys => keys.Count > 0;
 
     /// <summary>The message, or null with why it was refused. <paramref name="account"/> null: taken from iss (the HTTPS path).</summary>
     public async Task<(PlatformMessage? Message, string? Problem)> VerifyAsync(string? account, string jws)
@@ -38,7 +41,7 @@ public sealed class PlatformPushVerifier(IReadOnlyDictionary<string, PlatformPus
 
         if (!keys.TryGetValue(issuer, out var key))
         {
-            return (null, $"'{issuer}' is no platform account with a push key");
+            return (null, $"'{Verify.PacketIntake.Printable(issuer)}' is no platform account with a push key");
         }
 
         var result = await _handler.ValidateTokenAsync(jws, Parameters(key));
@@ -103,11 +106,13 @@ public sealed class PlatformPushVerifier(IReadOnlyDictionary<string, PlatformPus
         }
 
         var gateways = Strings(root, "gateways", out var gatewaysProblem);
-        var enterprises = Strings(root, "enterprises", out var enterprisesProblem);
-        var problem = gatewaysProblem ?? enterprisesProblem;
+        var audience = root.TryGetProperty("aud", out var aud) && aud.ValueKind == JsonValueKind.String
+            ? [aud.GetString()!]
+            : Strings(root, "aud", out _);
+        var problem = gatewaysProblem ?? (audience.Count == 0 ? "aud: the enterprise code(s) the message is for are required" : null);
         return problem is not null
             ? (null, problem)
-            : (new PlatformMessage(key.Account, key.Platform, id, issued, text, gateways, enterprises), null);
+            : (new PlatformMessage(key.Account, key.Platform, id, issued, text, gateways, audience), null);
     }
 
     private static string? String(JsonElement root, string name) =>

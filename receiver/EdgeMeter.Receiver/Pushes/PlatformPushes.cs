@@ -32,6 +32,9 @@ public sealed record PushOutcome(PushDisposition Disposition, string Detail, lon
 public sealed class PlatformPushes(
     PlatformPushVerifier verifier, Routing routing, PacketStore store, Func<CommandService> commands, AuditLog audit, TimeProvider time, ILogger log)
 {
+    /// <summary>False when no platform account has a push key: then /platform/push is not even served.</summary>
+    public bool Enabled => verifier.HasKeys;
+
     /// <summary>Pushed messages reach gateways that were offline for up to this long.</summary>
     public static readonly TimeSpan ForwardTimeToLive = CommandService.MaxTimeToLive;
 
@@ -90,30 +93,29 @@ public sealed class PlatformPushes(
         return pending.Count;
     }
 
-    /// <summary>The gateways a message concerns, all served by its platform; null with the reason when it names one that is not.</summary>
+    /// <summary>
+    /// The gateways a message concerns: those of the aud enterprises this receiver serves for the platform (aud may
+    /// name enterprises of other receivers too), or the ones it names among them. Null with the reason when it
+    /// concerns none of ours or names a gateway outside them.
+    /// </summary>
     private List<string>? Targets(PlatformMessage message, out string? problem)
     {
         problem = null;
-        var served = routing.GatewaysOf(message.Platform).ToHashSet(StringComparer.Ordinal);
-        var enterprises = routing.EnterprisesOf(message.Platform).ToHashSet(StringComparer.Ordinal);
-        if (message.Gateways.FirstOrDefault(gateway => !served.Contains(gateway)) is { } foreignGateway)
+        var ours = routing.EnterprisesOf(message.Platform).Intersect(message.Enterprises, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        if (ours.Count == 0)
         {
-            problem = $"gateways: {foreignGateway} is not served by platform {message.Platform}";
+            problem = $"aud: names no enterprise this receiver serves for platform {message.Platform}";
             return null;
         }
 
-        if (message.Enterprises.FirstOrDefault(enterprise => !enterprises.Contains(enterprise)) is { } foreignEnterprise)
+        var served = routing.GatewaysOf(message.Platform).Where(gateway => ours.Contains(routing.EnterpriseOf(gateway)!)).ToHashSet(StringComparer.Ordinal);
+        if (message.Gateways.FirstOrDefault(gateway => !served.Contains(gateway)) is { } foreign)
         {
-            problem = $"enterprises: {foreignEnterprise} is not routed to platform {message.Platform}";
+            problem = $"gateways: {foreign} is not a gateway of the enterprises in aud served by platform {message.Platform}";
             return null;
         }
 
-        if (message.Gateways.Count == 0 && message.Enterprises.Count == 0)
-        {
-            return [.. served.Order(StringComparer.Ordinal)];
-        }
-
-        return [.. message.Gateways.Concat(served.Where(gateway => message.Enterprises.Contains(routing.EnterpriseOf(gateway)!))).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        return [.. (message.Gateways.Count > 0 ? message.Gateways : [.. served]).Order(StringComparer.Ordinal)];
     }
 
     // Gateway -> "command {id}" or why it could not be queued (no key, too long for a packet).

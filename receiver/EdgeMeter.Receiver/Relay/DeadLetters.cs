@@ -19,7 +19,7 @@ public sealed record DeadLetterSelection(long[]? Ids, string? Tier, bool All)
 }
 
 /// <summary>
-/// The operator's side of dead letters (docs/receiver.md, "Dead letters"): list them, mark them for resending once
+/// The operator's side of dead letters (docs/platform-upload.md, "Going live"): list them, mark them for resending once
 /// the cause is fixed (the tier sends them again on its next pass), or drop them. Only the receiver process writes.
 /// </summary>
 public static class DeadLetters
@@ -41,19 +41,21 @@ public static class DeadLetters
         .Select(letter => letter with { What = Describe(db, letter, httpTiers.Contains(letter.Tier)) })
         .ToList();
 
-    /// <summary>Marks the selected dead letters for resending; returns their ids.</summary>
-    public static IReadOnlyList<long> MarkForResend(SqliteConnection db, DeadLetterSelection selection, string actor) =>
-        Update(db, selection, "state = 'resend', resolved_by = $actor, resolved_at = NULL", "state = 'dead'", actor, null);
+    /// <summary>Marks the selected dead letters of the configured <paramref name="tiers"/> for resending; returns their ids.</summary>
+    public static IReadOnlyList<long> MarkForResend(SqliteConnection db, DeadLetterSelection selection, IReadOnlyCollection<string> tiers, string actor) =>
+        Update(db, selection, tiers, "state = 'resend', resolved_by = $actor, resolved_at = NULL", "state = 'dead'", actor, null);
 
     /// <summary>Gives up the selected dead letters (dead or waiting to be resent); returns their ids.</summary>
-    public static IReadOnlyList<long> Drop(SqliteConnection db, DeadLetterSelection selection, string actor, string now) =>
-        Update(db, selection, "state = 'dropped', resolved_by = $actor, resolved_at = $now", "state IN ('dead', 'resend')", actor, now);
+    public static IReadOnlyList<long> Drop(SqliteConnection db, DeadLetterSelection selection, IReadOnlyCollection<string>? tiers, string actor, string now) =>
+        Update(db, selection, tiers, "state = 'dropped', resolved_by = $actor, resolved_at = $now", "state IN ('dead', 'resend')", actor, now);
 
-    private static List<long> Update(SqliteConnection db, DeadLetterSelection selection, string set, string eligible, string actor, string? now)
+    // tiers: only letters of these (a tier no longer configured would never resend); null: any.
+    private static List<long> Update(
+        SqliteConnection db, DeadLetterSelection selection, IReadOnlyCollection<string>? tiers, string set, string eligible, string actor, string? now)
     {
         var ids = db.Query(
-            $"SELECT id FROM dead_letters WHERE {eligible} AND ($tier IS NULL OR tier = $tier) ORDER BY id",
-            reader => reader.GetInt64(0), ("$tier", selection.Tier));
+            $"SELECT id FROM dead_letters WHERE {eligible} AND ($tier IS NULL OR tier = $tier) AND ($tiers IS NULL OR tier IN (SELECT value FROM json_each($tiers))) ORDER BY id",
+            reader => reader.GetInt64(0), ("$tier", selection.Tier), ("$tiers", tiers is null ? null : System.Text.Json.JsonSerializer.Serialize(tiers)));
         if (selection.Ids is { Length: > 0 } chosen)
         {
             ids = ids.Intersect(chosen).ToList();

@@ -76,6 +76,14 @@ public sealed class HttpTier : TierRelay<IndicatorUploadRow>
         FROM indicator_uploads WHERE id = $id
         """;
 
+    /// <summary>A later correction of the same period was queued: sending this older value now would overwrite it.</summary>
+    protected override string? SupersededBy(SqliteConnection db, string enterprise, IndicatorUploadRow row) =>
+        db.ScalarLong(
+            "SELECT MAX(revision) FROM indicator_uploads WHERE enterprise = $e AND data_code = $code AND stat_type = $type AND start_t = $start AND revision > $revision",
+            ("$e", enterprise), ("$code", row.DataCode), ("$type", (int)row.StatType), ("$start", SampleReader.ToMs(row.StartUtc)), ("$revision", row.Revision)) is { } newer
+            ? $"superseded by correction {newer} of the same period"
+            : null;
+
     /// <summary>The item's current convertRation, scope and inputType: what an operator fixes in the configuration before a resend.</summary>
     protected override IndicatorUploadRow ForResend(string enterprise, IndicatorUploadRow row) =>
         _items.Find(enterprise, row.DataCode) is { } item

@@ -243,74 +243,117 @@ public abstract class TierRelay<TRow> : IRelayTier
     }
 
     // Dead letters an operator marked for resending, of the gateways that are due. Each goes once more: taken
-    // (resent), refused again (dead, with the new reason) or not answered (stays marked for the next pass).
+    // (resent), refused again (dead, with the new reason), superseded by a newer value of the same period, or not
+    // answered (stays marked; the gateway backs off as for any failure).
     private async Task<int> ResendAsync(IReadOnlyCollection<string> due, CancellationToken stop)
     {
         var marked = _store.Read(db => db.Query(
-            "SELECT id, gw, row_id FROM dead_letters WHERE tier = $tier AND state = 'resend' ORDER BY id LIMIT $limit",
-            reader => new MarkedLetter(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2)), ("$tier", Name), ("$limit", _options.BatchSize)));
+            "SELECT id, gw, row_id FROM dead_letters WHERE tier = $tier AND state = 'resend' ORDER BY id",
+            reader => new MarkedLetter(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2)), ("$tier", Name)));
         var resent = 0;
         foreach (var letters in marked.GroupBy(letter => letter.Gateway))
         {
-            if (!_states.ContainsKey(letters.Key))
+            if (!_states.TryGetValue(letters.Key, out var state))
             {
-                await SettleAsync(letters.Select(letter => (letter, (DeadLetter?)new DeadLetter(letter.Row, null, 0, $"{letters.Key} is no longer routed to {Name}"))).ToList());
+                await SettleAsync([.. letters.Select(letter => Settlement.Dead(letter, 0, $"{letters.Key} is no longer routed to {Name}"))]);
             }
             else if (due.Contains(letters.Key))
             {
-                resent += await ResendAsync(letters.Key, letters.ToList(), stop);
+                resent += await ResendAsync(letters.Key, state, [.. letters.Take(_options.BatchSize)], stop);
             }
         }
 
         return resent;
     }
 
-    private async Task<int> ResendAsync(string gateway, List<MarkedLetter> letters, CancellationToken stop)
+    private async Task<int> ResendAsync(string gateway, GatewayRelayState state, List<MarkedLetter> letters, CancellationToken stop)
     {
-        var rows = _store.Read(db => letters.Select(letter => db.Query(RowByIdSql, ReadRow, ("$id", letter.Row)).FirstOrDefault()).ToList());
-        var gone = letters.Where((_, i) => rows[i] is null).Select(letter => (letter, (DeadLetter?)new DeadLetter(letter.Row, null, 0, "the row is no longer stored"))).ToList();
-        var present = letters.Where((_, i) => rows[i] is not null).ToList();
-        var sendable = rows.OfType<TRow>().Select(row => ForResend(gateway, row)).ToList();
-        BatchOutcome outcome;
-        try
+        var settled = new List<Settlement>();
+        var sending = new List<(MarkedLetter Letter, TRow Row)>();
+        _store.Read(db =>
         {
-            outcome = sendable.Count == 0 ? new BatchOutcome(0, 0, [], 0, null) : await SendAsync(gateway, sendable, stop);
-        }
-        catch (Exception failure) when (!stop.IsCancellationRequested && failure is not OutOfMemoryException)
+            foreach (var letter in letters)
+            {
+                var row = db.Query(RowByIdSql, ReadRow, ("$id", letter.Row)).FirstOrDefault();
+                if (row is null)
+                {
+                    settled.Add(Settlement.Dead(letter, 0, "the row is no longer stored"));
+                }
+                else if (SupersededBy(db, gateway, row) is { } newer)
+                {
+                    settled.Add(new Settlement(letter, "superseded", null, newer));
+                }
+                else
+                {
+                    sending.Add((letter, ForResend(gateway, row)));
+                }
+            }
+
+            return 0;
+        });
+
+        var outcome = await SendForResendAsync(gateway, [.. sending.Select(s => s.Row)], stop);
+        settled.AddRange(sending.Take(outcome.Advanced).Select(s =>
+            outcome.DeadLetters.FirstOrDefault(dead => dead.RowId == s.Letter.Row) is { } refused
+                ? Settlement.Dead(s.Letter, refused.Code, refused.Reason)
+                : new Settlement(s.Letter, "resent", null, null)));
+        await SettleAsync(settled);
+        var taken = settled.Count(s => s.State == "resent");
+        Metrics.Delivered(taken);
+        Log.LogInformation("[{Tier}] {Gateway}: resending dead letters: {Taken} taken, {Other} refused again or superseded", Name, gateway, taken, settled.Count - taken);
+        if (outcome.RetryReason is { } reason)
         {
-            outcome = new BatchOutcome(0, 0, [], 0, $"{failure.GetType().Name}: {failure.Message}");
+            Metrics.Failure();
+            state.Attempt++;
+            state.NextAttempt = _time.GetUtcNow() + _retry.NextDelay(state.Attempt);
+            Log.LogWarning("[{Tier}] {Gateway}: {Waiting} dead letters wait to be resent: {Reason}; retrying with backoff", Name, gateway, sending.Count - outcome.Advanced, reason);
         }
 
-        var settled = gone.Concat(present.Take(outcome.Advanced).Select(letter =>
-            (letter, outcome.DeadLetters.FirstOrDefault(dead => dead.RowId == letter.Row)))).ToList();
-        await SettleAsync(settled);
-        var taken = settled.Count(pair => pair.Item2 is null);
-        Metrics.Delivered(taken);
-        Log.LogInformation("[{Tier}] {Gateway}: resent {Taken} dead letters, {Refused} refused again{Rest}", Name, gateway, taken, settled.Count - taken,
-            outcome.RetryReason is { } reason ? $", {present.Count - outcome.Advanced} wait: {reason}" : "");
         return settled.Count;
     }
 
-    // refused == null: the platform took it.
-    private Task SettleAsync(IReadOnlyList<(MarkedLetter Letter, DeadLetter? Refused)> settled)
+    private async Task<BatchOutcome> SendForResendAsync(string gateway, IReadOnlyList<TRow> rows, CancellationToken stop)
+    {
+        try
+        {
+            return rows.Count == 0 ? new BatchOutcome(0, 0, [], 0, null) : await SendAsync(gateway, rows, stop);
+        }
+        catch (Exception failure) when (!stop.IsCancellationRequested && failure is not OutOfMemoryException)
+        {
+            return new BatchOutcome(0, 0, [], 0, $"{failure.GetType().Name}: {failure.Message}");
+        }
+    }
+
+    /// <summary>Why <paramref name="row"/> must not go again because a newer row replaces it (a later correction), or null.</summary>
+    protected virtual string? SupersededBy(SqliteConnection db, string gateway, TRow row) => null;
+
+    // Only letters still marked: an operator may have dropped one while it was being sent.
+    private Task SettleAsync(IReadOnlyList<Settlement> settled)
     {
         var now = Sql.Time(_time.GetUtcNow().UtcDateTime);
         return settled.Count == 0 ? Task.CompletedTask : _store.WriteAsync(db =>
         {
-            foreach (var (letter, refused) in settled)
+            foreach (var settlement in settled)
             {
-                if (refused is null)
+                if (settlement.State == "dead")
                 {
-                    db.Execute("UPDATE dead_letters SET state = 'resent', resolved_at = $at WHERE id = $id", ("$at", now), ("$id", letter.Id));
+                    db.Execute(
+                        "UPDATE dead_letters SET state = 'dead', attempts = attempts + 1, code = $code, reason = $reason, resolved_at = NULL WHERE id = $id AND state = 'resend'",
+                        ("$code", settlement.Code), ("$reason", settlement.Reason), ("$id", settlement.Letter.Id));
                 }
                 else
                 {
                     db.Execute(
-                        "UPDATE dead_letters SET state = 'dead', attempts = attempts + 1, code = $code, reason = $reason, resolved_at = NULL WHERE id = $id",
-                        ("$code", refused.Code), ("$reason", refused.Reason), ("$id", letter.Id));
+                        "UPDATE dead_letters SET state = $state, resolved_at = $at, reason = COALESCE($reason, reason) WHERE id = $id AND state = 'resend'",
+                        ("$state", settlement.State), ("$at", now), ("$reason", settlement.Reason), ("$id", settlement.Letter.Id));
                 }
             }
         });
+    }
+
+    private sealed record Settlement(MarkedLetter Letter, string State, int? Code, string? Reason)
+    {
+        public static Settlement Dead(MarkedLetter letter, int code, string reason) => new(letter, "dead", code, reason);
     }
 
     private async Task<bool> CommitProgressAsync(string gateway, GatewayRelayState state, long cursor, IReadOnlyList<DeadLetter> deadLetters)

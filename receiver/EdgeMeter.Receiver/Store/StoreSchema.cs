@@ -41,7 +41,8 @@ internal static class StoreSchema
             resolved_at TEXT, resolution TEXT);
         CREATE TABLE IF NOT EXISTS relay_cursor(tier TEXT NOT NULL, gw TEXT NOT NULL, last_id INTEGER NOT NULL, PRIMARY KEY(tier, gw)) WITHOUT ROWID;
         -- Rows a platform refused for good. state: dead (waiting for an operator), resend (the tier sends it again),
-        -- resent (the platform took it), dropped (an operator gave it up). gw is the tier's stream: gateway or enterprise.
+        -- resent (the platform took it), superseded (a later correction of the same period replaces it), dropped (an
+        -- operator gave it up). gw is the tier's stream: gateway or enterprise.
         CREATE TABLE IF NOT EXISTS dead_letters(
             id INTEGER PRIMARY KEY, tier TEXT NOT NULL, gw TEXT NOT NULL, row_id INTEGER NOT NULL, n INTEGER,
             code INTEGER NOT NULL, reason TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -116,14 +117,11 @@ internal static class StoreSchema
     private static void AddDeadLetterStates(SqliteConnection db)
     {
         var columns = db.Query("SELECT name FROM pragma_table_info('dead_letters')", reader => reader.GetString(0));
-        if (!columns.Contains("state"))
+        (string Name, string Definition)[] added =
+            [("state", "TEXT NOT NULL DEFAULT 'dead'"), ("attempts", "INTEGER NOT NULL DEFAULT 1"), ("resolved_by", "TEXT"), ("resolved_at", "TEXT")];
+        foreach (var (name, definition) in added.Where(column => !columns.Contains(column.Name)))
         {
-            db.Execute("""
-                ALTER TABLE dead_letters ADD COLUMN state TEXT NOT NULL DEFAULT 'dead';
-                ALTER TABLE dead_letters ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
-                ALTER TABLE dead_letters ADD COLUMN resolved_by TEXT;
-                ALTER TABLE dead_letters ADD COLUMN resolved_at TEXT;
-                """);
+            db.Execute($"ALTER TABLE dead_letters ADD COLUMN {name} {definition}");
         }
 
         db.Execute("CREATE INDEX IF NOT EXISTS dead_letters_by_state ON dead_letters(tier, state, id)");

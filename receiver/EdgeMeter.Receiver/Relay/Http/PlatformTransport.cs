@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using EdgeMeter.Common.Crypto;
+using EdgeMeter.Common.Platform;
 using EdgeMeter.Receiver.Config;
 
 namespace EdgeMeter.Receiver.Relay.Http;
@@ -52,6 +53,14 @@ public static class PlatformTransport
             var colon = sm4.IndexOf(": ", StringComparison.Ordinal);
             problem(sm4[..colon], sm4[(colon + 2)..]);
         }
+
+        if (http.PasswordProtection is { } protection)
+        {
+            foreach (var (enterprise, password) in http.EnterprisePasswords.Where(pair => !TextCodec.TryDecode(pair.Value, protection.Input, out _)))
+            {
+                problem($"{at}.EnterprisePasswords", $"the password of {enterprise} is not {protection.Input} text, as PasswordProtection.Input says it is");
+            }
+        }
     }
 
     /// <summary>A client for the platform. Assumes <see cref="Problems"/> found nothing; throws naming the file otherwise.</summary>
@@ -64,7 +73,7 @@ public static class PlatformTransport
         };
         if (http.Proxy is { } proxy)
         {
-            handler.Proxy = new WebProxy(new Uri(proxy)) { BypassProxyOnLocal = false };
+            handler.Proxy = Proxy(new Uri(proxy));
             handler.UseProxy = true;
         }
 
@@ -82,6 +91,19 @@ public static class PlatformTransport
         }
 
         return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    // Credentials in the address (http://user:pass@proxy:3128) become the proxy's credentials, never part of a message.
+    private static WebProxy Proxy(Uri address)
+    {
+        var proxy = new WebProxy(new UriBuilder(address) { UserName = "", Password = "" }.Uri) { BypassProxyOnLocal = false };
+        if (address.UserInfo.Length > 0)
+        {
+            var parts = address.UserInfo.Split(':', 2);
+            proxy.Credentials = new NetworkCredential(Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "");
+        }
+
+        return proxy;
     }
 
     /// <summary>
@@ -110,6 +132,7 @@ public static class PlatformTransport
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(caBundle);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.1")); // issued for server authentication
         if (presented is not null)
         {
             foreach (var element in presented.ChainElements)

@@ -58,10 +58,13 @@ public sealed class DeadLetterTests : IAsyncLifetime
         });
 
         // The operator fixes the item's convertRation in the configuration and the province registers the item.
+        // Meanwhile late data corrected one of the refused values: that one must not go again over its correction.
         await _harness.StopAsync();
         _harness.Options.Items.Single(i => i.DataCode == Unregistered).ConvertRation = "1.229";
-        await _harness.StartAsync();
+        var corrected = dead.Max(letter => letter.GetProperty("id").GetInt64());
+        QueueCorrection(dead.Single(letter => letter.GetProperty("id").GetInt64() == corrected).GetProperty("rowId").GetInt64());
         _sim.RegisterDataCode(Unregistered);
+        await _harness.StartAsync();
         var dropped = dead.Min(letter => letter.GetProperty("id").GetInt64());
         var drop = await CliAsync("dead-letters", "drop", "--id", dropped.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var retry = await CliAsync("dead-letters", "retry", "--tier", "provincial");
@@ -69,10 +72,13 @@ public sealed class DeadLetterTests : IAsyncLifetime
         Assert.Equal((ExitCodes.Ok, ExitCodes.Ok), (drop.Exit, retry.Exit));
         Assert.Contains("1 dead letters marked dropped", drop.Output, StringComparison.Ordinal);
         Assert.Contains("2 dead letters marked resend", retry.Output, StringComparison.Ordinal);
-        await Eventually.Until(() => DeadLetters("resent").GetArrayLength() == 2, "both resent");
+        await Eventually.Until(() => DeadLetters("resent").GetArrayLength() == 1 && DeadLetters("superseded").GetArrayLength() == 1, "one resent, one superseded");
+        await Eventually.Until(() => _sim.Records.Count(r => r.DataCode == Unregistered) == 2, "the resent value and the correction");
         var resent = _sim.Records.Where(r => r.DataCode == Unregistered).ToList();
-        Assert.Equal(2, resent.Count);
         Assert.All(resent, record => Assert.Equal("1.229", record.ConvertRation));
+        Assert.Single(resent, record => record.IdempotencyKey!.EndsWith(":r1", StringComparison.Ordinal));
+        var superseded = Assert.Single(DeadLetters("superseded").EnumerateArray());
+        Assert.Equal((corrected, "superseded by correction 1 of the same period"), (superseded.GetProperty("id").GetInt64(), superseded.GetProperty("reason").GetString()));
         Assert.Empty(DeadLetters("dead").EnumerateArray());
         Assert.Equal(dropped, Assert.Single(DeadLetters("dropped").EnumerateArray()).GetProperty("id").GetInt64());
         Assert.All(DeadLetters(null).EnumerateArray(), letter => Assert.Equal("operator", letter.GetProperty("resolvedBy").GetString()));
@@ -104,6 +110,20 @@ public sealed class DeadLetterTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Usage, cli.Exit);
         Assert.Contains("--id N (repeatable), --tier NAME or --all", cli.Error, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badState.StatusCode);
+    }
+
+    // What the indicator engine queues when late data changes an uploaded value: the same period, revision 1.
+    private void QueueCorrection(long rowId)
+    {
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_harness.Options.Store.Path};Pooling=False");
+        db.Open();
+        using var insert = db.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO indicator_uploads(enterprise, data_code, stat_type, start_t, value, valid, flags, revision, convert_ration, scope, input_type, created_at)
+            SELECT enterprise, data_code, stat_type, start_t, '0.011', valid, flags, 1, '1.229', scope, input_type, created_at FROM indicator_uploads WHERE id = $id
+            """;
+        insert.Parameters.AddWithValue("$id", rowId);
+        Assert.Equal(1, insert.ExecuteNonQuery());
     }
 
     private JsonElement DeadLetters(string? state)

@@ -133,6 +133,7 @@ public sealed class MosquittoTests : IAsyncLifetime
         new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
         {
             Issuer = ReceiverHarness.PlatformUser,
+            Audience = ReceiverHarness.Enterprise1,
             Claims = new Dictionary<string, object> { ["jti"] = id, ["text"] = "meter audit tomorrow" },
             SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(
                 new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(secret), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),

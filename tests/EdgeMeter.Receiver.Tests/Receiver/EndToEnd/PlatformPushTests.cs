@@ -58,7 +58,7 @@ public sealed class PlatformPushTests : IAsyncLifetime
         var python = PyJwt();
         var privateKey = Path.Combine(_harness.Directory, "province.key.pem");
         await File.WriteAllTextAsync(privateKey, _platformKey.ExportPkcs8PrivateKeyPem(), Ct);
-        var jws = Sign(python, privateKey, """{"iss": "svc.platform-test", "jti": "yn-2026-0042", "text": "请于12月10日前完成表计校验 / calibrate meters by 10 Dec"}""");
+        var jws = Sign(python, privateKey, $$"""{"iss": "svc.platform-test", "aud": ["{{ReceiverHarness.Enterprise1}}", "91110000802100433B"], "jti": "yn-2026-0042", "text": "请于12月10日前完成表计校验 / calibrate meters by 10 Dec"}""");
 
         var ack = await PublishAsync(ReceiverHarness.PlatformUser, "platform-password", Topic, jws);
 
@@ -81,10 +81,12 @@ public sealed class PlatformPushTests : IAsyncLifetime
         var otherIssuer = DotNetSign(_platformKey, "m-3", "as someone else", issuer: Mute);
         var foreignGateway = DotNetSign(_platformKey, "m-4", "to another platform's gateway", extra: new() { ["gateways"] = new[] { "gw-0002" } });
         var stale = DotNetSign(_platformKey, "m-5", "old", issuedAt: DateTime.UtcNow.AddHours(-25));
+        var otherReceiver = DotNetSign(_platformKey, "m-6", "for an enterprise served elsewhere", audience: "91110000802100433B");
+        var noAudience = DotNetSign(_platformKey, "m-7", "for anyone", audience: null);
 
         Assert.Equal(MqttClientPublishReasonCode.Success, (await PublishAsync(ReceiverHarness.PlatformUser, "platform-password", Topic, good)).ReasonCode);
         Assert.Equal(MqttClientPublishReasonCode.Success, (await PublishAsync(ReceiverHarness.PlatformUser, "platform-password", Topic, good)).ReasonCode);
-        foreach (var refused in new[] { forged, otherIssuer, foreignGateway, stale })
+        foreach (var refused in new[] { forged, otherIssuer, foreignGateway, stale, otherReceiver, noAudience })
         {
             Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await PublishAsync(ReceiverHarness.PlatformUser, "platform-password", Topic, refused)).ReasonCode);
         }
@@ -96,8 +98,10 @@ public sealed class PlatformPushTests : IAsyncLifetime
         Assert.Equal(["m-1"], Messages().EnumerateArray().Select(m => Text(m, "messageId")));
         Assert.Single(Commands("gw-0001").EnumerateArray());
         var audit = await File.ReadAllTextAsync(_harness.Options.Admin.AuditLog, Ct);
-        Assert.Equal(4, audit.Split('\n').Count(line => line.Contains("\"action\":\"platform.push\"", StringComparison.Ordinal) && line.Contains("\"outcome\":\"refused\"", StringComparison.Ordinal)));
-        Assert.Contains("is not served by platform provincial", audit, StringComparison.Ordinal);
+        Assert.Equal(6, audit.Split('\n').Count(line => line.Contains("\"action\":\"platform.push\"", StringComparison.Ordinal) && line.Contains("\"outcome\":\"refused\"", StringComparison.Ordinal)));
+        Assert.Contains("gateways: gw-0002 is not a gateway of the enterprises in aud served by platform provincial", audit, StringComparison.Ordinal);
+        Assert.Contains("aud: names no enterprise this receiver serves for platform provincial", audit, StringComparison.Ordinal);
+        Assert.Contains("aud: the enterprise code(s) the message is for are required", audit, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,7 +109,7 @@ public sealed class PlatformPushTests : IAsyncLifetime
     {
         using var http = new HttpClient { BaseAddress = _harness.Receiver!.AdminAddress };
 
-        using var accepted = await http.PostAsync("platform/push", new StringContent(DotNetSign(_platformKey, "h-1", "via https", extra: new() { ["enterprises"] = new[] { ReceiverHarness.Enterprise1 } })), Ct);
+        using var accepted = await http.PostAsync("platform/push", new StringContent(DotNetSign(_platformKey, "h-1", "via https", extra: new() { ["gateways"] = new[] { "gw-0001" } })), Ct);
         using var unsigned = await http.PostAsync("platform/push", new StringContent(Unsigned("h-2")), Ct);
 
         Assert.True(accepted.StatusCode == HttpStatusCode.Created, await accepted.Content.ReadAsStringAsync(Ct));
@@ -176,12 +180,15 @@ public sealed class PlatformPushTests : IAsyncLifetime
             new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(Encoding.UTF8.GetBytes(payload)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), Ct);
     }
 
-    private static string DotNetSign(ECDsa key, string id, string text, string issuer = ReceiverHarness.PlatformUser, DateTime? issuedAt = null, Dictionary<string, object>? extra = null)
+    private static string DotNetSign(
+        ECDsa key, string id, string text, string issuer = ReceiverHarness.PlatformUser, DateTime? issuedAt = null, Dictionary<string, object>? extra = null,
+        string? audience = ReceiverHarness.Enterprise1)
     {
         var claims = new Dictionary<string, object>(extra ?? []) { ["jti"] = id, ["text"] = text };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
+            Audience = audience,
             IssuedAt = issuedAt ?? DateTime.UtcNow,
             Claims = claims,
             SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(key), SecurityAlgorithms.EcdsaSha256),
@@ -191,7 +198,7 @@ public sealed class PlatformPushTests : IAsyncLifetime
     private static string Unsigned(string id)
     {
         static string Part(string json) => Base64UrlEncoder.Encode(json);
-        return $"{Part("""{"alg":"none","typ":"JWT"}""")}.{Part($$"""{"iss":"{{ReceiverHarness.PlatformUser}}","jti":"{{id}}","iat":{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}},"text":"no signature"}""")}.";
+        return $"{Part("""{"alg":"none","typ":"JWT"}""")}.{Part($$"""{"iss":"{{ReceiverHarness.PlatformUser}}","aud":"{{ReceiverHarness.Enterprise1}}","jti":"{{id}}","iat":{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}},"text":"no signature"}""")}.";
     }
 
     private JsonElement Messages() => Get("admin/platform-messages");

@@ -104,16 +104,16 @@ public sealed class PlatformTransportTests : IDisposable
     }
 
     [Fact]
-    public async Task The_configured_proxy_carries_the_request()
+    public async Task The_configured_proxy_carries_the_request_with_the_credentials_of_its_address()
     {
         using var proxy = new TcpListener(IPAddress.Loopback, 0);
         proxy.Start();
-        var seen = AnswerOnceAsync(proxy);
+        var seen = ChallengeThenRefuseAsync(proxy);
         var http = new HttpPlatformOptions
         {
             BaseAddress = "http://platform.invalid/YNEnergy/",
             AllowPlainHttp = true,
-            Proxy = $"http://127.0.0.1:{((IPEndPoint)proxy.LocalEndpoint).Port}",
+            Proxy = $"http://corp%5Cuser:p%40ss@127.0.0.1:{((IPEndPoint)proxy.LocalEndpoint).Port}",
             EnterprisePasswords = { [SimHarness.Enterprise] = "pw" },
         };
         Assert.Empty(PlatformTransport.Problems(http, "Http"));
@@ -121,8 +121,38 @@ public sealed class PlatformTransportTests : IDisposable
 
         var failure = await Assert.ThrowsAsync<PlatformCallException>(() => Client(client, http).RequestTokenAsync(Ct));
 
-        Assert.StartsWith("POST http://platform.invalid/YNEnergy/requestAK HTTP/1.1", await seen, StringComparison.Ordinal);
+        var (first, second) = await seen;
+        Assert.StartsWith("POST http://platform.invalid/YNEnergy/requestAK HTTP/1.1", first, StringComparison.Ordinal);
+        Assert.Contains($"Proxy-Authorization: Basic {Convert.ToBase64String(Encoding.UTF8.GetBytes("corp\\user:p@ss"))}", second, StringComparison.Ordinal);
         Assert.Equal(502, failure.Outcome.Code);
+        Assert.DoesNotContain("p@ss", failure.Outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_certificate_the_private_CA_issued_for_clients_only_is_not_taken_as_the_servers()
+    {
+        // Kestrel will not even serve such a certificate, so the trust decision is checked on its own.
+        const System.Net.Security.SslPolicyErrors untrustedRoot = System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors;
+
+        Assert.True(PlatformTransport.IsTrusted(_pki.Server, null, untrustedRoot, _pki.CaCollection, trustSystemStore: false));
+        Assert.False(PlatformTransport.IsTrusted(_pki.Client, null, untrustedRoot, _pki.CaCollection, trustSystemStore: false));
+        Assert.False(PlatformTransport.IsTrusted(_pki.Server, null, untrustedRoot, _stranger.CaCollection, trustSystemStore: false));
+        Assert.False(PlatformTransport.IsTrusted(_pki.Server, null, untrustedRoot | System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch, _pki.CaCollection, trustSystemStore: false));
+    }
+
+    [Fact]
+    public void A_password_that_is_not_text_of_the_configured_input_encoding_is_named()
+    {
+        var problems = PlatformTransport.Problems(
+            new HttpPlatformOptions
+            {
+                BaseAddress = "https://platform.example/",
+                EnterprisePasswords = { [SimHarness.Enterprise] = "not-hex" },
+                PasswordProtection = Sm4PasswordOptions.Parse("key=0123456789abcdeffedcba9876543210,input=hex"),
+            },
+            "Http");
+
+        Assert.Contains($"Http.EnterprisePasswords: the password of {SimHarness.Enterprise} is not Hex text, as PasswordProtection.Input says it is", problems);
     }
 
     [Theory]
@@ -200,7 +230,15 @@ public sealed class PlatformTransportTests : IDisposable
     private static PlatformUploadClient Client(HttpClient client, HttpPlatformOptions http) =>
         new(client, HttpTier.ClientOptions(new PlatformOptions { Name = "provincial", Http = http }, SimHarness.Enterprise));
 
-    private static async Task<string> AnswerOnceAsync(TcpListener listener)
+    // 407 with a Basic challenge, then 502 to the second attempt (which must carry the credentials).
+    private static async Task<(string First, string Second)> ChallengeThenRefuseAsync(TcpListener listener)
+    {
+        var first = await AnswerAsync(listener, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"corp\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        var second = await AnswerAsync(listener, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return (first, second);
+    }
+
+    private static async Task<string> AnswerAsync(TcpListener listener, string answer)
     {
         using var socket = await listener.AcceptTcpClientAsync(Ct);
         var stream = socket.GetStream();
@@ -211,7 +249,7 @@ public sealed class PlatformTransportTests : IDisposable
             read += await stream.ReadAsync(buffer.AsMemory(read), Ct);
         }
 
-        await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), Ct);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(answer), Ct);
         return Encoding.ASCII.GetString(buffer, 0, read);
     }
 }
