@@ -51,6 +51,9 @@ public sealed class RunningReceiver : IAsyncDisposable
 
     public IReadOnlyList<IRelayTier> Tiers => _services.Tiers;
 
+    /// <summary>The ingest's link to the gateways (broker state, connects).</summary>
+    public Ingest.IGatewayLink Link => _services.Link;
+
     /// <summary>The /metrics page as it would be served now.</summary>
     public string MetricsText() => MetricsReport.Render(_services.Metrics, _services.Store, _services.Tiers, _services.Link, _services.Indicators, _services.Time);
 

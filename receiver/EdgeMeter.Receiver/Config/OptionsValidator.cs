@@ -140,6 +140,11 @@ public static class OptionsValidator
                 problem("Ingest.External.SharedGroup", $"'{group}' must be a non-empty name without / + #");
             }
 
+            if (external.InstanceId is { } instance && (instance.Length is 0 or > 40 || !instance.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+            {
+                problem("Ingest.External.InstanceId", $"'{instance}' must be 1-40 of letters, digits, - and _");
+            }
+
             if (external.ReceiveMaximum < 1)
             {
                 problem("Ingest.External.ReceiveMaximum", "must be at least 1");

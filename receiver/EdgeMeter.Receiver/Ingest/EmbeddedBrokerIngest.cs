@@ -81,6 +81,8 @@ public sealed class EmbeddedBrokerIngest : IIngest
 
     public int ConnectedGateways => _connected.Count;
 
+    public long BrokerConnects => 0;
+
     public bool IsReady(string gatewayId) => _ready.ContainsKey(gatewayId) && _connected.ContainsKey(gatewayId);
 
     public async Task StartAsync()

@@ -29,6 +29,7 @@ public sealed class ExternalBrokerIngest : IIngest
     private readonly IMqttClient _client;
     private readonly CancellationTokenSource _stop = new();
     private Connection? _connection;
+    private long _connects;
     private Task? _loop;
 
     public ExternalBrokerIngest(ExternalBrokerOptions options, MqttTopics topics, IngestPipeline pipeline, ILogger log, PlatformPushes? pushes = null)
@@ -62,6 +63,19 @@ public sealed class ExternalBrokerIngest : IIngest
 
     /// <summary>Unknown through a broker: gateways connect to it, not to us.</summary>
     public int ConnectedGateways => 0;
+
+    public long BrokerConnects => Interlocked.Read(ref _connects);
+
+    /// <summary>
+    /// The client id on the broker. In a shared-subscription group every receiver needs its own (one id, two
+    /// receivers: each connection takes the other's over), so the instance is appended: ClientId.InstanceId.
+    /// </summary>
+    public static string EffectiveClientId(ExternalBrokerOptions options) =>
+        options.SharedGroup is null ? options.ClientId : $"{options.ClientId}.{options.InstanceId ?? DefaultInstance()}";
+
+    // The host name, in the characters a client id keeps everywhere.
+    private static string DefaultInstance() =>
+        new([.. Environment.MachineName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-')]);
 
     /// <summary>The broker holds commands for a gateway's persistent session, so any gateway can take one while we are connected.</summary>
     public bool IsReady(string gatewayId) => _client.IsConnected;
@@ -168,8 +182,9 @@ public sealed class ExternalBrokerIngest : IIngest
             }
 
             await SubscribeAsync(stop);
+            Interlocked.Increment(ref _connects);
             _log.LogInformation("connected to broker {Host}:{Port} as {ClientId} (session present: {Present})",
-                _options.Host, _options.Port, _options.ClientId, result.IsSessionPresent);
+                _options.Host, _options.Port, EffectiveClientId(_options), result.IsSessionPresent);
             GatewayReady?.Invoke("*");
         }
         catch (Exception failure) when (failure is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
@@ -187,7 +202,7 @@ public sealed class ExternalBrokerIngest : IIngest
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(_options.Host, _options.Port)
-            .WithClientId(_options.ClientId)
+            .WithClientId(EffectiveClientId(_options))
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithCleanStart(false)
             .WithSessionExpiryInterval(_options.SessionExpirySeconds)

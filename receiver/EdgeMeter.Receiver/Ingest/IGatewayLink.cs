@@ -11,6 +11,9 @@ public interface IGatewayLink
 
     int ConnectedGateways { get; }
 
+    /// <summary>Connections made to the external broker since start (0 for the embedded one); growing means the link keeps dropping.</summary>
+    long BrokerConnects { get; }
+
     bool IsReady(string gatewayId);
 
     /// <summary>Publishes a signed command at QoS 1, never retained. False when it could not be handed over.</summary>

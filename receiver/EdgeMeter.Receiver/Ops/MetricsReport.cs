@@ -14,6 +14,7 @@ public static class MetricsReport
         var text = new PrometheusText()
             .Gauge("edgemeter_ingest_up", "1 while the ingest accepts packets (embedded broker listening or connected to the external broker).", link.IsRunning ? 1 : 0)
             .Gauge("edgemeter_gateways_connected", "Gateways connected to the embedded broker.", link.ConnectedGateways)
+            .Counter("edgemeter_broker_connects_total", "Connections made to the external broker (1 in steady state; growing: the link keeps dropping, e.g. two receivers with one client id).", link.BrokerConnects)
             .Counter("edgemeter_packets_received_total", "Messages received on gateway topics (before any check).", m.PacketsReceived)
             .Counter("edgemeter_packets_verified_total", "Packets whose signature and schema verified.", m.PacketsVerified)
             .Labelled("edgemeter_packets_rejected_total", "Messages quarantined, by error (PacketError name, AclDenied, UnknownTopic, ReplayConflict, ...).", "counter", "error",

@@ -15,6 +15,7 @@ public sealed class MosquittoTests : IAsyncLifetime
 {
     private const string Mosquitto = "/usr/sbin/mosquitto";
     private const string Energy = "000000000112000001";
+    private const string ReceiverPassword = "receiver-password";
     private readonly ReceiverHarness _harness = ReceiverHarness.Create();
     private readonly TestGateway _gateway = new(TestKeys.Gateway1, TestKeys.Gateway1V1);
     private readonly int _port = FreePort.Next();
@@ -127,6 +128,80 @@ public sealed class MosquittoTests : IAsyncLifetime
         Assert.Equal(0, _harness.Count("SELECT COUNT(*) FROM platform_messages WHERE message_id = 'forged'"));
         Assert.Contains("\"action\":\"platform.push\",\"target\":\"mqtt\",\"outcome\":\"refused\"", await File.ReadAllTextAsync(_harness.Options.Admin.AuditLog, Ct), StringComparison.Ordinal);
         Assert.Equal(1, _harness.Count($"SELECT COUNT(*) FROM commands WHERE gw = '{TestKeys.Gateway1}' AND name = 'platform-message'"));
+    }
+
+    [Fact]
+    public async Task Two_receivers_in_a_shared_group_each_keep_their_connection_for_a_minute_and_share_the_packets()
+    {
+        var (broker, port) = await StartDocumentedMosquittoAsync();
+        using var _ = broker;
+        await using var second = ReceiverHarness.Create();
+        foreach (var (harness, instance) in new[] { (_harness, "a"), (second, "b") })
+        {
+            harness.Options.Ingest.Mode = IngestMode.External;
+            harness.Options.Ingest.External = new ExternalBrokerOptions
+            {
+                Host = "127.0.0.1", Port = port, Username = $"svc.receiver-{instance}", Password = ReceiverPassword, ClientId = "svc.receiver",
+                SharedGroup = "receivers", InstanceId = instance, ReconnectDelayMs = 100,
+            };
+        }
+
+        var first = await _harness.StartAsync();
+        var other = await second.StartAsync();
+        Assert.Equal(MqttClientConnectResultCode.Success, (await _gateway.ConnectAsync(port, ReceiverHarness.Gateway1Password)).ResultCode);
+
+        // One packet a second for a minute: with one client id for both, each connection took the other's over every second.
+        for (var seq = 1; seq <= 60; seq++)
+        {
+            await PublishAsync(seq);
+            await Task.Delay(1000, Ct);
+        }
+
+        await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM readings") + second.Count("SELECT COUNT(*) FROM readings") == 60, "every packet stored by one of the two");
+        Assert.Equal((1L, 1L), (first.Link.BrokerConnects, other.Link.BrokerConnects));
+        Assert.True(_harness.Count("SELECT COUNT(*) FROM readings") > 0 && second.Count("SELECT COUNT(*) FROM readings") > 0, "both receivers got a share");
+    }
+
+    [Fact]
+    public async Task Two_receivers_sharing_one_broker_account_take_each_other_over_whatever_their_instance()
+    {
+        // With use_username_as_clientid the broker makes the username the client id: one account, one connection.
+        var (broker, port) = await StartDocumentedMosquittoAsync();
+        using var _ = broker;
+        await using var second = ReceiverHarness.Create();
+        foreach (var (harness, instance) in new[] { (_harness, "a"), (second, "b") })
+        {
+            harness.Options.Ingest.Mode = IngestMode.External;
+            harness.Options.Ingest.External = new ExternalBrokerOptions
+            {
+                Host = "127.0.0.1", Port = port, Username = "svc.receiver-a", Password = ReceiverPassword, ClientId = "svc.receiver",
+                SharedGroup = "receivers", InstanceId = instance, ReconnectDelayMs = 100,
+            };
+        }
+
+        var first = await _harness.StartAsync();
+        var other = await second.StartAsync();
+
+        await Eventually.Until(() => first.Link.BrokerConnects + other.Link.BrokerConnects > 4, "the two connections keep taking each other over");
+    }
+
+    // A second Mosquitto as docs/receiver.md sets one up for a shared group: accounts only, client id = username,
+    // each receiver its own account.
+    private async Task<(ChildProcess Broker, int Port)> StartDocumentedMosquittoAsync()
+    {
+        var port = FreePort.Next();
+        var passwords = Path.Combine(_harness.Directory, "passwd");
+        var passwd = Peers.Require("mosquitto_passwd", "mosquitto");
+        foreach (var (user, password) in new[] { ("svc.receiver-a", ReceiverPassword), ("svc.receiver-b", ReceiverPassword), (TestKeys.Gateway1, ReceiverHarness.Gateway1Password) })
+        {
+            Assert.Equal(0, Peers.Run(passwd, $"-b {(File.Exists(passwords) ? "" : "-c ")}{passwords} {user} {password}", TimeSpan.FromSeconds(20)).ExitCode);
+        }
+
+        var config = Path.Combine(_harness.Directory, "mosquitto-documented.conf");
+        File.WriteAllText(config, $"listener {port} 127.0.0.1\nallow_anonymous false\npassword_file {passwords}\nuse_username_as_clientid true\npersistence false\nlog_dest stdout\n");
+        var broker = ChildProcess.Start(Mosquitto, "-c", config);
+        await broker.WaitForPortAsync(port, "the documented mosquitto to listen");
+        return (broker, port);
     }
 
     private static string Hs256(string id, byte[] secret) =>
