@@ -56,6 +56,7 @@ public static class OptionsValidator
         ValidateItems(options, enterprises, Problem);
         ValidateIndicators(options.Indicators, Problem);
         ValidateCredentials(options, Problem);
+        PlaceholderSecrets.CheckAll(options, Problem);
         ValidateAdmin(options.Admin, Problem);
         ValidateLogging(options.Logging, Problem);
         return problems;

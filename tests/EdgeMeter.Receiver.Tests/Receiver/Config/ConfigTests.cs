@@ -13,12 +13,12 @@ public sealed partial class ConfigTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public void The_complete_example_in_docs_receiver_md_is_valid()
+    public void The_complete_example_in_docs_receiver_md_is_valid_once_the_environment_gives_its_secrets()
     {
         var path = WriteConfig(DocumentedExample());
         File.WriteAllBytes(Path.Combine(_directory, "receiver.pfx"), [0]);
 
-        var options = ConfigLoader.Load(path, new Hashtable());
+        var options = ConfigLoader.Load(path, SecretsFromEnvironment(path));
 
         Assert.Equal(IngestMode.Embedded, options.Ingest.Mode);
         Assert.Equal(Path.Combine(_directory, "keys.json"), options.Keys.File);
@@ -37,13 +37,11 @@ public sealed partial class ConfigTests : IDisposable
     {
         var path = WriteConfig(DocumentedExample());
         File.WriteAllBytes(Path.Combine(_directory, "receiver.pfx"), [0]);
-        var environment = new Hashtable
-        {
-            ["EDGEMETER_RECEIVER__Store__Path"] = "/var/lib/edgemeter/other.db",
-            ["EDGEMETER_RECEIVER__Gateways__1__Password"] = "from-the-environment",
-            ["EDGEMETER_RECEIVER__Ingest__Embedded__Port"] = "2883",
-            ["UNRELATED"] = "x",
-        };
+        var environment = SecretsFromEnvironment(path);
+        environment["EDGEMETER_RECEIVER__Store__Path"] = "/var/lib/edgemeter/other.db";
+        environment["EDGEMETER_RECEIVER__Gateways__1__Password"] = "from-the-environment";
+        environment["EDGEMETER_RECEIVER__Ingest__Embedded__Port"] = "2883";
+        environment["UNRELATED"] = "x";
 
         var options = ConfigLoader.Load(path, environment);
 
@@ -133,7 +131,7 @@ public sealed partial class ConfigTests : IDisposable
     [Fact]
     public async Task Check_config_finds_item_terms_that_name_no_point_of_the_gateway_configurations_given()
     {
-        var path = WriteConfig(DocumentedExample());
+        var path = WriteConfig(DocumentedExampleWithSecrets());
         File.WriteAllBytes(Path.Combine(_directory, "receiver.pfx"), [0]);
         var gw1 = GatewayConfig("gw-0001", ("000012345678", ["00010000", "02030000", "00020000"], ""));
         var gw2 = GatewayConfig("gw-0002", ("000012345679", ["00010000"], ""), ("modbus:7", ["import"], "kWh"), ("modbus:3", ["hr:40100"], "t/h"));
@@ -154,7 +152,7 @@ public sealed partial class ConfigTests : IDisposable
     [Fact]
     public async Task Check_config_names_an_unreadable_gateway_configuration()
     {
-        var path = WriteConfig(DocumentedExample());
+        var path = WriteConfig(DocumentedExampleWithSecrets());
         File.WriteAllBytes(Path.Combine(_directory, "receiver.pfx"), [0]);
         var broken = Path.Combine(_directory, "broken.json");
         File.WriteAllText(broken, "{ \"schema\": 1 }");
@@ -181,8 +179,60 @@ public sealed partial class ConfigTests : IDisposable
         return path;
     }
 
-    /// <summary>The first ```json block after "## Complete example" in docs/receiver.md.</summary>
-    internal static string DocumentedExample()
+    [Theory]
+    [InlineData("set-by-environment")]
+    [InlineData("changeme")]
+    [InlineData("<password>")]
+    [InlineData("password")]
+    public void A_placeholder_secret_is_refused_with_the_variable_that_gives_the_real_one(string placeholder)
+    {
+        var path = WriteConfig($$"""
+            {
+              "Gateways": [ { "Id": "gw-1", "Enterprise": "91530100MA6NXKB7X1", "Password": "{{placeholder}}" } ],
+              "Enterprises": [ { "Code": "91530100MA6NXKB7X1", "Platforms": [ "provincial" ] } ],
+              "Platforms": [ { "Name": "provincial", "Http": { "BaseAddress": "http://127.0.0.1:5080/", "EnterprisePasswords": { "91530100MA6NXKB7X1": "{{placeholder}}" } } } ]
+            }
+            """);
+
+        var problems = Assert.Throws<ConfigException>(() => ConfigLoader.Load(path, new Hashtable())).Problems;
+
+        Assert.Contains($"Gateways[0].Password: '{placeholder}' is a placeholder, not a secret; give the real one here or as EDGEMETER_RECEIVER__Gateways__0__Password", problems);
+        Assert.Contains(problems, p => p.StartsWith("Platforms[0].Http.EnterprisePasswords.91530100MA6NXKB7X1: ", StringComparison.Ordinal)
+            && p.EndsWith("EDGEMETER_RECEIVER__Platforms__0__Http__EnterprisePasswords__91530100MA6NXKB7X1", StringComparison.Ordinal));
+    }
+
+    // The documented example leaves every secret to the environment: each placeholder's message names the variable.
+    private static Hashtable SecretsFromEnvironment(string path)
+    {
+        var problems = Assert.Throws<ConfigException>(() => ConfigLoader.Load(path, new Hashtable())).Problems;
+        Assert.All(problems, p => Assert.Contains("is a placeholder, not a secret", p, StringComparison.Ordinal));
+        var environment = new Hashtable();
+        foreach (var problem in problems)
+        {
+            environment[problem[(problem.LastIndexOf(' ') + 1)..]] = $"secret-{Guid.NewGuid():N}";
+        }
+
+        return environment;
+    }
+
+    // The CLI reads the process environment: the secrets go into the file instead.
+    private static string DocumentedExampleWithSecrets() => DocumentedExample().Replace("set-by-environment", "s3cr3t-value", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task The_shipped_example_is_accepted_as_it_is_with_the_bench_gateway()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exit = await ReceiverCli.RunAsync(
+            ["check-config", "--config", Path.Combine(RepositoryRoot(), "examples", "receiver.json"), "--gateway-config", Path.Combine(RepositoryRoot(), "examples", "bench-pc.json")],
+            output, error, TextReader.Null);
+
+        Assert.True(exit == ExitCodes.Ok, error.ToString());
+        Assert.Contains("every term of every data item names a point its gateway reads", output.ToString(), StringComparison.Ordinal);
+    }
+
+    private static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EdgeMeter.sln")))
@@ -190,7 +240,13 @@ public sealed partial class ConfigTests : IDisposable
             directory = directory.Parent;
         }
 
-        var text = File.ReadAllText(Path.Combine(directory!.FullName, "docs", "receiver.md"));
+        return directory!.FullName;
+    }
+
+    /// <summary>The first ```json block after "## Complete example" in docs/receiver.md.</summary>
+    internal static string DocumentedExample()
+    {
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "receiver.md"));
         var section = text[text.IndexOf("## Complete example", StringComparison.Ordinal)..];
         return JsonBlock().Match(section).Groups[1].Value;
     }
