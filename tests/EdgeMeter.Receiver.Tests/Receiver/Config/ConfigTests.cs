@@ -225,28 +225,17 @@ public sealed partial class ConfigTests : IDisposable
         var error = new StringWriter();
 
         var exit = await ReceiverCli.RunAsync(
-            ["check-config", "--config", Path.Combine(RepositoryRoot(), "examples", "receiver.json"), "--gateway-config", Path.Combine(RepositoryRoot(), "examples", "bench-pc.json")],
+            ["check-config", "--config", Path.Combine(Repo.Root, "examples", "receiver.json"), "--gateway-config", Path.Combine(Repo.Root, "examples", "bench-pc.json")],
             output, error, TextReader.Null);
 
         Assert.True(exit == ExitCodes.Ok, error.ToString());
         Assert.Contains("every term of every data item names a point its gateway reads", output.ToString(), StringComparison.Ordinal);
     }
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EdgeMeter.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory!.FullName;
-    }
-
     /// <summary>The first ```json block after "## Complete example" in docs/receiver.md.</summary>
     internal static string DocumentedExample()
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "receiver.md"));
+        var text = File.ReadAllText(Path.Combine(Repo.Root, "docs", "receiver.md"));
         var section = text[text.IndexOf("## Complete example", StringComparison.Ordinal)..];
         return JsonBlock().Match(section).Groups[1].Value;
     }
