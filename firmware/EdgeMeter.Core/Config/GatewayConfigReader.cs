@@ -121,7 +121,7 @@ public static class GatewayConfigReader
 
         node.RejectUnknown(NetworkMembers);
         network.Mode = node.Choice("mode", NetworkModes, network.Mode, false);
-        network.WifiSsid = node.String("wifiSsid", network.Mode == "wifi", "");
+        network.WifiSsid = node.String("wifiSsid", false, "");
         network.WifiPassword = node.String("wifiPassword", false, "");
     }
 

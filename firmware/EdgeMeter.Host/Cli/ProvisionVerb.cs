@@ -4,15 +4,19 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using EdgeMeter.Common.Cli;
+using EdgeMeter.Common.Crypto;
+using EdgeMeter.Common.Keys;
+using EdgeMeter.Common.Platform;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Pc.Cli;
 
 namespace EdgeMeter.Host.Cli;
 
 /// <summary>
-/// `edgemeter provision --gateway ID [--board TARGET] --out DIR`: creates a gateway's HMAC key and starter
-/// configuration, the deploy.json that `nanoff --filedeployment` uploads to the board's I: drive, and the receiver's
-/// key-registry entry. Refuses to replace an existing key unless --force.
+/// `edgemeter provision --gateway ID [--board TARGET] [--enterprise CODE] --out DIR`: creates a gateway's HMAC key,
+/// its broker password and starter configuration, the deploy.json that `nanoff --filedeployment` uploads to the
+/// board's I: drive, the receiver's key-registry entry, and the receiver's bundle (`edgemeter-receiver gateways
+/// import`). Secrets go to files only (0600), never to the terminal. Refuses to replace an existing key unless --force.
 /// </summary>
 public static partial class ProvisionVerb
 {
@@ -52,9 +56,11 @@ public static partial class ProvisionVerb
         var releaseKey = new Option<string?>("--release-key") { Description = "The fleet's release key file (key-file format, one entry) that signs firmware-update manifests; deployed to the board." };
         var serialPort = new Option<string?>("--serial-port") { Description = "Serial port to put into deploy.json (it then overrides nanoff's --serialport)." };
         var force = new Option<bool>("--force") { Description = "Replace an existing key (the old key stops verifying this gateway's new packets)." };
+        var enterprise = new Option<string?>("--enterprise") { Description = "The enterprise (unified social credit code) the gateway belongs to, for the receiver's bundle." };
+        var from = new Option<string?>("--from") { Description = "Start from this configuration (buses and meters) instead of the example: its gateway id, key version and broker credentials are replaced." };
 
         var command = new Command("provision", "Create a gateway's key, starter configuration and nanoff file-deployment list.");
-        foreach (var option in new Option[] { gateway, board, output, keyVersion, mqttHost, mqttPort, tls, ca, wifiSsid, wifiPassword, releaseKey, serialPort, force })
+        foreach (var option in new Option[] { gateway, board, output, keyVersion, mqttHost, mqttPort, tls, ca, wifiSsid, wifiPassword, releaseKey, serialPort, force, enterprise, from })
         {
             command.Options.Add(option);
         }
@@ -72,7 +78,9 @@ public static partial class ProvisionVerb
             parse.GetValue(wifiPassword),
             parse.GetValue(releaseKey),
             parse.GetValue(serialPort),
-            parse.GetValue(force))));
+            parse.GetValue(force),
+            parse.GetValue(enterprise),
+            parse.GetValue(from))));
         return command;
     }
 
@@ -98,13 +106,15 @@ public static partial class ProvisionVerb
         files.Add(Deploy(DeviceKeyFile, keyPath));
         written.Add($"{keyPath}  (HMAC key {request.Gateway}.{request.KeyVersion}, for the board)");
 
+        var mqttPassword = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
         if (!File.Exists(configPath) || request.Force)
         {
-            File.WriteAllText(configPath, StarterConfig(request).ToJsonString(Indented) + "\n");
-            written.Add($"{configPath}  (starter configuration: edit the buses and meters)");
+            WriteSecret(configPath, StarterConfig(request, mqttPassword).ToJsonString(Indented) + "\n");
+            written.Add($"{configPath}  (starter configuration with a new broker password: edit the buses and meters)");
         }
         else
         {
+            mqttPassword = ExistingPassword(configPath);
             written.Add($"{configPath}  (kept as it was)");
         }
 
@@ -148,6 +158,9 @@ public static partial class ProvisionVerb
         var receiverPath = Path.Combine(outDir, "receiver-key.json");
         WriteSecret(receiverPath, keyFile);
         written.Add($"{receiverPath}  (the receiver's key-registry entry)");
+        var bundlePath = Path.Combine(outDir, "receiver-bundle.json");
+        new GatewayBundle(request.Gateway, request.Enterprise, PasswordHash.Create(mqttPassword), [new KeyEntry(request.Gateway, request.KeyVersion, key)]).Write(bundlePath);
+        written.Add($"{bundlePath}  (for the receiver: edgemeter-receiver gateways import)");
 
         console.Out.WriteLine($"provisioned gateway {request.Gateway} (key version {request.KeyVersion}):");
         foreach (var line in written)
@@ -158,7 +171,8 @@ public static partial class ProvisionVerb
         console.Out.WriteLine("next, with the board running nanoCLR (reset it and wait a few seconds):");
         console.Out.WriteLine($"  nanoff --filedeployment \"{deployPath}\"" + (request.SerialPort == null ? " --serialport <PORT>" : ""));
         console.Out.WriteLine("  then check that every file line ends in OK (nanoff exits 0 even when an upload fails),");
-        console.Out.WriteLine($"  and add the entry of {receiverPath} to the receiver's key registry. Keep both key files secret.");
+        console.Out.WriteLine($"  on the receiver: edgemeter-receiver gateways import --config receiver.json{(request.Enterprise is null ? " --enterprise <CODE>" : "")} \"{bundlePath}\"");
+        console.Out.WriteLine("  Keep the key files, the bundle and the device configuration secret.");
         return ExitCodes.Ok;
     }
 
@@ -169,6 +183,11 @@ public static partial class ProvisionVerb
             throw new CliException(
                 $"gateway id '{request.Gateway}' is not valid: use 1-32 of a-z, 0-9 and '-', starting with a letter or digit",
                 ExitCodes.Usage);
+        }
+
+        if (request.Enterprise != null && CreditCode.Problem(request.Enterprise) is { } invalid)
+        {
+            throw new CliException($"--enterprise {invalid}", ExitCodes.Usage);
         }
 
         if (request.Board != null && !Boards.ContainsKey(request.Board))
@@ -185,6 +204,11 @@ public static partial class ProvisionVerb
         if (request.MqttPort is < 1 or > 65535)
         {
             throw new CliException("--mqtt-port must be 1-65535", ExitCodes.Usage);
+        }
+
+        if (request.From != null && !File.Exists(request.From))
+        {
+            throw new CliException($"--from: {request.From} does not exist", ExitCodes.Usage);
         }
 
         if (request.Ca != null && !File.Exists(request.Ca))
@@ -217,7 +241,35 @@ public static partial class ProvisionVerb
     }
 
     /// <summary>A configuration that passes docs/schema/gateway-config.schema.json; its meter is an example to replace.</summary>
-    private static JsonObject StarterConfig(Request request)
+    private static JsonObject StarterConfig(Request request, string mqttPassword) =>
+        request.From is { } template ? FromTemplate(request, template, mqttPassword) : ExampleConfig(request, mqttPassword);
+
+    // The technician's own configuration with this gateway's identity and broker credentials in it.
+    private static JsonObject FromTemplate(Request request, string template, string mqttPassword)
+    {
+        var config = JsonNode.Parse(File.ReadAllText(template)) as JsonObject
+            ?? throw new CliException($"--from {template}: not a JSON object", ExitCodes.Usage);
+        config["gatewayId"] = request.Gateway;
+        config["keyVersion"] = request.KeyVersion;
+        var mqtt = config["mqtt"] as JsonObject ?? new JsonObject();
+        config["mqtt"] = mqtt;
+        mqtt["username"] = request.Gateway;
+        mqtt["password"] = mqttPassword;
+        if (request.MqttHost is not null)
+        {
+            mqtt["host"] = request.MqttHost;
+        }
+
+        if (request.MqttPort is not null || request.Tls)
+        {
+            mqtt["port"] = request.MqttPort ?? (request.Tls ? 8883 : 1883);
+            mqtt["tls"] = request.Tls;
+        }
+
+        return config;
+    }
+
+    private static JsonObject ExampleConfig(Request request, string mqttPassword)
     {
         var ethernet = request.Board != null && Boards[request.Board];
         var network = new JsonObject { ["mode"] = ethernet ? "ethernet" : "wifi" };
@@ -232,6 +284,8 @@ public static partial class ProvisionVerb
             ["host"] = request.MqttHost ?? "receiver.invalid",
             ["port"] = request.MqttPort ?? (request.Tls ? 8883 : 1883),
             ["tls"] = request.Tls,
+            ["username"] = request.Gateway,
+            ["password"] = mqttPassword,
         };
         if (request.Ca != null)
         {
@@ -257,6 +311,12 @@ public static partial class ProvisionVerb
             }),
         };
     }
+
+    // A configuration kept from an earlier run keeps its broker password: the bundle must match it.
+    private static string ExistingPassword(string configPath) =>
+        JsonNode.Parse(File.ReadAllText(configPath))?["mqtt"]?["password"]?.GetValue<string>() is { Length: > 0 } password
+            ? password
+            : throw new CliException($"{configPath} has no mqtt.password; pass --force to write a new configuration", ExitCodes.Failure);
 
     private static JsonObject Deploy(string destination, string source) =>
         new() { ["DestinationFilePath"] = destination, ["SourceFilePath"] = Path.GetFullPath(source) };
@@ -288,5 +348,7 @@ public static partial class ProvisionVerb
         string? WifiPassword,
         string? ReleaseKey,
         string? SerialPort,
-        bool Force);
+        bool Force,
+        string? Enterprise,
+        string? From);
 }

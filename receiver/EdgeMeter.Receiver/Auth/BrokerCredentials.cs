@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Crypto;
 using System.Security.Cryptography;
 using System.Text;
 using EdgeMeter.Receiver.Config;

@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Crypto;
 using System.CommandLine;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Receiver.Auth;

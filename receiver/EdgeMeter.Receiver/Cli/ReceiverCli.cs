@@ -6,7 +6,7 @@ namespace EdgeMeter.Receiver.Cli;
 
 /// <summary>
 /// `edgemeter-receiver`: run | check-config | keys (list|add|rotate|remove) | hash-password | audit verify |
-/// platform (protect-password|check) | dead-letters (list|retry|drop) | version.
+/// platform (protect-password|check) | dead-letters (list|retry|drop) | gateways import | version.
 /// </summary>
 public static class ReceiverCli
 {
@@ -18,7 +18,7 @@ public static class ReceiverCli
         foreach (var command in new[]
         {
             RunVerb.Create(output), RunVerb.CreateCheck(output), KeysVerb.Create(output), HashPasswordVerb.Create(output, input),
-            AuditVerb.Create(output), PlatformVerb.Create(output, input), DeadLettersVerb.Create(output), VersionVerb(output),
+            AuditVerb.Create(output), PlatformVerb.Create(output, input), DeadLettersVerb.Create(output), GatewaysVerb.Create(output), VersionVerb(output),
         })
         {
             root.Subcommands.Add(command);

@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Crypto;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Common.Keys;
 using EdgeMeter.Receiver.Auth;

@@ -1,3 +1,4 @@
+using EdgeMeter.Common.Crypto;
 using EdgeMeter.Common.Keys;
 using EdgeMeter.PlatformSim;
 using EdgeMeter.Receiver.Auth;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace EdgeMeter.Receiver.Auth;
+namespace EdgeMeter.Common.Crypto;
 
 /// <summary>
 /// Broker passwords kept as PBKDF2-SHA256 hashes in the configuration: "pbkdf2-sha256$iterations$salt$hash"
