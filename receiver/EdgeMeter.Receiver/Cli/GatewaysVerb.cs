@@ -24,7 +24,24 @@ internal static class GatewaysVerb
         import.SetAction(parse => Import(parse.GetValue(config)!, parse.GetValue(enterprise), parse.GetValue(force), parse.GetValue(bundles)!, output));
         var gateways = new Command("gateways", "Gateways of the configuration.");
         gateways.Subcommands.Add(import);
+        gateways.Subcommands.Add(Show(output));
         return gateways;
+    }
+
+    // What a technician checks during commissioning, read from the running receiver.
+    private static Command Show(TextWriter output)
+    {
+        var (url, token, ca) = (AdminApiClient.UrlOption(), AdminApiClient.TokenFileOption(), AdminApiClient.CaFileOption());
+        var id = new Argument<string>("ID") { Description = "The gateway id." };
+        var show = new Command("show", "A gateway's state, clock, queue, meters, buses and each point's last value, from the running receiver.") { url, token, ca, id };
+        show.SetAction(async (parse, cancellation) =>
+        {
+            using var client = AdminApiClient.Create(parse, url, token, ca);
+            var gateway = await client.GetAsync($"gateways/{Uri.EscapeDataString(parse.GetValue(id)!)}", cancellation);
+            CommissioningReport.Write(gateway, output);
+            return ExitCodes.Ok;
+        });
+        return show;
     }
 
     private static int Import(string configPath, string? enterprise, bool force, string[] bundlePaths, TextWriter output)

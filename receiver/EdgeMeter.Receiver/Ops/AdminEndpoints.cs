@@ -70,6 +70,10 @@ internal static class AdminEndpoints
             services.Commands.Get(gw, id) is { } command ? Results.Json(command) : Results.Json(new { error = $"no command {id} for {gw}" }, statusCode: StatusCodes.Status404NotFound));
         admin.MapGet("/gateways/{gw}/commands", (string gw, int? limit) => Results.Json(services.Commands.List(gw, Limit(limit))));
         admin.MapGet("/gateways", () => Results.Json(Gateways(services)));
+        admin.MapGet("/gateways/{gw}", (string gw) =>
+            services.Store.Read(db => GatewayCommissioning.Show(db, gw, services.Link.IsReady(gw))) is { } shown
+                ? Results.Text(shown.ToJsonString(), "application/json")
+                : Results.Json(new { error = $"gateway {gw} has sent nothing yet" }, statusCode: StatusCodes.Status404NotFound));
         admin.MapGet("/store", () => Results.Json(StoreTotals(services.Store)));
         admin.MapGet("/readings", (string? gateway, long? after, int? limit) => gateway is null
             ? Results.Json(new { error = "gateway: required (and after: the last reading number already read, limit: at most 10000)" }, statusCode: StatusCodes.Status400BadRequest)

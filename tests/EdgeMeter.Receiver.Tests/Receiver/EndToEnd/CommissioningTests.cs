@@ -1,0 +1,59 @@
+using System.Net;
+using EdgeMeter.Common.Cli;
+using EdgeMeter.Core.Messages;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Receiver.Cli;
+using EdgeMeter.Receiver.Tests.Receiver.Support;
+using MQTTnet;
+
+namespace EdgeMeter.Receiver.Tests.Receiver.EndToEnd;
+
+/// <summary>The technician's view from the enterprise side: `gateways show` and GET /admin/gateways/{gw}.</summary>
+public sealed class CommissioningTests : IAsyncLifetime
+{
+    private readonly ReceiverHarness _harness = ReceiverHarness.Create();
+    private readonly TestGateway _gateway = new(TestKeys.Gateway1, TestKeys.Gateway1V1);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _harness.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Gateways_show_prints_the_status_and_each_points_last_value()
+    {
+        await _harness.StartAsync();
+        Assert.Equal(MqttClientConnectResultCode.Success, (await _gateway.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway1Password)).ResultCode);
+        Assert.True((await _gateway.PublishAsync(PacketKind.Status, _gateway.SignStatus(1, GatewayState.Online, will: 0), retain: true)).IsSuccess);
+        Assert.True((await _gateway.PublishAsync(PacketKind.Up, _gateway.SignReadings(2,
+            TestGateway.Reading(1, "100.01"), TestGateway.Reading(2, "230.4", point: "02010100"), TestGateway.Reading(3, "100.02", minute: 15)))).IsSuccess);
+        await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM readings") == 3, "the readings stored");
+
+        var (exit, output, error) = await CliAsync("gateways", "show", TestKeys.Gateway1);
+        var (unknownExit, _, unknownError) = await CliAsync("gateways", "show", "gw-9999");
+
+        Assert.True(exit == ExitCodes.Ok, error);
+        Assert.Contains("gateway gw-0001: online", output, StringComparison.Ordinal);
+        Assert.Contains("firmware 0.4.1", output, StringComparison.Ordinal);
+        Assert.Contains("clock synchronized", output, StringComparison.Ordinal);
+        Assert.Contains("000012345678/00010000 = 100.02 kWh at ", output, StringComparison.Ordinal);
+        Assert.Contains("000012345678/02010100 = 230.4 kWh at ", output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Failure, unknownExit);
+        Assert.Contains("404 gateway gw-9999 has sent nothing yet", unknownError, StringComparison.Ordinal);
+    }
+
+    private async Task<(int Exit, string Output, string Error)> CliAsync(params string[] args)
+    {
+        var tokenFile = Path.Combine(_harness.Directory, "admin.token");
+        await File.WriteAllTextAsync(tokenFile, ReceiverHarness.AdminToken, Ct);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await ReceiverCli.RunAsync([.. args, "--url", _harness.Receiver!.AdminAddress.ToString(), "--token-file", tokenFile], output, error, TextReader.Null);
+        return (exit, output.ToString(), error.ToString());
+    }
+}
