@@ -140,6 +140,8 @@ public static class ReceiverApp
             commands.Start();
             disposables.Push(commands);
             await pushes.ForwardPendingAsync();
+            var timeKeeper = new GatewayTimeKeeper(commands, ingest, time, loggerFactory.CreateLogger("edgemeter.time"));
+            pipeline.StatusStored += (gateway, status) => timeKeeper.Offer(gateway, status);
             await ingest.StartAsync();
             disposables.Push(ingest);
             await web.StartAsync(cancellation);

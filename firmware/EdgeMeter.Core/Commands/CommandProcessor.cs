@@ -24,6 +24,13 @@ public sealed class CommandProcessor : ICommandHandler, System.IDisposable
     public const string FirmwareUpdate = "firmware-update";
     public const string PlatformMessage = "platform-message";
 
+    /// <summary>
+    /// Sets the wall clock to the command's own signed time: for gateways that cannot reach an NTP server. Like every
+    /// command it is obeyed once (sequence number) and never once expired, so a synchronized clock can be moved by at
+    /// most the command's time to live; an unsynchronized one takes any signed time, which beats 1970.
+    /// </summary>
+    public const string SetTime = "set-time";
+
     private const string FileName = "command-seq";
     private const string Magic = "EMK1";
 
@@ -91,6 +98,8 @@ public sealed class CommandProcessor : ICommandHandler, System.IDisposable
             case PlatformMessage:
                 _control.ShowPlatformMessage(Argument(command, "text"));
                 return null;
+            case SetTime:
+                return _control.SetClock(_verifier.Packet.CreatedUtc);
             case Reboot:
                 return _control.Reboot();
             case SetConfig:
@@ -107,7 +116,7 @@ public sealed class CommandProcessor : ICommandHandler, System.IDisposable
     }
 
     private static bool IsKnown(string name) =>
-        name == ReadNow || name == SyncTime || name == PlatformMessage || name == Reboot || name == SetConfig || name == FirmwareUpdate;
+        name == ReadNow || name == SyncTime || name == SetTime || name == PlatformMessage || name == Reboot || name == SetConfig || name == FirmwareUpdate;
 
     private string? ApplyConfig(string text)
     {

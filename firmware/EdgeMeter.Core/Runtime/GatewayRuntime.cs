@@ -145,6 +145,8 @@ public sealed class GatewayRuntime : IGatewayControl, IStatusSource, System.IDis
 
     public string? UpdateFirmware(string url, string sha256, string signature) => _platform.UpdateFirmware(url, sha256, signature);
 
+    public string? SetClock(System.DateTime utc) => _platform.SetClock(utc);
+
     public void ShowPlatformMessage(string text)
     {
         lock (_gate)

@@ -46,4 +46,7 @@ public interface IGatewayPlatform
     string? StageConfig(byte[] json, int count);
 
     string? UpdateFirmware(string url, string sha256, string signature);
+
+    /// <summary>Sets the wall clock (set-time); null when done, else why not.</summary>
+    string? SetClock(System.DateTime utc);
 }

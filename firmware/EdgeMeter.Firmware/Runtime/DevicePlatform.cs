@@ -34,6 +34,9 @@ public sealed class DevicePlatform : IGatewayPlatform
 
     public IClock Clock => _services.Clock;
 
+    public string? SetClock(DateTime utc) =>
+        _services.Clock.SetUtc(utc) ? null : "the runtime refused the time " + Core.Packet.PacketText.FormatTime(utc);
+
     /// <summary>The bus-activity LED; nothing when the board has no LEDs in the pin table.</summary>
     public IBusActivity BusActivity => _services.Leds != null ? _services.Leds : NoBusActivity.Instance;
 

@@ -38,6 +38,9 @@ public readonly record struct IngestResult(IngestDisposition Disposition, string
 /// </summary>
 public sealed class IngestPipeline(PacketIntake intake, PacketStore store, ReceiverMetrics metrics, TimeProvider time, ILogger log)
 {
+    /// <summary>A gateway's status was stored (after the commit): gateway id and what it said.</summary>
+    public event Action<string, StatusInfo>? StatusStored;
+
     public Task<IngestResult> IngestAsync(string? client, string topic, ReadOnlyMemory<byte> message)
     {
         metrics.Received();
@@ -90,6 +93,11 @@ public sealed class IngestPipeline(PacketIntake intake, PacketStore store, Recei
                 {
                     log.LogInformation("{Gateway} seq {Seq}: {Duplicates} of {Count} readings were stored before (re-sent), not stored again",
                         packet.GatewayId, packet.Sequence, outcome.DuplicateReadings, packet.Readings.Count);
+                }
+
+                if (packet.Status is { } status)
+                {
+                    StatusStored?.Invoke(packet.GatewayId, status);
                 }
 
                 return new IngestResult(IngestDisposition.Stored, "", "", outcome.FreshReadings, outcome.DuplicateReadings);

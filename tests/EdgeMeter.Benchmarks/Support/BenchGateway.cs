@@ -246,5 +246,7 @@ public sealed class BenchGateway : IDisposable
         public string? StageConfig(byte[] json, int count) => "not supported on the bench";
 
         public string? UpdateFirmware(string url, string sha256, string signature) => "not supported on the bench";
+
+        public string? SetClock(DateTime utc) => "not supported on the bench";
     }
 }

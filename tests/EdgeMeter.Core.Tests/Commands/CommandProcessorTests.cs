@@ -112,6 +112,34 @@ public class CommandProcessorTests
         Assert.Equal("请于本月25日前核对计量点", _control.Message);
     }
 
+    [Fact]
+    public void Set_time_sets_the_clock_to_the_commands_signed_time_once()
+    {
+        using var processor = Processor();
+        var packet = Command(4, "set-time");
+        var reply = new CommandReply();
+        var replayed = new CommandReply();
+
+        processor.Handle(packet, reply);
+        processor.Handle(packet, replayed);
+
+        Assert.Equal(CommandResult.Ok, reply.Result);
+        Assert.Equal(Now.AddSeconds(-2), _control.ClockSetTo);
+        Assert.Equal(CommandResult.Rejected, replayed.Result);
+    }
+
+    [Fact]
+    public void An_expired_set_time_moves_no_clock()
+    {
+        using var processor = Processor();
+        var reply = new CommandReply();
+
+        processor.Handle(Command(5, "set-time", expires: Now.AddSeconds(-1)), reply);
+
+        Assert.Equal(CommandResult.Expired, reply.Result);
+        Assert.Null(_control.ClockSetTo);
+    }
+
     private CommandProcessor Processor() =>
         new("gw-0001", new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac(), 32768, _flash, _control, _clock);
 
@@ -152,5 +180,13 @@ public class CommandProcessorTests
         public string? UpdateFirmware(string url, string sha256, string signature) => "not supported";
 
         public void ShowPlatformMessage(string text) => Message = text;
+
+        public DateTime? ClockSetTo { get; private set; }
+
+        public string? SetClock(DateTime utc)
+        {
+            ClockSetTo = utc;
+            return null;
+        }
     }
 }

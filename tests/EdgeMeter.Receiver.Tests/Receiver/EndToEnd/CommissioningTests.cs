@@ -1,5 +1,6 @@
 using System.Net;
 using EdgeMeter.Common.Cli;
+using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Receiver.Cli;
@@ -45,6 +46,29 @@ public sealed class CommissioningTests : IAsyncLifetime
         Assert.Contains("000012345678/02010100 = 230.4 kWh at ", output, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Failure, unknownExit);
         Assert.Contains("404 gateway gw-9999 has sent nothing yet", unknownError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_gateway_reporting_an_unsynchronized_clock_gets_the_receivers_signed_time_once_per_interval()
+    {
+        await _harness.StartAsync();
+        Assert.Equal(MqttClientConnectResultCode.Success, (await _gateway.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway1Password, subscribeDown: true)).ResultCode);
+        await Eventually.Until(() => _harness.Receiver!.Link.IsReady(TestKeys.Gateway1), "the gateway subscribed to its commands");
+
+        Assert.True((await _gateway.PublishAsync(PacketKind.Status, _gateway.SignStatus(1, GatewayState.Online, will: 0, synced: false), retain: true)).IsSuccess);
+        var command = await _gateway.Received.Reader.ReadAsync(Ct);
+        Assert.True((await _gateway.PublishAsync(PacketKind.Status, _gateway.SignStatus(2, GatewayState.Online, will: 0, synced: false), retain: true)).IsSuccess);
+        Assert.True((await _gateway.PublishAsync(PacketKind.Status, _gateway.SignStatus(3, GatewayState.Online, will: 0, synced: true), retain: true)).IsSuccess);
+        await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM packets WHERE kind = 'status'") == 3, "the statuses stored");
+
+        var verifier = new PacketVerifier(EdgeMeter.Receiver.Keys.ReceiverKeyStore.FromEntries(ReceiverTestKeys.All), new Common.Crypto.DotNetPacketMac(), 1024);
+        var bytes = System.Buffers.BuffersExtensions.ToArray(command.Payload);
+        Assert.Equal(PacketError.None, verifier.Verify(bytes, 0, bytes.Length, TestKeys.Gateway1, PacketKind.Down, DateTime.UtcNow));
+        var received = new GatewayCommand();
+        verifier.Packet.GetCommand(received);
+        Assert.Equal("set-time", received.Name);
+        Assert.True(received.ExpiresUtc - verifier.Packet.CreatedUtc <= TimeSpan.FromSeconds(61), "a short time to live");
+        Assert.Equal(1, _harness.Count("SELECT COUNT(*) FROM commands WHERE name = 'set-time' AND requested_by = 'receiver:time'"));
     }
 
     private async Task<(int Exit, string Output, string Error)> CliAsync(params string[] args)

@@ -96,9 +96,9 @@ internal sealed class TestGateway : IAsyncDisposable
         return _signer!.PacketString();
     }
 
-    public string SignStatus(long seq, GatewayState state, long will)
+    public string SignStatus(long seq, GatewayState state, long will, bool synced = true)
     {
-        Assert.True(_signer!.SignStatus(seq, Now, new GatewayStatus { State = state, Firmware = "0.4.1", UptimeSeconds = 60, ClockSynchronized = true, WillSequence = will }));
+        Assert.True(_signer!.SignStatus(seq, Now, new GatewayStatus { State = state, Firmware = "0.4.1", UptimeSeconds = 60, ClockSynchronized = synced, WillSequence = will }));
         return _signer!.PacketString();
     }
 
