@@ -19,6 +19,14 @@ internal sealed class DemoPush(DemoPlan plan, HttpClient http)
     public async Task<(int Expected, int Shown)> RunAsync(CancellationToken cancel)
     {
         var admin = $"http://127.0.0.1:{plan.Ports.Admin}/";
+
+        // At a high simulated speed the forward's day to live is seconds: push once the gateways take commands.
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline && !await ReadyAsync(admin, cancel))
+        {
+            await Task.Delay(250, cancel);
+        }
+
         using var content = new StringContent(Sign(), Encoding.ASCII);
         using var pushed = await http.PostAsync(admin + "platform/push", content, cancel);
         var targets = plan.Gateways.Where(g => g.Enterprise == DemoPlan.ProvincialEnterprise).Select(g => g.Id).ToList();
@@ -27,7 +35,7 @@ internal sealed class DemoPush(DemoPlan plan, HttpClient http)
             return (targets.Count, 0);
         }
 
-        var deadline = DateTime.UtcNow + Patience;
+        deadline = DateTime.UtcNow + Patience;
         var shown = 0;
         while (DateTime.UtcNow < deadline && (shown = await ShownAsync(admin, targets, cancel)) < targets.Count)
         {
@@ -35,6 +43,33 @@ internal sealed class DemoPush(DemoPlan plan, HttpClient http)
         }
 
         return (targets.Count, shown);
+    }
+
+    // Every gateway of the province connected and subscribed to its commands.
+    private async Task<bool> ReadyAsync(string admin, CancellationToken cancel)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{admin}admin/gateways");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", plan.AdminToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancel);
+        }
+        catch (HttpRequestException)
+        {
+            return false; // the receiver is restarting
+        }
+
+        using var _ = response;
+        if (!response.IsSuccessStatusCode)
+        {
+            return false;
+        }
+
+        using var gateways = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancel));
+        var ready = gateways.RootElement.EnumerateArray()
+            .Where(g => g.GetProperty("readyForCommands").GetBoolean()).Select(g => g.GetProperty("gateway").GetString()).ToHashSet();
+        return plan.Gateways.Where(g => g.Enterprise == DemoPlan.ProvincialEnterprise).All(g => ready.Contains(g.Id));
     }
 
     private string Sign()

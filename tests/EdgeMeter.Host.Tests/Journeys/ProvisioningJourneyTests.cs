@@ -72,7 +72,7 @@ public sealed class ProvisioningJourneyTests : IDisposable
     public async Task The_bench_of_the_README_provisioned_from_its_configuration_checks_against_the_example_receiver()
     {
         var receiverConfig = Path.Combine(_directory, "receiver.json");
-        File.Copy(Path.Combine(Repo.Root, "examples", "receiver.json"), receiverConfig);
+        File.Copy(Path.Combine(Repo.Root, "examples", "receiver", "receiver.json"), receiverConfig);
         var (exit, _, error) = Provision("--gateway", "gw-bench-01", "--enterprise", Enterprise, "--from", Path.Combine(Repo.Root, "examples", "bench-pc.json"), "--out", Dir(1));
         var deviceConfig = Path.Combine(Dir(1), "device", "gateway.json");
 

@@ -225,7 +225,7 @@ public sealed partial class ConfigTests : IDisposable
         var error = new StringWriter();
 
         var exit = await ReceiverCli.RunAsync(
-            ["check-config", "--config", Path.Combine(Repo.Root, "examples", "receiver.json"), "--gateway-config", Path.Combine(Repo.Root, "examples", "bench-pc.json")],
+            ["check-config", "--config", Path.Combine(Repo.Root, "examples", "receiver", "receiver.json"), "--gateway-config", Path.Combine(Repo.Root, "examples", "bench-pc.json")],
             output, error, TextReader.Null);
 
         Assert.True(exit == ExitCodes.Ok, error.ToString());
