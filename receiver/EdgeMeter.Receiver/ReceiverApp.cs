@@ -141,7 +141,7 @@ public static class ReceiverApp
             disposables.Push(commands);
             await pushes.ForwardPendingAsync();
             var timeKeeper = new GatewayTimeKeeper(commands, ingest, time, loggerFactory.CreateLogger("edgemeter.time"));
-            pipeline.StatusStored += (gateway, status) => timeKeeper.Offer(gateway, status);
+            pipeline.StatusStored += (gateway, sequence, status) => timeKeeper.Offer(gateway, sequence, status);
             await ingest.StartAsync();
             disposables.Push(ingest);
             await web.StartAsync(cancellation);

@@ -25,9 +25,8 @@ public sealed class CommandProcessor : ICommandHandler, System.IDisposable
     public const string PlatformMessage = "platform-message";
 
     /// <summary>
-    /// Sets the wall clock to the command's own signed time: for gateways that cannot reach an NTP server. Like every
-    /// command it is obeyed once (sequence number) and never once expired, so a synchronized clock can be moved by at
-    /// most the command's time to live; an unsynchronized one takes any signed time, which beats 1970.
+    /// Sets the wall clock to the command's own signed time: for gateways that cannot reach an NTP server. Argument
+    /// "status": the sequence number of the online status it answers (<see cref="SignedTimePolicy"/>).
     /// </summary>
     public const string SetTime = "set-time";
 
@@ -99,7 +98,7 @@ public sealed class CommandProcessor : ICommandHandler, System.IDisposable
                 _control.ShowPlatformMessage(Argument(command, "text"));
                 return null;
             case SetTime:
-                return _control.SetClock(_verifier.Packet.CreatedUtc);
+                return _control.SetClock(_verifier.Packet.CreatedUtc, Argument(command, "status"));
             case Reboot:
                 return _control.Reboot();
             case SetConfig:

@@ -24,6 +24,9 @@ public interface IGatewayControl
     /// <summary>Keeps a message a platform pushed; the status shows it.</summary>
     void ShowPlatformMessage(string text);
 
-    /// <summary>Sets the gateway's wall clock from a signed time (where NTP cannot be reached).</summary>
-    string? SetClock(System.DateTime utc);
+    /// <summary>
+    /// Sets the gateway's wall clock from a signed time (where NTP cannot be reached), answering the online status
+    /// of sequence <paramref name="statusSequence"/> (<see cref="SignedTimePolicy"/>).
+    /// </summary>
+    string? SetClock(System.DateTime utc, string statusSequence);
 }

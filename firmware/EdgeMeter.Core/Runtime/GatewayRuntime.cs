@@ -145,7 +145,10 @@ public sealed class GatewayRuntime : IGatewayControl, IStatusSource, System.IDis
 
     public string? UpdateFirmware(string url, string sha256, string signature) => _platform.UpdateFirmware(url, sha256, signature);
 
-    public string? SetClock(System.DateTime utc) => _platform.SetClock(utc);
+    public string? SetClock(System.DateTime utc, string statusSequence) =>
+        SignedTimePolicy.Refusal(
+            ReadingRecorder.IsSynchronized(_clock.UtcNow), statusSequence, _uplink.LastOnlineStatusSequence, _uplink.LastOnlineStatusMonotonic, _clock.MonotonicMilliseconds)
+        ?? _platform.SetClock(utc);
 
     public void ShowPlatformMessage(string text)
     {

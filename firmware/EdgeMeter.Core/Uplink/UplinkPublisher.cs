@@ -244,6 +244,12 @@ public sealed class UplinkPublisher : IMqttTransportListener
         _status.WillSequence = _willSequence;
     }
 
+    /// <summary>The sequence number of the last online status signed (0: none yet), which a set-time must answer.</summary>
+    public long LastOnlineStatusSequence { get; private set; }
+
+    /// <summary>When (monotonic milliseconds) that status was signed.</summary>
+    public long LastOnlineStatusMonotonic { get; private set; }
+
     /// <summary>Signs the status; a gateway with many meters lists as many of them as fit the packet size.</summary>
     private bool SignStatus(long sequence)
     {
@@ -255,6 +261,12 @@ public sealed class UplinkPublisher : IMqttTransportListener
             }
 
             _status.MeterCount /= 2;
+        }
+
+        if (_status.State == GatewayState.Online)
+        {
+            LastOnlineStatusSequence = sequence;
+            LastOnlineStatusMonotonic = _clock.MonotonicMilliseconds;
         }
 
         return true;

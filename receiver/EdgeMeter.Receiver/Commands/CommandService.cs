@@ -156,6 +156,11 @@ public sealed class CommandService : IAsyncDisposable
             throw new CommandRequestException($"ttlSeconds: must be 1 to {MaxTimeToLive.TotalSeconds:0}");
         }
 
+        if (name == Core.Commands.CommandProcessor.SetTime && timeToLive > GatewayTimeKeeper.TimeToLive)
+        {
+            throw new CommandRequestException($"ttlSeconds: set-time lives at most {GatewayTimeKeeper.TimeToLive.TotalSeconds:0} s (a late time is a wrong time)");
+        }
+
         keyVersion = version;
         key = found;
         return new GatewayCommand
@@ -196,8 +201,8 @@ public sealed class CommandService : IAsyncDisposable
     private async Task DeliverQueuedAsync(CancellationToken stop)
     {
         var queued = _store.Read(db => db.Query(
-            "SELECT id, gw, packet FROM commands WHERE state = 'queued' ORDER BY id",
-            r => (Id: r.GetInt64(0), Gateway: r.GetString(1), Packet: r.GetString(2))));
+            "SELECT id, gw, packet FROM commands WHERE state = 'queued' AND expires_at > $now ORDER BY id",
+            r => (Id: r.GetInt64(0), Gateway: r.GetString(1), Packet: r.GetString(2)), ("$now", Sql.Time(_time.GetUtcNow().UtcDateTime))));
         var blocked = new HashSet<string>(StringComparer.Ordinal);
         foreach (var command in queued)
         {

@@ -10,8 +10,9 @@ namespace EdgeMeter.Receiver.Commands;
 /// <summary>
 /// The second time source of gateways on isolated networks: when a connected gateway reports an unsynchronized
 /// clock, the receiver sends it `set-time`, a command signed with the gateway's key whose own signed time becomes the
-/// gateway's clock. Sent only while the gateway can take it at once, with a short time to live (the receiver
-/// expires it unsent after that, so a delayed one never arrives), at most once per interval per gateway.
+/// gateway's clock. It names the status it answers; the gateway takes it only as the answer to its latest online
+/// status within a minute (SignedTimePolicy), so a late one moves no clock. Sent only while the gateway can take it,
+/// with 60 s to live (never delivered later), at most once per interval per gateway.
 /// </summary>
 public sealed class GatewayTimeKeeper(CommandService commands, IGatewayLink link, TimeProvider time, ILogger log)
 {
@@ -21,7 +22,7 @@ public sealed class GatewayTimeKeeper(CommandService commands, IGatewayLink link
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSent = new(StringComparer.Ordinal);
 
     /// <summary>Sends set-time when <paramref name="status"/> says the clock is not synchronized. Returns the queuing, or null.</summary>
-    public Task? Offer(string gateway, StatusInfo status)
+    public Task? Offer(string gateway, long statusSequence, StatusInfo status)
     {
         var now = time.GetUtcNow();
         if (status.ClockSynchronized || status.State != GatewayState.Online || !link.IsReady(gateway)
@@ -35,7 +36,8 @@ public sealed class GatewayTimeKeeper(CommandService commands, IGatewayLink link
         {
             try
             {
-                var command = await commands.QueueAsync(gateway, CommandProcessor.SetTime, new Dictionary<string, string>(), TimeToLive, Actor);
+                var args = new Dictionary<string, string> { ["status"] = statusSequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                var command = await commands.QueueAsync(gateway, CommandProcessor.SetTime, args, TimeToLive, Actor);
                 log.LogInformation("{Gateway} reports an unsynchronized clock: set-time sent (command {Id})", gateway, command.Id);
             }
             catch (CommandRequestException failure)

@@ -38,8 +38,8 @@ public readonly record struct IngestResult(IngestDisposition Disposition, string
 /// </summary>
 public sealed class IngestPipeline(PacketIntake intake, PacketStore store, ReceiverMetrics metrics, TimeProvider time, ILogger log)
 {
-    /// <summary>A gateway's status was stored (after the commit): gateway id and what it said.</summary>
-    public event Action<string, StatusInfo>? StatusStored;
+    /// <summary>A gateway's status was stored (after the commit): gateway id, the packet's sequence number and what it said.</summary>
+    public event Action<string, long, StatusInfo>? StatusStored;
 
     public Task<IngestResult> IngestAsync(string? client, string topic, ReadOnlyMemory<byte> message)
     {
@@ -97,7 +97,7 @@ public sealed class IngestPipeline(PacketIntake intake, PacketStore store, Recei
 
                 if (packet.Status is { } status)
                 {
-                    StatusStored?.Invoke(packet.GatewayId, status);
+                    StatusStored?.Invoke(packet.GatewayId, packet.Sequence, status);
                 }
 
                 return new IngestResult(IngestDisposition.Stored, "", "", outcome.FreshReadings, outcome.DuplicateReadings);

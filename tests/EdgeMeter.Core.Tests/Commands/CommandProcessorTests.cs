@@ -116,7 +116,7 @@ public class CommandProcessorTests
     public void Set_time_sets_the_clock_to_the_commands_signed_time_once()
     {
         using var processor = Processor();
-        var packet = Command(4, "set-time");
+        var packet = Command(4, "set-time", args: [new CommandArgument("status", "77")]);
         var reply = new CommandReply();
         var replayed = new CommandReply();
 
@@ -125,6 +125,7 @@ public class CommandProcessorTests
 
         Assert.Equal(CommandResult.Ok, reply.Result);
         Assert.Equal(Now.AddSeconds(-2), _control.ClockSetTo);
+        Assert.Equal("77", _control.AnsweredStatus);
         Assert.Equal(CommandResult.Rejected, replayed.Result);
     }
 
@@ -183,10 +184,13 @@ public class CommandProcessorTests
 
         public DateTime? ClockSetTo { get; private set; }
 
-        public string? SetClock(DateTime utc)
+        public string? SetClock(DateTime utc, string statusSequence)
         {
             ClockSetTo = utc;
+            AnsweredStatus = statusSequence;
             return null;
         }
+
+        public string AnsweredStatus { get; private set; } = "";
     }
 }

@@ -67,6 +67,7 @@ public sealed class CommissioningTests : IAsyncLifetime
         var received = new GatewayCommand();
         verifier.Packet.GetCommand(received);
         Assert.Equal("set-time", received.Name);
+        Assert.Equal(("status", "1"), (received.Arguments[0].Name, received.Arguments[0].Value));
         Assert.True(received.ExpiresUtc - verifier.Packet.CreatedUtc <= TimeSpan.FromSeconds(61), "a short time to live");
         Assert.Equal(1, _harness.Count("SELECT COUNT(*) FROM commands WHERE name = 'set-time' AND requested_by = 'receiver:time'"));
     }
