@@ -60,7 +60,16 @@ public sealed record GatewayBundle(string GatewayId, string? Enterprise, string 
         }
 
         var id = Text(json, "gatewayId") ?? throw new FormatException("gatewayId: missing");
+        if (!GatewayIdentity.IsGatewayId(id))
+        {
+            throw new FormatException($"gatewayId: '{id}' is not a gateway id");
+        }
+
         var hash = Text(json, "mqttPasswordHash") ?? throw new FormatException("mqttPasswordHash: missing");
+        if (!Crypto.PasswordHash.IsWellFormed(hash))
+        {
+            throw new FormatException("mqttPasswordHash: not pbkdf2-sha256$iterations$salt$hash");
+        }
         var keysJson = json["keys"]?.ToJsonString() ?? throw new FormatException("keys: missing");
         var keys = KeyFile.Parse(System.Text.Encoding.UTF8.GetBytes($"{{\"{PacketKeyFile.KeysMember}\":{keysJson}}}"));
         if (keys.Count == 0 || keys.Any(k => k.GatewayId != id))

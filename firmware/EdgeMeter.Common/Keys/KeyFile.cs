@@ -33,6 +33,31 @@ public static class KeyFile
         return entries;
     }
 
+    /// <summary>The key file's text of <paramref name="entries"/>, as <see cref="Write"/> writes it.</summary>
+    public static byte[] Serialize(IEnumerable<KeyEntry> entries)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray(PacketKeyFile.KeysMember);
+            foreach (var entry in entries.OrderBy(e => e.GatewayId, StringComparer.Ordinal).ThenBy(e => e.KeyVersion))
+            {
+                writer.WriteStartObject();
+                writer.WriteString(PacketKeyFile.GatewayIdMember, entry.GatewayId);
+                writer.WriteNumber(PacketKeyFile.KeyVersionMember, entry.KeyVersion);
+                writer.WriteString(PacketKeyFile.KeyMember, Convert.ToHexStringLower(entry.Key));
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        stream.WriteByte((byte)'\n');
+        return stream.ToArray();
+    }
+
     public static void Write(string path, IEnumerable<KeyEntry> entries)
     {
         var full = Path.GetFullPath(path);

@@ -96,6 +96,8 @@ public static partial class ProvisionVerb
             throw new CliException($"{keyPath} already exists; pass --force to replace the gateway's key", ExitCodes.Failure);
         }
 
+        // A configuration kept from an earlier run keeps its broker password: check it before anything is written.
+        var keptPassword = File.Exists(configPath) && !request.Force ? ExistingPassword(configPath) : null;
         Directory.CreateDirectory(deviceDir);
         var key = RandomNumberGenerator.GetBytes(KeyBytes);
         var keyFile = KeyFileJson(request.Gateway, request.KeyVersion, key);
@@ -106,16 +108,15 @@ public static partial class ProvisionVerb
         files.Add(Deploy(DeviceKeyFile, keyPath));
         written.Add($"{keyPath}  (HMAC key {request.Gateway}.{request.KeyVersion}, for the board)");
 
-        var mqttPassword = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
-        if (!File.Exists(configPath) || request.Force)
+        var mqttPassword = keptPassword ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
+        if (keptPassword is null)
         {
             WriteSecret(configPath, StarterConfig(request, mqttPassword).ToJsonString(Indented) + "\n");
-            written.Add($"{configPath}  (starter configuration with a new broker password: edit the buses and meters)");
+            written.Add($"{configPath}  (configuration with a new broker password{(request.From is null ? ": edit the buses and meters" : $", from {request.From}")})");
         }
         else
         {
-            mqttPassword = ExistingPassword(configPath);
-            written.Add($"{configPath}  (kept as it was)");
+            written.Add($"{configPath}  (kept as it was, with its broker password)");
         }
 
         files.Add(Deploy(DeviceConfig, configPath));
@@ -244,29 +245,57 @@ public static partial class ProvisionVerb
     private static JsonObject StarterConfig(Request request, string mqttPassword) =>
         request.From is { } template ? FromTemplate(request, template, mqttPassword) : ExampleConfig(request, mqttPassword);
 
-    // The technician's own configuration with this gateway's identity and broker credentials in it.
+    // The technician's own configuration with this gateway's identity and broker credentials in it; of the other
+    // options only those given change it (a template's TLS is never turned off).
     private static JsonObject FromTemplate(Request request, string template, string mqttPassword)
     {
-        var config = JsonNode.Parse(File.ReadAllText(template)) as JsonObject
-            ?? throw new CliException($"--from {template}: not a JSON object", ExitCodes.Usage);
+        JsonObject config;
+        try
+        {
+            config = JsonNode.Parse(File.ReadAllText(template)) as JsonObject ?? throw new CliException($"--from {template}: not a JSON object", ExitCodes.Usage);
+        }
+        catch (JsonException failure)
+        {
+            throw new CliException($"--from {template}: not JSON: {failure.Message}", ExitCodes.Usage);
+        }
+
         config["gatewayId"] = request.Gateway;
         config["keyVersion"] = request.KeyVersion;
         var mqtt = config["mqtt"] as JsonObject ?? new JsonObject();
         config["mqtt"] = mqtt;
         mqtt["username"] = request.Gateway;
         mqtt["password"] = mqttPassword;
-        if (request.MqttHost is not null)
+        Set(mqtt, "host", request.MqttHost);
+        Set(mqtt, "port", request.MqttPort);
+        if (request.Tls)
         {
-            mqtt["host"] = request.MqttHost;
+            mqtt["tls"] = true;
         }
 
-        if (request.MqttPort is not null || request.Tls)
+        Set(mqtt, "caFile", request.Ca is null ? null : DeviceCaFile);
+        if (request.WifiSsid is not null && config["network"] is JsonObject network)
         {
-            mqtt["port"] = request.MqttPort ?? (request.Tls ? 8883 : 1883);
-            mqtt["tls"] = request.Tls;
+            network["wifiSsid"] = request.WifiSsid;
+            network["wifiPassword"] = request.WifiPassword ?? "";
         }
 
         return config;
+    }
+
+    private static void Set(JsonObject json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json[name] = value;
+        }
+    }
+
+    private static void Set(JsonObject json, string name, int? value)
+    {
+        if (value is not null)
+        {
+            json[name] = value;
+        }
     }
 
     private static JsonObject ExampleConfig(Request request, string mqttPassword)
@@ -313,17 +342,37 @@ public static partial class ProvisionVerb
     }
 
     // A configuration kept from an earlier run keeps its broker password: the bundle must match it.
-    private static string ExistingPassword(string configPath) =>
-        JsonNode.Parse(File.ReadAllText(configPath))?["mqtt"]?["password"]?.GetValue<string>() is { Length: > 0 } password
-            ? password
-            : throw new CliException($"{configPath} has no mqtt.password; pass --force to write a new configuration", ExitCodes.Failure);
+    private static string ExistingPassword(string configPath)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(configPath))?["mqtt"]?["password"] is JsonValue value && value.TryGetValue<string>(out var password) && password.Length > 0
+                ? password
+                : throw new CliException($"{configPath} has no mqtt.password; pass --force to write a new configuration", ExitCodes.Failure);
+        }
+        catch (JsonException failure)
+        {
+            throw new CliException($"{configPath}: not JSON ({failure.Message}); pass --force to write a new configuration", ExitCodes.Failure);
+        }
+    }
 
     private static JsonObject Deploy(string destination, string source) =>
         new() { ["DestinationFilePath"] = destination, ["SourceFilePath"] = Path.GetFullPath(source) };
 
+    // Created 0600 (never readable by others, not even for a moment), or narrowed to 0600 when it existed.
     private static void WriteSecret(string path, string text)
     {
-        File.WriteAllText(path, text);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(path, options))
+        {
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);

@@ -48,16 +48,21 @@ internal static class GatewaysVerb
     {
         var config = ReadConfig(configPath);
         var directory = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
-        var keyPath = Resolve(directory, (string?)config["Keys"]?["File"] ?? "keys.json");
+        var keyPath = Resolve(directory, (string?)Member(Member(config, "Keys"), "File") ?? "keys.json");
         var keys = File.Exists(keyPath) ? Guard(keyPath, () => KeyFile.Read(keyPath)) : [];
-        var enterprises = (config["Enterprises"] as JsonArray ?? []).Select(e => (string?)e?["Code"]).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var gateways = config["Gateways"] as JsonArray ?? [];
-        config["Gateways"] = gateways;
+        var enterprises = (Member(config, "Enterprises") as JsonArray ?? []).Select(e => (string?)Member(e, "Code")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var gateways = Member(config, "Gateways") as JsonArray ?? [];
+        config[NameOf(config, "Gateways")] = gateways;
         var imported = new List<(GatewayBundle Bundle, string Enterprise)>();
         foreach (var path in bundlePaths)
         {
             var bundle = Guard(path, () => GatewayBundle.Read(path));
-            var code = enterprise ?? bundle.Enterprise
+            if (enterprise is not null && bundle.Enterprise is not null && enterprise != bundle.Enterprise)
+            {
+                throw new CliException($"{path}: the bundle is for enterprise {bundle.Enterprise}, not {enterprise} (--enterprise is for bundles that name none)", ExitCodes.Usage);
+            }
+
+            var code = bundle.Enterprise ?? enterprise
                 ?? throw new CliException($"{path}: the bundle names no enterprise; give --enterprise CODE", ExitCodes.Usage);
             if (!enterprises.Contains(code))
             {
@@ -69,9 +74,9 @@ internal static class GatewaysVerb
             imported.Add((bundle, code));
         }
 
-        KeyFile.Write(keyPath, keys);
-        WriteConfig(configPath, config);
-        var auditPath = Resolve(directory, (string?)config["Admin"]?["AuditLog"] ?? "audit.log");
+        FileInPlace.Replace(keyPath, KeyFile.Serialize(keys));
+        FileInPlace.Replace(configPath, System.Text.Encoding.UTF8.GetBytes(config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n"));
+        var auditPath = Resolve(directory, (string?)Member(Member(config, "Admin"), "AuditLog") ?? "audit.log");
         using var audit = new AuditLog(auditPath);
         foreach (var (bundle, code) in imported)
         {
@@ -86,21 +91,22 @@ internal static class GatewaysVerb
 
     private static void AddGateway(JsonArray gateways, GatewayBundle bundle, string enterprise, bool force, string path)
     {
-        var existing = gateways.FirstOrDefault(g => (string?)g?["Id"] == bundle.GatewayId);
-        if (existing is not null && !force)
+        var existing = gateways.OfType<JsonObject>().FirstOrDefault(g => (string?)Member(g, "Id") == bundle.GatewayId);
+        if (existing is null)
         {
-            throw new CliException($"{path}: gateway {bundle.GatewayId} is configured already; --force replaces it", ExitCodes.Failure);
+            gateways.Add(new JsonObject { ["Id"] = bundle.GatewayId, ["Enterprise"] = enterprise, ["PasswordHash"] = bundle.MqttPasswordHash });
+            return;
         }
 
-        var entry = new JsonObject { ["Id"] = bundle.GatewayId, ["Enterprise"] = enterprise, ["PasswordHash"] = bundle.MqttPasswordHash };
-        if (existing is not null)
+        if (!force)
         {
-            gateways[gateways.IndexOf(existing)] = entry;
+            throw new CliException($"{path}: gateway {bundle.GatewayId} is configured already; --force replaces its enterprise and credential", ExitCodes.Failure);
         }
-        else
-        {
-            gateways.Add(entry);
-        }
+
+        // The rest of the entry (its own Platforms) stays as the operator wrote it.
+        existing.Remove(NameOf(existing, "Password"));
+        existing[NameOf(existing, "Enterprise")] = enterprise;
+        existing[NameOf(existing, "PasswordHash")] = bundle.MqttPasswordHash;
     }
 
     private static void AddKeys(List<KeyEntry> keys, GatewayBundle bundle, bool force, string path)
@@ -128,7 +134,8 @@ internal static class GatewaysVerb
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new CliException($"{path}: not a JSON object", ExitCodes.Usage);
+            var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+            return JsonNode.Parse(File.ReadAllText(path), documentOptions: options) as JsonObject ?? throw new CliException($"{path}: not a JSON object", ExitCodes.Usage);
         }
         catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -136,18 +143,12 @@ internal static class GatewaysVerb
         }
     }
 
-    // Atomically, keeping the file's mode (it may hold secrets).
-    private static void WriteConfig(string path, JsonObject config)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, File.GetUnixFileMode(path));
-        }
+    // The configuration binder ignores the case of names: so does this editor.
+    private static JsonNode? Member(JsonNode? node, string name) =>
+        node is JsonObject json ? json.FirstOrDefault(pair => string.Equals(pair.Key, name, StringComparison.OrdinalIgnoreCase)).Value : null;
 
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static string NameOf(JsonObject json, string name) =>
+        json.Select(pair => pair.Key).FirstOrDefault(key => string.Equals(key, name, StringComparison.OrdinalIgnoreCase)) ?? name;
 
     private static T Guard<T>(string path, Func<T> read)
     {

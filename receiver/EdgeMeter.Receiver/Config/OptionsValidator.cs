@@ -145,6 +145,10 @@ public static class OptionsValidator
             {
                 problem("Ingest.External.InstanceId", $"'{instance}' must be 1-40 of letters, digits, - and _");
             }
+            else if (external.SharedGroup is not null && external.InstanceId is null)
+            {
+                problem("Ingest.External.InstanceId", "is required with SharedGroup: each receiver of the group its own, stable across restarts (it names the persistent session holding the receiver's share)");
+            }
 
             if (external.ReceiveMaximum < 1)
             {

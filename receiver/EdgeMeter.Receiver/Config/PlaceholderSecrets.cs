@@ -8,9 +8,10 @@ namespace EdgeMeter.Receiver.Config;
 public static class PlaceholderSecrets
 {
     private static readonly string[] Contained =
-        ["set-by-environment", "changeme", "change-me", "change_me", "placeholder", "replace-me", "replace_me", "your-password", "your_password", "todo"];
+        ["set-by-environment", "changeme", "change-me", "change_me", "placeholder", "replace-me", "replace_me", "your-password", "your_password"];
 
-    private static readonly string[] Whole = ["password", "secret", "123456", "12345678", "admin", "xxx", "xxxx", "test"];
+    // Not "123456" or "test": provincial test platforms issue such passwords, and those are real.
+    private static readonly string[] Whole = ["password", "secret", "xxx", "xxxx", "todo"];
 
     public static bool IsPlaceholder(string? value)
     {
@@ -62,6 +63,10 @@ public static class PlaceholderSecrets
         }
 
         Check(options.Admin.CertificatePassword, "Admin.CertificatePassword", problem);
+        for (var i = 0; i < options.PlatformAccounts.Count; i++)
+        {
+            Check(options.PlatformAccounts[i].Push?.Secret, $"PlatformAccounts[{i}].Push.Secret", problem);
+        }
     }
 
     private static void CheckPlatform(PlatformOptions platform, string at, Action<string, string> problem)
@@ -74,6 +79,7 @@ public static class PlaceholderSecrets
             }
 
             Check(http.ClientCertificatePassword, $"{at}.Http.ClientCertificatePassword", problem);
+            Check(http.PasswordProtection?.Key, $"{at}.Http.PasswordProtection.Key", problem);
         }
 
         Check(platform.Mqtt?.Password, $"{at}.Mqtt.Password", problem);

@@ -138,7 +138,7 @@ public sealed class ExternalBrokerOptions
     /// <summary>When set, subscribes as $share/{group}/... so that several receivers share the load.</summary>
     public string? SharedGroup { get; set; }
 
-    /// <summary>With SharedGroup: this receiver's part of its client id (ClientId.InstanceId); default the host name. Unique per receiver, stable across restarts (it names the persistent session).</summary>
+    /// <summary>Required with SharedGroup: this receiver's part of its client id (ClientId.InstanceId). Unique per receiver, stable across restarts (it names the persistent session).</summary>
     public string? InstanceId { get; set; }
 
     /// <summary>Unacknowledged packets in flight; large enough for group commit to work.</summary>

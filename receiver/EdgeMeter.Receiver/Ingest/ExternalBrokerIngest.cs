@@ -68,14 +68,10 @@ public sealed class ExternalBrokerIngest : IIngest
 
     /// <summary>
     /// The client id on the broker. In a shared-subscription group every receiver needs its own (one id, two
-    /// receivers: each connection takes the other's over), so the instance is appended: ClientId.InstanceId.
+    /// receivers: each connection takes the other's over), so the configured instance is appended: ClientId.InstanceId.
     /// </summary>
     public static string EffectiveClientId(ExternalBrokerOptions options) =>
-        options.SharedGroup is null ? options.ClientId : $"{options.ClientId}.{options.InstanceId ?? DefaultInstance()}";
-
-    // The host name, in the characters a client id keeps everywhere.
-    private static string DefaultInstance() =>
-        new([.. Environment.MachineName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-')]);
+        options.SharedGroup is null || options.InstanceId is null ? options.ClientId : $"{options.ClientId}.{options.InstanceId}";
 
     /// <summary>The broker holds commands for a gateway's persistent session, so any gateway can take one while we are connected.</summary>
     public bool IsReady(string gatewayId) => _client.IsConnected;

@@ -9,7 +9,9 @@ namespace EdgeMeter.Receiver.Ops;
 /// One JSON object per line: {"time","actor","action","target","outcome","detail","prev","hash"}, where hash is
 /// the SHA-256 (hex) of the line up to and without its hash member (closed with "}"), and prev is the hash of the
 /// line before ("" for the first). Editing, removing or reordering a line breaks the chain:
-/// `edgemeter-receiver audit verify --file F` finds where. Secrets never go into a detail.
+/// `edgemeter-receiver audit verify --file F` finds where. Secrets never go into a detail. The running receiver and
+/// the operator's commands (keys, gateways import) append to the same file: each append takes FILE.lock and reads
+/// the last line's hash first, so the chain holds whoever wrote last.
 /// </summary>
 public sealed class AuditLog : IDisposable
 {
@@ -30,7 +32,7 @@ public sealed class AuditLog : IDisposable
         }
 
         _previous = LastHash(path);
-        _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
     }
 
     public string Path { get; }
@@ -39,9 +41,12 @@ public sealed class AuditLog : IDisposable
     {
         lock (_gate)
         {
+            using var otherWriters = LockAgainstOtherProcesses();
+            _previous = LastHash(Path);
             var body = Body(_time.GetUtcNow().UtcDateTime, actor, action, target, outcome, detail ?? "", _previous);
             var hash = Hash(body);
             var line = string.Concat(body.AsSpan(0, body.Length - 1), HashMember, hash, "\"}\n");
+            _file.Seek(0, SeekOrigin.End); // another process may have appended since
             _file.Write(Encoding.UTF8.GetBytes(line));
             _file.Flush(flushToDisk: true);
             _previous = hash;
@@ -128,6 +133,7 @@ public sealed class AuditLog : IDisposable
         }
     }
 
+    // The last line's hash, read from the end of the file (an audit line is far shorter than the tail read).
     private static string LastHash(string path)
     {
         if (!File.Exists(path))
@@ -135,7 +141,28 @@ public sealed class AuditLog : IDisposable
             return "";
         }
 
-        var last = File.ReadLines(path).LastOrDefault(line => line.Length > 0);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var tail = new byte[(int)Math.Min(file.Length, 64 * 1024)];
+        file.Seek(-tail.Length, SeekOrigin.End);
+        file.ReadExactly(tail);
+        var last = Encoding.UTF8.GetString(tail).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
         return last is not null && TrySplit(last, out _, out var hash) ? hash : "";
+    }
+
+    // An exclusive lock on FILE.lock (an advisory lock every writer of this class takes), waited for up to 5 s.
+    // Opened for reading only, so a lock file an administrator's command created stays usable by the service.
+    private FileStream LockAgainstOtherProcesses()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(Path + ".lock", FileMode.OpenOrCreate, FileAccess.Read, FileShare.None);
+            }
+            catch (IOException) when (attempt < 250)
+            {
+                Thread.Sleep(20);
+            }
+        }
     }
 }

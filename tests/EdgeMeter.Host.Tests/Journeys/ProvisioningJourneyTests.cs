@@ -112,6 +112,53 @@ public sealed class ProvisioningJourneyTests : IDisposable
         Assert.Single(ConfigLoader.Load(receiverConfig, new System.Collections.Hashtable()).Gateways);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Import_keeps_the_files_mode_and_the_gateways_own_settings_and_refuses_a_conflicting_enterprise()
+    {
+        var receiverConfig = WriteReceiverConfig();
+        var keyFile = Path.Combine(_directory, "receiver", "keys.json");
+        Assert.Equal(ExitCodes.Ok, Provision("--gateway", "gw-0001", "--enterprise", Enterprise, "--out", Dir(1)).Exit);
+        var bundle = Path.Combine(Dir(1), "receiver-bundle.json");
+        Assert.Equal(ExitCodes.Ok, (await ReceiverAsync(["gateways", "import", "--config", receiverConfig, bundle])).Exit);
+        var json = JsonNode.Parse(File.ReadAllText(receiverConfig))!;
+        json["Gateways"]![0]!["Platforms"] = new JsonArray("provincial");
+        File.WriteAllText(receiverConfig, json.ToJsonString());
+        var groupReadable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+        File.SetUnixFileMode(receiverConfig, groupReadable);
+        File.SetUnixFileMode(keyFile, groupReadable);
+
+        var conflicting = await ReceiverAsync(["gateways", "import", "--config", receiverConfig, "--enterprise", "91110000802100433B", "--force", bundle]);
+        var forced = await ReceiverAsync(["gateways", "import", "--config", receiverConfig, "--force", bundle]);
+
+        Assert.Equal(ExitCodes.Usage, conflicting.Exit);
+        Assert.Contains($"the bundle is for enterprise {Enterprise}, not 91110000802100433B", conflicting.Error, StringComparison.Ordinal);
+        Assert.True(forced.Exit == ExitCodes.Ok, forced.Error);
+        Assert.Equal(["provincial"], Assert.Single(ConfigLoader.Load(receiverConfig, new System.Collections.Hashtable()).Gateways).Platforms!);
+        Assert.Equal((groupReadable, groupReadable), (File.GetUnixFileMode(receiverConfig), File.GetUnixFileMode(keyFile)));
+        Assert.True(File.Exists(receiverConfig + ".bak"), "the previous configuration is kept");
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Provisioning_from_a_tls_configuration_keeps_tls_and_deploys_the_broker_ca()
+    {
+        var template = Path.Combine(_directory, "template.json");
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "examples", "bench-pc.json")))!;
+        config["mqtt"]!["tls"] = true;
+        config["mqtt"]!["port"] = 8884;
+        File.WriteAllText(template, config.ToJsonString());
+        var ca = Path.Combine(_directory, "ca.pem");
+        File.WriteAllText(ca, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+
+        var (exit, _, error) = Provision("--gateway", "gw-tls", "--from", template, "--mqtt-host", "receiver.plant.test", "--ca", ca, "--out", Dir(1));
+
+        Assert.True(exit == ExitCodes.Ok, error);
+        var mqtt = JsonNode.Parse(File.ReadAllText(Path.Combine(Dir(1), "device", "gateway.json")))!["mqtt"]!;
+        Assert.Equal((true, 8884, "receiver.plant.test", ProvisionVerb.DeviceCaFile), ((bool)mqtt["tls"]!, (int)mqtt["port"]!, (string)mqtt["host"]!, (string)mqtt["caFile"]!));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(Dir(1), "device", "gateway.json")));
+    }
+
     private string Dir(int gateway) => Path.Combine(_directory, "provision", $"gw{gateway:D2}");
 
     private string KeyOf(int gateway) =>

@@ -52,7 +52,7 @@ public sealed class MosquittoTests : IAsyncLifetime
         _harness.Options.Ingest.Mode = IngestMode.External;
         _harness.Options.Ingest.External = new ExternalBrokerOptions
         {
-            Host = "127.0.0.1", Port = _port, ClientId = "svc.receiver-test", SharedGroup = "receivers", ReconnectDelayMs = 100,
+            Host = "127.0.0.1", Port = _port, ClientId = "svc.receiver-test", SharedGroup = "receivers", InstanceId = "test", ReconnectDelayMs = 100,
         };
         _harness.AddHttpPlatform("provincial", _sim, batch: true);
         _harness.Route(ReceiverHarness.Enterprise1, "provincial");
