@@ -70,24 +70,7 @@ public static class KeyFile
 
         using (var stream = new FileStream(temporary, create))
         {
-            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-            {
-                writer.WriteStartObject();
-                writer.WriteStartArray(PacketKeyFile.KeysMember);
-                foreach (var entry in entries.OrderBy(e => e.GatewayId, StringComparer.Ordinal).ThenBy(e => e.KeyVersion))
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString(PacketKeyFile.GatewayIdMember, entry.GatewayId);
-                    writer.WriteNumber(PacketKeyFile.KeyVersionMember, entry.KeyVersion);
-                    writer.WriteString(PacketKeyFile.KeyMember, Convert.ToHexStringLower(entry.Key));
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-
-            stream.WriteByte((byte)'\n');
+            stream.Write(Serialize(entries));
             stream.Flush(flushToDisk: true);
         }
 

@@ -136,15 +136,8 @@ public sealed class MosquittoTests : IAsyncLifetime
         var (broker, port) = await StartDocumentedMosquittoAsync();
         using var _ = broker;
         await using var second = ReceiverHarness.Create();
-        foreach (var (harness, instance) in new[] { (_harness, "a"), (second, "b") })
-        {
-            harness.Options.Ingest.Mode = IngestMode.External;
-            harness.Options.Ingest.External = new ExternalBrokerOptions
-            {
-                Host = "127.0.0.1", Port = port, Username = $"svc.receiver-{instance}", Password = ReceiverPassword, ClientId = "svc.receiver",
-                SharedGroup = "receivers", InstanceId = instance, ReconnectDelayMs = 100,
-            };
-        }
+        JoinGroup(_harness, port, "svc.receiver-a", "a");
+        JoinGroup(second, port, "svc.receiver-b", "b");
 
         var first = await _harness.StartAsync();
         var other = await second.StartAsync();
@@ -169,20 +162,23 @@ public sealed class MosquittoTests : IAsyncLifetime
         var (broker, port) = await StartDocumentedMosquittoAsync();
         using var _ = broker;
         await using var second = ReceiverHarness.Create();
-        foreach (var (harness, instance) in new[] { (_harness, "a"), (second, "b") })
-        {
-            harness.Options.Ingest.Mode = IngestMode.External;
-            harness.Options.Ingest.External = new ExternalBrokerOptions
-            {
-                Host = "127.0.0.1", Port = port, Username = "svc.receiver-a", Password = ReceiverPassword, ClientId = "svc.receiver",
-                SharedGroup = "receivers", InstanceId = instance, ReconnectDelayMs = 100,
-            };
-        }
+        JoinGroup(_harness, port, "svc.receiver-a", "a");
+        JoinGroup(second, port, "svc.receiver-a", "b");
 
         var first = await _harness.StartAsync();
         var other = await second.StartAsync();
 
         await Eventually.Until(() => first.Link.BrokerConnects + other.Link.BrokerConnects > 4, "the two connections keep taking each other over");
+    }
+
+    private static void JoinGroup(ReceiverHarness harness, int port, string username, string instance)
+    {
+        harness.Options.Ingest.Mode = IngestMode.External;
+        harness.Options.Ingest.External = new ExternalBrokerOptions
+        {
+            Host = "127.0.0.1", Port = port, Username = username, Password = ReceiverPassword, ClientId = "svc.receiver",
+            SharedGroup = "receivers", InstanceId = instance, ReconnectDelayMs = 100,
+        };
     }
 
     // A second Mosquitto as docs/receiver.md sets one up for a shared group: accounts only, client id = username,
