@@ -83,7 +83,7 @@ public static class DemoVerb
     [
         "",
         $"readings taken by the gateways:      {f.ReadingsTaken}",
-        $"stored by the receiver:              {f.ReadingsStored}   lost: {f.Lost}   stored twice: {f.Duplicated}   altered: {f.Altered}   packets rejected: {f.Rejected}",
+        $"stored by the receiver:              {f.ReadingsStored}   lost: {f.Lost}   untraced: {f.Untraced}   stored twice: {f.Duplicated}   altered: {f.Altered}   packets rejected: {f.Rejected}",
         f.FrozenReadings > 0 ? $"read back from the meters' daily freezes for missed midnights: {f.FrozenReadings}" : "",
         .. f.Platforms.Select(p => string.Create(CultureInfo.InvariantCulture,
             $"{p.Key + " platform:",-37}{p.Value.Realtime} real-time, {p.Value.Daily} daily, {p.Value.Monthly} monthly values; completeness min {p.Value.CompletenessMin:0.0} %; reconciliation failures {p.Value.ReconciliationFailures}; days missing {p.Value.MissingDays}")),

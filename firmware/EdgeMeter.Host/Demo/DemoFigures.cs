@@ -34,6 +34,9 @@ public sealed record DemoFigures
     /// <summary>Readings taken that the receiver does not have.</summary>
     public long Lost { get; init; }
 
+    /// <summary>Readings the receiver stored that no gateway's trace shows: nothing to check them against.</summary>
+    public long Untraced { get; init; }
+
     /// <summary>Readings of a meter's own daily freeze, read back by a gateway for midnights it missed.</summary>
     public long FrozenReadings { get; init; }
 
@@ -75,7 +78,7 @@ public sealed record DemoFigures
 
     public long MissingDays => Platforms.Values.Sum(p => p.MissingDays);
 
-    public bool Passed => Lost == 0 && Duplicated == 0 && Altered == 0 && ReadingsTaken > 0 && ReconciliationFailures == 0 && PushShown == PushExpected
+    public bool Passed => Lost == 0 && Untraced == 0 && Duplicated == 0 && Altered == 0 && ReadingsTaken > 0 && ReconciliationFailures == 0 && PushShown == PushExpected
         && (SimulatedDays == 0 || (IndicatorsDaily > 0 && IndicatorsMonthly > 0 && MissingDays == 0));
 
     public string ToJson() => new JsonObject
@@ -84,6 +87,7 @@ public sealed record DemoFigures
         ["readings_stored"] = ReadingsStored,
         ["frozen_readings"] = FrozenReadings,
         ["lost"] = Lost,
+        ["untraced"] = Untraced,
         ["duplicated"] = Duplicated,
         ["altered"] = Altered,
         ["duplicates_absorbed"] = DuplicatesAbsorbed,
@@ -209,6 +213,7 @@ public sealed class DemoProbe(DemoPlan plan, HttpClient http)
             ReadingsStored = stored.Count,
             FrozenReadings = frozen,
             Lost = lost,
+            Untraced = stored.Keys.Count(key => !taken.ContainsKey(key)),
             Duplicated = duplicated,
             Altered = altered,
             DuplicatesAbsorbed = absorbed,

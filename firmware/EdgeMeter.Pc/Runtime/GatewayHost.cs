@@ -21,6 +21,7 @@ public sealed class GatewayHost(string configPath, GatewayData data, IPacketKeyS
             var platform = new PcGatewayPlatform(data, keys, config.GatewayId);
             using var trace = options.TracePath is null ? null : new ReadingTrace(options.TracePath, config);
             using var runtime = new GatewayRuntime(config, platform, trace);
+            trace?.CatchUp(runtime.Buffer);
             runtime.Start();
             Log($"started {config.GatewayId}: {config.Meters.Length} meters on {config.Buses.Length} buses, broker {config.Mqtt.Host}:{config.Mqtt.Port}{(trial ? ", trying the new configuration" : "")}");
             var outcome = Supervise(runtime, platform, trial, started, stop);
