@@ -111,7 +111,7 @@ public static class ReceiverApp
             }
 
             var commands = commandService = new CommandService(
-                store, keys, topics, ingest, metrics, time, loggerFactory.CreateLogger("edgemeter.commands"), options.MaxPacketBytes,
+                store, keys, topics, ingest, metrics, time, loggerFactory.CreateLogger("edgemeter.commands"),
                 sessionsSurviveRestart: options.Ingest.Mode == IngestMode.External);
             store.NewData += () =>
             {

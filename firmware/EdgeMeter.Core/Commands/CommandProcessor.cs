@@ -43,7 +43,7 @@ public sealed class CommandProcessor : ICommandHandler, System.IDisposable
     public CommandProcessor(string gatewayId, IPacketKeyStore keys, IPacketMac mac, int maxPacketBytes, IFlashFileSystem fileSystem, IGatewayControl control, IClock clock)
     {
         _gatewayId = gatewayId;
-        _verifier = new PacketVerifier(keys, mac, maxPacketBytes);
+        _verifier = new PacketVerifier(keys, mac, maxPacketBytes, PacketLimits.MaxCommandTokens);
         _lastObeyed = DurablePair.Open(fileSystem, FileName, Magic);
         _control = control;
         _clock = clock;

@@ -30,6 +30,18 @@ public static class PacketLimits
 
     public const int MaxCommandArguments = 16;
 
+    /// <summary>
+    /// Largest down (command) packet, on both sides: set-config with a configuration of
+    /// <see cref="MaxArgumentLength"/> characters fits, JSON escapes (about a fifth of a configuration) included.
+    /// </summary>
+    public const int MaxDownPacketBytes = 32768;
+
+    /// <summary>The size limit that applies to a packet on a topic of this kind when nothing else is configured.</summary>
+    public static int DefaultMaxBytesFor(PacketKind kind) => kind == PacketKind.Down ? MaxDownPacketBytes : DefaultMaxPacketBytes;
+
+    /// <summary>JSON tokens a command payload may have: 7 members, "cmd" with 2, 16 arguments, and room for unknown members to be named.</summary>
+    public const int MaxCommandTokens = 96;
+
     /// <summary>Largest decoded JWS header accepted.</summary>
     public const int MaxHeaderBytes = 256;
 

@@ -34,7 +34,17 @@ public sealed class PacketVerifier
     {
     }
 
+    // A JSON token takes at least two bytes ("1,"), so this many tokens cover any payload that fits.
     public PacketVerifier(IPacketKeyStore keys, IPacketMac mac, int maxPacketBytes)
+        : this(keys, mac, maxPacketBytes, (Base64Url.MaxDecodedLength(maxPacketBytes) / 2) + PayloadMaxDepth + 2)
+    {
+    }
+
+    /// <summary>
+    /// A verifier whose payloads have at most <paramref name="maxPayloadTokens"/> JSON tokens: a command needs few
+    /// tokens but room for a large argument, and token tables cost 16 bytes a token (a gateway's heap is ~100 KB).
+    /// </summary>
+    public PacketVerifier(IPacketKeyStore keys, IPacketMac mac, int maxPacketBytes, int maxPayloadTokens)
     {
         _keys = keys;
         _mac = mac;
@@ -43,13 +53,10 @@ public sealed class PacketVerifier
         _payload = new byte[maxPayload];
         _signature = new byte[Base64Url.MaxDecodedLength(SignatureMaxCharacters)];
         _expected = new byte[mac.MacLength];
-
-        // A JSON token takes at least two bytes ("1,"), so this many tokens cover any payload that fits.
-        var maxTokens = (maxPayload / 2) + PayloadMaxDepth + 2;
-        _payloadJson = new JsonReader(maxPayload, maxTokens, PayloadMaxDepth);
+        _payloadJson = new JsonReader(maxPayload, maxPayloadTokens, PayloadMaxDepth);
 
         // The smallest reading object, {"m":"a","p":"b","t":"...","val":"1","u":"V","q":[]}, is 13 tokens.
-        Packet = new VerifiedPacket(_payloadJson, _header, _payload, (maxTokens / 13) + 1);
+        Packet = new VerifiedPacket(_payloadJson, _header, _payload, (maxPayloadTokens / 13) + 1);
     }
 
     public int MaxPacketBytes { get; }

@@ -375,7 +375,7 @@ internal sealed class PayloadSchema
         {
             if (!IsIdentifier(key) || !IsArgument(key + 1))
             {
-                return Bad("\"args\" members must be identifiers with string values of at most 200 characters", out reason);
+                return Bad("\"args\" members must be identifiers with string values of at most 16384 characters", out reason);
             }
 
             key = _json.Skip(key + 1);

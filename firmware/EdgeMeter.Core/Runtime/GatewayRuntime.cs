@@ -49,7 +49,7 @@ public sealed class GatewayRuntime : IGatewayControl, IStatusSource, System.IDis
         _buffer = ReadingBuffer.Open(platform.BufferFiles, new BufferOptions { Budget = config.BufferBudgetBytes, MaxSeries = SeriesCount(config) });
         _sequence = new PacketSequence(platform.StateFiles);
         var keys = new SingleKeyStore(key);
-        _commands = new CommandProcessor(config.GatewayId, keys, platform.Mac, PacketLimits.MaxArgumentLength * 2, platform.StateFiles, this, _clock);
+        _commands = new CommandProcessor(config.GatewayId, keys, platform.Mac, PacketLimits.MaxDownPacketBytes, platform.StateFiles, this, _clock);
         _buses = new GatewayBuses(config, platform, _buffer, observer);
         var signer = new PacketSigner(config.GatewayId, config.KeyVersion, key, platform.Mac, config.Upload.MaxPacketBytes);
         var options = new UplinkOptions

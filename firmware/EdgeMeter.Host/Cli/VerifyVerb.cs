@@ -25,7 +25,7 @@ public static class VerifyVerb
         var topic = new Option<string?>("--topic") { Description = "Topic the packet arrived on; binds its gateway id and kind." };
         var prefix = new Option<string>("--prefix") { Description = "Topic prefix.", DefaultValueFactory = _ => MqttTopics.DefaultPrefix };
         var now = new Option<string?>("--now") { Description = "Time that judges command expiry, e.g. 2025-06-01T00:00:00Z (default: now)." };
-        var maxBytes = new Option<int>("--max-bytes") { Description = "Largest packet accepted.", DefaultValueFactory = _ => PacketLimits.DefaultMaxPacketBytes };
+        var maxBytes = new Option<int?>("--max-bytes") { Description = $"Largest packet accepted (default: {PacketLimits.MaxDownPacketBytes} on a down topic, else {PacketLimits.DefaultMaxPacketBytes})." };
 
         var command = new Command("verify", "Verify a signed EdgeMeter packet and print its header and payload.");
         command.Arguments.Add(packet);
@@ -46,11 +46,12 @@ public static class VerifyVerb
         return command;
     }
 
-    private static int Run(CliConsole console, string packet, string? keyHex, string? keyFile, string? topic, string prefix, string? now, int maxBytes)
+    private static int Run(CliConsole console, string packet, string? keyHex, string? keyFile, string? topic, string prefix, string? now, int? maxBytesGiven)
     {
         var store = KeyStore(keyHex, keyFile);
         var nowUtc = ParseNow(now);
         var (topicGateway, topicKind) = ParseTopic(topic, prefix);
+        var maxBytes = maxBytesGiven ?? PacketLimits.DefaultMaxBytesFor(topicKind);
         if (maxBytes < 256)
         {
             throw new CliException("--max-bytes must be at least 256", ExitCodes.Usage);

@@ -25,6 +25,7 @@ internal static class GatewaysVerb
         var gateways = new Command("gateways", "Gateways of the configuration.");
         gateways.Subcommands.Add(import);
         gateways.Subcommands.Add(Show(output));
+        gateways.Subcommands.Add(SetConfigCommand.Create(output));
         return gateways;
     }
 

@@ -34,7 +34,6 @@ public sealed class CommandService : IAsyncDisposable
     private readonly ReceiverMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly int _maxPacketBytes;
     private readonly bool _sessionsSurviveRestart;
     private readonly WakeableLoop _loop;
 
@@ -44,7 +43,7 @@ public sealed class CommandService : IAsyncDisposable
     /// </param>
     public CommandService(
         PacketStore store, ReceiverKeyStore keys, MqttTopics topics, IGatewayLink link, ReceiverMetrics metrics, TimeProvider time,
-        ILogger log, int maxPacketBytes, bool sessionsSurviveRestart)
+        ILogger log, bool sessionsSurviveRestart)
     {
         _store = store;
         _keys = keys;
@@ -53,7 +52,6 @@ public sealed class CommandService : IAsyncDisposable
         _metrics = metrics;
         _time = time;
         _log = log;
-        _maxPacketBytes = maxPacketBytes;
         _sessionsSurviveRestart = sessionsSurviveRestart;
         _loop = new WakeableLoop(PassAsync);
         _link.GatewayReady += _ => Wake();
@@ -85,10 +83,10 @@ public sealed class CommandService : IAsyncDisposable
             var last = db.ScalarLong("SELECT last_seq FROM command_seq WHERE gw = $gw", ("$gw", gatewayId)) ?? 0;
             var seq = Math.Max(last + 1, new DateTimeOffset(now).ToUnixTimeMilliseconds());
             db.Execute("INSERT INTO command_seq(gw, last_seq) VALUES ($gw, $seq) ON CONFLICT(gw) DO UPDATE SET last_seq = $seq", ("$gw", gatewayId), ("$seq", seq));
-            var signer = new PacketSigner(gatewayId, keyVersion, key, new DotNetPacketMac(), _maxPacketBytes);
+            var signer = new PacketSigner(gatewayId, keyVersion, key, new DotNetPacketMac(), PacketLimits.MaxDownPacketBytes);
             if (!signer.SignCommand(seq, now, command))
             {
-                throw new CommandRequestException($"the command does not fit in a packet of {_maxPacketBytes} bytes");
+                throw new CommandRequestException($"args: the command does not fit in a down packet of {PacketLimits.MaxDownPacketBytes} bytes (JSON escapes and base64url included; docs/packet-format.md)");
             }
 
             return db.ScalarLong(
@@ -145,9 +143,9 @@ public sealed class CommandService : IAsyncDisposable
 
         foreach (var (argument, value) in args)
         {
-            if (!PayloadRules.IsIdentifier(argument) || value is null || !PayloadRules.IsText(value))
+            if (!PayloadRules.IsIdentifier(argument) || value is null || !PayloadRules.IsArgument(value))
             {
-                throw new CommandRequestException($"args: '{argument}' must be an identifier with a string value of at most {PacketLimits.MaxTextLength} characters");
+                throw new CommandRequestException($"args: '{argument}' must be an identifier with a string value of at most {PacketLimits.MaxArgumentLength} characters");
             }
         }
 

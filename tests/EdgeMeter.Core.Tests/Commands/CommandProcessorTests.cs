@@ -105,6 +105,35 @@ public class CommandProcessorTests
     }
 
     [Fact]
+    public void A_configuration_of_the_largest_argument_size_arrives_in_one_down_packet_and_is_applied()
+    {
+        using var processor = Processor();
+        var reply = new CommandReply();
+        var configuration = TestConfigurations.Largest();
+        var packet = Command(1, "set-config", args: [new CommandArgument("config", configuration)]);
+
+        processor.Handle(packet, reply);
+
+        Assert.InRange(packet.Length, PacketLimits.MaxDownPacketBytes * 3 / 4, PacketLimits.MaxDownPacketBytes);
+        Assert.True(reply.Result == CommandResult.Ok, reply.Message);
+        Assert.Equal(configuration, _control.AppliedConfig);
+    }
+
+    [Fact]
+    public void A_down_packet_over_the_limit_is_refused_whole()
+    {
+        using var processor = Processor();
+        var reply = new CommandReply();
+        var configuration = TestConfigurations.Largest();
+
+        processor.Handle(Command(1, "set-config", args: [new CommandArgument("config", configuration), new CommandArgument("spare", configuration)]), reply);
+
+        Assert.Equal(CommandResult.Rejected, reply.Result);
+        Assert.Contains("32768", reply.Message, StringComparison.Ordinal);
+        Assert.Empty(_control.Calls);
+    }
+
+    [Fact]
     public void Platform_messages_are_kept()
     {
         using var processor = Processor();
@@ -142,11 +171,11 @@ public class CommandProcessorTests
     }
 
     private CommandProcessor Processor() =>
-        new("gw-0001", new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac(), 32768, _flash, _control, _clock);
+        new("gw-0001", new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac(), PacketLimits.MaxDownPacketBytes, _flash, _control, _clock);
 
     private static byte[] Command(long sequence, string name, byte[]? key = null, DateTime? expires = null, CommandArgument[]? args = null)
     {
-        var signer = new PacketSigner("gw-0001", 1, key ?? TestKeys.Gateway1V1, new ManagedPacketMac(), 32768);
+        var signer = new PacketSigner("gw-0001", 1, key ?? TestKeys.Gateway1V1, new ManagedPacketMac(), 3 * PacketLimits.MaxDownPacketBytes);
         var command = new GatewayCommand { Name = name, ExpiresUtc = expires ?? Now.AddMinutes(5), Arguments = args ?? [] };
         Assert.True(signer.SignCommand(sequence, Now.AddSeconds(-2), command));
         return signer.Packet[..signer.Length];
@@ -166,9 +195,12 @@ public class CommandProcessorTests
             return null;
         }
 
+        public string? AppliedConfig { get; private set; }
+
         public string? ApplyConfig(byte[] json, int count)
         {
             Calls.Add("apply-config");
+            AppliedConfig = System.Text.Encoding.UTF8.GetString(json, 0, count);
             return null;
         }
 

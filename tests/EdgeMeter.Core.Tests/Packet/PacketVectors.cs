@@ -98,6 +98,11 @@ internal static class PacketVectors
         Valid(vectors, "down-command-from-a-standard-jose-library", "A command signed by a standard JOSE library: \"typ\" header, JSON with spaces. Accepted: the signature covers the bytes as sent.", Topics.Down("gw-0001"), TestKeys.Gateway1V1,
             TestKeys.Jws("{\"alg\": \"HS256\", \"typ\": \"JWT\", \"kid\": \"gw-0001.1\"}", "{\"v\": 1, \"k\": \"down\", \"gw\": \"gw-0001\", \"seq\": 18, \"ts\": \"2025-05-31T23:59:00Z\", \"expires\": \"2025-06-01T01:00:00Z\", \"name\": \"set-interval\", \"args\": {\"seconds\": \"900\"}}", TestKeys.Gateway1V1));
 
+        var setConfig = new GatewayCommand { Name = "set-config", ExpiresUtc = new DateTime(2025, 6, 1, 0, 10, 0, DateTimeKind.Utc), Arguments = new[] { new CommandArgument("config", TestConfigurations.Largest()) } };
+        var down = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac(), PacketLimits.MaxDownPacketBytes);
+        down.SignCommand(20, new DateTime(2025, 5, 31, 23, 58, 0, DateTimeKind.Utc), setConfig);
+        Valid(vectors, "down-set-config-16k", "set-config carrying a configuration of 16384 characters, the most an argument holds: a down packet may be up to 32768 bytes.", Topics.Down("gw-0001"), TestKeys.Gateway1V1, down.PacketString());
+
         signer.SignReply(1007, Created, new CommandReply { CommandSequence = 17, Result = CommandResult.Ok, Message = "polled 2 points" });
         Valid(vectors, "reply-ok", "The gateway's answer to command 17.", Topics.Reply("gw-0001"), TestKeys.Gateway1V1, signer.PacketString());
         signer.SignReply(1008, Created, new CommandReply { CommandSequence = 18, Result = CommandResult.Failed, Message = "meter \"000012345678\" did not answer\r\n\tretry in 60 s / 电表无响应" });
@@ -163,6 +168,11 @@ internal static class PacketVectors
             TestKeys.Jws(header, payload.Replace("\"seq\":1001,", "\"seq\":1001,\"seq\":1,"), key), PacketError.DuplicateKey);
         Invalid(vectors, "duplicate-payload-keys-escaped", "\"seq\" and \"s\\u0065q\": the same name once unescaped.", upTopic, key,
             TestKeys.Jws(header, payload.Replace("\"seq\":1001,", "\"seq\":1001,\"s\\u0065q\":1,"), key), PacketError.DuplicateKey);
+
+        var twoConfigs = new GatewayCommand { Name = "set-config", ExpiresUtc = new DateTime(2025, 6, 1, 0, 10, 0, DateTimeKind.Utc), Arguments = new[] { new CommandArgument("config", TestConfigurations.Largest()), new CommandArgument("spare", TestConfigurations.Largest()) } };
+        var unbounded = new PacketSigner("gw-0001", 1, key, new ManagedPacketMac(), 3 * PacketLimits.MaxDownPacketBytes);
+        unbounded.SignCommand(21, new DateTime(2025, 5, 31, 23, 58, 0, DateTimeKind.Utc), twoConfigs);
+        Invalid(vectors, "down-oversized", "A command with two 16384-character arguments: correctly signed, but longer than the 32768-byte limit of down packets.", Topics.Down("gw-0001"), key, unbounded.PacketString(), PacketError.Oversized);
 
         var expired = new GatewayCommand { Name = "poll-now", ExpiresUtc = new DateTime(2025, 5, 31, 23, 59, 59, DateTimeKind.Utc), Arguments = new[] { new CommandArgument("meter", "000012345678") } };
         signer.SignCommand(19, new DateTime(2025, 5, 31, 23, 54, 59, DateTimeKind.Utc), expired);
@@ -245,7 +255,7 @@ internal static class PacketVectors
     {
         Assert.True(Topics.TryParse(topic, out var gatewayId, out var kind));
         Assert.True(PacketText.TryParseTime(NowText, out var now));
-        var verifier = new PacketVerifier(new SingleKeyStore(key), new ManagedPacketMac());
+        var verifier = new PacketVerifier(new SingleKeyStore(key), new ManagedPacketMac(), PacketLimits.DefaultMaxBytesFor(kind));
         verifier.Verify(packet, gatewayId, kind, now);
         return verifier;
     }

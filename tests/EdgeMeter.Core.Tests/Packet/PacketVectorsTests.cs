@@ -54,7 +54,7 @@ public class PacketVectorsTests
         {
             "up-negative-values", "up-many-decimals", "up-huge-energies", "status-online", "down-command", "reply-ok",
             "tampered-payload", "tampered-header", "wrong-key", "alg-none", "alg-hs512", "missing-kid", "bad-base64url",
-            "trailing-data-after-signature", "gateway-mismatch", "oversized", "duplicate-payload-keys", "expired-command",
+            "trailing-data-after-signature", "gateway-mismatch", "oversized", "down-set-config-16k", "down-oversized", "duplicate-payload-keys", "expired-command",
         })
         {
             Assert.Contains(required, names);
@@ -73,7 +73,7 @@ public class PacketVectorsTests
 
         foreach (IPacketMac mac in new IPacketMac[] { new ManagedPacketMac(), new PlatformPacketMac() })
         {
-            var verifier = new PacketVerifier(new SingleKeyStore(key), mac);
+            var verifier = new PacketVerifier(new SingleKeyStore(key), mac, PacketLimits.DefaultMaxBytesFor(kind));
             var error = verifier.Verify(packet, 0, packet.Length, gatewayId, kind, now);
             if ((bool)vector["valid"]!)
             {

@@ -63,6 +63,24 @@ public static class PacketVectorTests
     }
 
     [TestMethod]
+    public static void A_set_config_of_the_largest_argument_travels_in_one_down_packet_through_the_gateways_command_verifier()
+    {
+        var configuration = "{\"schema\":1,\"gatewayId\":\"gw-0001\",\"keyVersion\":1,\"mqtt\":{\"host\":\"h\"},\"buses\":[{\"id\":\"b\",\"link\":\"uart:COM2\"}],\"meters\":[]}";
+        configuration += new string(' ', PacketLimits.MaxArgumentLength - configuration.Length);
+        var command = new GatewayCommand { Name = "set-config", ExpiresUtc = Now.AddMinutes(5), Arguments = new[] { new CommandArgument("config", configuration) } };
+        var signer = new PacketSigner("gw-0001", 1, Key(PacketVectors.Key), new ManagedPacketMac(), PacketLimits.MaxDownPacketBytes);
+        Assert.IsTrue(signer.SignCommand(20, Now, command));
+
+        var verifier = new PacketVerifier(new SingleKeyStore(Key(PacketVectors.Key)), new ManagedPacketMac(), PacketLimits.MaxDownPacketBytes, PacketLimits.MaxCommandTokens);
+        Assert.IsTrue(verifier.Verify(signer.PacketString(), "gw-0001", PacketKind.Down, Now) == PacketError.None, verifier.Reason);
+
+        var received = new GatewayCommand();
+        verifier.Packet.GetCommand(received);
+        Assert.AreEqual(PacketLimits.MaxArgumentLength, received.Arguments[0].Value.Length);
+        Assert.AreEqual(configuration, received.Arguments[0].Value);
+    }
+
+    [TestMethod]
     public static void Refuses_the_invalid_vectors_for_the_documented_reason()
     {
         Refused(PacketVectors.Key, PacketVectors.TamperedPayload, "gw-0001", PacketKind.Up, PacketError.BadSignature);

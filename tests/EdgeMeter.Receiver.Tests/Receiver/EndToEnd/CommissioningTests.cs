@@ -72,6 +72,48 @@ public sealed class CommissioningTests : IAsyncLifetime
         Assert.Equal(1, _harness.Count("SELECT COUNT(*) FROM commands WHERE name = 'set-time' AND requested_by = 'receiver:time'"));
     }
 
+    [Fact]
+    public async Task Gateways_set_config_sends_the_largest_configuration_and_reports_the_gateways_reply()
+    {
+        await _harness.StartAsync();
+        Assert.Equal(MqttClientConnectResultCode.Success, (await _gateway.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway1Password, subscribeDown: true)).ResultCode);
+        await Eventually.Until(() => _harness.Receiver!.Link.IsReady(TestKeys.Gateway1), "the gateway subscribed to its commands");
+        var file = Path.Combine(_harness.Directory, "gateway.json");
+        var configuration = TestConfigurations.Largest(TestKeys.Gateway1);
+        await File.WriteAllTextAsync(file, configuration, Ct);
+
+        var sending = CliAsync("gateways", "set-config", "--wait", "30", TestKeys.Gateway1, file);
+        var delivered = await _gateway.Received.Reader.ReadAsync(Ct);
+        var bytes = System.Buffers.BuffersExtensions.ToArray(delivered.Payload);
+        var verifier = new PacketVerifier(EdgeMeter.Receiver.Keys.ReceiverKeyStore.FromEntries(ReceiverTestKeys.All), new Common.Crypto.DotNetPacketMac(), PacketLimits.MaxDownPacketBytes, PacketLimits.MaxCommandTokens);
+        Assert.Equal(PacketError.None, verifier.Verify(bytes, 0, bytes.Length, TestKeys.Gateway1, PacketKind.Down, DateTime.UtcNow));
+        var received = new GatewayCommand();
+        verifier.Packet.GetCommand(received);
+        Assert.Equal(("set-config", "config", configuration), (received.Name, received.Arguments[0].Name, received.Arguments[0].Value));
+        await _gateway.PublishAsync(PacketKind.Reply, _gateway.SignReply(5, verifier.Packet.Sequence, CommandResult.Ok, "restarting into the new configuration"));
+        var (exit, output, error) = await sending;
+
+        Assert.True(exit == ExitCodes.Ok, error);
+        Assert.Contains("queued set-config for gw-0001", output, StringComparison.Ordinal);
+        Assert.Contains("ok: restarting into the new configuration", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gateways_set_config_refuses_a_file_the_gateway_would_refuse_or_of_another_gateway_before_sending()
+    {
+        await _harness.StartAsync();
+        var file = Path.Combine(_harness.Directory, "gateway.json");
+        await File.WriteAllTextAsync(file, TestConfigurations.Largest(TestKeys.Gateway1).Replace("\"unit\":7,", "\"unit\":700,", StringComparison.Ordinal), Ct);
+        var (badExit, _, badError) = await CliAsync("gateways", "set-config", TestKeys.Gateway1, file);
+        await File.WriteAllTextAsync(file, TestConfigurations.Largest("gw-0002"), Ct);
+        var (otherExit, _, otherError) = await CliAsync("gateways", "set-config", TestKeys.Gateway1, file);
+
+        Assert.Equal((ExitCodes.Usage, ExitCodes.Usage), (badExit, otherExit));
+        Assert.Contains("the gateway would refuse it: $.meters[6].unit", badError, StringComparison.Ordinal);
+        Assert.Contains("is the configuration of gw-0002, not gw-0001", otherError, StringComparison.Ordinal);
+        Assert.Equal(0, _harness.Count("SELECT COUNT(*) FROM commands"));
+    }
+
     private async Task<(int Exit, string Output, string Error)> CliAsync(params string[] args)
     {
         var tokenFile = Path.Combine(_harness.Directory, "admin.token");
