@@ -3,6 +3,7 @@ using System.IO;
 using System.Reflection;
 using EdgeMeter.Core.Crypto;
 using EdgeMeter.Core.Text;
+using EdgeMeter.Core.Update;
 using EdgeMeter.Firmware.Buffer;
 using EdgeMeter.Firmware.Provisioning;
 

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using EdgeMeter.Core.Update;
 using EdgeMeter.Firmware.Buffer;
 using EdgeMeter.Firmware.Provisioning;
 

@@ -2,9 +2,9 @@ using System;
 using System.IO;
 using System.Net.Http;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using EdgeMeter.Core.Crypto;
 using EdgeMeter.Core.Text;
+using EdgeMeter.Core.Update;
 using EdgeMeter.Firmware.Buffer;
 using EdgeMeter.Firmware.Provisioning;
 
@@ -31,8 +31,6 @@ namespace EdgeMeter.Firmware.Update;
 /// </remarks>
 public sealed class FirmwareUpdater
 {
-    private const int MaxManifestBytes = 4096;
-
     private readonly IPacketMac _mac;
     private readonly X509Certificate? _caCertificate;
     private readonly Sha256 _sha = new Sha256();
@@ -74,7 +72,7 @@ public sealed class FirmwareUpdater
         {
             Remove(staging);
             Directory.CreateDirectory(staging);
-            var error = Download(url, sha256.ToLower(), releaseKey.Key, expectedMac, staging, out var version);
+            var error = Download(url, sha256.ToLower(), releaseKey.Key, signature, staging, out var version);
             if (error != null)
             {
                 Remove(staging);
@@ -94,7 +92,7 @@ public sealed class FirmwareUpdater
         }
     }
 
-    private string? Download(string manifestUrl, string manifestHash, byte[] releaseKey, byte[] expectedMac, string directory, out string version)
+    private string? Download(string manifestUrl, string manifestHash, byte[] releaseKey, string signature, string directory, out string version)
     {
         version = "";
         using var http = new HttpClient();
@@ -105,24 +103,17 @@ public sealed class FirmwareUpdater
         }
 
         var manifestPath = directory + "\\" + AppLauncher.ManifestFileName;
-        var error = Fetch(http, manifestUrl, manifestPath, MaxManifestBytes, manifestHash);
+        var error = Fetch(http, manifestUrl, manifestPath, ReleaseManifest.MaxBytes, manifestHash);
         if (error != null)
         {
             return "manifest: " + error;
         }
 
         var manifestBytes = File.ReadAllBytes(manifestPath);
-        var mac = new byte[_mac.MacLength];
-        _mac.Compute(releaseKey, manifestBytes, 0, manifestBytes.Length, mac, 0);
-        if (!_mac.FixedTimeEquals(mac, 0, expectedMac, 0, mac.Length))
-        {
-            return "the manifest's release signature does not match";
-        }
-
-        var manifest = UpdateManifest.Parse(Encoding.UTF8.GetString(manifestBytes, 0, manifestBytes.Length), out error);
+        var manifest = ReleaseManifest.Open(manifestBytes, manifestBytes.Length, releaseKey, signature, _mac, out error);
         if (manifest == null)
         {
-            return "manifest: " + error;
+            return error;
         }
 
         var baseUrl = manifestUrl.Substring(0, manifestUrl.LastIndexOf('/') + 1);

@@ -29,5 +29,6 @@ public static class EdgeMeterCli
         yield return GatewayVerb.Create(console);
         yield return DemoVerb.Create(console);
         yield return ProvisionVerb.Create(console);
+        yield return ReleaseVerb.Create(console);
     }
 }

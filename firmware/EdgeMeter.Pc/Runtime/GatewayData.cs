@@ -1,8 +1,8 @@
 namespace EdgeMeter.Pc.Runtime;
 
 /// <summary>
-/// A PC gateway's data directory: buffer/ (the reading buffer), state/ (sequence numbers), and a candidate
-/// configuration waiting to be tried after set-config.
+/// A PC gateway's data directory: buffer/ (the reading buffer), state/ (sequence numbers), a candidate
+/// configuration waiting to be tried after set-config, the release key and verified updates.
 /// </summary>
 public sealed class GatewayData
 {
@@ -18,6 +18,12 @@ public sealed class GatewayData
     public string BufferDirectory => Path.Combine(Root, "buffer");
 
     public string StateDirectory => Path.Combine(Root, "state");
+
+    /// <summary>The fleet's release key (key-file format, one entry): without it firmware updates are refused.</summary>
+    public string ReleaseKeyPath => Path.Combine(Root, "release-key.json");
+
+    /// <summary>Firmware versions verified by firmware-update, one directory each.</summary>
+    public string UpdatesDirectory => Path.Combine(Root, "updates");
 
     public string CandidatePath => Path.Combine(Root, "config.candidate.json");
 

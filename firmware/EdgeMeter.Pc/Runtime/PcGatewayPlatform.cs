@@ -77,6 +77,6 @@ public sealed class PcGatewayPlatform(GatewayData data, IPacketKeyStore keys, st
     /// <summary>A PC keeps the operating system's time (NTP, chrony): a gateway process does not set it.</summary>
     public string? SetClock(DateTime utc) => "a PC gateway keeps the operating system's clock (keep it with NTP); not set";
 
-    public string? UpdateFirmware(string url, string sha256, string signature) =>
-        "firmware-update is carried out by the device layer; not supported on a PC gateway";
+    /// <summary>The board's download and checks, up to the swap only a board can do (<see cref="Update.PcFirmwareUpdater"/>).</summary>
+    public string? UpdateFirmware(string url, string sha256, string signature) => new Update.PcFirmwareUpdater(data).Stage(url, sha256, signature);
 }

@@ -1,4 +1,4 @@
-using EdgeMeter.Firmware.Update;
+using EdgeMeter.Core.Update;
 using nanoFramework.TestFramework;
 
 namespace EdgeMeter.Firmware.Tests.Firmware;

@@ -1,4 +1,4 @@
-using EdgeMeter.Firmware.Update;
+using EdgeMeter.Core.Update;
 
 namespace EdgeMeter.Host.Tests.Firmware;
 

@@ -1,6 +1,6 @@
 using System;
 
-namespace EdgeMeter.Firmware.Update;
+namespace EdgeMeter.Core.Update;
 
 /// <summary>
 /// The list of .pe files that make up one application version, as text (UTF-8, LF or CRLF line ends):
