@@ -30,20 +30,34 @@ public sealed class CommandProcessor : ICommandHandler, System.IDisposable
     /// </summary>
     public const string SetTime = "set-time";
 
+    /// <summary>
+    /// Commands up to this size are checked by a verifier kept for the gateway's lifetime (~8 KB of heap). A larger
+    /// one, up to the 32 KB of a down packet, gets a verifier sized to it for as long as it is handled: about 3 bytes
+    /// of heap per packet byte, which a board without PSRAM may not have free (the command is then answered failed).
+    /// </summary>
+    public const int ResidentPacketBytes = 2048;
+
     private const string FileName = "command-seq";
     private const string Magic = "EMK1";
 
     private readonly PacketVerifier _verifier;
+    private readonly IPacketKeyStore _keys;
+    private readonly IPacketMac _mac;
+    private readonly int _maxPacketBytes;
     private readonly DurablePair _lastObeyed;
     private readonly string _gatewayId;
     private readonly IGatewayControl _control;
     private readonly IClock _clock;
     private readonly GatewayCommand _command = new GatewayCommand();
+    private System.DateTime _createdUtc;
 
     public CommandProcessor(string gatewayId, IPacketKeyStore keys, IPacketMac mac, int maxPacketBytes, IFlashFileSystem fileSystem, IGatewayControl control, IClock clock)
     {
         _gatewayId = gatewayId;
-        _verifier = new PacketVerifier(keys, mac, maxPacketBytes, PacketLimits.MaxCommandTokens);
+        _keys = keys;
+        _mac = mac;
+        _maxPacketBytes = maxPacketBytes;
+        _verifier = new PacketVerifier(keys, mac, maxPacketBytes < ResidentPacketBytes ? maxPacketBytes : ResidentPacketBytes, PacketLimits.MaxCommandTokens);
         _lastObeyed = DurablePair.Open(fileSystem, FileName, Magic);
         _control = control;
         _clock = clock;
@@ -57,20 +71,32 @@ public sealed class CommandProcessor : ICommandHandler, System.IDisposable
     public bool Handle(byte[] packet, CommandReply reply)
     {
         reply.CommandSequence = 0;
-        var error = _verifier.Verify(packet, 0, packet.Length, _gatewayId, PacketKind.Down, _clock.UtcNow);
-        if (error != PacketError.None)
+        if (packet.Length > _maxPacketBytes)
         {
-            return Refuse(reply, error == PacketError.Expired ? CommandResult.Expired : CommandResult.Rejected, "refused: " + _verifier.Reason);
+            return Refuse(reply, CommandResult.Rejected, "refused: packet is " + packet.Length + " bytes; the limit is " + _maxPacketBytes);
         }
 
-        var sequence = _verifier.Packet.Sequence;
+        var verifier = packet.Length <= _verifier.MaxPacketBytes ? _verifier : SizedVerifier(packet.Length);
+        if (verifier == null)
+        {
+            return Refuse(reply, CommandResult.Failed, "refused: a " + packet.Length + "-byte command needs more memory than this gateway has free");
+        }
+
+        var error = verifier.Verify(packet, 0, packet.Length, _gatewayId, PacketKind.Down, _clock.UtcNow);
+        if (error != PacketError.None)
+        {
+            return Refuse(reply, error == PacketError.Expired ? CommandResult.Expired : CommandResult.Rejected, "refused: " + verifier.Reason);
+        }
+
+        var sequence = verifier.Packet.Sequence;
         reply.CommandSequence = sequence;
         if (sequence <= _lastObeyed.First)
         {
             return Refuse(reply, CommandResult.Rejected, "refused: replayed command (seq " + sequence + " is not above " + _lastObeyed.First + ")");
         }
 
-        _verifier.Packet.GetCommand(_command);
+        verifier.Packet.GetCommand(_command);
+        _createdUtc = verifier.Packet.CreatedUtc;
         _lastObeyed.Save(sequence, 0);
         if (!IsKnown(_command.Name))
         {
@@ -85,6 +111,19 @@ public sealed class CommandProcessor : ICommandHandler, System.IDisposable
 
     public void Dispose() => _lastObeyed.Dispose();
 
+    /// <summary>A verifier for one large command, rounded up to whole kilobytes; null when the heap cannot hold it.</summary>
+    private PacketVerifier? SizedVerifier(int packetBytes)
+    {
+        try
+        {
+            return new PacketVerifier(_keys, _mac, ((packetBytes + 1023) / 1024) * 1024, PacketLimits.MaxCommandTokens);
+        }
+        catch (System.OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
     private string? Execute(GatewayCommand command)
     {
         switch (command.Name)
@@ -98,7 +137,7 @@ public sealed class CommandProcessor : ICommandHandler, System.IDisposable
                 _control.ShowPlatformMessage(Argument(command, "text"));
                 return null;
             case SetTime:
-                return _control.SetClock(_verifier.Packet.CreatedUtc, Argument(command, "status"));
+                return _control.SetClock(_createdUtc, Argument(command, "status"));
             case Reboot:
                 return _control.Reboot();
             case SetConfig:

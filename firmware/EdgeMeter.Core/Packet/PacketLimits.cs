@@ -39,7 +39,7 @@ public static class PacketLimits
     /// <summary>The size limit that applies to a packet on a topic of this kind when nothing else is configured.</summary>
     public static int DefaultMaxBytesFor(PacketKind kind) => kind == PacketKind.Down ? MaxDownPacketBytes : DefaultMaxPacketBytes;
 
-    /// <summary>JSON tokens a command payload may have: 7 members, "cmd" with 2, 16 arguments, and room for unknown members to be named.</summary>
+    /// <summary>JSON tokens a command payload may have: 49 with its 8 members and 16 arguments, and room for unknown members to be named.</summary>
     public const int MaxCommandTokens = 96;
 
     /// <summary>Largest decoded JWS header accepted.</summary>

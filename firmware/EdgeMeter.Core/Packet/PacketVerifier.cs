@@ -42,7 +42,7 @@ public sealed class PacketVerifier
 
     /// <summary>
     /// A verifier whose payloads have at most <paramref name="maxPayloadTokens"/> JSON tokens: a command needs few
-    /// tokens but room for a large argument, and token tables cost 16 bytes a token (a gateway's heap is ~100 KB).
+    /// tokens but room for a large argument, and token tables cost 20 bytes a token (a gateway's heap is ~100 KB).
     /// </summary>
     public PacketVerifier(IPacketKeyStore keys, IPacketMac mac, int maxPacketBytes, int maxPayloadTokens)
     {

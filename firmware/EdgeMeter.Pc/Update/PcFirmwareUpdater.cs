@@ -28,13 +28,15 @@ public sealed class PcFirmwareUpdater(GatewayData data, HttpMessageHandler? hand
             return keyError;
         }
 
-        var incoming = Path.Combine(data.UpdatesDirectory, "incoming");
+        // A name no manifest version can have (a version may not start with a dot).
+        var incoming = Path.Combine(data.UpdatesDirectory, ".incoming");
         try
         {
             Remove(incoming);
             Directory.CreateDirectory(incoming);
-            using var http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { Timeout = TimeSpan.FromSeconds(60) };
-            var manifestBytes = Fetch(http, manifestUri, ReleaseManifest.MaxBytes, sha256.ToLowerInvariant(), out var error);
+            using var http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null);
+            using var deadline = new CancellationTokenSource(DownloadTimeout);
+            var manifestBytes = Fetch(http, manifestUri, ReleaseManifest.MaxBytes, sha256.ToLowerInvariant(), deadline.Token, out var error);
             if (manifestBytes is null)
             {
                 return "manifest: " + error;
@@ -49,7 +51,7 @@ public sealed class PcFirmwareUpdater(GatewayData data, HttpMessageHandler? hand
             File.WriteAllBytes(Path.Combine(incoming, "manifest.txt"), manifestBytes);
             foreach (var file in manifest.Files)
             {
-                var bytes = Fetch(http, new Uri(manifestUri, file.Name), file.Size, file.Sha256, out error);
+                var bytes = Fetch(http, new Uri(manifestUri, file.Name), file.Size, file.Sha256, deadline.Token, out error);
                 if (bytes is null)
                 {
                     return file.Name + ": " + error;
@@ -58,21 +60,26 @@ public sealed class PcFirmwareUpdater(GatewayData data, HttpMessageHandler? hand
                 File.WriteAllBytes(Path.Combine(incoming, file.Name), bytes);
             }
 
-            var target = Path.Combine(data.UpdatesDirectory, manifest.Version);
-            Remove(target);
-            Directory.Move(incoming, target);
-            LastStaged = target;
+            Keep(incoming, Path.Combine(data.UpdatesDirectory, manifest.Version));
+            LastStaged = Path.Combine(data.UpdatesDirectory, manifest.Version);
             return null;
         }
-        catch (Exception failure) when (failure is HttpRequestException or TaskCanceledException or IOException or UnauthorizedAccessException)
+        catch (OperationCanceledException)
+        {
+            return $"download failed: not complete within {DownloadTimeout.TotalSeconds:0} s";
+        }
+        catch (Exception failure) when (failure is HttpRequestException or IOException or UnauthorizedAccessException)
         {
             return "download failed: " + failure.Message;
         }
         finally
         {
-            Remove(incoming);
+            TryRemove(incoming);
         }
     }
+
+    /// <summary>The whole download (manifest and files) must finish within this, however slowly a server sends.</summary>
+    public static readonly TimeSpan DownloadTimeout = TimeSpan.FromSeconds(120);
 
     /// <summary>The directory of the version the last successful <see cref="Stage"/> kept.</summary>
     public string? LastStaged { get; private set; }
@@ -105,20 +112,20 @@ public sealed class PcFirmwareUpdater(GatewayData data, HttpMessageHandler? hand
     }
 
     /// <summary>One URL's body, when it is at most <paramref name="maxBytes"/> and has the SHA-256 expected.</summary>
-    private static byte[]? Fetch(HttpClient http, Uri url, int maxBytes, string expectedHash, out string error)
+    private static byte[]? Fetch(HttpClient http, Uri url, int maxBytes, string expectedHash, CancellationToken deadline, out string error)
     {
-        using var response = http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
+        using var response = http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, deadline).GetAwaiter().GetResult();
         if (!response.IsSuccessStatusCode)
         {
             error = $"HTTP {(int)response.StatusCode} from {url}";
             return null;
         }
 
-        using var body = response.Content.ReadAsStream();
+        using var body = response.Content.ReadAsStream(deadline);
         var buffer = new MemoryStream();
         var chunk = new byte[8192];
         int n;
-        while ((n = body.Read(chunk, 0, chunk.Length)) > 0)
+        while ((n = body.ReadAsync(chunk, deadline).AsTask().GetAwaiter().GetResult()) > 0)
         {
             if (buffer.Length + n > maxBytes)
             {
@@ -138,11 +145,37 @@ public sealed class PcFirmwareUpdater(GatewayData data, HttpMessageHandler? hand
         return error.Length == 0 ? bytes : null;
     }
 
+    /// <summary>Puts the verified version in place; a copy of the same version already there is replaced only once the new one is.</summary>
+    private static void Keep(string incoming, string target)
+    {
+        var previous = target + ".previous";
+        TryRemove(previous);
+        if (Directory.Exists(target))
+        {
+            Directory.Move(target, previous);
+        }
+
+        Directory.Move(incoming, target);
+        TryRemove(previous);
+    }
+
     private static void Remove(string directory)
     {
         if (Directory.Exists(directory))
         {
             Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static void TryRemove(string directory)
+    {
+        try
+        {
+            Remove(directory);
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next update to clear; the outcome of this one is already decided.
         }
     }
 }

@@ -28,7 +28,7 @@ public sealed class MosquittoTests : IAsyncLifetime
     {
         Peers.Require(Mosquitto, "mosquitto");
         var config = Path.Combine(_harness.Directory, "mosquitto.conf");
-        File.WriteAllText(config, $"listener {_port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stdout\n");
+        File.WriteAllText(config, $"listener {_port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stdout\nmax_packet_size 34000\n");
         _mosquitto = ChildProcess.Start(Mosquitto, "-c", config);
         await _mosquitto.WaitForPortAsync(_port, "mosquitto to listen");
     }
@@ -96,6 +96,16 @@ public sealed class MosquittoTests : IAsyncLifetime
         Assert.True(reply.IsSuccess);
         await Eventually.Until(
             () => _harness.Strings($"SELECT state || ' ' || result FROM commands WHERE seq = {commandSeq}").SequenceEqual(["replied ok"]), "the reply through Mosquitto");
+
+        // The largest command passes a broker set up as docs/receiver.md says (max_packet_size 34000).
+        var setConfig = await admin.PostAsJsonAsync("admin/gateways/gw-0001/commands",
+            new { name = "set-config", args = new Dictionary<string, string> { ["config"] = TestConfigurations.Largest(TestKeys.Gateway1) } }, Ct);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, setConfig.StatusCode);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        wait.CancelAfter(TimeSpan.FromSeconds(30)); // a broker that refuses the size drops the receiver and nothing arrives
+        var large = await _gateway.Received.Reader.ReadAsync(wait.Token);
+        Assert.InRange(large.Payload.Length, 26000, PacketLimits.MaxDownPacketBytes);
+        Assert.Equal(_harness.Strings("SELECT packet FROM commands WHERE name = 'set-config'").Single(), System.Text.Encoding.ASCII.GetString(System.Buffers.BuffersExtensions.ToArray(large.Payload)));
     }
 
     [Fact]
