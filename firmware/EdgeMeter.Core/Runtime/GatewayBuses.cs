@@ -112,6 +112,42 @@ public sealed class GatewayBuses : System.IDisposable
     }
 
     /// <summary>Writes every meter's health and every bus's statistics into the status.</summary>
+    /// <summary>Meters on every bus.</summary>
+    public int MeterCount
+    {
+        get
+        {
+            var total = 0;
+            for (var b = 0; b < _pollers.Length; b++)
+            {
+                total += _pollers[b].MeterCount;
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Meters that stopped answering (offline after failed polls); allocates nothing.</summary>
+    public int OfflineMeterCount
+    {
+        get
+        {
+            var offline = 0;
+            for (var b = 0; b < _pollers.Length; b++)
+            {
+                for (var m = 0; m < _pollers[b].MeterCount; m++)
+                {
+                    if (_pollers[b].GetMeter(m).Schedule.IsOffline)
+                    {
+                        offline++;
+                    }
+                }
+            }
+
+            return offline;
+        }
+    }
+
     public void Fill(EdgeMeter.Core.Messages.GatewayStatus status)
     {
         var meterTotal = 0;

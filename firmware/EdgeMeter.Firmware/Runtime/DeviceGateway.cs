@@ -4,6 +4,7 @@ using System.Threading;
 using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Runtime;
 using EdgeMeter.Firmware.Console;
+using EdgeMeter.Firmware.Network;
 using EdgeMeter.Firmware.Status;
 using EdgeMeter.Firmware.Buffer;
 using EdgeMeter.Firmware.Provisioning;
@@ -33,7 +34,7 @@ public static class DeviceGateway
         {
             if (services.Leds != null)
             {
-                services.Leds.State = RunState.Fault;
+                services.Leds.Fault = true;
             }
 
             return null;
@@ -66,7 +67,7 @@ public static class DeviceGateway
             services.Console.Config = () => new[] { problem };
             if (services.Leds != null)
             {
-                services.Leds.State = RunState.Fault;
+                services.Leds.Fault = true;
             }
 
             return null;
@@ -108,19 +109,21 @@ public static class DeviceGateway
         long lastRequests = -1;
         var ticks = 0;
         var confirmed = false;
+        var networkUp = NetworkBringUp.CurrentAddress().Length > 0;
         while (true)
         {
             Thread.Sleep(TickMilliseconds);
             var connected = runtime.Uplink.IsConnected;
             if (services.Leds != null)
             {
-                services.Leds.State = connected ? RunState.Connected : RunState.Offline;
+                services.Leds.Code = CommissioningCode.Of(runtime.Buses.MeterCount, runtime.Buses.OfflineMeterCount, networkUp, connected, services.Clock.IsSynchronized);
             }
 
             // Fed while the bus pollers make requests (answered or not); a stuck poller starves it. Checked every 10 s:
-            // summing the counters allocates.
+            // summing the counters, and reading the address, allocate.
             if (++ticks % 10 == 0)
             {
+                networkUp = NetworkBringUp.CurrentAddress().Length > 0;
                 var requests = PollRequests(runtime);
                 if (requests != lastRequests || runtime.Buses.Count == 0)
                 {

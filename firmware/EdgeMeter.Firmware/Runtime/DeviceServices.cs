@@ -43,7 +43,7 @@ public sealed class DeviceServices
         if (ledBoard != null)
         {
             Leds = new StatusLeds(ledBoard.RunLed, ledBoard.ActivityLed, Clock);
-            Leds.State = board == null ? RunState.Fault : RunState.Offline;
+            Leds.Fault = board == null;
         }
 
         Console.AddStatus(DeviceStatus);

@@ -2,26 +2,16 @@ using System;
 using System.Device.Gpio;
 using System.Threading;
 using EdgeMeter.Core.Polling;
+using EdgeMeter.Core.Runtime;
 using EdgeMeter.Firmware.Time;
 
 namespace EdgeMeter.Firmware.Status;
 
-/// <summary>What the run/network LED shows (nf-boards.md section 2).</summary>
-public enum RunState
-{
-    /// <summary>1 Hz blink: running, uplink not connected, readings go to the buffer.</summary>
-    Offline,
-
-    /// <summary>Steady on: connected to the receiver.</summary>
-    Connected,
-
-    /// <summary>5 Hz blink: not provisioned, unknown board or storage error.</summary>
-    Fault,
-}
-
 /// <summary>
-/// The two status LEDs (active high, plain GPIO outputs), driven by one 50 ms timer: the run LED's pattern and
-/// the activity LED's flashes. Callers only set states; nothing here blocks.
+/// The two status LEDs (active high, plain GPIO outputs), driven by one 50 ms timer: the run LED shows the
+/// commissioning code (<see cref="CommissioningCode"/>: steady when all works, N blinks for the first failing step) or
+/// a fast 5 Hz blink for a fault that stops the gateway (not provisioned, unknown board, storage); the activity LED
+/// flashes per meter transaction. Callers only set states; nothing here blocks.
 /// </summary>
 public sealed class StatusLeds : IDisposable, IBusActivity
 {
@@ -33,7 +23,8 @@ public sealed class StatusLeds : IDisposable, IBusActivity
     private readonly DeviceClock _clock;
     private readonly Timer _timer;
     private readonly object _sync = new object();
-    private RunState _state = RunState.Offline;
+    private bool _fault;
+    private int _code = CommissioningCode.NoNetwork;
     private long _activityOffAt;
     private bool _activityOn;
 
@@ -47,10 +38,18 @@ public sealed class StatusLeds : IDisposable, IBusActivity
         _timer = new Timer(Tick, null, TickMilliseconds, TickMilliseconds);
     }
 
-    public RunState State
+    /// <summary>A fault that stops the gateway: the run LED blinks at 5 Hz whatever the code.</summary>
+    public bool Fault
     {
-        get => _state;
-        set => _state = value;
+        get => _fault;
+        set => _fault = value;
+    }
+
+    /// <summary>The commissioning code the run LED blinks (<see cref="CommissioningCode"/>).</summary>
+    public int Code
+    {
+        get => _code;
+        set => _code = value;
     }
 
     /// <summary>A meter answered: a short flash.</summary>
@@ -83,20 +82,7 @@ public sealed class StatusLeds : IDisposable, IBusActivity
     private void Tick(object? state)
     {
         var now = _clock.MonotonicMilliseconds;
-        bool on;
-        switch (_state)
-        {
-            case RunState.Connected:
-                on = true;
-                break;
-            case RunState.Fault:
-                on = (now / 100) % 2 == 0;
-                break;
-            default:
-                on = (now / 500) % 2 == 0;
-                break;
-        }
-
+        var on = _fault ? (now / 100) % 2 == 0 : CommissioningCode.IsLit(_code, now);
         _run.Write(on ? PinValue.High : PinValue.Low);
         lock (_sync)
         {

@@ -28,6 +28,7 @@ internal static class CommissioningReport
         var synced = status.TryGetProperty("synced", out var s) && s.ValueKind == JsonValueKind.True;
         output.WriteLine($"firmware {Text(status, "fw")}, up {Number(status, "uptime")} s, clock {(synced ? "synchronized" : "NOT SYNCHRONIZED (readings held back from indicators)")}, " +
             $"queued {Number(status, "queued")}, dropped {Number(status, "dropped")}, broker reconnects {Number(status, "reconnects")} (status of {Text(status, "receivedAt")})");
+        output.WriteLine(LedLine(status, synced));
         if (Text(status, "msg") is { Length: > 0 } message)
         {
             output.WriteLine($"platform message shown: {message}");
@@ -47,6 +48,21 @@ internal static class CommissioningReport
                     (item.TryGetProperty("drift", out var drift) ? $", clock drift {drift} s" : ""));
             }
         }
+    }
+
+    /// <summary>What the gateway's run LED shows by its own rule, from the facts the status carries (it reached the broker to send it).</summary>
+    private static string LedLine(JsonElement status, bool synced)
+    {
+        var meters = status.TryGetProperty("meters", out var list) ? list.EnumerateArray().ToList() : [];
+        var offline = meters.Count(m => m.TryGetProperty("online", out var o) && o.ValueKind == JsonValueKind.False);
+        var code = Core.Runtime.CommissioningCode.Of(meters.Count, offline, networkUp: true, brokerConnected: true, synced);
+        return code switch
+        {
+            Core.Runtime.CommissioningCode.Working => "run LED: steady (every commissioning step works)",
+            Core.Runtime.CommissioningCode.NoMeterAnswers => "run LED: 1 blink (no meter answers)",
+            Core.Runtime.CommissioningCode.SomeMetersSilent => $"run LED: 2 blinks ({offline} of {meters.Count} meters silent)",
+            _ => $"run LED: {code} blinks (clock not set)",
+        };
     }
 
     private static string? Text(JsonElement item, string name) =>

@@ -42,6 +42,7 @@ public sealed class CommissioningTests : IAsyncLifetime
         Assert.Contains("gateway gw-0001: online", output, StringComparison.Ordinal);
         Assert.Contains("firmware 0.4.1", output, StringComparison.Ordinal);
         Assert.Contains("clock synchronized", output, StringComparison.Ordinal);
+        Assert.Contains("run LED: steady", output, StringComparison.Ordinal);
         Assert.Contains("000012345678/00010000 = 100.02 kWh at ", output, StringComparison.Ordinal);
         Assert.Contains("000012345678/02010100 = 230.4 kWh at ", output, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Failure, unknownExit);
@@ -112,6 +113,22 @@ public sealed class CommissioningTests : IAsyncLifetime
         Assert.Contains("the gateway would refuse it: $.meters[6].unit", badError, StringComparison.Ordinal);
         Assert.Contains("is the configuration of gw-0002, not gw-0001", otherError, StringComparison.Ordinal);
         Assert.Equal(0, _harness.Count("SELECT COUNT(*) FROM commands"));
+    }
+
+    [Theory]
+    [InlineData("""[{"id":"m1","online":false},{"id":"m2","online":true}]""", true, "run LED: 2 blinks (1 of 2 meters silent)")]
+    [InlineData("""[{"id":"m1","online":false}]""", true, "run LED: 1 blink (no meter answers)")]
+    [InlineData("""[{"id":"m1","online":true}]""", false, "run LED: 5 blinks (clock not set)")]
+    public void The_report_names_the_code_the_gateways_run_led_blinks(string meters, bool synced, string expected)
+    {
+        var status = $$"""{"fw":"0.4.1","synced":{{(synced ? "true" : "false")}},"meters":{{meters}}}""";
+        var gateway = System.Text.Json.JsonDocument.Parse(
+            $$"""{"gateway":"gw-0001","state":"online","lastSeen":"2026-12-05T10:00:00Z","readyForCommands":true,"points":[],"status":{{status}}}""").RootElement;
+        var output = new StringWriter();
+
+        CommissioningReport.Write(gateway, output);
+
+        Assert.Contains(expected, output.ToString(), StringComparison.Ordinal);
     }
 
     private async Task<(int Exit, string Output, string Error)> CliAsync(params string[] args)
