@@ -87,7 +87,7 @@ internal static class KeysVerb
 
             var entry = new KeyEntry(id, next, RandomNumberGenerator.GetBytes(32));
             entries.Add(entry);
-            KeyFile.Write(target.KeyFile, entries);
+            FileInPlace.Replace(target.KeyFile, KeyFile.Serialize(entries));
             target.Audit(rotate ? "keys.rotate" : "keys.add", PacketKeyId.Format(id, next), $"fingerprint {entry.Fingerprint}");
             output.WriteLine($"{(rotate ? "rotated" : "added")} {PacketKeyId.Format(id, next)} (fingerprint {entry.Fingerprint}) in {target.KeyFile}");
             output.WriteLine("key (shown once: provision it on the gateway, keep no other copy):");
@@ -114,7 +114,7 @@ internal static class KeysVerb
                 throw new CliException($"no key {PacketKeyId.Format(id, number)} in {target.KeyFile}", ExitCodes.Failure);
             }
 
-            KeyFile.Write(target.KeyFile, entries);
+            FileInPlace.Replace(target.KeyFile, KeyFile.Serialize(entries));
             target.Audit("keys.remove", PacketKeyId.Format(id, number), null);
             var left = entries.Count(e => e.GatewayId == id);
             output.WriteLine($"removed {PacketKeyId.Format(id, number)}; {id} has {left} key versions left{(left == 0 ? " (its packets will be quarantined as UnknownKey)" : "")}");

@@ -43,6 +43,22 @@ public sealed class KeysAndAuditCliTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Changing_keys_keeps_the_files_mode_so_the_service_group_can_still_read_it()
+    {
+        Assert.Equal(ExitCodes.Ok, (await RunAsync("keys", "add", "--file", KeyPath, "--gateway", "gw-0007")).Exit);
+        const UnixFileMode groupReadable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+        File.SetUnixFileMode(KeyPath, groupReadable);
+        var before = File.ReadAllText(KeyPath);
+
+        Assert.Equal(ExitCodes.Ok, (await RunAsync("keys", "rotate", "--file", KeyPath, "--gateway", "gw-0007")).Exit);
+
+        Assert.Equal(groupReadable, File.GetUnixFileMode(KeyPath));
+        Assert.Equal(before, File.ReadAllText(KeyPath + ".bak"));
+        Assert.Equal([1, 2], KeyFile.Read(KeyPath).Select(e => e.KeyVersion));
+    }
+
+    [Fact]
     public async Task Adding_to_a_gateway_that_has_keys_is_refused()
     {
         await RunAsync("keys", "add", "--file", KeyPath, "--gateway", "gw-0007");
