@@ -33,6 +33,9 @@ public sealed class ReceiverStartOptions
 
     /// <summary>Seeds the retry jitter, for repeatable runs.</summary>
     public int? RandomSeed { get; init; }
+
+    /// <summary>The file the options came from: its broker accounts are taken again when it changes (embedded broker).</summary>
+    public string? ConfigPath { get; init; }
 }
 
 /// <summary>
@@ -95,13 +98,15 @@ public static class ReceiverApp
                 new PlatformPushVerifier(pushKeys, time), routing, store, () => commandService!, audit, time, loggerFactory.CreateLogger("edgemeter.pushes"));
 
             int? brokerPort = null;
+            BrokerCredentials? credentials = null;
             IIngest ingest;
             if (options.Ingest.Mode == IngestMode.Embedded)
             {
                 var embedded = options.Ingest.Embedded;
                 var port = embedded.PlainEnabled ? (embedded.Port == 0 ? FreePort(embedded.Address) : embedded.Port) : 0;
+                credentials = new BrokerCredentials(options);
                 ingest = new EmbeddedBrokerIngest(
-                    embedded, port, topics, new BrokerCredentials(options), pipeline, store, metrics, loggerFactory.CreateLogger("edgemeter.broker"),
+                    embedded, port, topics, credentials, pipeline, store, metrics, loggerFactory.CreateLogger("edgemeter.broker"),
                     pushes, pushKeys.Keys.ToHashSet(StringComparer.Ordinal));
                 brokerPort = embedded.PlainEnabled ? port : null;
             }
@@ -150,7 +155,8 @@ public static class ReceiverApp
                 await web.StopAsync();
                 await web.DisposeAsync();
             }));
-            var keyReload = time.CreateTimer(_ => ReloadKeys(keys, log), null, TimeSpan.FromSeconds(options.Keys.ReloadSeconds), TimeSpan.FromSeconds(options.Keys.ReloadSeconds));
+            var accountsReload = credentials is not null && start.ConfigPath is { } configPath ? new BrokerAccountsReload(configPath, credentials, log) : null;
+            var keyReload = time.CreateTimer(_ => { ReloadKeys(keys, log); accountsReload?.CheckNow(); }, null, TimeSpan.FromSeconds(options.Keys.ReloadSeconds), TimeSpan.FromSeconds(options.Keys.ReloadSeconds));
             disposables.Push(new AsyncDisposer(() => keyReload.Dispose()));
             var admin = new Uri(web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             log.LogInformation("receiver running: ingest {Mode}{Port}, admin {Admin}, {Keys} keys, {Tiers} tiers", options.Ingest.Mode,

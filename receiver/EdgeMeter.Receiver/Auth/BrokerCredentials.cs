@@ -12,21 +12,17 @@ namespace EdgeMeter.Receiver.Auth;
 /// </summary>
 public sealed class BrokerCredentials
 {
-    private readonly Dictionary<string, Secret> _gateways = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Secret> _platforms = new(StringComparer.Ordinal);
+    private volatile Accounts _accounts;
 
-    public BrokerCredentials(ReceiverOptions options)
-    {
-        foreach (var gateway in options.Gateways)
-        {
-            _gateways[gateway.Id] = new Secret(gateway.Password, gateway.PasswordHash);
-        }
+    public BrokerCredentials(ReceiverOptions options) => _accounts = new Accounts(options);
 
-        foreach (var account in options.PlatformAccounts)
-        {
-            _platforms[account.Username] = new Secret(account.Password, account.PasswordHash);
-        }
-    }
+    /// <summary>Gateway accounts now configured.</summary>
+    public int GatewayCount => _accounts.Gateways.Count;
+
+    /// <summary>
+    /// Takes the accounts of a newly read configuration (gateways imported while running); connected clients stay.
+    /// </summary>
+    public void Replace(ReceiverOptions options) => _accounts = new Accounts(options);
 
     /// <summary>The identity, or null with the reason (for the log; never containing the password).</summary>
     public ClientIdentity? Authenticate(string? clientId, string? username, string? password, out string reason)
@@ -38,7 +34,8 @@ public sealed class BrokerCredentials
             return null;
         }
 
-        if (_gateways.TryGetValue(username, out var gatewaySecret))
+        var accounts = _accounts;
+        if (accounts.Gateways.TryGetValue(username, out var gatewaySecret))
         {
             if (!gatewaySecret.Matches(password))
             {
@@ -55,7 +52,7 @@ public sealed class BrokerCredentials
             return new ClientIdentity(ClientRole.Gateway, username);
         }
 
-        if (_platforms.TryGetValue(username, out var platformSecret))
+        if (accounts.Platforms.TryGetValue(username, out var platformSecret))
         {
             if (!platformSecret.Matches(password))
             {
@@ -77,8 +74,32 @@ public sealed class BrokerCredentials
     }
 
     /// <summary>The role of a configured username, or null for an unknown one.</summary>
-    public ClientRole? Role(string username) =>
-        _gateways.ContainsKey(username) ? ClientRole.Gateway : _platforms.ContainsKey(username) ? ClientRole.Platform : null;
+    public ClientRole? Role(string username)
+    {
+        var accounts = _accounts;
+        return accounts.Gateways.ContainsKey(username) ? ClientRole.Gateway : accounts.Platforms.ContainsKey(username) ? ClientRole.Platform : null;
+    }
+
+    /// <summary>One configuration's accounts, swapped whole so a login never sees half of a reload.</summary>
+    private sealed class Accounts
+    {
+        public Accounts(ReceiverOptions options)
+        {
+            foreach (var gateway in options.Gateways)
+            {
+                Gateways[gateway.Id] = new Secret(gateway.Password, gateway.PasswordHash);
+            }
+
+            foreach (var account in options.PlatformAccounts)
+            {
+                Platforms[account.Username] = new Secret(account.Password, account.PasswordHash);
+            }
+        }
+
+        public Dictionary<string, Secret> Gateways { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, Secret> Platforms { get; } = new(StringComparer.Ordinal);
+    }
 
     private sealed class Secret(string? password, string? hash)
     {

@@ -28,7 +28,7 @@ internal static class RunVerb
                     output.WriteLine($"{ReceiverCli.Name}: running on a simulated clock ({simulated.Speed}x, now {simulated.UtcNow:yyyy-MM-dd HH:mm:ss}Z)");
                 }
 
-                running = await ReceiverApp.StartAsync(options, new ReceiverStartOptions { Time = simulated?.AsTimeProvider() ?? TimeProvider.System });
+                running = await ReceiverApp.StartAsync(options, new ReceiverStartOptions { Time = simulated?.AsTimeProvider() ?? TimeProvider.System, ConfigPath = Path.GetFullPath(parse.GetValue(config)!) });
             }
             catch (Exception failure) when (failure is IOException or System.Net.Sockets.SocketException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
             {
