@@ -50,6 +50,9 @@ public sealed class ChildProcess : IDisposable
         return new ChildProcess(info);
     }
 
+    /// <summary>Starts a program as <paramref name="info"/> describes it (working directory, environment).</summary>
+    public static ChildProcess Start(ProcessStartInfo info) => new(info);
+
     /// <summary>Starts a program with its arguments as one command line (split as a shell would, without quoting rules).</summary>
     public static ChildProcess StartCommandLine(string fileName, string arguments) => new(new ProcessStartInfo(fileName, arguments));
 
