@@ -12,7 +12,7 @@ namespace EdgeMeter.Core.Runtime;
 /// Everything the gateway core needs from the machine it runs on: the ESP32 adapters in EdgeMeter.Firmware, or
 /// the PC's in EdgeMeter.Pc. The core never touches a device API itself.
 /// </summary>
-public interface IGatewayPlatform
+public interface IGatewayPlatform : IClockSetter
 {
     IClock Clock { get; }
 
@@ -46,7 +46,4 @@ public interface IGatewayPlatform
     string? StageConfig(byte[] json, int count);
 
     string? UpdateFirmware(string url, string sha256, string signature);
-
-    /// <summary>Sets the wall clock (set-time); null when done, else why not.</summary>
-    string? SetClock(System.DateTime utc);
 }

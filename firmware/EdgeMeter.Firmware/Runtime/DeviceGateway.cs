@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading;
 using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Runtime;
+using EdgeMeter.Core.Time;
 using EdgeMeter.Firmware.Console;
 using EdgeMeter.Firmware.Network;
 using EdgeMeter.Firmware.Status;
@@ -77,9 +78,27 @@ public static class DeviceGateway
         services.Console.Config = () => ConfigLines(config, trial);
         services.Console.AddStatus(() => RuntimeLines(runtime));
         runtime.Start();
+        StartTimeKeeping(services, platform, config);
         var reason = Supervise(services, platform, runtime, config, trial);
         runtime.Stop();
         return reason;
+    }
+
+    /// <summary>
+    /// Asks time.ntpServer for the time on a thread of its own (a query waits up to 3 s): every minute until the clock
+    /// is set, then every six hours. The receiver's signed set-time remains the source where no NTP server answers.
+    /// </summary>
+    private static void StartTimeKeeping(DeviceServices services, DevicePlatform platform, GatewayConfig config)
+    {
+        var time = new NtpTimeSource(config.Time.NtpServer, NtpTimeSource.Port, new SocketDatagramLink(), services.Clock, platform);
+        services.Console.AddStatus(() => new[] { "ntp " + config.Time.NtpServer + ": " + time.LastResult });
+        new Thread(() =>
+        {
+            while (true)
+            {
+                Thread.Sleep(time.Poll());
+            }
+        }).Start();
     }
 
     private static GatewayConfig? Prepare(DeviceServices services, out GatewayKey? key, out bool trial)

@@ -30,5 +30,6 @@ public static class EdgeMeterCli
         yield return DemoVerb.Create(console);
         yield return ProvisionVerb.Create(console);
         yield return ReleaseVerb.Create(console);
+        yield return NtpVerb.Create(console);
     }
 }
