@@ -18,7 +18,7 @@ public sealed class GatewayHost(string configPath, GatewayData data, IPacketKeyS
         while (!stop.IsCancellationRequested)
         {
             var (config, trial) = LoadConfiguration();
-            var platform = new PcGatewayPlatform(data, keys, config.GatewayId);
+            var platform = new PcGatewayPlatform(data, keys, config.GatewayId, CaFileOnPc(config.Mqtt.CaFile));
             using var trace = options.TracePath is null ? null : new ReadingTrace(options.TracePath, config);
             using var runtime = new GatewayRuntime(config, platform, trace);
             trace?.CatchUp(runtime.Buffer);
@@ -34,6 +34,30 @@ public sealed class GatewayHost(string configPath, GatewayData data, IPacketKeyS
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// mqtt.caFile on a PC: a path of this machine (relative to the configuration's directory), or a board path
+    /// I:\edgemeter\NAME, read as NAME beside the configuration (where `edgemeter provision --ca` puts it).
+    /// </summary>
+    private string? CaFileOnPc(string caFile)
+    {
+        if (caFile.Length == 0)
+        {
+            return null;
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
+        var onPc = caFile.StartsWith(@"I:\", StringComparison.OrdinalIgnoreCase)
+            ? Path.Combine(directory, caFile[(caFile.LastIndexOf('\\') + 1)..])
+            : Path.GetFullPath(Path.Combine(directory, caFile));
+        if (!File.Exists(onPc))
+        {
+            Log($"mqtt.caFile {caFile}: {onPc} does not exist; TLS trusts the system store only");
+            return null;
+        }
+
+        return onPc;
     }
 
     private string Supervise(GatewayRuntime runtime, PcGatewayPlatform platform, bool trial, DateTime started, CancellationToken stop)

@@ -16,7 +16,7 @@ using EdgeMeter.Pc.Uplink;
 namespace EdgeMeter.Pc.Runtime;
 
 /// <summary>The gateway core on a PC: serial or TCP links, MQTTnet, files in a data directory, .NET's HMAC.</summary>
-public sealed class PcGatewayPlatform(GatewayData data, IPacketKeyStore keys, string gatewayId) : IGatewayPlatform
+public sealed class PcGatewayPlatform(GatewayData data, IPacketKeyStore keys, string gatewayId, string? caFile = null) : IGatewayPlatform
 {
     private readonly object _gate = new();
     private string? _restartReason;
@@ -58,7 +58,8 @@ public sealed class PcGatewayPlatform(GatewayData data, IPacketKeyStore keys, st
         config.Mqtt.Username.Length > 0 ? config.Mqtt.Username : null,
         config.Mqtt.Password.Length > 0 ? config.Mqtt.Password : null,
         config.Mqtt.Tls,
-        config.Mqtt.KeepAliveSeconds));
+        config.Mqtt.KeepAliveSeconds,
+        caFile));
 
     public void RequestRestart(string reason)
     {

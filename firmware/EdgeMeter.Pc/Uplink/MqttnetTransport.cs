@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Security.Cryptography.X509Certificates;
+using EdgeMeter.Common.Crypto;
 using EdgeMeter.Core.Uplink;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -57,7 +59,10 @@ public sealed class MqttnetTransport : IMqttTransport, IDisposable
 
         if (_options.UseTls)
         {
-            builder.WithTlsOptions(tls => tls.UseTls());
+            var caBundle = _options.CaFile is { } caFile ? CertificateFiles.LoadBundle(caFile) : null;
+            builder.WithTlsOptions(tls => tls.UseTls().WithCertificateValidationHandler(context =>
+                CertificateTrust.IsTrusted(context.Certificate as X509Certificate2 ?? (context.Certificate is null ? null : new X509Certificate2(context.Certificate)),
+                    context.Chain, context.SslPolicyErrors, caBundle, trustSystemStore: true)));
         }
 
         try
@@ -133,4 +138,5 @@ public sealed class MqttnetTransport : IMqttTransport, IDisposable
 }
 
 /// <summary>Where and as whom the PC gateway connects.</summary>
-public sealed record MqttTransportOptions(string Host, int Port, string ClientId, string? Username, string? Password, bool UseTls, int KeepAliveSeconds = 60);
+/// <param name="CaFile">PEM bundle of the CA that issued the broker's certificate (mqtt.caFile), trusted besides the system store.</param>
+public sealed record MqttTransportOptions(string Host, int Port, string ClientId, string? Username, string? Password, bool UseTls, int KeepAliveSeconds = 60, string? CaFile = null);

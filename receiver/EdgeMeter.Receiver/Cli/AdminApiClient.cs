@@ -48,7 +48,7 @@ internal sealed class AdminApiClient : IDisposable
         {
             var bundle = LoadBundle(bundlePath);
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                PlatformTransport.IsTrusted(certificate as System.Security.Cryptography.X509Certificates.X509Certificate2, chain, errors, bundle, trustSystemStore: true);
+                CertificateTrust.IsTrusted(certificate as System.Security.Cryptography.X509Certificates.X509Certificate2, chain, errors, bundle, trustSystemStore: true);
         }
 
         var http = new HttpClient(handler) { BaseAddress = new Uri(address.AbsoluteUri.TrimEnd('/') + "/admin/"), Timeout = TimeSpan.FromSeconds(30) };

@@ -62,6 +62,7 @@ public static class ConfigLoader
         }
 
         options.Admin.CertificateKeyFile = ResolveOptional(options.Admin.CertificateKeyFile, baseDirectory);
+        options.Ingest.External.CaFile = ResolveOptional(options.Ingest.External.CaFile, baseDirectory);
 
         foreach (var push in options.PlatformAccounts.Select(account => account.Push).OfType<PlatformPushOptions>())
         {

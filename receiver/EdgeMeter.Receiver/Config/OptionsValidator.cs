@@ -150,6 +150,23 @@ public static class OptionsValidator
                 problem("Ingest.External.InstanceId", "is required with SharedGroup: each receiver of the group its own, stable across restarts (it names the persistent session holding the receiver's share)");
             }
 
+            if (external.CaFile is { } caFile)
+            {
+                try
+                {
+                    EdgeMeter.Common.Crypto.CertificateFiles.LoadBundle(caFile);
+                }
+                catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+                {
+                    problem("Ingest.External.CaFile", failure.Message);
+                }
+
+                if (!external.UseTls)
+                {
+                    problem("Ingest.External.CaFile", "is for a TLS connection; set UseTls");
+                }
+            }
+
             if (external.ReceiveMaximum < 1)
             {
                 problem("Ingest.External.ReceiveMaximum", "must be at least 1");

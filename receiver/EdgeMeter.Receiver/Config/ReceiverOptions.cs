@@ -132,6 +132,9 @@ public sealed class ExternalBrokerOptions
     /// <summary>For test brokers with self-signed certificates only.</summary>
     public bool AllowUntrustedCertificates { get; set; }
 
+    /// <summary>PEM CA bundle that issued the broker's certificate (a private CA), trusted besides the system store.</summary>
+    public string? CaFile { get; set; }
+
     /// <summary>How long the broker keeps the session (and unacknowledged packets) while the receiver is away.</summary>
     public uint SessionExpirySeconds { get; set; } = 86400;
 

@@ -212,9 +212,12 @@ public sealed class ExternalBrokerIngest : IIngest
 
         if (_options.UseTls)
         {
+            var caBundle = _options.CaFile is { } caFile ? EdgeMeter.Common.Crypto.CertificateFiles.LoadBundle(caFile) : null;
             builder.WithTlsOptions(tls => tls.UseTls().WithAllowUntrustedCertificates(_options.AllowUntrustedCertificates)
                 .WithIgnoreCertificateChainErrors(_options.AllowUntrustedCertificates)
-                .WithCertificateValidationHandler(context => _options.AllowUntrustedCertificates || context.SslPolicyErrors == System.Net.Security.SslPolicyErrors.None));
+                .WithCertificateValidationHandler(context => _options.AllowUntrustedCertificates
+                    || EdgeMeter.Common.Crypto.CertificateTrust.IsTrusted(context.Certificate as System.Security.Cryptography.X509Certificates.X509Certificate2 ?? (context.Certificate is null ? null : new System.Security.Cryptography.X509Certificates.X509Certificate2(context.Certificate)),
+                        context.Chain, context.SslPolicyErrors, caBundle, trustSystemStore: true)));
         }
 
         return builder.Build();

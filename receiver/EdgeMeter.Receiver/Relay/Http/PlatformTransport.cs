@@ -81,7 +81,7 @@ public static class PlatformTransport
         if (caBundle is not null || !http.TrustSystemStore)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                IsTrusted(certificate as X509Certificate2, chain, errors, caBundle, http.TrustSystemStore);
+                CertificateTrust.IsTrusted(certificate as X509Certificate2, chain, errors, caBundle, http.TrustSystemStore);
         }
 
         if (LoadClientCertificate(http) is { } client)
@@ -104,44 +104,6 @@ public static class PlatformTransport
         }
 
         return proxy;
-    }
-
-    /// <summary>
-    /// The system's verdict when it is trusted and found no fault; otherwise the chain rebuilt on the platform's CA
-    /// bundle alone. A wrong host name is never forgiven. Revocation is not checked: private CAs seldom publish a
-    /// reachable CRL, and an unreachable one would stop every upload.
-    /// </summary>
-    internal static bool IsTrusted(X509Certificate2? certificate, X509Chain? presented, SslPolicyErrors errors, X509Certificate2Collection? caBundle, bool trustSystemStore)
-    {
-        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
-        {
-            return false;
-        }
-
-        if (errors == SslPolicyErrors.None && trustSystemStore)
-        {
-            return true;
-        }
-
-        if (caBundle is null)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(caBundle);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.1")); // issued for server authentication
-        if (presented is not null)
-        {
-            foreach (var element in presented.ChainElements)
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        return chain.Build(certificate);
     }
 
     private static X509Certificate2Collection? LoadCaBundle(HttpPlatformOptions http) =>

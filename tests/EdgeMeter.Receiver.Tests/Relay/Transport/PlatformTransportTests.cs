@@ -134,10 +134,10 @@ public sealed class PlatformTransportTests : IDisposable
         // Kestrel will not even serve such a certificate, so the trust decision is checked on its own.
         const System.Net.Security.SslPolicyErrors untrustedRoot = System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors;
 
-        Assert.True(PlatformTransport.IsTrusted(_pki.Server, null, untrustedRoot, _pki.CaCollection, trustSystemStore: false));
-        Assert.False(PlatformTransport.IsTrusted(_pki.Client, null, untrustedRoot, _pki.CaCollection, trustSystemStore: false));
-        Assert.False(PlatformTransport.IsTrusted(_pki.Server, null, untrustedRoot, _stranger.CaCollection, trustSystemStore: false));
-        Assert.False(PlatformTransport.IsTrusted(_pki.Server, null, untrustedRoot | System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch, _pki.CaCollection, trustSystemStore: false));
+        Assert.True(EdgeMeter.Common.Crypto.CertificateTrust.IsTrusted(_pki.Server, null, untrustedRoot, _pki.CaCollection, trustSystemStore: false));
+        Assert.False(EdgeMeter.Common.Crypto.CertificateTrust.IsTrusted(_pki.Client, null, untrustedRoot, _pki.CaCollection, trustSystemStore: false));
+        Assert.False(EdgeMeter.Common.Crypto.CertificateTrust.IsTrusted(_pki.Server, null, untrustedRoot, _stranger.CaCollection, trustSystemStore: false));
+        Assert.False(EdgeMeter.Common.Crypto.CertificateTrust.IsTrusted(_pki.Server, null, untrustedRoot | System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch, _pki.CaCollection, trustSystemStore: false));
     }
 
     [Fact]
