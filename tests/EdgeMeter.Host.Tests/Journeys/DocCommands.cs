@@ -8,17 +8,12 @@ namespace EdgeMeter.Host.Tests.Journeys;
 /// </summary>
 internal static partial class DocCommands
 {
-    /// <summary>The commands of the first sh block after <paramref name="heading"/> in <paramref name="document"/> (a repository path).</summary>
-    public static List<string> Of(string document, string heading)
+    /// <summary>The commands of the <paramref name="index"/>th sh block after <paramref name="heading"/> in <paramref name="document"/> (a repository path).</summary>
+    public static List<string> Of(string document, string heading, int index = 0)
     {
-        var lines = File.ReadAllLines(Repo.PathOf(document));
-        var at = Array.FindIndex(lines, line => line.TrimEnd() == heading);
-        Assert.True(at >= 0, $"{document} has no heading '{heading}'");
-        var start = Array.FindIndex(lines, at, line => line.StartsWith("```sh", StringComparison.Ordinal)) + 1;
-        var end = Array.FindIndex(lines, start, line => line.StartsWith("```", StringComparison.Ordinal));
         var commands = new List<string>();
         var current = "";
-        foreach (var line in lines[start..end])
+        foreach (var line in Block(document, heading, "```sh", index))
         {
             var text = TrailingComment().Replace(line, "").TrimEnd();
             if (text.TrimStart().StartsWith('#') || text.Length == 0)
@@ -38,6 +33,26 @@ internal static partial class DocCommands
         }
 
         return commands;
+    }
+
+    /// <summary>The lines of the <paramref name="index"/>th block opened by <paramref name="fence"/> after <paramref name="heading"/>.</summary>
+    public static string[] Block(string document, string heading, string fence, int index = 0)
+    {
+        var lines = File.ReadAllLines(Repo.PathOf(document));
+        var at = Array.FindIndex(lines, line => line.TrimEnd() == heading);
+        Assert.True(at >= 0, $"{document} has no heading '{heading}'");
+        for (var i = 0; ; i++)
+        {
+            at = Array.FindIndex(lines, at, line => line.TrimEnd() == fence);
+            Assert.True(at >= 0, $"{document}: no block {index} opened by {fence} after '{heading}'");
+            var end = Array.FindIndex(lines, at + 1, line => line.StartsWith("```", StringComparison.Ordinal));
+            if (i == index)
+            {
+                return lines[(at + 1)..end];
+            }
+
+            at = end + 1;
+        }
     }
 
     /// <summary>The one command that contains <paramref name="fragment"/>.</summary>
