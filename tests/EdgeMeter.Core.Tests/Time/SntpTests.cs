@@ -78,7 +78,7 @@ public class SntpTests
     {
         var clock = new ManualClock(new DateTime(1970, 1, 1, 0, 5, 0, DateTimeKind.Utc));
         var link = new ServerLink(clock, ServerNow, roundTripMilliseconds: 400);
-        var setter = new RecordingSetter();
+        var setter = new RecordingClockSetter();
         var source = new NtpTimeSource("ntp.plant.local", NtpTimeSource.Port, link, clock, setter);
 
         var wait = source.Poll();
@@ -93,7 +93,7 @@ public class SntpTests
     public void No_answer_sets_nothing_and_asks_again_in_a_minute()
     {
         var clock = new ManualClock(new DateTime(1970, 1, 1, 0, 5, 0, DateTimeKind.Utc));
-        var setter = new RecordingSetter();
+        var setter = new RecordingClockSetter();
         var source = new NtpTimeSource("ntp.plant.local", 123, new ServerLink(clock, ServerNow, 0) { Silent = true }, clock, setter);
 
         Assert.Equal(NtpTimeSource.RetryMilliseconds, source.Poll());
@@ -143,17 +143,6 @@ public class SntpTests
             answer.CopyTo(reply, 0);
             error = "";
             return answer.Length;
-        }
-    }
-
-    private sealed class RecordingSetter : IClockSetter
-    {
-        public DateTime? SetTo { get; private set; }
-
-        public string? SetClock(DateTime utc)
-        {
-            SetTo = utc;
-            return null;
         }
     }
 }

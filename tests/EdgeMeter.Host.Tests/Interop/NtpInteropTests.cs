@@ -24,7 +24,7 @@ public sealed class NtpInteropTests : IDisposable
         File.WriteAllText(config, $"port {port}\nbindaddress 127.0.0.1\nallow 127.0.0.1\nlocal stratum 8\ncmdport 0\npidfile {_directory}/chronyd.pid\n");
         string[] user = Environment.UserName == "root" ? ["-u", "root"] : [];
         using var server = ChildProcess.Start(chronyd, ["-d", "-x", .. user, "-f", config]); // -x: never touches this machine's clock
-        var setter = new RecordingSetter();
+        var setter = new RecordingClockSetter();
         var source = new NtpTimeSource("127.0.0.1", port, new UdpDatagramLink(), new Pc.Time.SystemClock(), setter);
 
         var wait = 0;
@@ -55,16 +55,5 @@ public sealed class NtpInteropTests : IDisposable
 
         Assert.Equal(ExitCodes.Failure, exit);
         Assert.Matches("^edgemeter: error: 127.0.0.1: (no answer within 3000 ms|.*refused.*)\n$", error.ToString());
-    }
-
-    private sealed class RecordingSetter : IClockSetter
-    {
-        public DateTime? SetTo { get; private set; }
-
-        public string? SetClock(DateTime utc)
-        {
-            SetTo = utc;
-            return null;
-        }
     }
 }
