@@ -51,6 +51,7 @@ public static class ConfigLoader
         options.Store.Path = Resolve(options.Store.Path, baseDirectory);
         options.Keys.File = Resolve(options.Keys.File, baseDirectory);
         options.Admin.AuditLog = Resolve(options.Admin.AuditLog, baseDirectory);
+        options.Console.UsersFile = Resolve(options.Console.UsersFile, baseDirectory);
         if (options.Ingest.Embedded.Tls.CertificateFile is { Length: > 0 } certificate)
         {
             options.Ingest.Embedded.Tls.CertificateFile = Resolve(certificate, baseDirectory);

@@ -43,6 +43,9 @@ public sealed class ReceiverOptions
 
     public AdminOptions Admin { get; set; } = new();
 
+    /// <summary>The web console on the admin address (/console).</summary>
+    public ConsoleOptions Console { get; set; } = new();
+
     public LoggingOptions Logging { get; set; } = new();
 }
 
@@ -388,6 +391,15 @@ public sealed class IndicatorOptions
 
     /// <summary>Items whose share of valid intervals in a day is below this are listed (the public rule: 90 %).</summary>
     public int CompletenessTargetPercent { get; set; } = 90;
+}
+
+public sealed class ConsoleOptions
+{
+    /// <summary>The console's accounts (`edgemeter-receiver users add`): names, roles, password hashes.</summary>
+    public string UsersFile { get; set; } = "users.json";
+
+    /// <summary>How long a sign-in lasts.</summary>
+    public int SessionMinutes { get; set; } = 480;
 }
 
 public sealed class AdminOptions

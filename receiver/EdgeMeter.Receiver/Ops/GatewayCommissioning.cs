@@ -42,7 +42,7 @@ public static class GatewayCommissioning
     }
 
     // The newest status packet's payload, as the gateway signed it (verified when it arrived).
-    private static JsonNode? LatestStatus(SqliteConnection db, string gateway)
+    internal static JsonNode? LatestStatus(SqliteConnection db, string gateway)
     {
         var packet = db.Query(
             "SELECT packet, received_at FROM packets WHERE gw = $gw AND kind = 'status' ORDER BY id DESC LIMIT 1",

@@ -1,0 +1,92 @@
+using EdgeMeter.Receiver.Ops;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace EdgeMeter.Receiver.WebConsole;
+
+/// <summary>
+/// /console on the admin address: sign-in with the accounts of Console.UsersFile, then the pages. Every form that
+/// changes something carries the session's CSRF token (the sign-in form a cookie's, double-submitted); sign-ins,
+/// refused ones included, and sign-outs are in the audit log.
+/// </summary>
+internal static class ConsoleEndpoints
+{
+    public const string SessionCookie = "em_session";
+    private const string LoginCsrfCookie = "em_login_csrf";
+    private const string LanguageCookie = "em_lang";
+
+    public static void Map(WebApplication app, ReceiverServices services, ConsoleUsers users, ConsoleSessions sessions)
+    {
+        app.MapGet("/console", () => Results.Redirect("/console/fleet"));
+        app.MapGet("/console/login", (HttpContext http) =>
+        {
+            var csrf = ConsoleSessions.NewToken();
+            http.Response.Cookies.Append(LoginCsrfCookie, csrf, Cookie(http, TimeSpan.FromMinutes(30)));
+            return Html(ConsolePages.SignIn(Language(http), csrf, failed: false));
+        });
+        app.MapPost("/console/login", async (HttpContext http) =>
+        {
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            var language = Language(http);
+            if (http.Request.Cookies[LoginCsrfCookie] is not { } expected || !ConsoleSessions.SameToken(form["csrf"], expected))
+            {
+                return Html(ConsolePages.Message(language, ConsoleText.Of("badForm", language)), StatusCodes.Status400BadRequest);
+            }
+
+            var name = form["user"].ToString();
+            if (users.Authenticate(name, form["password"].ToString()) is not { } role)
+            {
+                services.Audit.Append($"console:{name}", "console.signin", "console", "denied", $"wrong user name or password, from {http.Connection.RemoteIpAddress}");
+                return Html(ConsolePages.SignIn(language, expected, failed: true), StatusCodes.Status401Unauthorized);
+            }
+
+            var session = sessions.Start(name, role);
+            http.Response.Cookies.Append(SessionCookie, session.Id, Cookie(http, session.ExpiresAt - DateTimeOffset.UtcNow));
+            http.Response.Cookies.Delete(LoginCsrfCookie);
+            services.Audit.Append($"console:{name}", "console.signin", "console", "ok", $"role {role.ToString().ToLowerInvariant()}, from {http.Connection.RemoteIpAddress}");
+            return Results.Redirect("/console/fleet");
+        });
+        app.MapPost("/console/logout", async (HttpContext http) =>
+        {
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            if (Session(http, sessions) is not { } session || !ConsoleSessions.SameToken(form["csrf"], session.Csrf))
+            {
+                return Html(ConsolePages.Message(Language(http), ConsoleText.Of("badForm", Language(http))), StatusCodes.Status400BadRequest);
+            }
+
+            sessions.End(session.Id);
+            http.Response.Cookies.Delete(SessionCookie);
+            services.Audit.Append($"console:{session.User}", "console.signout", "console", "ok");
+            return Results.Redirect("/console/login");
+        });
+        app.MapGet("/console/fleet", (HttpContext http) => Session(http, sessions) is { } session
+            ? Html(ConsolePages.Fleet(Language(http), session, services.Store.Read(FleetQuery.Rows)))
+            : Results.Redirect("/console/login"));
+    }
+
+    private static ConsoleSession? Session(HttpContext http, ConsoleSessions sessions) => sessions.Find(http.Request.Cookies[SessionCookie]);
+
+    /// <summary>The page's language: ?lang= (remembered in a cookie), the cookie, or the browser's.</summary>
+    private static string Language(HttpContext http)
+    {
+        var chosen = http.Request.Query["lang"].ToString();
+        if (chosen is "zh" or "en")
+        {
+            http.Response.Cookies.Append(LanguageCookie, chosen, new CookieOptions { Path = "/console", SameSite = SameSiteMode.Strict, MaxAge = TimeSpan.FromDays(365) });
+            return chosen;
+        }
+
+        return ConsoleText.LanguageOf(http.Request.Cookies[LanguageCookie], http.Request.Headers.AcceptLanguage);
+    }
+
+    private static CookieOptions Cookie(HttpContext http, TimeSpan lifetime) => new()
+    {
+        Path = "/console",
+        HttpOnly = true,
+        SameSite = SameSiteMode.Strict,
+        Secure = http.Request.IsHttps,
+        MaxAge = lifetime,
+    };
+
+    private static IResult Html(string page, int status = StatusCodes.Status200OK) => Results.Content(page, "text/html; charset=utf-8", System.Text.Encoding.UTF8, status);
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace EdgeMeter.Receiver.WebConsole;
+
+/// <summary>The console's HTML: plain server-rendered pages that work on a phone and need nothing from the Internet.</summary>
+internal static class ConsolePages
+{
+    private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
+
+    public static string SignIn(string language, string csrf, bool failed) => Page(language, ConsoleText.Of("signIn", language), null, $"""
+        <form method="post" action="/console/login" class="card">
+          <input type="hidden" name="csrf" value="{E(csrf)}">
+          <label>{T("user", language)} <input name="user" id="user" autocomplete="username" required></label>
+          <label>{T("password", language)} <input name="password" id="password" type="password" autocomplete="current-password" required></label>
+          {(failed ? $"<p class=\"error\" id=\"error\">{T("badLogin", language)}</p>" : "")}
+          <button type="submit" id="sign-in">{T("signIn", language)}</button>
+        </form>
+        """);
+
+    public static string Fleet(string language, ConsoleSession session, IReadOnlyList<FleetRow> rows)
+    {
+        var body = new StringBuilder();
+        body.Append(CultureInfo.InvariantCulture, $"<h2>{T("fleet", language)}</h2><p class=\"hint\">{T("attention", language)}</p>");
+        if (rows.Count == 0)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<p>{T("none", language)}</p>");
+        }
+        else
+        {
+            body.Append("<div class=\"scroll\"><table id=\"fleet\"><thead><tr>");
+            foreach (var key in new[] { "gateway", "state", "lastSeen", "firmware", "clock", "queued", "dropped", "reconnects", "meters", "message" })
+            {
+                body.Append(CultureInfo.InvariantCulture, $"<th>{T(key, language)}</th>");
+            }
+
+            body.Append("</tr></thead><tbody>");
+            foreach (var row in rows)
+            {
+                body.Append(CultureInfo.InvariantCulture, $"""
+                    <tr class="{(row.NeedsAttention ? "attention" : "")}" data-gateway="{E(row.Gateway)}">
+                    <td>{E(row.Gateway)}</td><td>{T(row.State switch { "online" => "online", "offline" => "offline", _ => "unknown" }, language)}</td>
+                    <td>{E(row.LastSeenUtc is { } seen ? (seen + Beijing).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "")}</td>
+                    <td>{E(row.Firmware)}</td><td>{(row.Synced is null ? "" : T(row.Synced.Value ? "synced" : "unsynced", language))}</td>
+                    <td>{row.Queued}</td><td class="{(row.Dropped > 0 ? "bad" : "")}">{row.Dropped}</td><td>{row.Reconnects}</td>
+                    <td>{(row.Meters == 0 ? "" : $"{row.Meters - row.MetersOffline} / {row.Meters}")}</td><td>{E(row.Message)}</td></tr>
+                    """);
+            }
+
+            body.Append("</tbody></table></div>");
+        }
+
+        return Page(language, T("fleet", language), session, body.ToString());
+    }
+
+    public static string Message(string language, string text) => Page(language, T("title", language), null, $"<p class=\"error\">{E(text)}</p>");
+
+    /// <summary>One gateway's row, from its registry entry and the latest status it signed.</summary>
+    public static FleetRow Row(string gateway, string? state, string lastSeen, JsonNode? status)
+    {
+        var meters = status?["meters"] as JsonArray ?? [];
+        long Number(string name) => status?[name] is JsonValue value && value.TryGetValue<long>(out var n) ? n : 0;
+        var row = new FleetRow(
+            gateway, state, DateTime.TryParse(lastSeen, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var seen) ? seen : null,
+            (string?)status?["fw"] ?? "", status?["synced"] is JsonValue synced ? synced.GetValue<bool>() : null,
+            Number("queued"), Number("dropped"), Number("reconnects"), meters.Count,
+            meters.Count(m => m?["online"] is JsonValue online && !online.GetValue<bool>()), (string?)status?["msg"] ?? "");
+        return row;
+    }
+
+    private static string Page(string language, string title, ConsoleSession? session, string body)
+    {
+        var fleet = session is null ? "" : $"<a href=\"/console/fleet\">{T("fleet", language)}</a>";
+        var switchTo = language == "zh" ? "en" : "zh";
+        var switchText = language == "zh" ? "English" : "中文";
+        var account = session is null ? "" :
+            $"<span>{T("signedInAs", language)} {E(session.User)}</span><form method=\"post\" action=\"/console/logout\">" +
+            $"<input type=\"hidden\" name=\"csrf\" value=\"{E(session.Csrf)}\"><button id=\"sign-out\" type=\"submit\">{T("signOut", language)}</button></form>";
+        return $$"""
+            <!DOCTYPE html>
+            <html lang="{{(language == "zh" ? "zh-CN" : "en")}}">
+            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{{E(title)}} · {{T("title", language)}}</title>
+            <style>
+            body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;background:#f5f6f8;color:#1d2430}
+            header{display:flex;flex-wrap:wrap;gap:1em;align-items:center;background:#17324d;color:#fff;padding:.6em 1em}
+            header a,header button{color:#fff;background:none;border:0;font:inherit;cursor:pointer;text-decoration:underline}
+            main{padding:1em} .card{display:grid;gap:.8em;max-width:22em;background:#fff;padding:1.2em;border-radius:6px}
+            table{border-collapse:collapse;background:#fff;min-width:100%} th,td{padding:.4em .6em;border-bottom:1px solid #dde;text-align:left;white-space:nowrap}
+            .scroll{overflow-x:auto} tr.attention td:first-child{border-left:4px solid #c0392b} .bad{color:#c0392b;font-weight:bold}
+            .error{color:#c0392b} .hint{color:#5a6473}
+            </style></head>
+            <body><header><strong>{{T("title", language)}}</strong>{{fleet}}
+            <a id="lang" href="?lang={{switchTo}}">{{switchText}}</a>{{account}}
+            </header><main>{{body}}</main></body></html>
+            """;
+    }
+
+    private static string T(string key, string language) => WebUtility.HtmlEncode(ConsoleText.Of(key, language));
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+}
+
+/// <summary>A gateway as the fleet page shows it; <see cref="NeedsAttention"/> puts it first.</summary>
+internal sealed record FleetRow(
+    string Gateway, string? State, DateTime? LastSeenUtc, string Firmware, bool? Synced, long Queued, long Dropped, long Reconnects, int Meters, int MetersOffline, string Message)
+{
+    public bool NeedsAttention => State != "online" || Dropped > 0 || Synced == false || MetersOffline > 0;
+}

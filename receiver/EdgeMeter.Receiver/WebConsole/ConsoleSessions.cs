@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.Tokens;
+
+namespace EdgeMeter.Receiver.WebConsole;
+
+/// <summary>
+/// Signed-in browsers: a random session id in an HttpOnly, SameSite=Strict cookie, kept in memory (a restart signs
+/// everyone out), each with its own CSRF token that every form that changes something must carry.
+/// </summary>
+public sealed class ConsoleSessions(TimeSpan lifetime, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, ConsoleSession> _sessions = new(StringComparer.Ordinal);
+
+    public ConsoleSession Start(string user, ConsoleRole role)
+    {
+        var session = new ConsoleSession(NewToken(), user, role, NewToken(), time.GetUtcNow() + lifetime);
+        _sessions[session.Id] = session;
+        return session;
+    }
+
+    /// <summary>The live session of a cookie value; an expired one is forgotten.</summary>
+    public ConsoleSession? Find(string? id)
+    {
+        if (id is null || !_sessions.TryGetValue(id, out var session))
+        {
+            return null;
+        }
+
+        if (session.ExpiresAt > time.GetUtcNow())
+        {
+            return session;
+        }
+
+        _sessions.TryRemove(id, out _);
+        return null;
+    }
+
+    public void End(string id) => _sessions.TryRemove(id, out _);
+
+    public static string NewToken() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>Compares a submitted CSRF token with the expected one in constant time.</summary>
+    public static bool SameToken(string? submitted, string expected) =>
+        submitted is not null && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(submitted), System.Text.Encoding.ASCII.GetBytes(expected));
+}
+
+public sealed record ConsoleSession(string Id, string User, ConsoleRole Role, string Csrf, DateTimeOffset ExpiresAt);

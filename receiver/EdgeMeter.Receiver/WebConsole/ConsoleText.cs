@@ -1,0 +1,42 @@
+namespace EdgeMeter.Receiver.WebConsole;
+
+/// <summary>Every word the console shows, in English and in Chinese (zh-CN).</summary>
+public static class ConsoleText
+{
+    private static readonly Dictionary<string, (string En, string Zh)> Words = new(StringComparer.Ordinal)
+    {
+        ["title"] = ("EdgeMeter console", "EdgeMeter 能耗监测控制台"),
+        ["signIn"] = ("Sign in", "登录"),
+        ["signOut"] = ("Sign out", "退出"),
+        ["user"] = ("User", "用户名"),
+        ["password"] = ("Password", "密码"),
+        ["badLogin"] = ("Wrong user name or password.", "用户名或密码错误。"),
+        ["fleet"] = ("Fleet", "网关"),
+        ["gateway"] = ("Gateway", "网关"),
+        ["state"] = ("State", "状态"),
+        ["online"] = ("online", "在线"),
+        ["offline"] = ("offline", "离线"),
+        ["unknown"] = ("no status", "无状态"),
+        ["lastSeen"] = ("Last seen (Beijing)", "最后通信（北京时间）"),
+        ["firmware"] = ("Firmware", "固件"),
+        ["clock"] = ("Clock", "时钟"),
+        ["synced"] = ("synchronized", "已同步"),
+        ["unsynced"] = ("NOT synchronized", "未同步"),
+        ["queued"] = ("Queued", "待发送"),
+        ["dropped"] = ("Dropped", "丢弃"),
+        ["reconnects"] = ("Reconnects", "重连次数"),
+        ["meters"] = ("Meters answering", "应答表计"),
+        ["message"] = ("Platform message", "平台消息"),
+        ["attention"] = ("Gateways needing attention are listed first.", "需要关注的网关排在前面。"),
+        ["none"] = ("No gateway has sent anything yet.", "尚无网关上报数据。"),
+        ["signedInAs"] = ("Signed in as", "当前用户"),
+        ["badForm"] = ("This form has expired; reload the page and try again.", "表单已失效，请刷新页面后重试。"),
+    };
+
+    /// <summary>"zh" or "en": the lang cookie if set, else the browser's first language.</summary>
+    public static string LanguageOf(string? cookie, string? acceptLanguage) =>
+        cookie is "zh" or "en" ? cookie
+            : acceptLanguage is { } accept && accept.TrimStart().StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? "zh" : "en";
+
+    public static string Of(string key, string language) => language == "zh" ? Words[key].Zh : Words[key].En;
+}

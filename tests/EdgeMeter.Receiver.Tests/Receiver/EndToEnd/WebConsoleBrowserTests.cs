@@ -1,0 +1,113 @@
+using System.Net;
+using EdgeMeter.Common.Crypto;
+using EdgeMeter.Core.Messages;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Receiver.Tests.Receiver.Support;
+using EdgeMeter.Receiver.WebConsole;
+using MQTTnet;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+
+namespace EdgeMeter.Receiver.Tests.Receiver.EndToEnd;
+
+/// <summary>
+/// The web console in Debian's Chromium, headless, driven by chromium-driver: sign in (a wrong password first), see
+/// the fleet in Chinese (the browser's language) and in English, sign out. EDGEMETER_UPDATE_DOCS=1 keeps the
+/// screenshot README shows.
+/// </summary>
+public sealed class WebConsoleBrowserTests : IAsyncLifetime
+{
+    private const string Manager = "energy-manager";
+    private const string Password = "correct-horse-battery";
+    private readonly ReceiverHarness _harness = ReceiverHarness.Create();
+    private readonly TestGateway _gateway = new(TestKeys.Gateway1, TestKeys.Gateway1V1);
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _harness.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Sign_in_see_the_fleet_in_both_languages_and_sign_out_in_chromium()
+    {
+        var chromium = Peers.Require("chromium", "chromium");
+        var chromedriver = Peers.Require("chromedriver", "chromium-driver");
+        _harness.Options.Console.UsersFile = Path.Combine(_harness.Directory, "users.json");
+        ConsoleUsers.Write(_harness.Options.Console.UsersFile, [new ConsoleUser(Manager, ConsoleRole.Operator, PasswordHash.Create(Password, 1000))]);
+        await _harness.StartAsync();
+        Assert.Equal(MqttClientConnectResultCode.Success, (await _gateway.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway1Password)).ResultCode);
+        Assert.True((await _gateway.PublishAsync(PacketKind.Status, _gateway.SignStatus(1, GatewayState.Online, will: 0), retain: true)).IsSuccess);
+        await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM packets WHERE kind = 'status'") == 1, "the gateway's status");
+        var console = new Uri(_harness.Receiver!.AdminAddress, "/console");
+
+        using var browser = Chromium(chromium, chromedriver);
+        browser.Navigate().GoToUrl(console);
+        Assert.EndsWith("/console/login", browser.Url, StringComparison.Ordinal);
+        Assert.Contains("登录", browser.Title, StringComparison.Ordinal);
+
+        SignIn(browser, "wrong-password-here");
+        Assert.Equal("用户名或密码错误。", browser.FindElement(By.Id("error")).Text);
+        SignIn(browser, Password);
+
+        var row = browser.FindElement(By.CssSelector("#fleet tr[data-gateway='gw-0001']"));
+        Assert.Contains("在线", row.Text, StringComparison.Ordinal);
+        Assert.Contains("0.4.1", row.Text, StringComparison.Ordinal);
+        browser.FindElement(By.Id("lang")).Click();
+        Assert.Contains("online", browser.FindElement(By.CssSelector("#fleet tr[data-gateway='gw-0001']")).Text, StringComparison.Ordinal);
+        Assert.Contains("Signed in as energy-manager", browser.FindElement(By.TagName("header")).Text, StringComparison.Ordinal);
+        if (Environment.GetEnvironmentVariable("EDGEMETER_UPDATE_DOCS") == "1")
+        {
+            ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(Path.Combine(Repo.Root, "docs", "images", "console-fleet.png"));
+        }
+
+        browser.FindElement(By.Id("sign-out")).Click();
+        Assert.EndsWith("/console/login", browser.Url, StringComparison.Ordinal);
+        browser.Navigate().GoToUrl(new Uri(console, "/console/fleet"));
+        Assert.EndsWith("/console/login", browser.Url, StringComparison.Ordinal);
+
+        var audit = await File.ReadAllTextAsync(_harness.Options.Admin.AuditLog, TestContext.Current.CancellationToken);
+        Assert.Contains("\"actor\":\"console:energy-manager\",\"action\":\"console.signin\",\"target\":\"console\",\"outcome\":\"denied\"", audit, StringComparison.Ordinal);
+        Assert.Contains("\"action\":\"console.signin\",\"target\":\"console\",\"outcome\":\"ok\",\"detail\":\"role operator", audit, StringComparison.Ordinal);
+        Assert.Contains("\"action\":\"console.signout\"", audit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sign_in_without_the_forms_csrf_token_is_refused()
+    {
+        _harness.Options.Console.UsersFile = Path.Combine(_harness.Directory, "users.json");
+        ConsoleUsers.Write(_harness.Options.Console.UsersFile, [new ConsoleUser(Manager, ConsoleRole.Viewer, PasswordHash.Create(Password, 1000))]);
+        await _harness.StartAsync();
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _harness.Receiver!.AdminAddress };
+
+        var forged = await http.PostAsync("console/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["user"] = Manager, ["password"] = Password, ["csrf"] = "guessed" }), TestContext.Current.CancellationToken);
+        var page = await http.GetAsync("console/fleet", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.False(forged.Headers.Contains("Set-Cookie") && forged.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith(ConsoleEndpointsCookie, StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal("/console/login", page.Headers.Location!.OriginalString);
+    }
+
+    private const string ConsoleEndpointsCookie = "em_session";
+
+    private static void SignIn(IWebDriver browser, string password)
+    {
+        browser.FindElement(By.Id("user")).Clear();
+        browser.FindElement(By.Id("user")).SendKeys(Manager);
+        browser.FindElement(By.Id("password")).SendKeys(password);
+        browser.FindElement(By.Id("sign-in")).Click();
+    }
+
+    private static ChromeDriver Chromium(string chromium, string chromedriver)
+    {
+        var options = new ChromeOptions { BinaryLocation = chromium };
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,720", "--lang=zh-CN");
+        options.AddUserProfilePreference("intl.accept_languages", "zh-CN,zh");
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(chromedriver)!, Path.GetFileName(chromedriver));
+        service.HideCommandPromptWindow = true;
+        return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+    }
+}
