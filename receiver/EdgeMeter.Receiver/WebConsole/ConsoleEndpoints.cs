@@ -60,9 +60,21 @@ internal static class ConsoleEndpoints
             return Results.Redirect("/console/login");
         });
         app.MapGet("/console/fleet", (HttpContext http) => Session(http, sessions) is { } session
-            ? Html(ConsolePages.Fleet(Language(http), session, services.Store.Read(FleetQuery.Rows)))
+            ? Html(ConsolePages.Fleet(Language(http), session, services.Store.Read(ConsoleQueries.Rows)))
+            : Results.Redirect("/console/login"));
+        var httpTiers = services.Tiers.OfType<Relay.HttpTier>().Select(tier => tier.Name).ToHashSet(StringComparer.Ordinal);
+        app.MapGet("/console/platforms", (HttpContext http) => Session(http, sessions) is { } session
+            ? Html(ConsolePages.Platforms(Language(http), session, [.. services.Tiers.Select(TierRow)],
+                services.Store.Read(db => Relay.DeadLetters.List(db, Relay.DeadLetters.Dead, null, 100, httpTiers))))
+            : Results.Redirect("/console/login"));
+        app.MapGet("/console/messages", (HttpContext http) => Session(http, sessions) is { } session
+            ? Html(ConsolePages.Messages(Language(http), session, services.Store.Read(ConsoleQueries.Messages)))
             : Results.Redirect("/console/login"));
     }
+
+    private static TierRow TierRow(Relay.IRelayTier tier) => new(
+        tier.Name, tier.Gateways.Count, tier.Lag(), tier.FailingGateways,
+        string.Join("; ", tier.States.Where(pair => pair.Value.LastError is not null).Select(pair => $"{pair.Key}: {pair.Value.LastError}")));
 
     private static ConsoleSession? Session(HttpContext http, ConsoleSessions sessions) => sessions.Find(http.Request.Cookies[SessionCookie]);
 

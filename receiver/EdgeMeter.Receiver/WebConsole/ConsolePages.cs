@@ -8,7 +8,7 @@ namespace EdgeMeter.Receiver.WebConsole;
 /// <summary>The console's HTML: plain server-rendered pages that work on a phone and need nothing from the Internet.</summary>
 internal static class ConsolePages
 {
-    private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
+    private static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
 
     public static string SignIn(string language, string csrf, bool failed) => Page(language, ConsoleText.Of("signIn", language), null, $"""
         <form method="post" action="/console/login" class="card">
@@ -42,7 +42,7 @@ internal static class ConsolePages
                 body.Append(CultureInfo.InvariantCulture, $"""
                     <tr class="{(row.NeedsAttention ? "attention" : "")}" data-gateway="{E(row.Gateway)}">
                     <td>{E(row.Gateway)}</td><td>{T(row.State switch { "online" => "online", "offline" => "offline", _ => "unknown" }, language)}</td>
-                    <td>{E(row.LastSeenUtc is { } seen ? (seen + Beijing).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "")}</td>
+                    <td>{E(row.LastSeenUtc is { } seen ? (seen + BeijingOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "")}</td>
                     <td>{E(row.Firmware)}</td><td>{(row.Synced is null ? "" : T(row.Synced.Value ? "synced" : "unsynced", language))}</td>
                     <td>{row.Queued}</td><td class="{(row.Dropped > 0 ? "bad" : "")}">{row.Dropped}</td><td>{row.Reconnects}</td>
                     <td>{(row.Meters == 0 ? "" : $"{row.Meters - row.MetersOffline} / {row.Meters}")}</td><td>{E(row.Message)}</td></tr>
@@ -53,6 +53,29 @@ internal static class ConsolePages
         }
 
         return Page(language, T("fleet", language), session, body.ToString());
+    }
+
+    public static string Platforms(string language, ConsoleSession session, IReadOnlyList<TierRow> tiers, IReadOnlyList<Relay.DeadLetterView> deadLetters)
+    {
+        var body = new StringBuilder($"<h2>{T("platforms", language)}</h2>");
+        body.Append(Table("tiers", language, ["tier", "gateways", "lag", "failing", "lastError"],
+            tiers.Select(t => new[] { E(t.Name), t.Gateways.ToString(CultureInfo.InvariantCulture), t.Lag.ToString(CultureInfo.InvariantCulture), t.Failing.ToString(CultureInfo.InvariantCulture), E(t.LastError) })));
+        body.Append(CultureInfo.InvariantCulture, $"<h2>{T("deadLetters", language)}</h2>");
+        body.Append(deadLetters.Count == 0
+            ? $"<p id=\"no-dead-letters\">{T("noDeadLetters", language)}</p>"
+            : Table("dead-letters", language, ["tier", "what", "reason", "received"],
+                deadLetters.Select(d => new[] { E(d.Tier), E(d.What), E($"{d.Code} {d.Reason}"), E(Beijing(d.CreatedAt)) })));
+        return Page(language, T("platforms", language), session, body.ToString());
+    }
+
+    public static string Messages(string language, ConsoleSession session, IReadOnlyList<MessageRow> messages)
+    {
+        var body = new StringBuilder($"<h2>{T("messages", language)}</h2>");
+        body.Append(messages.Count == 0
+            ? $"<p id=\"no-messages\">{T("noMessages", language)}</p>"
+            : Table("messages", language, ["received", "tier", "account", "text", "forwarded"],
+                messages.Select(m => new[] { E(Beijing(m.ReceivedAt)), E(m.Platform), E(m.Account), E(m.Text), E(m.Forwarded) })));
+        return Page(language, T("messages", language), session, body.ToString());
     }
 
     public static string Message(string language, string text) => Page(language, T("title", language), null, $"<p class=\"error\">{E(text)}</p>");
@@ -72,7 +95,9 @@ internal static class ConsolePages
 
     private static string Page(string language, string title, ConsoleSession? session, string body)
     {
-        var fleet = session is null ? "" : $"<a href=\"/console/fleet\">{T("fleet", language)}</a>";
+        var fleet = session is null ? "" :
+            $"<a id=\"nav-fleet\" href=\"/console/fleet\">{T("fleet", language)}</a><a id=\"nav-platforms\" href=\"/console/platforms\">{T("platforms", language)}</a>" +
+            $"<a id=\"nav-messages\" href=\"/console/messages\">{T("messages", language)}</a>";
         var switchTo = language == "zh" ? "en" : "zh";
         var switchText = language == "zh" ? "English" : "中文";
         var account = session is null ? "" :
@@ -98,10 +123,39 @@ internal static class ConsolePages
             """;
     }
 
+    private static string Table(string id, string language, string[] headings, IEnumerable<string[]> rows)
+    {
+        var html = new StringBuilder($"<div class=\"scroll\"><table id=\"{id}\"><thead><tr>");
+        foreach (var heading in headings)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th>{T(heading, language)}</th>");
+        }
+
+        html.Append("</tr></thead><tbody>");
+        foreach (var row in rows)
+        {
+            html.Append("<tr>").AppendJoin("", row.Select(cell => $"<td>{cell}</td>")).Append("</tr>");
+        }
+
+        return html.Append("</tbody></table></div>").ToString();
+    }
+
+    /// <summary>A stored UTC time ("...Z") as Beijing wall-clock time.</summary>
+    private static string Beijing(string utc) =>
+        DateTime.TryParse(utc, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var time)
+            ? (time + BeijingOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+            : utc;
+
     private static string T(string key, string language) => WebUtility.HtmlEncode(ConsoleText.Of(key, language));
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }
+
+/// <summary>A platform tier as the platforms page shows it.</summary>
+internal sealed record TierRow(string Name, int Gateways, long Lag, int Failing, string LastError);
+
+/// <summary>A message a platform pushed.</summary>
+internal sealed record MessageRow(string ReceivedAt, string Platform, string Account, string Text, string Forwarded);
 
 /// <summary>A gateway as the fleet page shows it; <see cref="NeedsAttention"/> puts it first.</summary>
 internal sealed record FleetRow(

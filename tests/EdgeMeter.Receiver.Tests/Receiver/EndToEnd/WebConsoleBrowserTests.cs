@@ -12,7 +12,7 @@ namespace EdgeMeter.Receiver.Tests.Receiver.EndToEnd;
 
 /// <summary>
 /// The web console in Debian's Chromium, headless, driven by chromium-driver: sign in (a wrong password first), see
-/// the fleet in Chinese (the browser's language) and in English, sign out. EDGEMETER_UPDATE_DOCS=1 keeps the
+/// the fleet in Chinese (the browser's language) and in English, the platforms and messages pages, sign out. EDGEMETER_UPDATE_DOCS=1 keeps the
 /// screenshot README shows.
 /// </summary>
 public sealed class WebConsoleBrowserTests : IAsyncLifetime
@@ -62,6 +62,12 @@ public sealed class WebConsoleBrowserTests : IAsyncLifetime
         {
             ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(Path.Combine(Repo.Root, "docs", "images", "console-fleet.png"));
         }
+
+        browser.FindElement(By.Id("nav-platforms")).Click();
+        Assert.Equal("Platforms", browser.FindElement(By.TagName("h2")).Text);
+        Assert.Equal("No record is waiting in dead letters.", browser.FindElement(By.Id("no-dead-letters")).Text);
+        browser.FindElement(By.Id("nav-messages")).Click();
+        Assert.Equal("No platform has pushed a message.", browser.FindElement(By.Id("no-messages")).Text);
 
         browser.FindElement(By.Id("sign-out")).Click();
         Assert.EndsWith("/console/login", browser.Url, StringComparison.Ordinal);

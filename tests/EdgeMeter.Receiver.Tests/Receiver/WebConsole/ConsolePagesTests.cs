@@ -1,0 +1,42 @@
+using EdgeMeter.Receiver.Relay;
+using EdgeMeter.Receiver.WebConsole;
+
+namespace EdgeMeter.Receiver.Tests.Receiver.WebConsole;
+
+/// <summary>The console's pages as HTML: Beijing time, both languages, everything from outside escaped.</summary>
+public class ConsolePagesTests
+{
+    private static readonly ConsoleSession Session = new("id", "viewer-1", ConsoleRole.Viewer, "csrf-token", DateTimeOffset.MaxValue);
+
+    [Fact]
+    public void A_pushed_message_is_shown_in_beijing_time_and_escaped()
+    {
+        var page = ConsolePages.Messages("zh", Session, [new MessageRow("2026-12-05T16:30:00Z", "provincial", "svc.yn", "<script>alert(1)</script> 请于月底前补报", "gw-0001: command 7")]);
+
+        Assert.Contains("2026-12-06 00:30:00", page, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; 请于月底前补报", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", page, StringComparison.Ordinal);
+        Assert.Contains("<th>内容</th>", page, StringComparison.Ordinal);
+        Assert.Contains("value=\"csrf-token\"", page, StringComparison.Ordinal); // the sign-out form carries the session's token
+    }
+
+    [Fact]
+    public void A_dead_letter_shows_the_platforms_code_and_reason()
+    {
+        var letter = new DeadLetterView(3, "provincial", "indicators", 12, null, 422, "dataCode not registered", "2026-12-05T01:00:00Z", "dead", 1, null, null, "000000000112000001 day 2026-12-04");
+
+        var page = ConsolePages.Platforms("en", Session, [new TierRow("provincial", 2, 5, 1, "gw-0001: HTTP 503")], [letter]);
+
+        Assert.Contains("<td>422 dataCode not registered</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>2026-12-05 09:00:00</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>gw-0001: HTTP 503</td>", page, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "zh-CN,zh;q=0.9,en;q=0.8", "zh")]
+    [InlineData(null, "en-US,en;q=0.9", "en")]
+    [InlineData("en", "zh-CN", "en")]
+    [InlineData(null, null, "en")]
+    public void The_language_is_the_choice_made_else_the_browsers(string? cookie, string? accept, string expected) =>
+        Assert.Equal(expected, ConsoleText.LanguageOf(cookie, accept));
+}
