@@ -67,6 +67,18 @@ internal static class ConsoleEndpoints
             ? Html(ConsolePages.Platforms(Language(http), session, [.. services.Tiers.Select(TierRow)],
                 services.Store.Read(db => Relay.DeadLetters.List(db, Relay.DeadLetters.Dead, null, 100, httpTiers))))
             : Results.Redirect("/console/login"));
+        app.MapGet("/console/energy", (HttpContext http, string? item, string? day) =>
+        {
+            if (Session(http, sessions) is not { } session)
+            {
+                return Results.Redirect("/console/login");
+            }
+
+            var items = services.Indicators.Items.Items;
+            var chosen = (item is null ? null : services.Indicators.Items.Find(item)) ?? items.FirstOrDefault();
+            var date = DateOnly.TryParseExact(day, "yyyy-MM-dd", out var parsed) ? parsed : DateOnly.FromDateTime(services.Time.GetUtcNow().UtcDateTime + Indicators.BeijingCalendar.Offset);
+            return Html(ConsolePages.Energy(Language(http), session, items, chosen is null ? null : services.Store.Read(db => ConsoleQueries.Energy(db, chosen, date))));
+        });
         app.MapGet("/console/messages", (HttpContext http) => Session(http, sessions) is { } session
             ? Html(ConsolePages.Messages(Language(http), session, services.Store.Read(ConsoleQueries.Messages)))
             : Results.Redirect("/console/login"));

@@ -78,6 +78,39 @@ internal static class ConsolePages
         return Page(language, T("messages", language), session, body.ToString());
     }
 
+    public static string Energy(string language, ConsoleSession session, IReadOnlyList<Indicators.DataItem> items, EnergyView? view)
+    {
+        var body = new StringBuilder($"<h2>{T("energy", language)}</h2>");
+        if (items.Count == 0 || view is null)
+        {
+            return Page(language, T("energy", language), session, body.Append(CultureInfo.InvariantCulture, $"<p id=\"no-items\">{T("noItems", language)}</p>").ToString());
+        }
+
+        body.Append("<form method=\"get\" action=\"/console/energy\" class=\"filters\">");
+        body.Append(CultureInfo.InvariantCulture, $"<label>{T("item", language)} <select name=\"item\" id=\"item\">");
+        foreach (var item in items)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<option value=\"{E(item.Key)}\"{(item.Key == view.Item.Key ? " selected" : "")}>{E(item.Name.Length > 0 ? item.Name : item.DataCode)} ({E(item.DataCode)})</option>");
+        }
+
+        body.Append(CultureInfo.InvariantCulture, $"</select></label> <label>{T("day", language)} <input type=\"date\" name=\"day\" id=\"day\" value=\"{view.Day:yyyy-MM-dd}\"></label> <button type=\"submit\" id=\"show\">{T("show", language)}</button></form>");
+        Section(body, language, "dayCurve", "day-curve", view, view.Intervals);
+        Section(body, language, "daily", "month-days", view, view.Days);
+        Section(body, language, "monthly", "year-months", view, view.Months);
+        return Page(language, T("energy", language), session, body.ToString());
+    }
+
+    private static void Section(StringBuilder body, string language, string title, string id, EnergyView view, IReadOnlyList<(string Label, string? Value)> points)
+    {
+        var total = points.Aggregate(0m, (sum, p) => sum + (decimal.TryParse(p.Value, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) ? v : 0m));
+        var coal = total * view.ConvertRation;
+        body.Append(CultureInfo.InvariantCulture, $"<h3>{T(title, language)}</h3>").Append(ConsoleChart.Bars(id, view.Item.Unit, points));
+        if (view.Item.Kind == Indicators.ItemKind.Consumption)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<p class=\"hint\" id=\"{id}-total\">{T("total", language)}: {total.ToString(CultureInfo.InvariantCulture)} {E(view.Item.Unit)}; {T("coal", language)}: {coal.ToString(CultureInfo.InvariantCulture)}</p>");
+        }
+    }
+
     public static string Message(string language, string text) => Page(language, T("title", language), null, $"<p class=\"error\">{E(text)}</p>");
 
     /// <summary>One gateway's row, from its registry entry and the latest status it signed.</summary>
@@ -97,7 +130,7 @@ internal static class ConsolePages
     {
         var fleet = session is null ? "" :
             $"<a id=\"nav-fleet\" href=\"/console/fleet\">{T("fleet", language)}</a><a id=\"nav-platforms\" href=\"/console/platforms\">{T("platforms", language)}</a>" +
-            $"<a id=\"nav-messages\" href=\"/console/messages\">{T("messages", language)}</a>";
+            $"<a id=\"nav-energy\" href=\"/console/energy\">{T("energy", language)}</a><a id=\"nav-messages\" href=\"/console/messages\">{T("messages", language)}</a>";
         var switchTo = language == "zh" ? "en" : "zh";
         var switchText = language == "zh" ? "English" : "中文";
         var account = session is null ? "" :
@@ -115,7 +148,7 @@ internal static class ConsolePages
             main{padding:1em} .card{display:grid;gap:.8em;max-width:22em;background:#fff;padding:1.2em;border-radius:6px}
             table{border-collapse:collapse;background:#fff;min-width:100%} th,td{padding:.4em .6em;border-bottom:1px solid #dde;text-align:left;white-space:nowrap}
             .scroll{overflow-x:auto} tr.attention td:first-child{border-left:4px solid #c0392b} .bad{color:#c0392b;font-weight:bold}
-            .error{color:#c0392b} .hint{color:#5a6473}
+            .error{color:#c0392b} .hint{color:#5a6473} .chart{width:100%;max-width:720px;height:auto;background:#fff} .filters{display:flex;flex-wrap:wrap;gap:.6em;align-items:end}
             </style></head>
             <body><header><strong>{{T("title", language)}}</strong>{{fleet}}
             <a id="lang" href="?lang={{switchTo}}">{{switchText}}</a>{{account}}
@@ -150,6 +183,11 @@ internal static class ConsolePages
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }
+
+/// <summary>One item's values for the energy page: the day's intervals, the month's days, the year's months.</summary>
+internal sealed record EnergyView(
+    Indicators.DataItem Item, DateOnly Day, decimal ConvertRation,
+    IReadOnlyList<(string Label, string? Value)> Intervals, IReadOnlyList<(string Label, string? Value)> Days, IReadOnlyList<(string Label, string? Value)> Months);
 
 /// <summary>A platform tier as the platforms page shows it.</summary>
 internal sealed record TierRow(string Name, int Gateways, long Lag, int Failing, string LastError);

@@ -1,4 +1,6 @@
+using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Ops;
+using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Store;
 using Microsoft.Data.Sqlite;
 
@@ -14,6 +16,32 @@ internal static class ConsoleQueries
             .OrderByDescending(row => row.NeedsAttention)
             .ThenBy(row => row.Gateway, StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>An item's values around a Beijing day: its intervals, the days of its month, the months of its year.</summary>
+    public static EnergyView Energy(SqliteConnection db, DataItem item, DateOnly day)
+    {
+        var dayStart = IndicatorQueries.Beijing(day.ToDateTime(TimeOnly.MinValue));
+        var month = new DateOnly(day.Year, day.Month, 1);
+        var year = new DateOnly(day.Year, 1, 1);
+        var intervals = Slots(db, item, StatType.RealTime, dayStart, dayStart.AddDays(1), item.IntervalsPerDay, i => dayStart.AddMinutes(i * 24 * 60 / item.IntervalsPerDay), "HH:mm");
+        var monthStart = IndicatorQueries.Beijing(month.ToDateTime(TimeOnly.MinValue));
+        var days = Slots(db, item, StatType.Day, monthStart, monthStart.AddMonths(1), DateTime.DaysInMonth(day.Year, day.Month), i => monthStart.AddDays(i), "%d");
+        var yearStart = IndicatorQueries.Beijing(year.ToDateTime(TimeOnly.MinValue));
+        var months = Slots(db, item, StatType.Month, yearStart, yearStart.AddYears(1), 12, i => yearStart.AddMonths(i), "%M");
+        return new EnergyView(item, day, decimal.Parse(item.ConvertRation.ToString(), System.Globalization.CultureInfo.InvariantCulture), intervals, days, months);
+    }
+
+    private static List<(string Label, string? Value)> Slots(
+        SqliteConnection db, DataItem item, StatType type, DateTime fromUtc, DateTime toUtc, int count, Func<int, DateTime> startOf, string labelFormat)
+    {
+        var values = IndicatorQueries.Values(db, item, (int)type, fromUtc, toUtc, 10_000).ToDictionary(v => v.StatDate, v => v.Value);
+        return [.. Enumerable.Range(0, count).Select(i =>
+        {
+            var beijing = startOf(i) + BeijingCalendar.Offset;
+            return (beijing.ToString(labelFormat, System.Globalization.CultureInfo.InvariantCulture),
+                values.GetValueOrDefault(beijing.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)));
+        })];
+    }
 
     /// <summary>The newest 100 messages platforms pushed, with where each was forwarded.</summary>
     public static IReadOnlyList<MessageRow> Messages(SqliteConnection db) =>

@@ -46,6 +46,16 @@ public static class ConsoleText
         ["text"] = ("Message", "内容"),
         ["forwarded"] = ("Forwarded to", "已转发"),
         ["noMessages"] = ("No platform has pushed a message.", "平台尚未推送消息。"),
+        ["energy"] = ("Energy", "能耗"),
+        ["item"] = ("Data item", "数据项"),
+        ["day"] = ("Day", "日期"),
+        ["show"] = ("Show", "查看"),
+        ["dayCurve"] = ("15-minute values of the day", "当日分时值"),
+        ["daily"] = ("Daily values of the month", "当月日值"),
+        ["monthly"] = ("Monthly values of the year", "当年月值"),
+        ["total"] = ("Total", "合计"),
+        ["coal"] = ("Standard coal (× conversion factor)", "折标准煤（× 折标系数）"),
+        ["noItems"] = ("No data item is configured (Items[] of the receiver's configuration).", "未配置数据项（接收端配置 Items[]）。"),
         ["badForm"] = ("This form has expired; reload the page and try again.", "表单已失效，请刷新页面后重试。"),
     };
 

@@ -12,7 +12,7 @@ namespace EdgeMeter.Receiver.Tests.Receiver.EndToEnd;
 
 /// <summary>
 /// The web console in Debian's Chromium, headless, driven by chromium-driver: sign in (a wrong password first), see
-/// the fleet in Chinese (the browser's language) and in English, the platforms and messages pages, sign out. EDGEMETER_UPDATE_DOCS=1 keeps the
+/// the fleet in Chinese (the browser's language) and in English, the platforms, energy and messages pages, sign out. EDGEMETER_UPDATE_DOCS=1 keeps the
 /// screenshot README shows.
 /// </summary>
 public sealed class WebConsoleBrowserTests : IAsyncLifetime
@@ -37,6 +37,7 @@ public sealed class WebConsoleBrowserTests : IAsyncLifetime
         var chromedriver = Peers.Require("chromedriver", "chromium-driver");
         _harness.Options.Console.UsersFile = Path.Combine(_harness.Directory, "users.json");
         ConsoleUsers.Write(_harness.Options.Console.UsersFile, [new ConsoleUser(Manager, ConsoleRole.Operator, PasswordHash.Create(Password, 1000))]);
+        _harness.AddItem("000000000112000001", TestKeys.Gateway1, "000012345678", "00010000");
         await _harness.StartAsync();
         Assert.Equal(MqttClientConnectResultCode.Success, (await _gateway.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway1Password)).ResultCode);
         Assert.True((await _gateway.PublishAsync(PacketKind.Status, _gateway.SignStatus(1, GatewayState.Online, will: 0), retain: true)).IsSuccess);
@@ -66,6 +67,12 @@ public sealed class WebConsoleBrowserTests : IAsyncLifetime
         browser.FindElement(By.Id("nav-platforms")).Click();
         Assert.Equal("Platforms", browser.FindElement(By.TagName("h2")).Text);
         Assert.Equal("No record is waiting in dead letters.", browser.FindElement(By.Id("no-dead-letters")).Text);
+        browser.FindElement(By.Id("nav-energy")).Click();
+        Assert.Equal("Energy", browser.FindElement(By.TagName("h2")).Text);
+        Assert.Contains("000000000112000001", browser.FindElement(By.Id("item")).Text, StringComparison.Ordinal);
+        browser.FindElement(By.Id("show")).Click();
+        Assert.True(browser.FindElement(By.Id("day-curve")).Displayed);
+        Assert.StartsWith("Total: 0 kWh", browser.FindElement(By.Id("day-curve-total")).Text, StringComparison.Ordinal);
         browser.FindElement(By.Id("nav-messages")).Click();
         Assert.Equal("No platform has pushed a message.", browser.FindElement(By.Id("no-messages")).Text);
 
