@@ -79,6 +79,30 @@ internal static class ConsoleEndpoints
             var date = DateOnly.TryParseExact(day, "yyyy-MM-dd", out var parsed) ? parsed : DateOnly.FromDateTime(services.Time.GetUtcNow().UtcDateTime + Indicators.BeijingCalendar.Offset);
             return Html(ConsolePages.Energy(Language(http), session, items, chosen is null ? null : services.Store.Read(db => ConsoleQueries.Energy(db, chosen, date))));
         });
+        app.MapGet("/console/export", (HttpContext http, string? what, string? from, string? to, string? gateway, string? meter, string? item) =>
+        {
+            if (Session(http, sessions) is null)
+            {
+                return Results.Redirect("/console/login");
+            }
+
+            if (!DateOnly.TryParseExact(from, "yyyy-MM-dd", out var fromDay) || !DateOnly.TryParseExact(to, "yyyy-MM-dd", out var toDay))
+            {
+                return Results.BadRequest("from/to: Beijing days like 2026-05-20");
+            }
+
+            var request = new History.ExportRequest(what ?? History.ExportRequest.Readings, fromDay, toDay, gateway, meter, item);
+            if (request.Problem() is { } problem)
+            {
+                return Results.BadRequest(problem);
+            }
+
+            return Results.Stream(async body =>
+            {
+                await using var writer = new StreamWriter(body, new System.Text.UTF8Encoding(false));
+                services.Store.Read(db => History.CsvExport.Write(db, services.Indicators.Items, request, writer));
+            }, "text/csv; charset=utf-8", $"edgemeter-{request.What}-{fromDay:yyyyMMdd}-{toDay:yyyyMMdd}.csv");
+        });
         app.MapGet("/console/messages", (HttpContext http) => Session(http, sessions) is { } session
             ? Html(ConsolePages.Messages(Language(http), session, services.Store.Read(ConsoleQueries.Messages)))
             : Results.Redirect("/console/login"));

@@ -94,6 +94,10 @@ internal static class ConsolePages
         }
 
         body.Append(CultureInfo.InvariantCulture, $"</select></label> <label>{T("day", language)} <input type=\"date\" name=\"day\" id=\"day\" value=\"{view.Day:yyyy-MM-dd}\"></label> <button type=\"submit\" id=\"show\">{T("show", language)}</button></form>");
+        var monthStart = new DateOnly(view.Day.Year, view.Day.Month, 1);
+        body.Append(CultureInfo.InvariantCulture,
+            $"<p><a id=\"export-indicators\" href=\"/console/export?what=indicators&amp;item={Uri.EscapeDataString(view.Item.Key)}&amp;from={monthStart:yyyy-MM-dd}&amp;to={monthStart.AddMonths(1).AddDays(-1):yyyy-MM-dd}\">{T("exportIndicators", language)}</a> · " +
+            $"<a id=\"export-readings\" href=\"/console/export?what=readings&amp;from={view.Day:yyyy-MM-dd}&amp;to={view.Day:yyyy-MM-dd}\">{T("exportReadings", language)}</a></p>");
         Section(body, language, "dayCurve", "day-curve", view, view.Intervals);
         Section(body, language, "daily", "month-days", view, view.Days);
         Section(body, language, "monthly", "year-months", view, view.Months);

@@ -56,6 +56,8 @@ public static class ConsoleText
         ["total"] = ("Total", "合计"),
         ["coal"] = ("Standard coal (× conversion factor)", "折标准煤（× 折标系数）"),
         ["noItems"] = ("No data item is configured (Items[] of the receiver's configuration).", "未配置数据项（接收端配置 Items[]）。"),
+        ["exportIndicators"] = ("Export the month's values (CSV)", "导出当月指标（CSV）"),
+        ["exportReadings"] = ("Export the day's raw readings (CSV)", "导出当日原始读数（CSV）"),
         ["badForm"] = ("This form has expired; reload the page and try again.", "表单已失效，请刷新页面后重试。"),
     };
 

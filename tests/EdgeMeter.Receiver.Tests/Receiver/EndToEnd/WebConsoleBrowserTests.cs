@@ -12,7 +12,7 @@ namespace EdgeMeter.Receiver.Tests.Receiver.EndToEnd;
 
 /// <summary>
 /// The web console in Debian's Chromium, headless, driven by chromium-driver: sign in (a wrong password first), see
-/// the fleet in Chinese (the browser's language) and in English, the platforms, energy and messages pages, sign out. EDGEMETER_UPDATE_DOCS=1 keeps the
+/// the fleet in Chinese (the browser's language) and in English, the platforms, energy (with a CSV export) and messages pages, sign out. EDGEMETER_UPDATE_DOCS=1 keeps the
 /// screenshot README shows.
 /// </summary>
 public sealed class WebConsoleBrowserTests : IAsyncLifetime
@@ -73,6 +73,16 @@ public sealed class WebConsoleBrowserTests : IAsyncLifetime
         browser.FindElement(By.Id("show")).Click();
         Assert.True(browser.FindElement(By.Id("day-curve")).Displayed);
         Assert.StartsWith("Total: 0 kWh", browser.FindElement(By.Id("day-curve-total")).Text, StringComparison.Ordinal);
+        // The export link downloads a CSV; fetched with the browser's own session cookie.
+        var export = new Uri(browser.FindElement(By.Id("export-readings")).GetAttribute("href")!);
+        using (var http = new HttpClient())
+        {
+            http.DefaultRequestHeaders.Add("Cookie", $"em_session={browser.Manage().Cookies.GetCookieNamed("em_session")!.Value}");
+            var csv = await http.GetAsync(export, TestContext.Current.CancellationToken);
+            Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+            Assert.StartsWith("# EdgeMeter readings, Beijing days ", await csv.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+
         browser.FindElement(By.Id("nav-messages")).Click();
         Assert.Equal("No platform has pushed a message.", browser.FindElement(By.Id("no-messages")).Text);
 

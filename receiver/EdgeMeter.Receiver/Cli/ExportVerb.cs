@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Text;
+using EdgeMeter.Common.Cli;
+using EdgeMeter.Receiver.Config;
+using EdgeMeter.Receiver.History;
+using EdgeMeter.Receiver.Indicators;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeMeter.Receiver.Cli;
+
+/// <summary>
+/// `export --config C --from D --to D [--what readings|indicators] [--gateway G] [--meter M] [--item CODE] [--out F]`:
+/// history as CSV in Beijing time, read from the database without stopping the receiver (a read-only connection).
+/// </summary>
+internal static class ExportVerb
+{
+    public static Command Create(TextWriter output)
+    {
+        var config = RunVerb.ConfigOption(required: true);
+        var from = new Option<string>("--from") { Description = "First Beijing day, yyyy-MM-dd.", Required = true };
+        var to = new Option<string>("--to") { Description = "Last Beijing day, yyyy-MM-dd (included).", Required = true };
+        var what = new Option<string>("--what") { Description = "readings (raw, as the gateways signed them) or indicators.", DefaultValueFactory = _ => ExportRequest.Readings };
+        var gateway = new Option<string?>("--gateway") { Description = "Only this gateway (readings)." };
+        var meter = new Option<string?>("--meter") { Description = "Only this meter (readings)." };
+        var item = new Option<string?>("--item") { Description = "Only this data item: its data code, or ENTERPRISE/CODE (indicators)." };
+        var format = new Option<string>("--format") { Description = "csv (xlsx is not available yet).", DefaultValueFactory = _ => "csv" };
+        var file = new Option<string?>("--out") { Description = "File to write (default: standard output)." };
+        var command = new Command("export", "Export raw readings or indicator values as CSV, in Beijing time.") { config, from, to, what, gateway, meter, item, format, file };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(format) != "csv")
+            {
+                throw new CliException($"--format '{parse.GetValue(format)}': only csv is available", ExitCodes.Usage);
+            }
+
+            var options = ConfigLoader.Load(parse.GetValue(config)!);
+            var items = ItemCatalogue.From(options);
+            var itemKey = parse.GetValue(item) is { } code ? (items.Find(code) ?? items.Find(null, code))?.Key ?? throw new CliException($"--item {code}: no configured item", ExitCodes.Usage) : null;
+            var request = new ExportRequest(parse.GetValue(what)!, Day(parse.GetValue(from)!, "--from"), Day(parse.GetValue(to)!, "--to"), parse.GetValue(gateway), parse.GetValue(meter), itemKey);
+            if (request.Problem() is { } problem)
+            {
+                throw new CliException(problem.StartsWith('\'') ? $"--what {problem}" : problem, ExitCodes.Usage);
+            }
+
+            if (!File.Exists(options.Store.Path))
+            {
+                throw new CliException($"no database at {options.Store.Path} (Store.Path)", ExitCodes.Failure);
+            }
+
+            using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = options.Store.Path, Mode = SqliteOpenMode.ReadOnly }.ToString());
+            db.Open();
+            using var target = parse.GetValue(file) is { } path ? new StreamWriter(path, append: false, new UTF8Encoding(false)) : null;
+            var rows = CsvExport.Write(db, items, request, target ?? output);
+            if (target is not null)
+            {
+                output.WriteLine($"{rows} {request.What} rows in {parse.GetValue(file)}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static DateOnly Day(string text, string option) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", out var day) ? day : throw new CliException($"{option} '{text}' is not a day like 2026-05-20", ExitCodes.Usage);
+}

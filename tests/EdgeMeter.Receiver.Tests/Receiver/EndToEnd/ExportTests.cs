@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using EdgeMeter.Common.Cli;
+using EdgeMeter.Core.Messages;
+using EdgeMeter.Core.Packet;
+using EdgeMeter.Receiver.Cli;
+using EdgeMeter.Receiver.Tests.Receiver.Support;
+using MQTTnet;
+
+namespace EdgeMeter.Receiver.Tests.Receiver.EndToEnd;
+
+/// <summary>`edgemeter-receiver export`: stored readings as CSV, Beijing time, flags by name, beside a running receiver.</summary>
+public sealed class ExportTests : IAsyncLifetime
+{
+    private readonly ReceiverHarness _harness = ReceiverHarness.Create();
+    private readonly TestGateway _gateway = new(TestKeys.Gateway1, TestKeys.Gateway1V1);
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _harness.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Readings_of_a_beijing_day_export_as_csv_while_the_receiver_runs()
+    {
+        await _harness.StartAsync();
+        Assert.Equal(MqttClientConnectResultCode.Success, (await _gateway.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway1Password)).ResultCode);
+        Assert.True((await _gateway.PublishAsync(PacketKind.Up, _gateway.SignReadings(1,
+            TestGateway.Reading(1, "100.01"), TestGateway.Reading(2, "100.50", minute: 15, flags: ReadingFlags.Estimated | ReadingFlags.Rollover),
+            TestGateway.Reading(3, "230.4", point: "02010100")))).IsSuccess);
+        await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM readings") == 3, "the readings stored");
+        var config = Config();
+        var file = Path.Combine(_harness.Directory, "export.csv");
+
+        var (exit, output, error) = await CliAsync("export", "--config", config, "--from", "2025-06-01", "--to", "2025-06-01", "--out", file);
+        var (emptyExit, emptyOutput, _) = await CliAsync("export", "--config", config, "--from", "2025-06-02", "--to", "2025-06-03");
+
+        Assert.True(exit == ExitCodes.Ok, error);
+        Assert.Equal("3 readings rows in " + file + "\n", output);
+        Assert.Equal(
+            [
+                "# EdgeMeter readings, Beijing days 2025-06-01 to 2025-06-01",
+                "gateway,n,meter,point,time_beijing,value,unit,flags",
+                "gw-0001,1,000012345678,00010000,2025-06-01 07:00:00,100.01,kWh,",
+                "gw-0001,2,000012345678,00010000,2025-06-01 07:15:00,100.50,kWh,estimated rollover",
+                "gw-0001,3,000012345678,02010100,2025-06-01 07:00:00,230.4,kWh,",
+            ],
+            File.ReadAllText(file).Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(ExitCodes.Ok, emptyExit);
+        Assert.Equal(2, emptyOutput.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length); // what it is, and the columns
+    }
+
+    [Theory]
+    [InlineData("--what", "packets", "--what 'packets' is not readings or indicators")]
+    [InlineData("--to", "2025-05-01", "--to is before --from")]
+    [InlineData("--format", "xlsx", "only csv is available")]
+    public async Task Bad_options_are_one_clear_error(string option, string value, string message)
+    {
+        var given = new Dictionary<string, string> { ["--from"] = "2025-06-01", ["--to"] = "2025-06-01", [option] = value };
+        var args = new List<string> { "export", "--config", Config() };
+        args.AddRange(given.SelectMany(pair => new[] { pair.Key, pair.Value }));
+        var (exit, _, error) = await CliAsync([.. args]);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The example configuration, reading the harness's database.</summary>
+    private string Config()
+    {
+        var config = JsonNode.Parse(File.ReadAllText(Repo.PathOf("examples/receiver/receiver.json")))!.AsObject();
+        config["Store"] = new JsonObject { ["Path"] = _harness.Options.Store.Path };
+        var path = Path.Combine(_harness.Directory, "export-receiver.json");
+        File.WriteAllText(path, config.ToJsonString());
+        return path;
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> CliAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await ReceiverCli.RunAsync(args, output, error, TextReader.Null);
+        return (exit, output.ToString(), error.ToString());
+    }
+}
