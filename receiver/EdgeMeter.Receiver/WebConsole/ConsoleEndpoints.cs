@@ -103,6 +103,18 @@ internal static class ConsoleEndpoints
                 services.Store.Read(db => History.CsvExport.Write(db, services.Indicators.Items, request, writer));
             }, "text/csv; charset=utf-8", $"edgemeter-{request.What}-{fromDay:yyyyMMdd}-{toDay:yyyyMMdd}.csv");
         });
+        app.MapGet("/console/quality", (HttpContext http, string? month) =>
+        {
+            if (Session(http, sessions) is not { } session)
+            {
+                return Results.Redirect("/console/login");
+            }
+
+            var today = DateOnly.FromDateTime(services.Time.GetUtcNow().UtcDateTime + Indicators.BeijingCalendar.Offset);
+            var chosen = DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", out var parsed) ? parsed : new DateOnly(today.Year, today.Month, 1);
+            return Html(ConsolePages.Quality(Language(http), session,
+                services.Store.Read(db => ConsoleQueries.Quality(db, services.Indicators.Items, chosen, services.Indicators.Options.CompletenessTargetPercent))));
+        });
         app.MapGet("/console/messages", (HttpContext http) => Session(http, sessions) is { } session
             ? Html(ConsolePages.Messages(Language(http), session, services.Store.Read(ConsoleQueries.Messages)))
             : Results.Redirect("/console/login"));

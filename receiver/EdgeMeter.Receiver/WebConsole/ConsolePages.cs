@@ -115,6 +115,35 @@ internal static class ConsolePages
         }
     }
 
+    public static string Quality(string language, ConsoleSession session, QualityView view)
+    {
+        var body = new StringBuilder($"<h2>{T("quality", language)}</h2>");
+        body.Append(CultureInfo.InvariantCulture,
+            $"<form method=\"get\" action=\"/console/quality\" class=\"filters\"><label>{T("month", language)} <input type=\"month\" name=\"month\" id=\"month\" value=\"{view.Month:yyyy-MM}\"></label> <button type=\"submit\">{T("show", language)}</button></form>");
+        body.Append(CultureInfo.InvariantCulture, $"<p class=\"hint\">{E(string.Format(CultureInfo.InvariantCulture, ConsoleText.Of("completenessHint", language), view.TargetPercent))}</p>");
+        var below = view.Rows.Where(r => r.Percents.Any(p => p < view.TargetPercent)).Select(r => r.Item.Name.Length > 0 ? r.Item.Name : r.Item.DataCode).ToList();
+        body.Append(CultureInfo.InvariantCulture, $"<p id=\"below\">{T("below", language)}: {(below.Count == 0 ? "—" : E(string.Join(", ", below)))}</p>");
+        body.Append("<div class=\"scroll\"><table id=\"calendar\"><thead><tr>").Append(CultureInfo.InvariantCulture, $"<th>{T("item", language)}</th>");
+        for (var day = 1; day <= (view.Rows.FirstOrDefault()?.Percents.Count ?? 0); day++)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<th>{day}</th>");
+        }
+
+        body.Append(CultureInfo.InvariantCulture, $"<th>{T("flags", language)}</th></tr></thead><tbody>");
+        foreach (var row in view.Rows)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<tr data-item=\"{E(row.Item.Key)}\"><td>{E(row.Item.Name.Length > 0 ? row.Item.Name : row.Item.DataCode)}</td>");
+            foreach (var percent in row.Percents)
+            {
+                body.Append(CultureInfo.InvariantCulture, $"<td class=\"{(percent >= view.TargetPercent ? "ok" : "bad")}\">{percent:0.#}</td>");
+            }
+
+            body.Append(CultureInfo.InvariantCulture, $"<td>{E(string.Join(", ", row.Flags.Select(f => $"{f.Key} {f.Value}")))}</td></tr>");
+        }
+
+        return Page(language, T("quality", language), session, body.Append("</tbody></table></div>").ToString());
+    }
+
     public static string Message(string language, string text) => Page(language, T("title", language), null, $"<p class=\"error\">{E(text)}</p>");
 
     /// <summary>One gateway's row, from its registry entry and the latest status it signed.</summary>
@@ -134,7 +163,7 @@ internal static class ConsolePages
     {
         var fleet = session is null ? "" :
             $"<a id=\"nav-fleet\" href=\"/console/fleet\">{T("fleet", language)}</a><a id=\"nav-platforms\" href=\"/console/platforms\">{T("platforms", language)}</a>" +
-            $"<a id=\"nav-energy\" href=\"/console/energy\">{T("energy", language)}</a><a id=\"nav-messages\" href=\"/console/messages\">{T("messages", language)}</a>";
+            $"<a id=\"nav-energy\" href=\"/console/energy\">{T("energy", language)}</a><a id=\"nav-quality\" href=\"/console/quality\">{T("quality", language)}</a><a id=\"nav-messages\" href=\"/console/messages\">{T("messages", language)}</a>";
         var switchTo = language == "zh" ? "en" : "zh";
         var switchText = language == "zh" ? "English" : "中文";
         var account = session is null ? "" :
@@ -152,7 +181,7 @@ internal static class ConsolePages
             main{padding:1em} .card{display:grid;gap:.8em;max-width:22em;background:#fff;padding:1.2em;border-radius:6px}
             table{border-collapse:collapse;background:#fff;min-width:100%} th,td{padding:.4em .6em;border-bottom:1px solid #dde;text-align:left;white-space:nowrap}
             .scroll{overflow-x:auto} tr.attention td:first-child{border-left:4px solid #c0392b} .bad{color:#c0392b;font-weight:bold}
-            .error{color:#c0392b} .hint{color:#5a6473} .chart{width:100%;max-width:720px;height:auto;background:#fff} .filters{display:flex;flex-wrap:wrap;gap:.6em;align-items:end}
+            .error{color:#c0392b} .hint{color:#5a6473} .chart{width:100%;max-width:720px;height:auto;background:#fff} td.ok{background:#e3f4e8} td.bad{background:#fbe3e1} .filters{display:flex;flex-wrap:wrap;gap:.6em;align-items:end}
             </style></head>
             <body><header><strong>{{T("title", language)}}</strong>{{fleet}}
             <a id="lang" href="?lang={{switchTo}}">{{switchText}}</a>{{account}}
@@ -192,6 +221,11 @@ internal static class ConsolePages
 internal sealed record EnergyView(
     Indicators.DataItem Item, DateOnly Day, decimal ConvertRation,
     IReadOnlyList<(string Label, string? Value)> Intervals, IReadOnlyList<(string Label, string? Value)> Days, IReadOnlyList<(string Label, string? Value)> Months);
+
+/// <summary>A month of data quality: each item's completeness per Beijing day and the flags its intervals raised.</summary>
+internal sealed record QualityView(DateOnly Month, int TargetPercent, IReadOnlyList<QualityRow> Rows);
+
+internal sealed record QualityRow(Indicators.DataItem Item, IReadOnlyList<double> Percents, IReadOnlyDictionary<string, int> Flags);
 
 /// <summary>A platform tier as the platforms page shows it.</summary>
 internal sealed record TierRow(string Name, int Gateways, long Lag, int Failing, string LastError);

@@ -43,6 +43,30 @@ internal static class ConsoleQueries
         })];
     }
 
+    /// <summary>Each item's completeness on every Beijing day of a month, and how often each flag was raised on its intervals.</summary>
+    public static QualityView Quality(SqliteConnection db, ItemCatalogue items, DateOnly month, int targetPercent)
+    {
+        var days = Enumerable.Range(0, DateTime.DaysInMonth(month.Year, month.Month)).Select(month.AddDays).ToList();
+        var byDay = days.Select(day => IndicatorQueries.Completeness(db, items, day, targetPercent).ToDictionary(c => (c.Enterprise, c.DataCode))).ToList();
+        var from = IndicatorQueries.Beijing(month.ToDateTime(TimeOnly.MinValue));
+        var rows = items.Items.Select(item =>
+        {
+            var flags = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            foreach (var raised in db.Query(
+                "SELECT flags FROM indicators WHERE item = $c AND stat_type = 0 AND start_t >= $from AND start_t < $to AND flags != 0",
+                r => (IndicatorFlags)r.GetInt32(0), ("$c", item.Key), ("$from", SampleReader.ToMs(from)), ("$to", SampleReader.ToMs(from.AddMonths(1)))))
+            {
+                foreach (var name in IndicatorFlagNames.Of(raised))
+                {
+                    flags[name] = flags.GetValueOrDefault(name) + 1;
+                }
+            }
+
+            return new QualityRow(item, [.. byDay.Select(day => day[(item.Enterprise, item.DataCode)].Percent)], flags);
+        }).ToList();
+        return new QualityView(month, targetPercent, rows);
+    }
+
     /// <summary>The newest 100 messages platforms pushed, with where each was forwarded.</summary>
     public static IReadOnlyList<MessageRow> Messages(SqliteConnection db) =>
         db.Query(

@@ -58,6 +58,11 @@ public static class ConsoleText
         ["noItems"] = ("No data item is configured (Items[] of the receiver's configuration).", "未配置数据项（接收端配置 Items[]）。"),
         ["exportIndicators"] = ("Export the month's values (CSV)", "导出当月指标（CSV）"),
         ["exportReadings"] = ("Export the day's raw readings (CSV)", "导出当日原始读数（CSV）"),
+        ["quality"] = ("Data quality", "数据质量"),
+        ["month"] = ("Month", "月份"),
+        ["below"] = ("Items under the target on some day", "存在未达标日期的数据项"),
+        ["flags"] = ("Flags raised (15-minute values)", "标记（分时值）"),
+        ["completenessHint"] = ("Each cell: the share of a Beijing day's intervals with a trusted value, in %; the platforms expect at least {0} %.", "每格：北京时间当日可信分时值占比（%）；平台要求不低于 {0}%。"),
         ["badForm"] = ("This form has expired; reload the page and try again.", "表单已失效，请刷新页面后重试。"),
     };
 

@@ -12,7 +12,7 @@ namespace EdgeMeter.Receiver.Tests.Receiver.EndToEnd;
 
 /// <summary>
 /// The web console in Debian's Chromium, headless, driven by chromium-driver: sign in (a wrong password first), see
-/// the fleet in Chinese (the browser's language) and in English, the platforms, energy (with a CSV export) and messages pages, sign out. EDGEMETER_UPDATE_DOCS=1 keeps the
+/// the fleet in Chinese (the browser's language) and in English, the platforms, energy (with a CSV export), data-quality and messages pages, sign out. EDGEMETER_UPDATE_DOCS=1 keeps the
 /// screenshot README shows.
 /// </summary>
 public sealed class WebConsoleBrowserTests : IAsyncLifetime
@@ -83,6 +83,9 @@ public sealed class WebConsoleBrowserTests : IAsyncLifetime
             Assert.StartsWith("# EdgeMeter readings, Beijing days ", await csv.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         }
 
+        browser.FindElement(By.Id("nav-quality")).Click();
+        Assert.Equal("Data quality", browser.FindElement(By.TagName("h2")).Text);
+        Assert.True(browser.FindElement(By.CssSelector("#calendar tr[data-item='91530100MA6NXKB7X1/000000000112000001']")).Displayed);
         browser.FindElement(By.Id("nav-messages")).Click();
         Assert.Equal("No platform has pushed a message.", browser.FindElement(By.Id("no-messages")).Text);
 

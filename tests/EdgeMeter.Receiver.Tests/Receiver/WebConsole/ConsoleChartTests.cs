@@ -5,7 +5,7 @@ using EdgeMeter.Receiver.WebConsole;
 
 namespace EdgeMeter.Receiver.Tests.Receiver.WebConsole;
 
-/// <summary>The energy page's SVG bars and totals.</summary>
+/// <summary>The energy page's SVG bars and totals, and the data-quality calendar.</summary>
 public partial class ConsoleChartTests
 {
     [Fact]
@@ -30,6 +30,25 @@ public partial class ConsoleChartTests
         Assert.Contains("<p class=\"hint\" id=\"day-curve-total\">合计: 4.0 kWh; 折标准煤（&#215; 折标系数）: 0.49160</p>", page, StringComparison.Ordinal);
         Assert.Contains("<svg id=\"day-curve\"", page, StringComparison.Ordinal);
         Assert.Contains("全厂用电 (000000000112000001)", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_quality_calendar_marks_days_under_the_target_and_lists_their_items_and_flags()
+    {
+        DataItem Item(string code, string name) => new() { DataCode = code, Enterprise = "91530100MA6NXKB7X1", Name = name, Unit = "kWh", ConvertRation = new FixedDecimal(1229, 4), Terms = [] };
+        var view = new QualityView(new DateOnly(2026, 11, 1), 90,
+        [
+            new QualityRow(Item("000000000112000001", "electricity"), [100, 95.8], new Dictionary<string, int>()),
+            new QualityRow(Item("000000000112000002", "steam"), [100, 62.5], new Dictionary<string, int> { ["estimated"] = 3, ["gap"] = 36 }),
+        ]);
+
+        var page = ConsolePages.Quality("en", new ConsoleSession("s", "viewer-1", ConsoleRole.Viewer, "t", DateTimeOffset.MaxValue), view);
+
+        Assert.Contains("<p id=\"below\">Items under the target on some day: steam</p>", page, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"ok\">95.8</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"bad\">62.5</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>estimated 3, gap 36</td>", page, StringComparison.Ordinal);
+        Assert.Contains("value=\"2026-11\"", page, StringComparison.Ordinal);
     }
 
     [GeneratedRegex("<rect [^>]*height=\"([0-9.]+)\"")]
