@@ -74,6 +74,7 @@ public static class DemoVerb
         else if (!json)
         {
             console.Out.WriteLine($"kept in {Path.GetFullPath(directory)} (see platform-account.txt to subscribe and verify packets yourself)");
+            console.Out.WriteLine($"web console: console-account.txt there has its address and account; run the receiver again with the kept configuration to browse it");
         }
 
         return figures.Passed ? ExitCodes.Ok : ExitCodes.Failure;

@@ -33,6 +33,7 @@ public sealed class DemoPlan
         PlatformPassword = Secret(12);
         ReaderPassword = Secret(12);
         AdminToken = Secret(24);
+        ConsolePassword = Secret(8);
         ProvincialSm4 = $"mode=cbc,key={Secret(16)},iv={Secret(16)},output=base64";
         PushSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         for (var g = 1; g <= gateways; g++)
@@ -71,6 +72,13 @@ public sealed class DemoPlan
     /// <summary>The provincial platform account's HS256 key for what it pushes to the enterprise.</summary>
     public string PushSecret { get; }
 
+    /// <summary>The web console's demo account (an operator), written to console-account.txt.</summary>
+    public const string ConsoleUser = "demo";
+
+    public string ConsolePassword { get; }
+
+    public string ConsoleAddress => $"http://127.0.0.1:{Ports.Admin}/console";
+
     public string ReceiverConfigPath => Path.Combine(Directory, "receiver", "receiver.json");
 
     public string ReceiverKeysPath => Path.Combine(Directory, "receiver", "keys.json");
@@ -105,6 +113,14 @@ public sealed class DemoPlan
             Save(ConfigPath(gateway), GatewayConfig(gateway));
         }
 
+        // Console.UsersFile as `edgemeter-receiver users add` writes it (docs/receiver.md, "Web console").
+        Save(Path.Combine(Directory, "receiver", "users.json"), new JsonObject
+        {
+            ["users"] = new JsonArray(new JsonObject { ["name"] = ConsoleUser, ["role"] = "operator", ["passwordHash"] = Common.Crypto.PasswordHash.Create(ConsolePassword, 10_000) }),
+        });
+        File.WriteAllText(Path.Combine(Directory, "console-account.txt"),
+            $"console: {ConsoleAddress}{Environment.NewLine}user: {ConsoleUser}{Environment.NewLine}password: {ConsolePassword}{Environment.NewLine}" +
+            $"run the receiver again: edgemeter-receiver run --config {ReceiverConfigPath}{Environment.NewLine}");
         File.WriteAllText(Path.Combine(Directory, "platform-account.txt"),
             $"broker: 127.0.0.1:{Ports.Broker}{Environment.NewLine}username: {PlatformReader}{Environment.NewLine}password: {ReaderPassword}{Environment.NewLine}" +
             $"subscribe: mosquitto_sub -h 127.0.0.1 -p {Ports.Broker} -u {PlatformReader} -P {ReaderPassword} -i {PlatformReader}-1 -t 'edgemeter/v1/+/up' -v{Environment.NewLine}" +
