@@ -56,21 +56,19 @@ public sealed class WebConsoleBrowserTests : IAsyncLifetime
         var row = browser.FindElement(By.CssSelector("#fleet tr[data-gateway='gw-0001']"));
         Assert.Contains("在线", row.Text, StringComparison.Ordinal);
         Assert.Contains("0.4.1", row.Text, StringComparison.Ordinal);
-        browser.FindElement(By.Id("lang")).Click();
+        Screenshot(browser, "console-fleet-zh.png");
+        Go(browser, "lang");
         Assert.Contains("online", browser.FindElement(By.CssSelector("#fleet tr[data-gateway='gw-0001']")).Text, StringComparison.Ordinal);
         Assert.Contains("Signed in as energy-manager", browser.FindElement(By.TagName("header")).Text, StringComparison.Ordinal);
-        if (Environment.GetEnvironmentVariable("EDGEMETER_UPDATE_DOCS") == "1")
-        {
-            ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(Path.Combine(Repo.Root, "docs", "images", "console-fleet.png"));
-        }
+        Screenshot(browser, "console-fleet.png");
 
-        browser.FindElement(By.Id("nav-platforms")).Click();
+        Go(browser, "nav-platforms");
         Assert.Equal("Platforms", browser.FindElement(By.TagName("h2")).Text);
         Assert.Equal("No record is waiting in dead letters.", browser.FindElement(By.Id("no-dead-letters")).Text);
-        browser.FindElement(By.Id("nav-energy")).Click();
+        Go(browser, "nav-energy");
         Assert.Equal("Energy", browser.FindElement(By.TagName("h2")).Text);
         Assert.Contains("000000000112000001", browser.FindElement(By.Id("item")).Text, StringComparison.Ordinal);
-        browser.FindElement(By.Id("show")).Click();
+        Go(browser, "show");
         Assert.True(browser.FindElement(By.Id("day-curve")).Displayed);
         Assert.StartsWith("Total: 0 kWh", browser.FindElement(By.Id("day-curve-total")).Text, StringComparison.Ordinal);
         // The export link downloads a CSV; fetched with the browser's own session cookie.
@@ -83,13 +81,13 @@ public sealed class WebConsoleBrowserTests : IAsyncLifetime
             Assert.StartsWith("# EdgeMeter readings, Beijing days ", await csv.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         }
 
-        browser.FindElement(By.Id("nav-quality")).Click();
+        Go(browser, "nav-quality");
         Assert.Equal("Data quality", browser.FindElement(By.TagName("h2")).Text);
         Assert.True(browser.FindElement(By.CssSelector("#calendar tr[data-item='91530100MA6NXKB7X1/000000000112000001']")).Displayed);
-        browser.FindElement(By.Id("nav-messages")).Click();
+        Go(browser, "nav-messages");
         Assert.Equal("No platform has pushed a message.", browser.FindElement(By.Id("no-messages")).Text);
 
-        browser.FindElement(By.Id("sign-out")).Click();
+        Go(browser, "sign-out");
         Assert.EndsWith("/console/login", browser.Url, StringComparison.Ordinal);
         browser.Navigate().GoToUrl(new Uri(console, "/console/fleet"));
         Assert.EndsWith("/console/login", browser.Url, StringComparison.Ordinal);
@@ -119,12 +117,42 @@ public sealed class WebConsoleBrowserTests : IAsyncLifetime
 
     private const string ConsoleEndpointsCookie = "em_session";
 
+    /// <summary>Clicks what loads a new page and waits until the old page is gone (a click does not always wait).</summary>
+    private static void Go(IWebDriver browser, string id)
+    {
+        var page = browser.FindElement(By.TagName("html"));
+        browser.FindElement(By.Id(id)).Click();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                _ = page.Enabled;
+            }
+            catch (StaleElementReferenceException)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"clicking {id} loaded no new page");
+            Thread.Sleep(50);
+        }
+    }
+
+    private static void Screenshot(IWebDriver browser, string name)
+    {
+        if (Environment.GetEnvironmentVariable("EDGEMETER_UPDATE_DOCS") == "1")
+        {
+            ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(Path.Combine(Repo.Root, "docs", "images", name));
+        }
+    }
+
     private static void SignIn(IWebDriver browser, string password)
     {
         browser.FindElement(By.Id("user")).Clear();
         browser.FindElement(By.Id("user")).SendKeys(Manager);
         browser.FindElement(By.Id("password")).SendKeys(password);
-        browser.FindElement(By.Id("sign-in")).Click();
+        Go(browser, "sign-in");
     }
 
     private static ChromeDriver Chromium(string chromium, string chromedriver)
