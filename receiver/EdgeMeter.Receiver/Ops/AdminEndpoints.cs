@@ -135,27 +135,10 @@ internal static class AdminEndpoints
         ReceiverServices services, Relay.DeadLetterSelection selection, string actor, string action,
         Func<Microsoft.Data.Sqlite.SqliteConnection, string, string, IReadOnlyList<long>> act)
     {
-        if (selection.Problem() is { } problem)
-        {
-            services.Audit.Append(actor, action, selection.ToString(), "refused", problem);
-            return Results.Json(new { error = problem }, statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        if (selection.Tier is { } tier && services.Tiers.All(t => t.Name != tier))
-        {
-            services.Audit.Append(actor, action, selection.ToString(), "refused", $"no tier {tier}");
-            return Results.Json(new { error = $"tier: no platform tier named '{tier}'" }, statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        var now = Sql.Time(services.Time.GetUtcNow().UtcDateTime);
-        var ids = await services.Store.WriteAsync(db => act(db, actor, now));
-        services.Audit.Append(actor, action, selection.ToString(), "ok", ids.Count == 0 ? "nothing matched" : $"{ids.Count}: {string.Join(",", ids)}");
-        foreach (var relay in services.Tiers)
-        {
-            relay.Wake();
-        }
-
-        return Results.Json(new { count = ids.Count, ids });
+        var (problem, ids) = await DeadLetterActions.ActAsync(services, selection, actor, action, act);
+        return problem is not null
+            ? Results.Json(new { error = problem }, statusCode: StatusCodes.Status400BadRequest)
+            : Results.Json(new { count = ids.Count, ids });
     }
 
     private static void MapIndicators(RouteGroupBuilder admin, ReceiverServices services)

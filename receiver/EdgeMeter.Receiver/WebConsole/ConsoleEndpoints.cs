@@ -63,10 +63,33 @@ internal static class ConsoleEndpoints
             ? Html(ConsolePages.Fleet(Language(http), session, services.Store.Read(ConsoleQueries.Rows)))
             : Results.Redirect("/console/login"));
         var httpTiers = services.Tiers.OfType<Relay.HttpTier>().Select(tier => tier.Name).ToHashSet(StringComparer.Ordinal);
-        app.MapGet("/console/platforms", (HttpContext http) => Session(http, sessions) is { } session
+        app.MapGet("/console/platforms", (HttpContext http, int? resent) => Session(http, sessions) is { } session
             ? Html(ConsolePages.Platforms(Language(http), session, [.. services.Tiers.Select(TierRow)],
-                services.Store.Read(db => Relay.DeadLetters.List(db, Relay.DeadLetters.Dead, null, 100, httpTiers))))
+                services.Store.Read(db => Relay.DeadLetters.List(db, Relay.DeadLetters.Dead, null, 100, httpTiers)), resent))
             : Results.Redirect("/console/login"));
+        var tierNames = services.Tiers.Select(tier => tier.Name).ToList();
+        app.MapPost("/console/dead-letters/resend", async (HttpContext http) =>
+        {
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            if (Session(http, sessions) is not { } session || !ConsoleSessions.SameToken(form["csrf"], session.Csrf))
+            {
+                return Html(ConsolePages.Message(Language(http), ConsoleText.Of("badForm", Language(http))), StatusCodes.Status400BadRequest);
+            }
+
+            var actor = $"console:{session.User}";
+            if (session.Role != ConsoleRole.Operator)
+            {
+                services.Audit.Append(actor, "dead-letters.retry", form["tier"].ToString(), "refused", "a viewer may not resend");
+                return Html(ConsolePages.Message(Language(http), ConsoleText.Of("operatorsOnly", Language(http))), StatusCodes.Status403Forbidden);
+            }
+
+            var selection = new Relay.DeadLetterSelection(null, form["tier"].ToString(), false);
+            var (problem, ids) = await DeadLetterActions.ActAsync(services, selection, actor, "dead-letters.retry",
+                (db, who, _) => Relay.DeadLetters.MarkForResend(db, selection, tierNames, who));
+            return problem is not null
+                ? Html(ConsolePages.Message(Language(http), problem), StatusCodes.Status400BadRequest)
+                : Results.Redirect($"/console/platforms?resent={ids.Count}");
+        });
         app.MapGet("/console/energy", (HttpContext http, string? item, string? day) =>
         {
             if (Session(http, sessions) is not { } session)

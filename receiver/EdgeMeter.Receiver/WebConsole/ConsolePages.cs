@@ -55,9 +55,14 @@ internal static class ConsolePages
         return Page(language, T("fleet", language), session, body.ToString());
     }
 
-    public static string Platforms(string language, ConsoleSession session, IReadOnlyList<TierRow> tiers, IReadOnlyList<Relay.DeadLetterView> deadLetters)
+    public static string Platforms(string language, ConsoleSession session, IReadOnlyList<TierRow> tiers, IReadOnlyList<Relay.DeadLetterView> deadLetters, int? resent = null)
     {
         var body = new StringBuilder($"<h2>{T("platforms", language)}</h2>");
+        if (resent is { } count)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<p id=\"resent\">{E(string.Format(CultureInfo.InvariantCulture, ConsoleText.Of("resent", language), count))}</p>");
+        }
+
         body.Append(Table("tiers", language, ["tier", "gateways", "lag", "failing", "lastError"],
             tiers.Select(t => new[] { E(t.Name), t.Gateways.ToString(CultureInfo.InvariantCulture), t.Lag.ToString(CultureInfo.InvariantCulture), t.Failing.ToString(CultureInfo.InvariantCulture), E(t.LastError) })));
         body.Append(CultureInfo.InvariantCulture, $"<h2>{T("deadLetters", language)}</h2>");
@@ -65,6 +70,16 @@ internal static class ConsolePages
             ? $"<p id=\"no-dead-letters\">{T("noDeadLetters", language)}</p>"
             : Table("dead-letters", language, ["tier", "what", "reason", "received"],
                 deadLetters.Select(d => new[] { E(d.Tier), E(d.What), E($"{d.Code} {d.Reason}"), E(Beijing(d.CreatedAt)) })));
+        if (deadLetters.Count > 0 && session.Role == ConsoleRole.Operator)
+        {
+            foreach (var tier in deadLetters.Select(d => d.Tier).Distinct(StringComparer.Ordinal))
+            {
+                body.Append(CultureInfo.InvariantCulture,
+                    $"<form method=\"post\" action=\"/console/dead-letters/resend\"><input type=\"hidden\" name=\"csrf\" value=\"{E(session.Csrf)}\"><input type=\"hidden\" name=\"tier\" value=\"{E(tier)}\">" +
+                    $"<button type=\"submit\" id=\"resend-{E(tier)}\">{E(string.Format(CultureInfo.InvariantCulture, ConsoleText.Of("resend", language), tier))}</button></form>");
+            }
+        }
+
         return Page(language, T("platforms", language), session, body.ToString());
     }
 

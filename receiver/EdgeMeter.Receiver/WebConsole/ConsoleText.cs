@@ -63,6 +63,9 @@ public static class ConsoleText
         ["below"] = ("Items under the target on some day", "存在未达标日期的数据项"),
         ["flags"] = ("Flags raised (15-minute values)", "标记（分时值）"),
         ["completenessHint"] = ("Each cell: the share of a Beijing day's intervals with a trusted value, in %; the platforms expect at least {0} %.", "每格：北京时间当日可信分时值占比（%）；平台要求不低于 {0}%。"),
+        ["resend"] = ("Send {0}'s refused records again (after fixing the cause)", "重新上传 {0} 拒收的记录（原因排除后）"),
+        ["resent"] = ("{0} records marked to be sent again.", "已标记 {0} 条记录待重新上传。"),
+        ["operatorsOnly"] = ("Only an operator may do this.", "仅操作员可执行此操作。"),
         ["badForm"] = ("This form has expired; reload the page and try again.", "表单已失效，请刷新页面后重试。"),
     };
 

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using EdgeMeter.Common.Crypto;
+using EdgeMeter.PlatformSim;
+using EdgeMeter.Receiver.Tests.Receiver.Support;
+using EdgeMeter.Receiver.WebConsole;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeMeter.Receiver.Tests.Receiver.EndToEnd;
+
+/// <summary>An operator resends a platform's refused records from the console; a viewer may not; both audited.</summary>
+public sealed partial class WebConsoleActionTests : IAsyncLifetime
+{
+    private const string Password = "correct-horse-battery";
+    private readonly ReceiverHarness _harness = ReceiverHarness.Create();
+    private RunningPlatformSim? _sim;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _harness.DisposeAsync();
+        if (_sim is not null)
+        {
+            await _sim.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_operator_resends_a_tiers_dead_letters_and_a_viewer_is_refused()
+    {
+        _sim = await ReceiverHarness.StartSimAsync("provincial");
+        _harness.AddHttpPlatform("provincial", _sim, batch: true);
+        _harness.Route(ReceiverHarness.Enterprise1, "provincial");
+        _harness.Options.Console.UsersFile = Path.Combine(_harness.Directory, "users.json");
+        ConsoleUsers.Write(_harness.Options.Console.UsersFile,
+            [new ConsoleUser("op", ConsoleRole.Operator, PasswordHash.Create(Password, 1000)), new ConsoleUser("viewer", ConsoleRole.Viewer, PasswordHash.Create(Password, 1000))]);
+        await _harness.StartAsync();
+        Execute("INSERT INTO dead_letters(tier, gw, row_id, code, reason, created_at) VALUES ('provincial', 'e', 7, 422, 'dataCode not registered', '2026-01-01T00:00:00.000Z')");
+
+        using var viewer = await SignInAsync("viewer");
+        var viewerPage = await viewer.GetStringAsync("/console/platforms", TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("resend-provincial", viewerPage, StringComparison.Ordinal);
+        var refused = await viewer.PostAsync("/console/dead-letters/resend", Form(Csrf().Match(viewerPage).Groups[1].Value, "provincial"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+        using var operatorClient = await SignInAsync("op");
+        var page = await operatorClient.GetStringAsync("/console/platforms", TestContext.Current.CancellationToken);
+        Assert.Contains("422 dataCode not registered", page, StringComparison.Ordinal);
+        var forged = await operatorClient.PostAsync("/console/dead-letters/resend", Form("not-the-token", "provincial"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        var resent = await operatorClient.PostAsync("/console/dead-letters/resend", Form(Csrf().Match(page).Groups[1].Value, "provincial"), TestContext.Current.CancellationToken);
+
+        Assert.Contains("1 records marked to be sent again.", await resent.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(["console:op"], _harness.Strings("SELECT resolved_by FROM dead_letters")); // the tier then tries it again
+        var audit = await File.ReadAllTextAsync(_harness.Options.Admin.AuditLog, TestContext.Current.CancellationToken);
+        Assert.Contains("\"actor\":\"console:viewer\",\"action\":\"dead-letters.retry\",\"target\":\"provincial\",\"outcome\":\"refused\"", audit, StringComparison.Ordinal);
+        Assert.Contains("\"actor\":\"console:op\",\"action\":\"dead-letters.retry\",\"target\":\"tier provincial\",\"outcome\":\"ok\"", audit, StringComparison.Ordinal);
+    }
+
+    private async Task<HttpClient> SignInAsync(string user)
+    {
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = _harness.Receiver!.AdminAddress };
+        http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        var login = await http.GetStringAsync("/console/login", TestContext.Current.CancellationToken);
+        var signedIn = await http.PostAsync("/console/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["csrf"] = Csrf().Match(login).Groups[1].Value, ["user"] = user, ["password"] = Password,
+        }), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        return http;
+    }
+
+    private static FormUrlEncodedContent Form(string csrf, string tier) => new(new Dictionary<string, string> { ["csrf"] = csrf, ["tier"] = tier });
+
+    private void Execute(string sql)
+    {
+        using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _harness.Options.Store.Path, Pooling = false }.ToString());
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    [GeneratedRegex("name=\"csrf\" value=\"([^\"]+)\"")]
+    private static partial Regex Csrf();
+}
