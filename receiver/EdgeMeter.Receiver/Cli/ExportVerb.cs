@@ -62,5 +62,5 @@ internal static class ExportVerb
     }
 
     private static DateOnly Day(string text, string option) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", out var day) ? day : throw new CliException($"{option} '{text}' is not a day like 2026-05-20", ExitCodes.Usage);
+        ExportRequest.TryDay(text, out var day) ? day : throw new CliException($"{option} '{text}' is not a day like 2026-05-20 (2000-2099)", ExitCodes.Usage);
 }

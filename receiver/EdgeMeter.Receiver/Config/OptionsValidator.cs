@@ -58,6 +58,7 @@ public static class OptionsValidator
         ValidateCredentials(options, Problem);
         PlaceholderSecrets.CheckAll(options, Problem);
         ValidateAdmin(options.Admin, Problem);
+        ValidateConsole(options.Console, Problem);
         ValidateLogging(options.Logging, Problem);
         return problems;
     }
@@ -552,6 +553,19 @@ public static class OptionsValidator
         if (string.IsNullOrWhiteSpace(admin.AuditLog))
         {
             problem("Admin.AuditLog", "is required");
+        }
+    }
+
+    private static void ValidateConsole(ConsoleOptions console, Action<string, string> problem)
+    {
+        if (console.SessionMinutes is < 1 or > 10080)
+        {
+            problem("Console.SessionMinutes", $"{console.SessionMinutes} is not 1-10080 (a week)");
+        }
+
+        if (string.IsNullOrWhiteSpace(console.UsersFile))
+        {
+            problem("Console.UsersFile", "is required");
         }
     }
 

@@ -11,10 +11,16 @@ public sealed record ExportRequest(string What, DateOnly From, DateOnly To, stri
     public const string Readings = "readings";
     public const string Indicators = "indicators";
 
+    /// <summary>A Beijing day yyyy-MM-dd from 2000 to 2099 (anything else is a typo, and near the ends of the calendar time arithmetic fails).</summary>
+    public static bool TryDay(string? text, out DateOnly day) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day) && day.Year is >= 2000 and <= 2099;
+
     public string? Problem() =>
         What is not (Readings or Indicators) ? $"'{What}' is not readings or indicators"
         : To < From ? "--to is before --from"
+        : From.Year is < 2000 or > 2099 || To.Year is < 2000 or > 2099 ? "days from 2000-01-01 to 2099-12-31"
         : To.DayNumber - From.DayNumber > 400 ? "at most 400 days at a time"
+        : new[] { Gateway, Meter, Item }.Any(v => v is not null && v.Any(char.IsControl)) ? "gateway, meter and item cannot hold control characters"
         : null;
 
     public DateTime FromUtc => IndicatorQueries.Beijing(From.ToDateTime(TimeOnly.MinValue));
@@ -98,11 +104,24 @@ public static class CsvExport
                 output.Write(',');
             }
 
-            var cell = cells[i];
-            output.Write(cell.AsSpan().IndexOfAny("\",\r\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell);
+            output.Write(Cell(cells[i]));
         }
 
         output.Write("\r\n");
+    }
+
+    /// <summary>
+    /// One CSV cell: quoted when it holds a quote, comma or line break; a text that a spreadsheet would take for a
+    /// formula (= + - @ first, not a number) gets a leading apostrophe, since ids, units and names come from outside.
+    /// </summary>
+    private static string Cell(string text)
+    {
+        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out _))
+        {
+            text = "'" + text;
+        }
+
+        return text.AsSpan().IndexOfAny("\",\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
     }
 
     /// <summary>The flags by their packet names (docs/packet-format.md), space-separated.</summary>

@@ -26,52 +26,53 @@ internal static class ConsoleEndpoints
         });
         app.MapPost("/console/login", async (HttpContext http) =>
         {
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
             var language = Language(http);
-            if (http.Request.Cookies[LoginCsrfCookie] is not { } expected || !ConsoleSessions.SameToken(form["csrf"], expected))
+            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+            if (form is null || http.Request.Cookies[LoginCsrfCookie] is not { } expected || !ConsoleSessions.SameToken(form["csrf"], expected))
             {
                 return Html(ConsolePages.Message(language, ConsoleText.Of("badForm", language)), StatusCodes.Status400BadRequest);
             }
 
             var name = form["user"].ToString();
-            if (users.Authenticate(name, form["password"].ToString()) is not { } role)
+            if (users.Authenticate(name, form["password"].ToString()) is not { } account)
             {
-                services.Audit.Append($"console:{name}", "console.signin", "console", "denied", $"wrong user name or password, from {http.Connection.RemoteIpAddress}");
+                var shown = name.Length <= ConsoleUsers.MaxNameLength ? name : name[..ConsoleUsers.MaxNameLength] + "...";
+                services.Audit.Append($"console:{shown}", "console.signin", "console", "denied", $"wrong user name or password, from {http.Connection.RemoteIpAddress}");
                 return Html(ConsolePages.SignIn(language, expected, failed: true), StatusCodes.Status401Unauthorized);
             }
 
-            var session = sessions.Start(name, role);
+            var session = sessions.Start(account);
             http.Response.Cookies.Append(SessionCookie, session.Id, Cookie(http, session.ExpiresAt - DateTimeOffset.UtcNow));
-            http.Response.Cookies.Delete(LoginCsrfCookie);
-            services.Audit.Append($"console:{name}", "console.signin", "console", "ok", $"role {role.ToString().ToLowerInvariant()}, from {http.Connection.RemoteIpAddress}");
+            http.Response.Cookies.Delete(LoginCsrfCookie, Cookie(http, TimeSpan.Zero));
+            services.Audit.Append($"console:{name}", "console.signin", "console", "ok", $"role {account.Role.ToString().ToLowerInvariant()}, from {http.Connection.RemoteIpAddress}");
             return Results.Redirect("/console/fleet");
         });
         app.MapPost("/console/logout", async (HttpContext http) =>
         {
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
-            if (Session(http, sessions) is not { } session || !ConsoleSessions.SameToken(form["csrf"], session.Csrf))
+            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+            if (form is null || Session(http, sessions, users) is not { } session || !ConsoleSessions.SameToken(form["csrf"], session.Csrf))
             {
                 return Html(ConsolePages.Message(Language(http), ConsoleText.Of("badForm", Language(http))), StatusCodes.Status400BadRequest);
             }
 
             sessions.End(session.Id);
-            http.Response.Cookies.Delete(SessionCookie);
+            http.Response.Cookies.Delete(SessionCookie, Cookie(http, TimeSpan.Zero));
             services.Audit.Append($"console:{session.User}", "console.signout", "console", "ok");
             return Results.Redirect("/console/login");
         });
-        app.MapGet("/console/fleet", (HttpContext http) => Session(http, sessions) is { } session
+        app.MapGet("/console/fleet", (HttpContext http) => Session(http, sessions, users) is { } session
             ? Html(ConsolePages.Fleet(Language(http), session, services.Store.Read(ConsoleQueries.Rows)))
             : Results.Redirect("/console/login"));
         var httpTiers = services.Tiers.OfType<Relay.HttpTier>().Select(tier => tier.Name).ToHashSet(StringComparer.Ordinal);
-        app.MapGet("/console/platforms", (HttpContext http, int? resent) => Session(http, sessions) is { } session
+        app.MapGet("/console/platforms", (HttpContext http, int? resent) => Session(http, sessions, users) is { } session
             ? Html(ConsolePages.Platforms(Language(http), session, [.. services.Tiers.Select(TierRow)],
                 services.Store.Read(db => Relay.DeadLetters.List(db, Relay.DeadLetters.Dead, null, 100, httpTiers)), resent))
             : Results.Redirect("/console/login"));
         var tierNames = services.Tiers.Select(tier => tier.Name).ToList();
         app.MapPost("/console/dead-letters/resend", async (HttpContext http) =>
         {
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
-            if (Session(http, sessions) is not { } session || !ConsoleSessions.SameToken(form["csrf"], session.Csrf))
+            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+            if (form is null || Session(http, sessions, users) is not { } session || !ConsoleSessions.SameToken(form["csrf"], session.Csrf))
             {
                 return Html(ConsolePages.Message(Language(http), ConsoleText.Of("badForm", Language(http))), StatusCodes.Status400BadRequest);
             }
@@ -92,53 +93,62 @@ internal static class ConsoleEndpoints
         });
         app.MapGet("/console/energy", (HttpContext http, string? item, string? day) =>
         {
-            if (Session(http, sessions) is not { } session)
+            if (Session(http, sessions, users) is not { } session)
             {
                 return Results.Redirect("/console/login");
             }
 
             var items = services.Indicators.Items.Items;
             var chosen = (item is null ? null : services.Indicators.Items.Find(item)) ?? items.FirstOrDefault();
-            var date = DateOnly.TryParseExact(day, "yyyy-MM-dd", out var parsed) ? parsed : DateOnly.FromDateTime(services.Time.GetUtcNow().UtcDateTime + Indicators.BeijingCalendar.Offset);
+            var date = History.ExportRequest.TryDay(day, out var parsed) ? parsed : DateOnly.FromDateTime(services.Time.GetUtcNow().UtcDateTime + Indicators.BeijingCalendar.Offset);
             return Html(ConsolePages.Energy(Language(http), session, items, chosen is null ? null : services.Store.Read(db => ConsoleQueries.Energy(db, chosen, date))));
         });
         app.MapGet("/console/export", (HttpContext http, string? what, string? from, string? to, string? gateway, string? meter, string? item) =>
         {
-            if (Session(http, sessions) is null)
+            if (Session(http, sessions, users) is null)
             {
                 return Results.Redirect("/console/login");
             }
 
-            if (!DateOnly.TryParseExact(from, "yyyy-MM-dd", out var fromDay) || !DateOnly.TryParseExact(to, "yyyy-MM-dd", out var toDay))
+            if (!History.ExportRequest.TryDay(from, out var fromDay) || !History.ExportRequest.TryDay(to, out var toDay))
             {
                 return Results.BadRequest("from/to: Beijing days like 2026-05-20");
             }
 
-            var request = new History.ExportRequest(what ?? History.ExportRequest.Readings, fromDay, toDay, gateway, meter, item);
+            var itemKey = item is null ? null : (services.Indicators.Items.Find(item) ?? services.Indicators.Items.Find(null, item))?.Key;
+            if (item is not null && itemKey is null)
+            {
+                return Results.BadRequest($"item: no configured item {item}");
+            }
+
+            var request = new History.ExportRequest(what ?? History.ExportRequest.Readings, fromDay, toDay, gateway, meter, itemKey);
             if (request.Problem() is { } problem)
             {
                 return Results.BadRequest(problem);
             }
 
-            return Results.Stream(async body =>
+            // The export writes row by row as it reads (bounded memory); Kestrel takes synchronous writes only when asked.
+            http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>()!.AllowSynchronousIO = true;
+            return Results.Stream(body =>
             {
-                await using var writer = new StreamWriter(body, new System.Text.UTF8Encoding(false));
+                using var writer = new StreamWriter(body, new System.Text.UTF8Encoding(false), 64 * 1024);
                 services.Store.Read(db => History.CsvExport.Write(db, services.Indicators.Items, request, writer));
+                return Task.CompletedTask;
             }, "text/csv; charset=utf-8", $"edgemeter-{request.What}-{fromDay:yyyyMMdd}-{toDay:yyyyMMdd}.csv");
         });
         app.MapGet("/console/quality", (HttpContext http, string? month) =>
         {
-            if (Session(http, sessions) is not { } session)
+            if (Session(http, sessions, users) is not { } session)
             {
                 return Results.Redirect("/console/login");
             }
 
             var today = DateOnly.FromDateTime(services.Time.GetUtcNow().UtcDateTime + Indicators.BeijingCalendar.Offset);
-            var chosen = DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", out var parsed) ? parsed : new DateOnly(today.Year, today.Month, 1);
+            var chosen = History.ExportRequest.TryDay(month + "-01", out var parsed) ? parsed : new DateOnly(today.Year, today.Month, 1);
             return Html(ConsolePages.Quality(Language(http), session,
                 services.Store.Read(db => ConsoleQueries.Quality(db, services.Indicators.Items, chosen, services.Indicators.Options.CompletenessTargetPercent))));
         });
-        app.MapGet("/console/messages", (HttpContext http) => Session(http, sessions) is { } session
+        app.MapGet("/console/messages", (HttpContext http) => Session(http, sessions, users) is { } session
             ? Html(ConsolePages.Messages(Language(http), session, services.Store.Read(ConsoleQueries.Messages)))
             : Results.Redirect("/console/login"));
     }
@@ -147,7 +157,22 @@ internal static class ConsoleEndpoints
         tier.Name, tier.Gateways.Count, tier.Lag(), tier.FailingGateways,
         string.Join("; ", tier.States.Where(pair => pair.Value.LastError is not null).Select(pair => $"{pair.Key}: {pair.Value.LastError}")));
 
-    private static ConsoleSession? Session(HttpContext http, ConsoleSessions sessions) => sessions.Find(http.Request.Cookies[SessionCookie]);
+    /// <summary>The request's live session, ended when its account was removed or changed since the sign-in.</summary>
+    private static ConsoleSession? Session(HttpContext http, ConsoleSessions sessions, ConsoleUsers users)
+    {
+        if (sessions.Find(http.Request.Cookies[SessionCookie]) is not { } session)
+        {
+            return null;
+        }
+
+        if (users.StillValid(session.Account))
+        {
+            return session;
+        }
+
+        sessions.End(session.Id);
+        return null;
+    }
 
     /// <summary>The page's language: ?lang= (remembered in a cookie), the cookie, or the browser's.</summary>
     private static string Language(HttpContext http)

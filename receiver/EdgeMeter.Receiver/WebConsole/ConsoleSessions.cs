@@ -12,9 +12,14 @@ public sealed class ConsoleSessions(TimeSpan lifetime, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, ConsoleSession> _sessions = new(StringComparer.Ordinal);
 
-    public ConsoleSession Start(string user, ConsoleRole role)
+    public ConsoleSession Start(ConsoleUser account)
     {
-        var session = new ConsoleSession(NewToken(), user, role, NewToken(), time.GetUtcNow() + lifetime);
+        var session = new ConsoleSession(NewToken(), account, NewToken(), time.GetUtcNow() + lifetime);
+        foreach (var expired in _sessions.Values.Where(s => s.ExpiresAt <= time.GetUtcNow()))
+        {
+            _sessions.TryRemove(expired.Id, out _);
+        }
+
         _sessions[session.Id] = session;
         return session;
     }
@@ -45,4 +50,10 @@ public sealed class ConsoleSessions(TimeSpan lifetime, TimeProvider time)
         submitted is not null && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(submitted), System.Text.Encoding.ASCII.GetBytes(expected));
 }
 
-public sealed record ConsoleSession(string Id, string User, ConsoleRole Role, string Csrf, DateTimeOffset ExpiresAt);
+/// <summary>A signed-in browser: the account as it was at sign-in (a changed or removed account ends it).</summary>
+public sealed record ConsoleSession(string Id, ConsoleUser Account, string Csrf, DateTimeOffset ExpiresAt)
+{
+    public string User => Account.Name;
+
+    public ConsoleRole Role => Account.Role;
+}

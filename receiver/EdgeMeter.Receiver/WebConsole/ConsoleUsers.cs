@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeMeter.Common.Cli;
@@ -14,48 +15,61 @@ public enum ConsoleRole
 
 /// <summary>
 /// The console's local accounts (Console.UsersFile, `edgemeter-receiver users`): names, roles and PBKDF2 hashes of
-/// the passwords, never the passwords. Read again when the file changes, so an account added while the receiver
-/// runs can sign in at once.
+/// the passwords, never the passwords. Read again when the file's content changes, so an account added, changed or
+/// removed while the receiver runs counts at once; a file that cannot be read keeps the last good accounts.
 /// </summary>
 public sealed class ConsoleUsers(string path)
 {
     public const int MinPasswordLength = 10;
+    public const int MaxNameLength = 64;
 
     // Verified against when the name is unknown, so a wrong name costs as long as a wrong password.
     private static readonly string DecoyHash = PasswordHash.Create("decoy-password-never-used");
 
-    private (DateTime, long) _stamp;
-    private IReadOnlyList<ConsoleUser> _users = [];
+    private readonly object _reload = new();
+    private volatile Snapshot _snapshot = new([], []);
 
-    /// <summary>The role of a name and password that match an account; null otherwise.</summary>
-    public ConsoleRole? Authenticate(string name, string password)
+    /// <summary>The account of a name and password that match; null otherwise.</summary>
+    public ConsoleUser? Authenticate(string name, string password)
     {
+        if (name.Length is 0 or > MaxNameLength)
+        {
+            return null;
+        }
+
         var user = Current().FirstOrDefault(u => u.Name == name);
         var matches = PasswordHash.Verify(password, user?.PasswordHash ?? DecoyHash);
-        return user is not null && matches ? user.Role : null;
+        return user is not null && matches ? user : null;
     }
+
+    /// <summary>Whether this account still exists as it was (same role and password) when a session was opened.</summary>
+    public bool StillValid(ConsoleUser account) => Current().Contains(account);
 
     public IReadOnlyList<ConsoleUser> Current()
     {
-        var info = new FileInfo(path);
-        var stamp = info.Exists ? (info.LastWriteTimeUtc, info.Length) : default;
-        if (stamp != _stamp)
+        var content = File.Exists(path) ? TryReadBytes() : [];
+        var digest = content is null ? _snapshot.Digest : SHA256.HashData(content);
+        if (digest.AsSpan().SequenceEqual(_snapshot.Digest))
         {
-            _users = info.Exists ? Read(path) : [];
-            _stamp = stamp;
+            return _snapshot.Users;
         }
 
-        return _users;
+        lock (_reload)
+        {
+            try
+            {
+                _snapshot = new Snapshot(digest, content!.Length == 0 ? [] : Parse(content, path));
+            }
+            catch (Exception failure) when (failure is FormatException or JsonException or ArgumentException)
+            {
+                // Kept: a file caught mid-write, or edited badly by hand, is not a reason to let nobody in.
+            }
+
+            return _snapshot.Users;
+        }
     }
 
-    public static List<ConsoleUser> Read(string path)
-    {
-        var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new FormatException($"{path}: not a JSON object");
-        return (root["users"] as JsonArray ?? []).Select(u => new ConsoleUser(
-            (string?)u?["name"] ?? throw new FormatException($"{path}: a user without a name"),
-            Enum.Parse<ConsoleRole>((string?)u!["role"] ?? "viewer", ignoreCase: true),
-            (string?)u["passwordHash"] ?? throw new FormatException($"{path}: user {(string?)u["name"]} has no passwordHash"))).ToList();
-    }
+    public static List<ConsoleUser> Read(string path) => Parse(File.ReadAllBytes(path), path);
 
     public static void Write(string path, IEnumerable<ConsoleUser> users)
     {
@@ -65,6 +79,36 @@ public sealed class ConsoleUsers(string path)
         };
         FileInPlace.Replace(path, System.Text.Encoding.UTF8.GetBytes(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n"));
     }
+
+    private static List<ConsoleUser> Parse(byte[] content, string path)
+    {
+        var root = JsonNode.Parse(content) as JsonObject ?? throw new FormatException($"{path}: not a JSON object");
+        return (root["users"] as JsonArray ?? []).Select(u =>
+        {
+            var name = (string?)u?["name"] ?? throw new FormatException($"{path}: a user without a name");
+            var role = (string?)u!["role"] ?? "viewer";
+            return new ConsoleUser(
+                name,
+                role.Equals("operator", StringComparison.OrdinalIgnoreCase) ? ConsoleRole.Operator
+                    : role.Equals("viewer", StringComparison.OrdinalIgnoreCase) ? ConsoleRole.Viewer
+                    : throw new FormatException($"{path}: user {name} has role '{role}', not viewer or operator"),
+                (string?)u["passwordHash"] ?? throw new FormatException($"{path}: user {name} has no passwordHash"));
+        }).ToList();
+    }
+
+    private byte[]? TryReadBytes()
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Snapshot(byte[] Digest, IReadOnlyList<ConsoleUser> Users);
 }
 
 public sealed record ConsoleUser(string Name, ConsoleRole Role, string PasswordHash);

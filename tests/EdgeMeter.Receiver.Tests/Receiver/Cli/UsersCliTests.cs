@@ -25,7 +25,7 @@ public sealed class UsersCliTests : IDisposable
         Assert.DoesNotContain("correct-horse-battery", file, StringComparison.Ordinal);
         var user = Assert.Single(ConsoleUsers.Read(Path.Combine(_directory, "users.json")));
         Assert.True(PasswordHash.Verify("correct-horse-battery", user.PasswordHash));
-        Assert.Equal(ConsoleRole.Operator, new ConsoleUsers(Path.Combine(_directory, "users.json")).Authenticate("energy-manager", "correct-horse-battery"));
+        Assert.Equal(ConsoleRole.Operator, new ConsoleUsers(Path.Combine(_directory, "users.json")).Authenticate("energy-manager", "correct-horse-battery")?.Role);
         Assert.Null(new ConsoleUsers(Path.Combine(_directory, "users.json")).Authenticate("energy-manager", "wrong"));
 
         Assert.Equal(ExitCodes.Ok, (await RunAsync("", "users", "remove", "--config", config, "energy-manager")).Exit);
@@ -59,7 +59,7 @@ public sealed class UsersCliTests : IDisposable
         Assert.Equal(ExitCodes.Usage, again.Exit);
         Assert.Contains("account viewer-1 exists", again.Error, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Ok, forced.Exit);
-        Assert.Equal(ConsoleRole.Viewer, new ConsoleUsers(Path.Combine(_directory, "users.json")).Authenticate("viewer-1", "second-password-2"));
+        Assert.Equal(ConsoleRole.Viewer, new ConsoleUsers(Path.Combine(_directory, "users.json")).Authenticate("viewer-1", "second-password-2")?.Role);
     }
 
     private string Config()

@@ -52,6 +52,34 @@ public sealed class ExportTests : IAsyncLifetime
         Assert.Equal(2, emptyOutput.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length); // what it is, and the columns
     }
 
+    [Fact]
+    public async Task The_consoles_download_streams_a_large_export_whole_and_defuses_formula_like_ids()
+    {
+        _harness.Options.Console.UsersFile = Path.Combine(_harness.Directory, "users.json");
+        EdgeMeter.Receiver.WebConsole.ConsoleUsers.Write(_harness.Options.Console.UsersFile,
+            [new EdgeMeter.Receiver.WebConsole.ConsoleUser("viewer", EdgeMeter.Receiver.WebConsole.ConsoleRole.Viewer, EdgeMeter.Common.Crypto.PasswordHash.Create("correct-horse-battery", 1000))]);
+        await _harness.StartAsync();
+        Assert.Equal(MqttClientConnectResultCode.Success, (await _gateway.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway1Password)).ResultCode);
+        for (var packet = 0; packet < 40; packet++)
+        {
+            var readings = Enumerable.Range(0, 5).Select(i => TestGateway.Reading((packet * 5) + i + 1, $"{100 + packet}.{i}", meter: packet == 0 ? "-evil" : "000012345678", minute: i)).ToArray();
+            Assert.True((await _gateway.PublishAsync(PacketKind.Up, _gateway.SignReadings(packet + 1, readings))).IsSuccess);
+        }
+
+        await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM readings") == 200, "the readings stored");
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = _harness.Receiver!.AdminAddress };
+        var login = await http.GetStringAsync("/console/login", TestContext.Current.CancellationToken);
+        var csrf = System.Text.RegularExpressions.Regex.Match(login, "name=\"csrf\" value=\"([^\"]+)\"").Groups[1].Value;
+        await http.PostAsync("/console/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["csrf"] = csrf, ["user"] = "viewer", ["password"] = "correct-horse-battery" }), TestContext.Current.CancellationToken);
+
+        var csv = await http.GetStringAsync("/console/export?what=readings&from=2025-06-01&to=2025-06-01", TestContext.Current.CancellationToken);
+
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(csv.Length > 8 * 1024, $"{csv.Length} characters");
+        Assert.Equal(202, lines.Length);
+        Assert.Equal(5, lines.Count(l => l.StartsWith("gw-0001,", StringComparison.Ordinal) && l.Contains(",'-evil,", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData("--what", "packets", "--what 'packets' is not readings or indicators")]
     [InlineData("--to", "2025-05-01", "--to is before --from")]

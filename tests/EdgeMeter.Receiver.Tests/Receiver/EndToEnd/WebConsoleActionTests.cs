@@ -58,6 +58,26 @@ public sealed partial class WebConsoleActionTests : IAsyncLifetime
         Assert.Contains("\"actor\":\"console:op\",\"action\":\"dead-letters.retry\",\"target\":\"tier provincial\",\"outcome\":\"ok\"", audit, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_removed_account_loses_its_session_and_bad_requests_get_400_not_500()
+    {
+        _harness.Options.Console.UsersFile = Path.Combine(_harness.Directory, "users.json");
+        ConsoleUsers.Write(_harness.Options.Console.UsersFile, [new ConsoleUser("op", ConsoleRole.Operator, PasswordHash.Create(Password, 1000))]);
+        await _harness.StartAsync();
+        using var http = await SignInAsync("op");
+        var ct = TestContext.Current.CancellationToken;
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/console/energy?day=0001-01-01", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/console/quality?month=9999-12", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/console/export?from=0001-01-01&to=9999-12-31", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/console/export?from=2026-01-01&to=2026-01-02&gateway=a%0D%0Ab", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/console/logout", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), ct)).StatusCode);
+
+        ConsoleUsers.Write(_harness.Options.Console.UsersFile, []);
+        var after = await http.GetAsync("/console/fleet", ct);
+        Assert.EndsWith("/console/login", after.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
+    }
+
     private async Task<HttpClient> SignInAsync(string user)
     {
         var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = _harness.Receiver!.AdminAddress };

@@ -25,7 +25,7 @@ public partial class ConsoleChartTests
         var item = new DataItem { DataCode = "000000000112000001", Enterprise = "91530100MA6NXKB7X1", Name = "全厂用电", Unit = "kWh", ConvertRation = new FixedDecimal(1229, 4), Terms = [] };
         var view = new EnergyView(item, new DateOnly(2026, 12, 5), 0.1229m, [("00:00", "1.5"), ("00:15", "2.5")], [("5", "4.0")], [("12", "4.0")]);
 
-        var page = ConsolePages.Energy("zh", new ConsoleSession("s", "viewer-1", ConsoleRole.Viewer, "t", DateTimeOffset.MaxValue), [item], view);
+        var page = ConsolePages.Energy("zh", new ConsoleSession("s", new ConsoleUser("viewer-1", ConsoleRole.Viewer, "hash"), "t", DateTimeOffset.MaxValue), [item], view);
 
         Assert.Contains("<p class=\"hint\" id=\"day-curve-total\">合计: 4.0 kWh; 折标准煤（&#215; 折标系数）: 0.49160</p>", page, StringComparison.Ordinal);
         Assert.Contains("<svg id=\"day-curve\"", page, StringComparison.Ordinal);
@@ -42,7 +42,7 @@ public partial class ConsoleChartTests
             new QualityRow(Item("000000000112000002", "steam"), [100, 62.5], new Dictionary<string, int> { ["estimated"] = 3, ["gap"] = 36 }),
         ]);
 
-        var page = ConsolePages.Quality("en", new ConsoleSession("s", "viewer-1", ConsoleRole.Viewer, "t", DateTimeOffset.MaxValue), view);
+        var page = ConsolePages.Quality("en", new ConsoleSession("s", new ConsoleUser("viewer-1", ConsoleRole.Viewer, "hash"), "t", DateTimeOffset.MaxValue), view);
 
         Assert.Contains("<p id=\"below\">Items under the target on some day: steam</p>", page, StringComparison.Ordinal);
         Assert.Contains("<td class=\"ok\">95.8</td>", page, StringComparison.Ordinal);

@@ -6,7 +6,7 @@ namespace EdgeMeter.Receiver.Tests.Receiver.WebConsole;
 /// <summary>The console's pages as HTML: Beijing time, both languages, everything from outside escaped.</summary>
 public class ConsolePagesTests
 {
-    private static readonly ConsoleSession Session = new("id", "viewer-1", ConsoleRole.Viewer, "csrf-token", DateTimeOffset.MaxValue);
+    private static readonly ConsoleSession Session = new("id", new ConsoleUser("viewer-1", ConsoleRole.Viewer, "hash"), "csrf-token", DateTimeOffset.MaxValue);
 
     [Fact]
     public void A_pushed_message_is_shown_in_beijing_time_and_escaped()
