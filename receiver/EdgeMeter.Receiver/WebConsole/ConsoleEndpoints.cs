@@ -136,6 +136,20 @@ internal static class ConsoleEndpoints
                 return Task.CompletedTask;
             }, "text/csv; charset=utf-8", $"edgemeter-{request.What}-{fromDay:yyyyMMdd}-{toDay:yyyyMMdd}.csv");
         });
+        app.MapGet("/console/readings", (HttpContext http, string? series, string? day) =>
+        {
+            if (Session(http, sessions, users) is not { } session)
+            {
+                return Results.Redirect("/console/login");
+            }
+
+            var points = services.Indicators.Items.Items.SelectMany(i => i.Series).Distinct().OrderBy(p => p.ToString(), StringComparer.Ordinal).ToList();
+            var chosen = points.FirstOrDefault(p => p.ToString() == series);
+            chosen = chosen == default ? points.FirstOrDefault() : chosen;
+            var date = History.ExportRequest.TryDay(day, out var parsed) ? parsed : DateOnly.FromDateTime(services.Time.GetUtcNow().UtcDateTime + Indicators.BeijingCalendar.Offset);
+            var rows = points.Count == 0 ? [] : services.Store.Read(db => ConsoleQueries.Readings(db, chosen, date));
+            return Html(ConsolePages.Readings(Language(http), session, points, chosen, date, rows));
+        });
         app.MapGet("/console/quality", (HttpContext http, string? month) =>
         {
             if (Session(http, sessions, users) is not { } session)

@@ -159,6 +159,34 @@ internal static class ConsolePages
         return Page(language, T("quality", language), session, body.Append("</tbody></table></div>").ToString());
     }
 
+    public static string Readings(string language, ConsoleSession session, IReadOnlyList<Indicators.SeriesKey> points, Indicators.SeriesKey chosen, DateOnly day, IReadOnlyList<ReadingRow> rows)
+    {
+        var body = new StringBuilder($"<h2>{T("readings", language)}</h2>");
+        if (points.Count == 0)
+        {
+            return Page(language, T("readings", language), session, body.Append(CultureInfo.InvariantCulture, $"<p id=\"no-points\">{T("noPoints", language)}</p>").ToString());
+        }
+
+        body.Append(CultureInfo.InvariantCulture, $"<form method=\"get\" action=\"/console/readings\" class=\"filters\"><label>{T("point", language)} <select name=\"series\" id=\"series\">");
+        foreach (var point in points)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<option value=\"{E(point.ToString())}\"{(point == chosen ? " selected" : "")}>{E(point.ToString())}</option>");
+        }
+
+        body.Append(CultureInfo.InvariantCulture, $"</select></label> <label>{T("day", language)} <input type=\"date\" name=\"day\" id=\"day\" value=\"{day:yyyy-MM-dd}\"></label> <button type=\"submit\" id=\"show\">{T("show", language)}</button></form>");
+        body.Append(CultureInfo.InvariantCulture,
+            $"<p><a id=\"export-point\" href=\"/console/export?what=readings&amp;gateway={Uri.EscapeDataString(chosen.Gateway)}&amp;meter={Uri.EscapeDataString(chosen.Meter)}&amp;from={day:yyyy-MM-dd}&amp;to={day:yyyy-MM-dd}\">{T("exportReadings", language)}</a></p>");
+        if (rows.Count == 0)
+        {
+            return Page(language, T("readings", language), session, body.Append(CultureInfo.InvariantCulture, $"<p id=\"no-readings\">{T("noReadings", language)}</p>").ToString());
+        }
+
+        body.Append(ConsoleChart.Bars("readings-chart", rows[0].Unit, [.. rows.Select(r => (Beijing(r.TimeUtc)[11..16], (string?)r.Value))]));
+        body.Append(Table("readings", language, ["time", "value", "flags"],
+            rows.Select(r => new[] { E(Beijing(r.TimeUtc)), E($"{r.Value} {r.Unit}"), E(string.Join(' ', Enumerable.Range(0, 5).Where(bit => (r.Flags & (1 << bit)) != 0).Select(Core.Packet.PacketNames.Flag))) })));
+        return Page(language, T("readings", language), session, body.ToString());
+    }
+
     public static string Message(string language, string text) => Page(language, T("title", language), null, $"<p class=\"error\">{E(text)}</p>");
 
     /// <summary>One gateway's row, from its registry entry and the latest status it signed.</summary>
@@ -178,7 +206,7 @@ internal static class ConsolePages
     {
         var fleet = session is null ? "" :
             $"<a id=\"nav-fleet\" href=\"/console/fleet\">{T("fleet", language)}</a><a id=\"nav-platforms\" href=\"/console/platforms\">{T("platforms", language)}</a>" +
-            $"<a id=\"nav-energy\" href=\"/console/energy\">{T("energy", language)}</a><a id=\"nav-quality\" href=\"/console/quality\">{T("quality", language)}</a><a id=\"nav-messages\" href=\"/console/messages\">{T("messages", language)}</a>";
+            $"<a id=\"nav-energy\" href=\"/console/energy\">{T("energy", language)}</a><a id=\"nav-readings\" href=\"/console/readings\">{T("readings", language)}</a><a id=\"nav-quality\" href=\"/console/quality\">{T("quality", language)}</a><a id=\"nav-messages\" href=\"/console/messages\">{T("messages", language)}</a>";
         var switchTo = language == "zh" ? "en" : "zh";
         var switchText = language == "zh" ? "English" : "中文";
         var account = session is null ? "" :
@@ -241,6 +269,9 @@ internal sealed record EnergyView(
 internal sealed record QualityView(DateOnly Month, int TargetPercent, IReadOnlyList<QualityRow> Rows);
 
 internal sealed record QualityRow(Indicators.DataItem Item, IReadOnlyList<double> Percents, IReadOnlyDictionary<string, int> Flags);
+
+/// <summary>One stored reading of a meter point.</summary>
+internal sealed record ReadingRow(long N, string TimeUtc, string Value, string Unit, int Flags);
 
 /// <summary>A platform tier as the platforms page shows it.</summary>
 internal sealed record TierRow(string Name, int Gateways, long Lag, int Failing, string LastError);

@@ -67,6 +67,18 @@ internal static class ConsoleQueries
         return new QualityView(month, targetPercent, rows);
     }
 
+    /// <summary>A meter point's readings on a Beijing day (at most 2000), oldest first.</summary>
+    public static IReadOnlyList<ReadingRow> Readings(SqliteConnection db, SeriesKey series, DateOnly day)
+    {
+        var from = IndicatorQueries.Beijing(day.ToDateTime(TimeOnly.MinValue));
+        return db.Query(
+            "SELECT n, t, val, unit, flags FROM readings WHERE gw = $gw AND meter = $meter AND point = $point AND t >= $from AND t < $to ORDER BY t, n LIMIT 2000",
+            r => new ReadingRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4)),
+            ("$gw", series.Gateway), ("$meter", series.Meter), ("$point", series.Point),
+            ("$from", from.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)),
+            ("$to", from.AddDays(1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     /// <summary>The newest 100 messages platforms pushed, with where each was forwarded.</summary>
     public static IReadOnlyList<MessageRow> Messages(SqliteConnection db) =>
         db.Query(

@@ -66,6 +66,12 @@ public static class ConsoleText
         ["resend"] = ("Send {0}'s refused records again (after fixing the cause)", "重新上传 {0} 拒收的记录（原因排除后）"),
         ["resent"] = ("{0} records marked to be sent again.", "已标记 {0} 条记录待重新上传。"),
         ["operatorsOnly"] = ("Only an operator may do this.", "仅操作员可执行此操作。"),
+        ["readings"] = ("Readings", "原始读数"),
+        ["point"] = ("Meter point", "计量点"),
+        ["time"] = ("Time (Beijing)", "时间（北京时间）"),
+        ["value"] = ("Value", "数值"),
+        ["noPoints"] = ("No meter point is read by a data item yet.", "尚无数据项引用的计量点。"),
+        ["noReadings"] = ("No reading of this point on this day.", "该计量点当日无读数。"),
         ["badForm"] = ("This form has expired; reload the page and try again.", "表单已失效，请刷新页面后重试。"),
     };
 

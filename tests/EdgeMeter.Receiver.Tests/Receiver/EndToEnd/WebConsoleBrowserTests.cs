@@ -12,7 +12,7 @@ namespace EdgeMeter.Receiver.Tests.Receiver.EndToEnd;
 
 /// <summary>
 /// The web console in Debian's Chromium, headless, driven by chromium-driver: sign in (a wrong password first), see
-/// the fleet in Chinese (the browser's language) and in English, the platforms, energy (with a CSV export), data-quality and messages pages, sign out. EDGEMETER_UPDATE_DOCS=1 keeps the
+/// the fleet in Chinese (the browser's language) and in English, the platforms, energy (with a CSV export), readings, data-quality and messages pages, sign out. EDGEMETER_UPDATE_DOCS=1 keeps the
 /// screenshot README shows.
 /// </summary>
 public sealed class WebConsoleBrowserTests : IAsyncLifetime
@@ -41,7 +41,9 @@ public sealed class WebConsoleBrowserTests : IAsyncLifetime
         await _harness.StartAsync();
         Assert.Equal(MqttClientConnectResultCode.Success, (await _gateway.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway1Password)).ResultCode);
         Assert.True((await _gateway.PublishAsync(PacketKind.Status, _gateway.SignStatus(1, GatewayState.Online, will: 0), retain: true)).IsSuccess);
+        Assert.True((await _gateway.PublishAsync(PacketKind.Up, _gateway.SignReadings(2, TestGateway.Reading(1, "100.01"), TestGateway.Reading(2, "100.26", minute: 15)))).IsSuccess);
         await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM packets WHERE kind = 'status'") == 1, "the gateway's status");
+        await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM readings") == 2, "the gateway's readings");
         var console = new Uri(_harness.Receiver!.AdminAddress, "/console");
 
         using var browser = Chromium(chromium, chromedriver);
@@ -81,6 +83,11 @@ public sealed class WebConsoleBrowserTests : IAsyncLifetime
             Assert.StartsWith("# EdgeMeter readings, Beijing days ", await csv.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         }
 
+        browser.Navigate().GoToUrl(new Uri(console, "/console/readings?day=2025-06-01"));
+        Assert.Equal("Readings", browser.FindElement(By.TagName("h2")).Text);
+        Assert.Equal(
+            ["2025-06-01 07:00:00 100.01 kWh", "2025-06-01 07:15:00 100.26 kWh"],
+            browser.FindElements(By.CssSelector("#readings tbody tr")).Select(r => r.Text.Trim()));
         Go(browser, "nav-quality");
         Assert.Equal("Data quality", browser.FindElement(By.TagName("h2")).Text);
         Assert.True(browser.FindElement(By.CssSelector("#calendar tr[data-item='91530100MA6NXKB7X1/000000000112000001']")).Displayed);
