@@ -30,8 +30,6 @@ internal static class StoreSchema
             meter TEXT NOT NULL, point TEXT NOT NULL, t TEXT NOT NULL, val TEXT NOT NULL, unit TEXT NOT NULL,
             flags INTEGER NOT NULL, UNIQUE(gw, n));
         CREATE INDEX IF NOT EXISTS readings_by_packet ON readings(packet_id);
-        -- A meter point's readings over a period: the console's readings page and exports by point.
-        CREATE INDEX IF NOT EXISTS readings_by_series ON readings(gw, meter, point, t);
         DROP INDEX IF EXISTS readings_by_gateway;
         -- Replay state, written in the same transaction as the packet.
         CREATE TABLE IF NOT EXISTS gateways(
