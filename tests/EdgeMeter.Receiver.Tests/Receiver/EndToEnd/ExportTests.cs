@@ -67,10 +67,7 @@ public sealed class ExportTests : IAsyncLifetime
         }
 
         await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM readings") == 200, "the readings stored");
-        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = _harness.Receiver!.AdminAddress };
-        var login = await http.GetStringAsync("/console/login", TestContext.Current.CancellationToken);
-        var csrf = System.Text.RegularExpressions.Regex.Match(login, "name=\"csrf\" value=\"([^\"]+)\"").Groups[1].Value;
-        await http.PostAsync("/console/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["csrf"] = csrf, ["user"] = "viewer", ["password"] = "correct-horse-battery" }), TestContext.Current.CancellationToken);
+        using var http = await ConsoleBrowserlessClient.SignInAsync(_harness.Receiver!.AdminAddress, "viewer", "correct-horse-battery");
 
         var csv = await http.GetStringAsync("/console/export?what=readings&from=2025-06-01&to=2025-06-01", TestContext.Current.CancellationToken);
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using EdgeMeter.Common.Crypto;
 using EdgeMeter.PlatformSim;
 using EdgeMeter.Receiver.Tests.Receiver.Support;
@@ -9,7 +8,7 @@ using Microsoft.Data.Sqlite;
 namespace EdgeMeter.Receiver.Tests.Receiver.EndToEnd;
 
 /// <summary>An operator resends a platform's refused records from the console; a viewer may not; both audited.</summary>
-public sealed partial class WebConsoleActionTests : IAsyncLifetime
+public sealed class WebConsoleActionTests : IAsyncLifetime
 {
     private const string Password = "correct-horse-battery";
     private readonly ReceiverHarness _harness = ReceiverHarness.Create();
@@ -41,7 +40,7 @@ public sealed partial class WebConsoleActionTests : IAsyncLifetime
         using var viewer = await SignInAsync("viewer");
         var viewerPage = await viewer.GetStringAsync("/console/platforms", TestContext.Current.CancellationToken);
         Assert.DoesNotContain("resend-provincial", viewerPage, StringComparison.Ordinal);
-        var refused = await viewer.PostAsync("/console/dead-letters/resend", Form(Csrf().Match(viewerPage).Groups[1].Value, "provincial"), TestContext.Current.CancellationToken);
+        var refused = await viewer.PostAsync("/console/dead-letters/resend", Form(ConsoleBrowserlessClient.CsrfOf(viewerPage), "provincial"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
 
         using var operatorClient = await SignInAsync("op");
@@ -49,7 +48,7 @@ public sealed partial class WebConsoleActionTests : IAsyncLifetime
         Assert.Contains("422 dataCode not registered", page, StringComparison.Ordinal);
         var forged = await operatorClient.PostAsync("/console/dead-letters/resend", Form("not-the-token", "provincial"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
-        var resent = await operatorClient.PostAsync("/console/dead-letters/resend", Form(Csrf().Match(page).Groups[1].Value, "provincial"), TestContext.Current.CancellationToken);
+        var resent = await operatorClient.PostAsync("/console/dead-letters/resend", Form(ConsoleBrowserlessClient.CsrfOf(page), "provincial"), TestContext.Current.CancellationToken);
 
         Assert.Contains("1 records marked to be sent again.", await resent.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.Equal(["console:op"], _harness.Strings("SELECT resolved_by FROM dead_letters")); // the tier then tries it again
@@ -78,18 +77,7 @@ public sealed partial class WebConsoleActionTests : IAsyncLifetime
         Assert.EndsWith("/console/login", after.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
     }
 
-    private async Task<HttpClient> SignInAsync(string user)
-    {
-        var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = _harness.Receiver!.AdminAddress };
-        http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
-        var login = await http.GetStringAsync("/console/login", TestContext.Current.CancellationToken);
-        var signedIn = await http.PostAsync("/console/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["csrf"] = Csrf().Match(login).Groups[1].Value, ["user"] = user, ["password"] = Password,
-        }), TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
-        return http;
-    }
+    private Task<HttpClient> SignInAsync(string user) => ConsoleBrowserlessClient.SignInAsync(_harness.Receiver!.AdminAddress, user, Password);
 
     private static FormUrlEncodedContent Form(string csrf, string tier) => new(new Dictionary<string, string> { ["csrf"] = csrf, ["tier"] = tier });
 
@@ -102,6 +90,4 @@ public sealed partial class WebConsoleActionTests : IAsyncLifetime
         command.ExecuteNonQuery();
     }
 
-    [GeneratedRegex("name=\"csrf\" value=\"([^\"]+)\"")]
-    private static partial Regex Csrf();
 }
