@@ -34,6 +34,31 @@ public static class Peers
         }
     }
 
+    /// <summary>
+    /// A python3 that imports <paramref name="module"/>: Debian's python3-* packages live in the system interpreter,
+    /// and a python3 earlier on PATH (pyenv, venv) may lack them.
+    /// </summary>
+    public static string RequirePythonModule(string module, string package)
+    {
+        foreach (var python in new[] { "/usr/bin/python3", "python3" })
+        {
+            try
+            {
+                if (Run(python, $"-c \"import {module}\"", TimeSpan.FromSeconds(30)).ExitCode == 0)
+                {
+                    return python;
+                }
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                // no interpreter under that name
+            }
+        }
+
+        Missing($"python3 with {module} is not installed", package);
+        return string.Empty;
+    }
+
     /// <summary>Runs a program to completion (with a time limit) and returns its exit code and output.</summary>
     public static (int ExitCode, string Output) Run(string program, string arguments, TimeSpan limit)
     {

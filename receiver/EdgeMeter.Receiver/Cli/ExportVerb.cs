@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.History;
@@ -10,7 +9,7 @@ namespace EdgeMeter.Receiver.Cli;
 
 /// <summary>
 /// `export --config C --from D --to D [--what readings|indicators] [--gateway G] [--meter M] [--item CODE] [--out F]`:
-/// history as CSV in Beijing time, read from the database without stopping the receiver (a read-only connection).
+/// `[--format csv|xlsx]`: history in Beijing time, read from the database without stopping the receiver (a read-only connection).
 /// </summary>
 internal static class ExportVerb
 {
@@ -23,14 +22,20 @@ internal static class ExportVerb
         var gateway = new Option<string?>("--gateway") { Description = "Only this gateway (readings)." };
         var meter = new Option<string?>("--meter") { Description = "Only this meter (readings)." };
         var item = new Option<string?>("--item") { Description = "Only this data item: its data code, or ENTERPRISE/CODE (indicators)." };
-        var format = new Option<string>("--format") { Description = "csv (xlsx is not available yet).", DefaultValueFactory = _ => "csv" };
+        var format = new Option<string>("--format") { Description = "csv or xlsx (xlsx needs --out).", DefaultValueFactory = _ => ExportFormats.Csv };
         var file = new Option<string?>("--out") { Description = "File to write (default: standard output)." };
-        var command = new Command("export", "Export raw readings or indicator values as CSV, in Beijing time.") { config, from, to, what, gateway, meter, item, format, file };
-        command.SetAction(parse =>
+        var command = new Command("export", "Export raw readings or indicator values as CSV or xlsx, in Beijing time.") { config, from, to, what, gateway, meter, item, format, file };
+        command.SetAction(async (parse, cancel) =>
         {
-            if (parse.GetValue(format) != "csv")
+            var chosen = parse.GetValue(format)!;
+            if (!ExportFormats.IsKnown(chosen))
             {
-                throw new CliException($"--format '{parse.GetValue(format)}': only csv is available", ExitCodes.Usage);
+                throw new CliException($"--format '{chosen}' is not csv or xlsx", ExitCodes.Usage);
+            }
+
+            if (chosen == ExportFormats.Xlsx && parse.GetValue(file) is null)
+            {
+                throw new CliException("--format xlsx writes a workbook: give it a file with --out", ExitCodes.Usage);
             }
 
             var options = ConfigLoader.Load(parse.GetValue(config)!);
@@ -49,11 +54,18 @@ internal static class ExportVerb
 
             using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = options.Store.Path, Mode = SqliteOpenMode.ReadOnly }.ToString());
             db.Open();
-            using var target = parse.GetValue(file) is { } path ? new StreamWriter(path, append: false, new UTF8Encoding(false)) : null;
-            var rows = CsvExport.Write(db, items, request, target ?? output);
-            if (target is not null)
+            long rows;
+            if (parse.GetValue(file) is { } path)
             {
-                output.WriteLine($"{rows} {request.What} rows in {parse.GetValue(file)}");
+                await using var target = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
+                await using var sheet = ExportFormats.Open(chosen, target);
+                rows = await HistoryExport.WriteAsync(db, items, request, sheet, cancel);
+                output.WriteLine($"{rows} {request.What} rows in {path}");
+            }
+            else
+            {
+                await using var sheet = new CsvSheet(output);
+                rows = await HistoryExport.WriteAsync(db, items, request, sheet, cancel);
             }
 
             return ExitCodes.Ok;

@@ -103,7 +103,7 @@ internal static class ConsoleEndpoints
             var date = History.ExportRequest.TryDay(day, out var parsed) ? parsed : DateOnly.FromDateTime(services.Time.GetUtcNow().UtcDateTime + Indicators.BeijingCalendar.Offset);
             return Html(ConsolePages.Energy(Language(http), session, items, chosen is null ? null : services.Store.Read(db => ConsoleQueries.Energy(db, chosen, date))));
         });
-        app.MapGet("/console/export", (HttpContext http, string? what, string? from, string? to, string? gateway, string? meter, string? item) =>
+        app.MapGet("/console/export", (HttpContext http, string? what, string? from, string? to, string? gateway, string? meter, string? item, string? format) =>
         {
             if (Session(http, sessions, users) is null)
             {
@@ -113,6 +113,12 @@ internal static class ConsoleEndpoints
             if (!History.ExportRequest.TryDay(from, out var fromDay) || !History.ExportRequest.TryDay(to, out var toDay))
             {
                 return Results.BadRequest("from/to: Beijing days like 2026-05-20");
+            }
+
+            format ??= History.ExportFormats.Csv;
+            if (!History.ExportFormats.IsKnown(format))
+            {
+                return Results.BadRequest($"format: '{format}' is not csv or xlsx");
             }
 
             var itemKey = item is null ? null : (services.Indicators.Items.Find(item) ?? services.Indicators.Items.Find(null, item))?.Key;
@@ -127,14 +133,15 @@ internal static class ConsoleEndpoints
                 return Results.BadRequest(problem);
             }
 
-            // The export writes row by row as it reads (bounded memory); Kestrel takes synchronous writes only when asked.
+            // Written row by row as it is read, on a reader connection of its own: bounded memory, ingest never waits.
+            // The xlsx writer's zip archive writes its directory synchronously at the end, which Kestrel takes only when asked.
             http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>()!.AllowSynchronousIO = true;
-            return Results.Stream(body =>
+            return Results.Stream(async body =>
             {
-                using var writer = new StreamWriter(body, new System.Text.UTF8Encoding(false), 64 * 1024);
-                services.Store.Read(db => History.CsvExport.Write(db, services.Indicators.Items, request, writer));
-                return Task.CompletedTask;
-            }, "text/csv; charset=utf-8", $"edgemeter-{request.What}-{fromDay:yyyyMMdd}-{toDay:yyyyMMdd}.csv");
+                using var db = services.Store.OpenReader();
+                await using var sheet = History.ExportFormats.Open(format, body);
+                await History.HistoryExport.WriteAsync(db, services.Indicators.Items, request, sheet, http.RequestAborted);
+            }, History.ExportFormats.ContentType(format), $"edgemeter-{request.What}-{fromDay:yyyyMMdd}-{toDay:yyyyMMdd}.{format}");
         });
         app.MapGet("/console/readings", (HttpContext http, string? series, string? day) =>
         {

@@ -111,8 +111,8 @@ internal static class ConsolePages
         body.Append(CultureInfo.InvariantCulture, $"</select></label> <label>{T("day", language)} <input type=\"date\" name=\"day\" id=\"day\" value=\"{view.Day:yyyy-MM-dd}\"></label> <button type=\"submit\" id=\"show\">{T("show", language)}</button></form>");
         var monthStart = new DateOnly(view.Day.Year, view.Day.Month, 1);
         body.Append(CultureInfo.InvariantCulture,
-            $"<p><a id=\"export-indicators\" href=\"/console/export?what=indicators&amp;item={Uri.EscapeDataString(view.Item.Key)}&amp;from={monthStart:yyyy-MM-dd}&amp;to={monthStart.AddMonths(1).AddDays(-1):yyyy-MM-dd}\">{T("exportIndicators", language)}</a> · " +
-            $"<a id=\"export-readings\" href=\"/console/export?what=readings&amp;from={view.Day:yyyy-MM-dd}&amp;to={view.Day:yyyy-MM-dd}\">{T("exportReadings", language)}</a></p>");
+            $"<p>{ExportLinks(language, "export-indicators", "exportIndicators", $"what=indicators&amp;item={Uri.EscapeDataString(view.Item.Key)}&amp;from={monthStart:yyyy-MM-dd}&amp;to={monthStart.AddMonths(1).AddDays(-1):yyyy-MM-dd}")} · " +
+            $"{ExportLinks(language, "export-readings", "exportReadings", $"what=readings&amp;from={view.Day:yyyy-MM-dd}&amp;to={view.Day:yyyy-MM-dd}")}</p>");
         Section(body, language, "dayCurve", "day-curve", view, view.Intervals);
         Section(body, language, "daily", "month-days", view, view.Days);
         Section(body, language, "monthly", "year-months", view, view.Months);
@@ -175,7 +175,7 @@ internal static class ConsolePages
 
         body.Append(CultureInfo.InvariantCulture, $"</select></label> <label>{T("day", language)} <input type=\"date\" name=\"day\" id=\"day\" value=\"{day:yyyy-MM-dd}\"></label> <button type=\"submit\" id=\"show\">{T("show", language)}</button></form>");
         body.Append(CultureInfo.InvariantCulture,
-            $"<p><a id=\"export-point\" href=\"/console/export?what=readings&amp;gateway={Uri.EscapeDataString(chosen.Gateway)}&amp;meter={Uri.EscapeDataString(chosen.Meter)}&amp;from={day:yyyy-MM-dd}&amp;to={day:yyyy-MM-dd}\">{T("exportReadings", language)}</a></p>");
+            $"<p>{ExportLinks(language, "export-point", "exportReadings", $"what=readings&amp;gateway={Uri.EscapeDataString(chosen.Gateway)}&amp;meter={Uri.EscapeDataString(chosen.Meter)}&amp;from={day:yyyy-MM-dd}&amp;to={day:yyyy-MM-dd}")}</p>");
         if (rows.Count == 0)
         {
             return Page(language, T("readings", language), session, body.Append(CultureInfo.InvariantCulture, $"<p id=\"no-readings\">{T("noReadings", language)}</p>").ToString());
@@ -256,6 +256,10 @@ internal static class ConsolePages
             : utc;
 
     private static string T(string key, string language) => WebUtility.HtmlEncode(ConsoleText.Of(key, language));
+
+    /// <summary>"What: CSV · Excel", links to the export in each format (ids: ID and ID-xlsx).</summary>
+    private static string ExportLinks(string language, string id, string label, string query) =>
+        $"{T(label, language)}: <a id=\"{id}\" href=\"/console/export?{query}\">CSV</a> · <a id=\"{id}-xlsx\" href=\"/console/export?{query}&amp;format=xlsx\">Excel</a>";
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }

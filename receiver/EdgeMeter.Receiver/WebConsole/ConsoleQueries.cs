@@ -67,16 +67,25 @@ internal static class ConsoleQueries
         return new QualityView(month, targetPercent, rows);
     }
 
-    /// <summary>A meter point's readings on a Beijing day (at most 2000), oldest first.</summary>
+    /// <summary>
+    /// A meter point's readings on a Beijing day (at most 2000), oldest first, found through the indicators' samples,
+    /// which are kept by series and time for every point an item reads (no index on readings by series: see StoreSchema).
+    /// </summary>
     public static IReadOnlyList<ReadingRow> Readings(SqliteConnection db, SeriesKey series, DateOnly day)
     {
         var from = IndicatorQueries.Beijing(day.ToDateTime(TimeOnly.MinValue));
         return db.Query(
-            "SELECT n, t, val, unit, flags FROM readings WHERE gw = $gw AND meter = $meter AND point = $point AND t >= $from AND t < $to ORDER BY t, n LIMIT 2000",
+            """
+            SELECT r.n, r.t, r.val, r.unit, r.flags FROM series s
+            JOIN (SELECT series, t, reading_id FROM samples UNION ALL SELECT series, t, reading_id FROM unsynced_samples) x
+                ON x.series = s.id AND x.t >= $from AND x.t < $to
+            JOIN readings r ON r.id = x.reading_id
+            WHERE s.gw = $gw AND s.meter = $meter AND s.point = $point
+            ORDER BY r.t, r.n LIMIT 2000
+            """,
             r => new ReadingRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4)),
             ("$gw", series.Gateway), ("$meter", series.Meter), ("$point", series.Point),
-            ("$from", from.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)),
-            ("$to", from.AddDays(1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)));
+            ("$from", SampleReader.ToMs(from)), ("$to", SampleReader.ToMs(from.AddDays(1))));
     }
 
     /// <summary>The newest 100 messages platforms pushed, with where each was forwarded.</summary>

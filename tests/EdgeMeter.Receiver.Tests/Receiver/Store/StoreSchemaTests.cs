@@ -17,7 +17,7 @@ public sealed class StoreSchemaTests : IDisposable
     }
 
     [Fact]
-    public void A_database_made_with_the_readings_by_gateway_index_loses_it_when_opened()
+    public void A_database_made_with_the_readings_by_gateway_index_loses_it_and_gains_the_time_index_when_opened()
     {
         using var check = OpenedByTheStore(old =>
         {
@@ -25,7 +25,7 @@ public sealed class StoreSchemaTests : IDisposable
             old.Execute("CREATE INDEX readings_by_gateway ON readings(gw, id)");
         });
 
-        Assert.Equal(["readings_by_packet"], check.Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'readings' AND sql IS NOT NULL ORDER BY name", r => r.GetString(0)));
+        Assert.Equal(["readings_by_packet", "readings_by_time"], check.Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'readings' AND sql IS NOT NULL ORDER BY name", r => r.GetString(0)));
     }
 
     [Fact]
