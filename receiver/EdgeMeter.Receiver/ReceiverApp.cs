@@ -144,6 +144,9 @@ public static class ReceiverApp
             disposables.Push(engine);
             commands.Start();
             disposables.Push(commands);
+            var retention = new RawRetention(store, options.Store.Retention, [.. tiers.OfType<MqttTier>().Select(tier => new PacketTier(tier.Name, tier.Gateways))], time, loggerFactory.CreateLogger("edgemeter.retention"));
+            retention.Start();
+            disposables.Push(retention);
             await pushes.ForwardPendingAsync();
             var timeKeeper = new GatewayTimeKeeper(commands, ingest, time, loggerFactory.CreateLogger("edgemeter.time"));
             pipeline.StatusStored += (gateway, sequence, status) => timeKeeper.Offer(gateway, sequence, status);

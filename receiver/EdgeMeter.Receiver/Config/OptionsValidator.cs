@@ -79,6 +79,22 @@ public static class OptionsValidator
         {
             problem("Store.ReplayWindow", "must not be negative (0 turns the check off)");
         }
+
+        var retention = store.Retention;
+        if (retention.RawDays is < 0 or > 36500)
+        {
+            problem("Store.Retention.RawDays", $"{retention.RawDays} is not 0 (keep for ever) or 1-36500");
+        }
+
+        if (retention.EveryMinutes is < 1 or > 10080)
+        {
+            problem("Store.Retention.EveryMinutes", $"{retention.EveryMinutes} is not 1-10080 (a week)");
+        }
+
+        if (retention.BatchPackets is < 1 or > 100000)
+        {
+            problem("Store.Retention.BatchPackets", $"{retention.BatchPackets} is not 1-100000");
+        }
     }
 
     private static void ValidateIngest(IngestOptions ingest, Action<string, string> problem)

@@ -62,6 +62,27 @@ public sealed class StoreOptions
     /// last will excepted); 0 turns the check off. Unseen numbers closer to the mark are accepted (reordering, will).
     /// </summary>
     public long ReplayWindow { get; set; } = 1_000_000;
+
+    /// <summary>How long raw history is kept (docs/receiver.md, "Retention").</summary>
+    public RetentionOptions Retention { get; set; } = new();
+}
+
+/// <summary>
+/// Raw packets and their readings are deleted this many days after they were received, once every tier delivered them
+/// and the indicators read them; indicators, their samples and everything an operator still has to act on stay.
+/// </summary>
+public sealed class RetentionOptions
+{
+    public const int DefaultRawDays = 183;
+
+    /// <summary>Days raw packets and readings are kept after they were received; 0 keeps them for ever.</summary>
+    public int RawDays { get; set; } = DefaultRawDays;
+
+    /// <summary>How often the pruning pass runs.</summary>
+    public int EveryMinutes { get; set; } = 60;
+
+    /// <summary>Packets looked at per transaction: small, so that ingest's commits interleave with pruning.</summary>
+    public int BatchPackets { get; set; } = 200;
 }
 
 public sealed class KeyOptions

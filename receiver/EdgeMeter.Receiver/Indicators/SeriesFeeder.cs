@@ -22,7 +22,7 @@ public sealed class SeriesFeeder : IAsyncDisposable
     public const string CursorName = "indicators";
 
     private const int BatchSize = 2000;
-    private const string AllGateways = "*";
+    internal const string AllGateways = "*";
 
     private readonly PacketStore _store;
     private readonly ItemCatalogue _items;

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace EdgeMeter.Receiver.Store;
 
 /// <summary>A gateway's replay state: the high-water mark, the announced last will and the latest state.</summary>
-internal readonly record struct GatewayRow(long HighWater, long? WillSequence, string? State, long? StateSequence);
+internal readonly record struct GatewayRow(long HighWater, long? WillSequence, string? State, long? StateSequence, long PrunedSequence = 0);
 
 /// <summary>
 /// The writer's copy of the gateways table. The single writer is the table's only writer, so the rows it read
@@ -41,6 +41,18 @@ internal sealed class GatewayLedger : IDisposable
     }
 
     /// <summary>Writes the rows changed in this transaction.</summary>
+    /// <summary>
+    /// Retention deleted packets of <paramref name="gw"/> up to seq <paramref name="sequence"/> (gateways.pruned_seq is
+    /// already written in this transaction): a cached row learns it too, without becoming a change to flush.
+    /// </summary>
+    public void RaisePruned(string gw, long sequence)
+    {
+        if (_rows.TryGetValue(gw, out var row) && sequence > row.PrunedSequence)
+        {
+            _rows[gw] = row with { PrunedSequence = sequence };
+        }
+    }
+
     public void Flush(SqliteConnection db)
     {
         if (_changed.Count == 0)
@@ -75,10 +87,10 @@ internal sealed class GatewayLedger : IDisposable
     // Once per gateway until a rollback: no need to keep the statement.
     private static GatewayRow? Load(SqliteConnection db, string gw)
     {
-        using var select = db.Command("SELECT high_water, will_seq, state, state_seq FROM gateways WHERE gw = $gw", ("$gw", gw));
+        using var select = db.Command("SELECT high_water, will_seq, state, state_seq, pruned_seq FROM gateways WHERE gw = $gw", ("$gw", gw));
         using var reader = select.ExecuteReader();
         return reader.Read()
-            ? new GatewayRow(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.NullableString(2), reader.IsDBNull(3) ? null : reader.GetInt64(3))
+            ? new GatewayRow(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.NullableString(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.GetInt64(4))
             : null;
     }
 }

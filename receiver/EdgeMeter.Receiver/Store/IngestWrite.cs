@@ -43,6 +43,13 @@ internal sealed class IngestWrite : ITransactionHooks, IDisposable
                 ?? Refuse(db, packet, client, topic, nowUtc, StoreOutcome.ReplayWindow, $"seq {packet.Sequence} is more than {_replayWindow} below {gw}'s high-water mark {known.HighWater}");
         }
 
+        // Retention deleted this gateway's packets up to PrunedSequence: an unknown one from then is a replay, not news.
+        if (state is { } pruned && packet.Sequence <= pruned.PrunedSequence)
+        {
+            return StoredBefore(db, packet, client, topic, nowUtc)
+                ?? Refuse(db, packet, client, topic, nowUtc, StoreOutcome.ReplayWindow, $"seq {packet.Sequence} of {gw} is older than the history kept (pruned up to seq {pruned.PrunedSequence})");
+        }
+
         var now = Sql.Time(nowUtc);
         _insertPacket ??= new RawStatement(
             db, "INSERT INTO packets(gw, seq, kind, packet, received_at, client, fresh_readings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(gw, seq) DO NOTHING RETURNING id");
@@ -78,6 +85,9 @@ internal sealed class IngestWrite : ITransactionHooks, IDisposable
             ("$at", Sql.Time(entry.ReceivedUtc)), ("$client", entry.Client), ("$topic", entry.Topic), ("$gw", entry.GatewayId),
             ("$seq", entry.Sequence), ("$error", entry.Error), ("$reason", entry.Reason), ("$size", entry.Size), ("$packet", entry.Kept));
     }
+
+    /// <summary>Retention deleted <paramref name="gw"/>'s packets up to seq <paramref name="sequence"/> in this transaction.</summary>
+    public void RaisePruned(string gw, long sequence) => _ledger.RaisePruned(gw, sequence);
 
     public void Dispose()
     {
@@ -133,7 +143,7 @@ internal sealed class IngestWrite : ITransactionHooks, IDisposable
             }
         }
 
-        return new GatewayRow(highWater, will, gatewayState, stateSequence);
+        return new GatewayRow(highWater, will, gatewayState, stateSequence, state?.PrunedSequence ?? 0);
     }
 
     // The first reply to a command decides its result; later ones (e.g. "rejected" for a re-delivered command) are kept in replies.

@@ -110,6 +110,12 @@ public sealed class PacketStore : IDisposable
             return true;
         }, newData);
 
+    /// <summary>
+    /// Runs a retention batch in the writer's next group transaction. The batch reports each gateway's highest deleted
+    /// seq to the replay ledger (the second argument), so that a replay of a deleted packet is refused, not stored again.
+    /// </summary>
+    internal Task<T> PruneAsync<T>(Func<SqliteConnection, Action<string, long>, T> batch) => _writer.Enqueue(db => batch(db, _ingest.RaisePruned), newData: false);
+
     /// <summary>A reader connection (WAL: readers never wait for the writer). Dispose it after use.</summary>
     public SqliteConnection OpenReader()
     {

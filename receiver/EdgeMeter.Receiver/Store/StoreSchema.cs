@@ -13,9 +13,10 @@ internal static class StoreSchema
 {
     /// <summary>
     /// 2: the indicator tables. 3: dead letters can be resent or dropped (state, attempts, resolved_by/at); platform_messages.
+    /// 4: gateways.pruned_seq, how far raw retention deleted a gateway's packets.
     /// Older databases are brought up to date when opened.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     private const string Ddl = """
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -104,7 +105,7 @@ internal static class StoreSchema
         {
             db.Execute("INSERT INTO meta(key, value) VALUES ('schema', $v)", ("$v", Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
-        else if (version is "1" or "2")
+        else if (version is "1" or "2" or "3")
         {
             db.Execute("UPDATE meta SET value = $v WHERE key = 'schema'", ("$v", Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
@@ -114,19 +115,23 @@ internal static class StoreSchema
         }
 
         AddDeadLetterStates(db);
+        AddColumns(db, "gateways", [("pruned_seq", "INTEGER NOT NULL DEFAULT 0")]);
     }
 
-    // Version 3. SQLite has no ADD COLUMN IF NOT EXISTS: look first.
+    // Version 3.
     private static void AddDeadLetterStates(SqliteConnection db)
     {
-        var columns = db.Query("SELECT name FROM pragma_table_info('dead_letters')", reader => reader.GetString(0));
-        (string Name, string Definition)[] added =
-            [("state", "TEXT NOT NULL DEFAULT 'dead'"), ("attempts", "INTEGER NOT NULL DEFAULT 1"), ("resolved_by", "TEXT"), ("resolved_at", "TEXT")];
+        AddColumns(db, "dead_letters", [("state", "TEXT NOT NULL DEFAULT 'dead'"), ("attempts", "INTEGER NOT NULL DEFAULT 1"), ("resolved_by", "TEXT"), ("resolved_at", "TEXT")]);
+        db.Execute("CREATE INDEX IF NOT EXISTS dead_letters_by_state ON dead_letters(tier, state, id)");
+    }
+
+    // SQLite has no ADD COLUMN IF NOT EXISTS: look first.
+    private static void AddColumns(SqliteConnection db, string table, (string Name, string Definition)[] added)
+    {
+        var columns = db.Query($"SELECT name FROM pragma_table_info('{table}')", reader => reader.GetString(0));
         foreach (var (name, definition) in added.Where(column => !columns.Contains(column.Name)))
         {
-            db.Execute($"ALTER TABLE dead_letters ADD COLUMN {name} {definition}");
+            db.Execute($"ALTER TABLE {table} ADD COLUMN {name} {definition}");
         }
-
-        db.Execute("CREATE INDEX IF NOT EXISTS dead_letters_by_state ON dead_letters(tier, state, id)");
     }
 }

@@ -29,11 +29,11 @@ public sealed class StoreSchemaTests : IDisposable
     }
 
     [Fact]
-    public void A_version_1_database_gains_the_indicator_tables_and_becomes_version_3()
+    public void A_version_1_database_gains_the_indicator_tables_and_becomes_version_4()
     {
         using var check = OpenedByTheStore(old => old.Execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta(key, value) VALUES ('schema', '1')"));
 
-        Assert.Equal("3", check.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+        Assert.Equal("4", check.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
         Assert.Equal(1L, check.ScalarLong("SELECT COUNT(*) FROM sqlite_master WHERE name = 'indicator_uploads'"));
     }
 
@@ -48,8 +48,22 @@ public sealed class StoreSchemaTests : IDisposable
             INSERT INTO dead_letters(tier, gw, row_id, code, reason, created_at) VALUES ('provincial', 'e', 7, 422, 'refused', '2026-01-01T00:00:00.000Z');
             """));
 
-        Assert.Equal("3", check.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+        Assert.Equal("4", check.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
         Assert.Equal([("dead", 1L)], check.Query("SELECT state, attempts FROM dead_letters", r => (r.GetString(0), r.GetInt64(1))));
+    }
+
+    [Fact]
+    public void A_version_3_database_gains_the_pruned_sequence_of_its_gateways()
+    {
+        using var check = OpenedByTheStore(old =>
+        {
+            StoreSchema.Create(old);
+            old.Execute("ALTER TABLE gateways DROP COLUMN pruned_seq; UPDATE meta SET value = '3' WHERE key = 'schema'");
+            old.Execute("INSERT INTO gateways(gw, high_water, first_seen, last_seen) VALUES ('gw-1', 41, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')");
+        });
+
+        Assert.Equal("4", check.Scalar("SELECT value FROM meta WHERE key = 'schema'"));
+        Assert.Equal([(41L, 0L)], check.Query("SELECT high_water, pruned_seq FROM gateways", r => (r.GetInt64(0), r.GetInt64(1))));
     }
 
     [Fact]
@@ -57,11 +71,11 @@ public sealed class StoreSchemaTests : IDisposable
     {
         using (var newer = Connect())
         {
-            newer.Execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta(key, value) VALUES ('schema', '4')");
+            newer.Execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta(key, value) VALUES ('schema', '5')");
         }
 
         var failure = Assert.Throws<InvalidOperationException>(() => PacketStore.Open(DbPath).Dispose());
-        Assert.Contains("schema version 4", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 5", failure.Message, StringComparison.Ordinal);
     }
 
     // Makes the database with <paramref name="make"/>, lets the store open (and upgrade) it, and returns a connection to look.
