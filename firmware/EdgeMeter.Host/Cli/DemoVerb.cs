@@ -17,6 +17,7 @@ public static class DemoVerb
         var json = new Option<bool>("--json") { Description = "Print only the summary, as JSON." };
         var keep = new Option<string?>("--keep") { Description = "Keep everything in this directory: configurations, keys, logs, databases, a read-only platform account." };
         var chaos = new Option<bool>("--chaos") { Description = "Kill and restart gateways and the receiver, take a platform down, silence meters, at random moments." };
+        var hold = new Option<bool>("--hold") { Description = "After the summary, keep the chain running (gateways started again) until Ctrl+C, to browse the web console." };
         var seed = new Option<int>("--seed") { Description = "Seed of the chaos schedule.", DefaultValueFactory = _ => 7 };
         var days = new Option<int>("--simulated-days")
         {
@@ -25,13 +26,13 @@ public static class DemoVerb
         };
 
         var command = new Command("demo", "Run meters, gateways, the receiver and two platforms on this machine and check that every reading arrived once.");
-        foreach (var option in new Option[] { duration, gateways, meters, json, keep, chaos, seed, days })
+        foreach (var option in new Option[] { duration, gateways, meters, json, keep, chaos, seed, days, hold })
         {
             command.Options.Add(option);
         }
 
         command.SetAction((parse, cancel) => RunAsync(console, new DemoOptions(
-            parse.GetValue(keep) ?? "", parse.GetValue(duration), parse.GetValue(gateways), parse.GetValue(meters), parse.GetValue(json), parse.GetValue(chaos), parse.GetValue(seed), parse.GetValue(days)),
+            parse.GetValue(keep) ?? "", parse.GetValue(duration), parse.GetValue(gateways), parse.GetValue(meters), parse.GetValue(json), parse.GetValue(chaos), parse.GetValue(seed), parse.GetValue(days), parse.GetValue(hold)),
             parse.GetValue(keep), cancel));
         return command;
     }
@@ -64,9 +65,13 @@ public static class DemoVerb
         using (var runner = new DemoRunner(requested with { Directory = directory }, console.Out))
         {
             figures = await runner.RunAsync(cancel);
+            console.Out.WriteLine(json ? figures.ToJson() : Summary(figures, chaos));
+            if (requested.Hold)
+            {
+                await HoldAsync(console, runner, cancel);
+            }
         }
 
-        console.Out.WriteLine(json ? figures.ToJson() : Summary(figures, chaos));
         if (keep is null)
         {
             TryDelete(directory);
@@ -74,10 +79,41 @@ public static class DemoVerb
         else if (!json)
         {
             console.Out.WriteLine($"kept in {Path.GetFullPath(directory)} (see platform-account.txt to subscribe and verify packets yourself)");
-            console.Out.WriteLine($"web console: console-account.txt there has its address and account; run the receiver again with the kept configuration to browse it");
+            console.Out.WriteLine($"web console: console-account.txt there has its address and account; `demo --hold` keeps the chain running after the check, or run the receiver again with the kept configuration");
         }
 
         return figures.Passed ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    /// <summary>Gateways polling again, the receiver and the platforms running, until Ctrl+C or SIGTERM.</summary>
+    private static async Task HoldAsync(CliConsole console, DemoRunner runner, CancellationToken cancel)
+    {
+        runner.Resume();
+        console.Out.WriteLine($"holding the chain: web console {runner.Plan.ConsoleAddress} (user {DemoPlan.ConsoleUser}, password {runner.Plan.ConsolePassword}); Ctrl+C stops it");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            console.Out.WriteLine("stopping the chain");
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
     }
 
     private static string Summary(DemoFigures f, bool chaos) => string.Join(Environment.NewLine,

@@ -69,8 +69,23 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
 
         var figures = await _probe.FiguresAsync(_restarts, cancel);
         figures = figures with { PushExpected = pushExpected, PushShown = pushShown };
-        _receiver.Stop(TimeSpan.FromSeconds(20));
+        if (!options.Hold)
+        {
+            _receiver.Stop(TimeSpan.FromSeconds(20));
+        }
+
         return figures;
+    }
+
+    internal DemoPlan Plan => _plan;
+
+    /// <summary>After the check (--hold): the gateways poll and publish again; Dispose stops everything.</summary>
+    public void Resume()
+    {
+        foreach (var gateway in _gateways)
+        {
+            gateway.Start();
+        }
     }
 
     public void Dispose()
@@ -327,4 +342,4 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
     }
 }
 
-public sealed record DemoOptions(string Directory, int DurationSeconds, int Gateways, int MetersPerGateway, bool Json, bool Chaos, int Seed, int SimulatedDays = 0);
+public sealed record DemoOptions(string Directory, int DurationSeconds, int Gateways, int MetersPerGateway, bool Json, bool Chaos, int Seed, int SimulatedDays = 0, bool Hold = false);

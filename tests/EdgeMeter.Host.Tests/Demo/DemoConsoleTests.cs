@@ -4,7 +4,10 @@ using EdgeMeter.Host.Tests.Support;
 
 namespace EdgeMeter.Host.Tests.Demo;
 
-/// <summary>`demo --keep DIR` leaves a web console account; the receiver run again on the kept configuration lets it in.</summary>
+/// <summary>
+/// `demo --keep DIR` leaves a web console account; the receiver run again on the kept configuration lets it in.
+/// `demo --hold` keeps the chain running after the summary until SIGTERM (or Ctrl+C).
+/// </summary>
 public sealed partial class DemoConsoleTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "edgemeter-demo-console-" + Guid.NewGuid().ToString("N")[..8]);
@@ -41,6 +44,35 @@ public sealed partial class DemoConsoleTests : IDisposable
         var fleet = await signedIn.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains("data-gateway=\"gw-01\"", fleet, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Hold_keeps_the_chain_running_after_the_summary_until_sigterm()
+    {
+        using var demo = ChildProcess.StartDotnet("edgemeter.dll", "demo", "--duration", "6", "--simulated-days", "0", "--gateways", "1", "--meters", "1", "--hold");
+        Assert.True(demo.WaitForOutput("holding the chain", TimeSpan.FromMinutes(3)), demo.Output);
+        var holding = Holding().Match(demo.Output);
+        Assert.True(holding.Success, demo.Output);
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = new Uri(holding.Groups[1].Value) };
+        var login = await http.GetStringAsync("/console/login", TestContext.Current.CancellationToken);
+
+        var signedIn = await http.PostAsync("/console/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["csrf"] = Csrf().Match(login).Groups[1].Value, ["user"] = holding.Groups[2].Value, ["password"] = holding.Groups[3].Value,
+        }), TestContext.Current.CancellationToken);
+        Assert.Contains("data-gateway=\"gw-01\"", await signedIn.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.False(demo.HasExited);
+        using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", demo.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(demo.WaitForExit(TimeSpan.FromMinutes(1)), demo.Output);
+        Assert.Contains("stopping the chain", demo.Output, StringComparison.Ordinal);
+        Assert.True(demo.Process.ExitCode == 0, demo.Output);
+    }
+
+    [GeneratedRegex(@"web console (\S+) \(user (\S+), password (\S+)\)")]
+    private static partial Regex Holding();
 
     [GeneratedRegex("name=\"csrf\" value=\"([^\"]+)\"")]
     private static partial Regex Csrf();

@@ -72,6 +72,63 @@ public static class ReceiverStages
             Directory.Delete(directory, recursive: true);
         }
 
+        await StoreWhilePruningAsync(table, gateways, verified, prune: false, log);
+        await StoreWhilePruningAsync(table, gateways, verified, prune: true, log);
+    }
+
+    /// <summary>
+    /// Half the packets stored 200 days ago, the other half stored now, timed, with raw retention deleting the old half
+    /// meanwhile (or not, for the comparison on the same database size): what pruning costs ingest.
+    /// </summary>
+    private static async Task StoreWhilePruningAsync(ResultTable table, int gateways, List<(IngestedPacket Packet, string Topic)> verified, bool prune, TextWriter log)
+    {
+        var directory = Directory.CreateTempSubdirectory("edgemeter-load-prune-").FullName;
+        try
+        {
+            var clock = new SettableTime(DateTimeOffset.UtcNow.AddDays(-200));
+            using var store = PacketStore.Open(Path.Combine(directory, "receiver.db"), time: clock);
+            var half = verified.Count / 2;
+            await StoreAllAsync(store, verified.Take(half));
+            clock.Now = DateTimeOffset.UtcNow;
+            await store.WriteAsync(db => db.Execute(
+                "INSERT INTO relay_cursor(tier, gw, last_id) VALUES ($tier, $all, $id)",
+                ("$tier", EdgeMeter.Receiver.Indicators.SeriesFeeder.CursorName), ("$all", EdgeMeter.Receiver.Indicators.SeriesFeeder.AllGateways), ("$id", long.MaxValue)));
+            var retention = new RawRetention(store, new EdgeMeter.Receiver.Config.RetentionOptions(), [], clock, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+            var started = Stopwatch.GetTimestamp();
+            var pruning = prune ? retention.PruneAsync() : Task.FromResult(default(PruneResult));
+            await StoreAllAsync(store, verified.Skip(half));
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var pruned = await pruning;
+            var stage = prune ? $"store while pruning ({pruned.Packets:N0} old packets deleted meanwhile)" : "store, same database, no pruning";
+            Add(table, stage, gateways, verified.Count - half, elapsed);
+            log.WriteLine($"ingest stages, {gateways} gateways: {stage}: {(verified.Count - half) / elapsed.TotalSeconds:F0} packets/s");
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task StoreAllAsync(PacketStore store, IEnumerable<(IngestedPacket Packet, string Topic)> packets)
+    {
+        var slots = new SemaphoreSlim(256);
+        var pending = new List<Task>();
+        foreach (var (packet, topic) in packets)
+        {
+            await slots.WaitAsync();
+            pending.Add(store.StoreAsync(packet, packet.GatewayId, topic).ContinueWith(_ => slots.Release(), TaskScheduler.Default));
+        }
+
+        await Task.WhenAll(pending);
+    }
+
+    private sealed class SettableTime(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     private static void VerifyAll(PacketIntake intake, SignedPackets packets, string[] topicOf, DateTime now, int perGateway, List<(IngestedPacket, string)>? keep)
