@@ -18,7 +18,7 @@ public sealed record CommandRequest(string? Name, Dictionary<string, string>? Ar
 internal static class AdminEndpoints
 {
     private const string ActorItem = "edgemeter.actor";
-    private const int DefaultTimeToLiveSeconds = 300;
+    internal const int DefaultTimeToLiveSeconds = 300;
 
     public static void Map(WebApplication app, ReceiverServices services)
     {

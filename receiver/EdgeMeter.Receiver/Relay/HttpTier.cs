@@ -71,6 +71,8 @@ public sealed class HttpTier : TierRelay<IndicatorUploadRow>
 
     protected override string LagSql => LagUploadsSql;
 
+    protected override string OldestWaitingSql => "SELECT created_at FROM indicator_uploads WHERE enterprise = $gw AND id > $after ORDER BY id LIMIT 1";
+
     protected override string RowByIdSql => """
         SELECT id, data_code, stat_type, start_t, value, valid, revision, convert_ration, scope, input_type
         FROM indicator_uploads WHERE id = $id

@@ -41,6 +41,9 @@ public sealed class MqttTier : TierRelay<PacketRelayRow>
     protected override string LagSql =>
         "SELECT COUNT(*) FROM packets WHERE gw = $gw AND id > $after AND (kind = 'status' OR (kind = 'up' AND fresh_readings > 0))";
 
+    protected override string OldestWaitingSql =>
+        "SELECT received_at FROM packets WHERE gw = $gw AND id > $after AND (kind = 'status' OR (kind = 'up' AND fresh_readings > 0)) ORDER BY id LIMIT 1";
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();

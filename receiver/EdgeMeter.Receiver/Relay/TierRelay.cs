@@ -45,6 +45,9 @@ public interface IRelayTier : IAsyncDisposable
 
     long Lag();
 
+    /// <summary>When the oldest row still waiting for this tier was stored (null: nothing waits): the lag as time.</summary>
+    DateTime? OldestWaitingUtc();
+
     Task StopAsync();
 }
 
@@ -110,6 +113,9 @@ public abstract class TierRelay<TRow> : IRelayTier
     /// <summary>SQL with $gw and $after counting the rows still to relay.</summary>
     protected abstract string LagSql { get; }
 
+    /// <summary>SQL with $gw and $after selecting when the first row still to relay was stored (UTC text).</summary>
+    protected abstract string OldestWaitingSql { get; }
+
     /// <summary>SQL with $id selecting one row (columns as in <see cref="PendingSql"/>): a dead letter to resend.</summary>
     protected abstract string RowByIdSql { get; }
 
@@ -132,6 +138,15 @@ public abstract class TierRelay<TRow> : IRelayTier
     /// <summary>Rows stored and not yet relayed by this tier, over all its gateways.</summary>
     public long Lag() =>
         _store.Read(db => _states.Sum(pair => db.ScalarLong(LagSql, ("$gw", pair.Key), ("$after", pair.Value.Cursor)) ?? 0));
+
+    public DateTime? OldestWaitingUtc() =>
+        _store.Read(db => _states
+            .Select(pair => db.Scalar(OldestWaitingSql, ("$gw", pair.Key), ("$after", pair.Value.Cursor)) as string)
+            .Where(stored => stored is not null)
+            .Select(stored => DateTime.Parse(stored!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal))
+            .Order()
+            .Cast<DateTime?>()
+            .FirstOrDefault());
 
     /// <summary>Gateways whose last attempt failed and that are waiting to retry.</summary>
     public int FailingGateways => _states.Values.Count(state => state.Attempt > 0);

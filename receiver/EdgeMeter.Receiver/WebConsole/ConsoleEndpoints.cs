@@ -1,4 +1,5 @@
 using EdgeMeter.Receiver.Ops;
+using EdgeMeter.Receiver.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -14,6 +15,9 @@ internal static class ConsoleEndpoints
     public const string SessionCookie = "em_session";
     private const string LoginCsrfCookie = "em_login_csrf";
     private const string LanguageCookie = "em_lang";
+
+    /// <summary>How long a command sent from the console may wait for its gateway (the admin API's default).</summary>
+    private static readonly TimeSpan CommandTimeToLive = TimeSpan.FromSeconds(AdminEndpoints.DefaultTimeToLiveSeconds);
 
     public static void Map(WebApplication app, ReceiverServices services, ConsoleUsers users, ConsoleSessions sessions)
     {
@@ -63,9 +67,53 @@ internal static class ConsoleEndpoints
         app.MapGet("/console/fleet", (HttpContext http) => Session(http, sessions, users) is { } session
             ? Html(ConsolePages.Fleet(Language(http), session, services.Store.Read(ConsoleQueries.Rows)))
             : Results.Redirect("/console/login"));
+        app.MapGet("/console/gateway", (HttpContext http, string? gw, long? queued) =>
+        {
+            if (Session(http, sessions, users) is not { } session)
+            {
+                return Results.Redirect("/console/login");
+            }
+
+            var known = gw is not null && services.Store.Read(db => db.ScalarLong("SELECT COUNT(*) FROM gateways WHERE gw = $gw", ("$gw", gw))) > 0;
+            return known
+                ? Html(ConsolePages.Gateway(Language(http), session, gw!, services.Store.Read(db => GatewayCommissioning.LatestStatus(db, gw!)), services.Commands.List(gw!, 20), queued))
+                : Html(ConsolePages.Message(Language(http), $"{ConsoleText.Of("gateway", Language(http))} {gw}: ?"), StatusCodes.Status404NotFound);
+        });
+        app.MapPost("/console/commands", async (HttpContext http) =>
+        {
+            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+            if (form is null || Session(http, sessions, users) is not { } session || !ConsoleSessions.SameToken(form["csrf"], session.Csrf))
+            {
+                return Html(ConsolePages.Message(Language(http), ConsoleText.Of("badForm", Language(http))), StatusCodes.Status400BadRequest);
+            }
+
+            var (actor, gateway, name) = ($"console:{session.User}", form["gateway"].ToString(), form["name"].ToString());
+            if (session.Role != ConsoleRole.Operator)
+            {
+                services.Audit.Append(actor, "command.queue", gateway, "refused", "a viewer may not send commands");
+                return Html(ConsolePages.Message(Language(http), ConsoleText.Of("operatorsOnly", Language(http))), StatusCodes.Status403Forbidden);
+            }
+
+            try
+            {
+                if (!ConsolePages.ConsoleCommands.Contains(name))
+                {
+                    throw new Commands.CommandRequestException($"name: '{name}' is not one of {string.Join(", ", ConsolePages.ConsoleCommands)} (others: CLI or admin API)");
+                }
+
+                var command = await services.Commands.QueueAsync(gateway, name, new Dictionary<string, string>(), CommandTimeToLive, actor);
+                services.Audit.Append(actor, "command.queue", gateway, "ok", $"command {command.Id} seq {command.Sequence} {command.Name}");
+                return Results.Redirect($"/console/gateway?gw={Uri.EscapeDataString(gateway)}&queued={command.Id}");
+            }
+            catch (Commands.CommandRequestException problem)
+            {
+                services.Audit.Append(actor, "command.queue", gateway, "refused", problem.Message);
+                return Html(ConsolePages.Message(Language(http), problem.Message), problem.UnknownGateway ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest);
+            }
+        });
         var httpTiers = services.Tiers.OfType<Relay.HttpTier>().Select(tier => tier.Name).ToHashSet(StringComparer.Ordinal);
         app.MapGet("/console/platforms", (HttpContext http, int? resent) => Session(http, sessions, users) is { } session
-            ? Html(ConsolePages.Platforms(Language(http), session, [.. services.Tiers.Select(TierRow)],
+            ? Html(ConsolePages.Platforms(Language(http), session, [.. services.Tiers.Select(tier => TierRow(tier, services.Time.GetUtcNow().UtcDateTime))],
                 services.Store.Read(db => Relay.DeadLetters.List(db, Relay.DeadLetters.Dead, null, 100, httpTiers)), resent))
             : Results.Redirect("/console/login"));
         var tierNames = services.Tiers.Select(tier => tier.Name).ToList();
@@ -174,8 +222,8 @@ internal static class ConsoleEndpoints
             : Results.Redirect("/console/login"));
     }
 
-    private static TierRow TierRow(Relay.IRelayTier tier) => new(
-        tier.Name, tier.Gateways.Count, tier.Lag(), tier.FailingGateways,
+    private static TierRow TierRow(Relay.IRelayTier tier, DateTime nowUtc) => new(
+        tier.Name, tier.Gateways.Count, tier.Lag(), nowUtc - tier.OldestWaitingUtc(), tier.FailingGateways,
         string.Join("; ", tier.States.Where(pair => pair.Value.LastError is not null).Select(pair => $"{pair.Key}: {pair.Value.LastError}")));
 
     /// <summary>The request's live session, ended when its account was removed or changed since the sign-in.</summary>

@@ -41,7 +41,7 @@ internal static class ConsolePages
             {
                 body.Append(CultureInfo.InvariantCulture, $"""
                     <tr class="{(row.NeedsAttention ? "attention" : "")}" data-gateway="{E(row.Gateway)}">
-                    <td>{E(row.Gateway)}</td><td>{T(row.State switch { "online" => "online", "offline" => "offline", _ => "unknown" }, language)}</td>
+                    <td><a href="/console/gateway?gw={Uri.EscapeDataString(row.Gateway)}">{E(row.Gateway)}</a></td><td>{T(row.State switch { "online" => "online", "offline" => "offline", _ => "unknown" }, language)}</td>
                     <td>{E(row.LastSeenUtc is { } seen ? (seen + BeijingOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "")}</td>
                     <td>{E(row.Firmware)}</td><td>{(row.Synced is null ? "" : T(row.Synced.Value ? "synced" : "unsynced", language))}</td>
                     <td>{row.Queued}</td><td class="{(row.Dropped > 0 ? "bad" : "")}">{row.Dropped}</td><td>{row.Reconnects}</td>
@@ -55,6 +55,65 @@ internal static class ConsolePages
         return Page(language, T("fleet", language), session, body.ToString());
     }
 
+    /// <summary>The commands an operator may send from the console; set-config and firmware-update need files (CLI, admin API).</summary>
+    public static readonly string[] ConsoleCommands = ["read-now", "sync-time", "reboot"];
+
+    /// <summary>One gateway: its latest signed status with every meter's state and error counters, its buses and its commands.</summary>
+    public static string Gateway(string language, ConsoleSession session, string gateway, JsonNode? status, IReadOnlyList<Commands.CommandRecord> commands, long? queued)
+    {
+        var body = new StringBuilder($"<h2>{T("gateway", language)} {E(gateway)}</h2>");
+        if (queued is { } id)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<p id=\"queued\">{E(string.Format(CultureInfo.InvariantCulture, ConsoleText.Of("commandQueued", language), id))}</p>");
+        }
+
+        if (status is null)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<p>{T("noStatus", language)}</p>");
+        }
+        else
+        {
+            string Text(JsonNode? node, string name) => node?[name] is JsonValue value ? value.ToString() : "";
+            body.Append(CultureInfo.InvariantCulture, $"<p id=\"status-line\">{T("firmware", language)} {E(Text(status, "fw"))} · {T("uptime", language)} {E(Text(status, "uptime"))} s · {T("memory", language)} {E(Text(status, "mem"))} B · {T("statusAt", language)} {E(Beijing(Text(status, "receivedAt")))}</p>");
+            var meters = (status["meters"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            body.Append(CultureInfo.InvariantCulture, $"<h3>{T("meterList", language)}</h3>");
+            body.Append(Table("meters", language, ["meter", "state", "requests", "timeouts", "errors", "latency", "drift"], meters.Select(m => new[]
+            {
+                E(Text(m, "id")), T(m["online"] is JsonValue online && online.GetValue<bool>() ? "online" : "offline", language),
+                E(Text(m, "req")), Bad(Text(m, "to")), Bad(Text(m, "err")), E(Text(m, "ms")), E(Text(m, "drift")),
+            })));
+            body.Append(CultureInfo.InvariantCulture, $"<h3>{T("buses", language)}</h3>");
+            body.Append(Table("buses", language, ["bus", "requests", "timeouts", "errors"], (status["buses"] as JsonArray ?? []).OfType<JsonObject>().Select(b => new[]
+            {
+                E(Text(b, "id")), E(Text(b, "req")), Bad(Text(b, "to")), Bad(Text(b, "err")),
+            })));
+        }
+
+        body.Append(CultureInfo.InvariantCulture, $"<h3>{T("commands", language)}</h3>");
+        if (session.Role == ConsoleRole.Operator)
+        {
+            body.Append(CultureInfo.InvariantCulture,
+                $"<form method=\"post\" action=\"/console/commands\"><input type=\"hidden\" name=\"csrf\" value=\"{E(session.Csrf)}\"><input type=\"hidden\" name=\"gateway\" value=\"{E(gateway)}\">" +
+                $"<label>{T("command", language)} <select name=\"name\" id=\"command-name\">");
+            foreach (var name in ConsoleCommands)
+            {
+                body.Append(CultureInfo.InvariantCulture, $"<option value=\"{name}\">{T("cmd-" + name, language)}</option>");
+            }
+
+            body.Append(CultureInfo.InvariantCulture, $"</select></label> <button type=\"submit\" id=\"send-command\">{T("send", language)}</button></form>");
+        }
+
+        body.Append(commands.Count == 0 ? $"<p>{T("noCommands", language)}</p>" : Table("command-list", language, ["id", "command", "state", "result", "requestedBy", "created"], commands.Select(c => new[]
+        {
+            c.Id.ToString(CultureInfo.InvariantCulture), E(c.Name), E(c.State), E($"{c.Result} {c.Message}".Trim()), E(c.RequestedBy),
+            (c.CreatedUtc + BeijingOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        })));
+        return Page(language, $"{T("gateway", language)} {gateway}", session, body.ToString());
+    }
+
+    /// <summary>A counter, marked when above zero.</summary>
+    private static string Bad(string count) => count is "" or "0" ? E(count) : $"<span class=\"bad\">{E(count)}</span>";
+
     public static string Platforms(string language, ConsoleSession session, IReadOnlyList<TierRow> tiers, IReadOnlyList<Relay.DeadLetterView> deadLetters, int? resent = null)
     {
         var body = new StringBuilder($"<h2>{T("platforms", language)}</h2>");
@@ -63,8 +122,12 @@ internal static class ConsolePages
             body.Append(CultureInfo.InvariantCulture, $"<p id=\"resent\">{E(string.Format(CultureInfo.InvariantCulture, ConsoleText.Of("resent", language), count))}</p>");
         }
 
-        body.Append(Table("tiers", language, ["tier", "gateways", "lag", "failing", "lastError"],
-            tiers.Select(t => new[] { E(t.Name), t.Gateways.ToString(CultureInfo.InvariantCulture), t.Lag.ToString(CultureInfo.InvariantCulture), t.Failing.ToString(CultureInfo.InvariantCulture), E(t.LastError) })));
+        body.Append(Table("tiers", language, ["tier", "gateways", "lag", "lagTime", "failing", "lastError"],
+            tiers.Select(t => new[]
+            {
+                E(t.Name), t.Gateways.ToString(CultureInfo.InvariantCulture), t.Lag.ToString(CultureInfo.InvariantCulture),
+                t.OldestWaiting is { } waited ? Duration(waited, language) : "", t.Failing.ToString(CultureInfo.InvariantCulture), E(t.LastError),
+            })));
         body.Append(CultureInfo.InvariantCulture, $"<h2>{T("deadLetters", language)}</h2>");
         body.Append(deadLetters.Count == 0
             ? $"<p id=\"no-dead-letters\">{T("noDeadLetters", language)}</p>"
@@ -257,6 +320,16 @@ internal static class ConsolePages
 
     private static string T(string key, string language) => WebUtility.HtmlEncode(ConsoleText.Of(key, language));
 
+    /// <summary>A wait in whole units a person reads at a glance: 40 s, 12 min, 3 h 5 min, 2 d 4 h.</summary>
+    internal static string Duration(TimeSpan wait, string language)
+    {
+        var zh = language == "zh";
+        return wait.TotalMinutes < 1 ? $"{Math.Max(0, (int)wait.TotalSeconds)}{(zh ? " 秒" : " s")}"
+            : wait.TotalHours < 1 ? $"{(int)wait.TotalMinutes}{(zh ? " 分钟" : " min")}"
+            : wait.TotalDays < 1 ? $"{(int)wait.TotalHours}{(zh ? " 小时 " : " h ")}{wait.Minutes}{(zh ? " 分钟" : " min")}"
+            : $"{(int)wait.TotalDays}{(zh ? " 天 " : " d ")}{wait.Hours}{(zh ? " 小时" : " h")}";
+    }
+
     /// <summary>"What: CSV · Excel", links to the export in each format (ids: ID and ID-xlsx).</summary>
     private static string ExportLinks(string language, string id, string label, string query) =>
         $"{T(label, language)}: <a id=\"{id}\" href=\"/console/export?{query}\">CSV</a> · <a id=\"{id}-xlsx\" href=\"/console/export?{query}&amp;format=xlsx\">Excel</a>";
@@ -278,7 +351,8 @@ internal sealed record QualityRow(Indicators.DataItem Item, IReadOnlyList<double
 internal sealed record ReadingRow(long N, string TimeUtc, string Value, string Unit, int Flags);
 
 /// <summary>A platform tier as the platforms page shows it.</summary>
-internal sealed record TierRow(string Name, int Gateways, long Lag, int Failing, string LastError);
+/// <summary>A tier's backlog: rows waiting, and how long the oldest of them has waited (null: none waits).</summary>
+internal sealed record TierRow(string Name, int Gateways, long Lag, TimeSpan? OldestWaiting, int Failing, string LastError);
 
 /// <summary>A message a platform pushed.</summary>
 internal sealed record MessageRow(string ReceivedAt, string Platform, string Account, string Text, string Forwarded);

@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 
 namespace EdgeMeter.Receiver.Tests.Receiver.EndToEnd;
 
-/// <summary>An operator resends a platform's refused records from the console; a viewer may not; both audited.</summary>
+/// <summary>An operator resends a platform's refused records and sends commands from the console; a viewer may not; all audited.</summary>
 public sealed class WebConsoleActionTests : IAsyncLifetime
 {
     private const string Password = "correct-horse-battery";
@@ -76,6 +76,67 @@ public sealed class WebConsoleActionTests : IAsyncLifetime
         var after = await http.GetAsync("/console/fleet", ct);
         Assert.EndsWith("/console/login", after.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_operator_sends_a_command_from_a_gateways_page_that_shows_each_meters_errors_and_a_viewer_is_refused()
+    {
+        _harness.Options.Console.UsersFile = Path.Combine(_harness.Directory, "users.json");
+        ConsoleUsers.Write(_harness.Options.Console.UsersFile,
+            [new ConsoleUser("op", ConsoleRole.Operator, PasswordHash.Create(Password, 1000)), new ConsoleUser("viewer", ConsoleRole.Viewer, PasswordHash.Create(Password, 1000))]);
+        await _harness.StartAsync();
+        await using var gateway = new TestGateway(TestKeys.Gateway1, TestKeys.Gateway1V1);
+        Assert.Equal(MQTTnet.MqttClientConnectResultCode.Success, (await gateway.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway1Password)).ResultCode);
+        await gateway.PublishAsync(Core.Packet.PacketKind.Status, gateway.SignStatus(1, Core.Messages.GatewayState.Online, 2, true,
+            new Core.Messages.MeterHealth { Id = "000012345678", Online = true, Requests = 96, Timeouts = 0 },
+            new Core.Messages.MeterHealth { Id = "modbus:3", Online = false, Requests = 96, Timeouts = 96 }));
+        await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM packets WHERE kind = 'status'") == 1, "the status stored");
+        var ct = TestContext.Current.CancellationToken;
+
+        using var viewer = await SignInAsync("viewer");
+        var viewerPage = await viewer.GetStringAsync("/console/gateway?gw=gw-0001", ct);
+        Assert.DoesNotContain("send-command", viewerPage, StringComparison.Ordinal);
+        Assert.Matches("<td>modbus:3</td><td>offline</td><td>96</td><td><span class=\"bad\">96</span></td>", viewerPage);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync("/console/commands", CommandForm(ConsoleBrowserlessClient.CsrfOf(viewerPage), "read-now"), ct)).StatusCode);
+
+        using var operatorClient = await SignInAsync("op");
+        var page = await operatorClient.GetStringAsync("/console/gateway?gw=gw-0001", ct);
+        Assert.Equal(HttpStatusCode.BadRequest, (await operatorClient.PostAsync("/console/commands", CommandForm(ConsoleBrowserlessClient.CsrfOf(page), "set-config"), ct)).StatusCode);
+        var sent = await operatorClient.PostAsync("/console/commands", CommandForm(ConsoleBrowserlessClient.CsrfOf(page), "read-now"), ct);
+
+        Assert.Contains("queued; the gateway answers", await sent.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        Assert.Equal(["read-now console:op"], _harness.Strings("SELECT name || ' ' || requested_by FROM commands"));
+        Assert.Equal(HttpStatusCode.NotFound, (await operatorClient.GetAsync("/console/gateway?gw=gw-9999", ct)).StatusCode);
+        var audit = await File.ReadAllTextAsync(_harness.Options.Admin.AuditLog, ct);
+        Assert.Contains("\"actor\":\"console:viewer\",\"action\":\"command.queue\",\"target\":\"gw-0001\",\"outcome\":\"refused\"", audit, StringComparison.Ordinal);
+        Assert.Contains("\"actor\":\"console:op\",\"action\":\"command.queue\",\"target\":\"gw-0001\",\"outcome\":\"ok\"", audit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_platforms_page_shows_how_long_the_oldest_record_has_waited_for_an_unreachable_tier()
+    {
+        _harness.AddMqttPlatform("provincial-mqtt", FreePort.Next()); // nothing listens there
+        _harness.Route(ReceiverHarness.Enterprise1, "provincial-mqtt");
+        _harness.Options.Console.UsersFile = Path.Combine(_harness.Directory, "users.json");
+        ConsoleUsers.Write(_harness.Options.Console.UsersFile, [new ConsoleUser("viewer", ConsoleRole.Viewer, PasswordHash.Create(Password, 1000))]);
+        await _harness.StartAsync();
+        var tier = Assert.Single(_harness.Receiver!.Tiers);
+        Assert.Null(tier.OldestWaitingUtc());
+        await using var gateway = new TestGateway(TestKeys.Gateway1, TestKeys.Gateway1V1);
+        Assert.Equal(MQTTnet.MqttClientConnectResultCode.Success, (await gateway.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway1Password)).ResultCode);
+        var before = DateTime.UtcNow.AddSeconds(-1);
+        await gateway.PublishAsync(Core.Packet.PacketKind.Up, gateway.SignReadings(1, TestGateway.Reading(1, "1.5")));
+        await Eventually.Until(() => tier.Lag() == 1, "the packet waiting for the tier");
+
+        var waiting = tier.OldestWaitingUtc();
+        using var viewer = await SignInAsync("viewer");
+        var page = await viewer.GetStringAsync("/console/platforms", TestContext.Current.CancellationToken);
+
+        Assert.InRange(waiting!.Value, before, DateTime.UtcNow);
+        Assert.Matches("<td>provincial-mqtt</td><td>1</td><td>1</td><td>[0-9]+ s</td>", page);
+    }
+
+    private static FormUrlEncodedContent CommandForm(string csrf, string name) =>
+        new(new Dictionary<string, string> { ["csrf"] = csrf, ["gateway"] = "gw-0001", ["name"] = name });
 
     private Task<HttpClient> SignInAsync(string user) => ConsoleBrowserlessClient.SignInAsync(_harness.Receiver!.AdminAddress, user, Password);
 

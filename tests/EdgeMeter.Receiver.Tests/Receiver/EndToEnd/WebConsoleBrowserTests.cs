@@ -64,6 +64,12 @@ public sealed class WebConsoleBrowserTests : IAsyncLifetime
         Assert.Contains("Signed in as energy-manager", browser.FindElement(By.TagName("header")).Text, StringComparison.Ordinal);
         Screenshot(browser, "console-fleet.png");
 
+        browser.Navigate().GoToUrl(new Uri(browser.FindElement(By.CssSelector("#fleet tr[data-gateway='gw-0001'] a")).GetAttribute("href")!));
+        Assert.Equal("Gateway gw-0001", browser.FindElement(By.TagName("h2")).Text);
+        Go(browser, "send-command"); // the first command: read the meters now
+        Assert.StartsWith("Command 1 queued", browser.FindElement(By.Id("queued")).Text, StringComparison.Ordinal);
+        Assert.Contains("read-now", browser.FindElement(By.Id("command-list")).Text, StringComparison.Ordinal);
+
         Go(browser, "nav-platforms");
         Assert.Equal("Platforms", browser.FindElement(By.TagName("h2")).Text);
         Assert.Equal("No record is waiting in dead letters.", browser.FindElement(By.Id("no-dead-letters")).Text);
@@ -103,6 +109,7 @@ public sealed class WebConsoleBrowserTests : IAsyncLifetime
         Assert.Contains("\"actor\":\"console:energy-manager\",\"action\":\"console.signin\",\"target\":\"console\",\"outcome\":\"denied\"", audit, StringComparison.Ordinal);
         Assert.Contains("\"action\":\"console.signin\",\"target\":\"console\",\"outcome\":\"ok\",\"detail\":\"role operator", audit, StringComparison.Ordinal);
         Assert.Contains("\"action\":\"console.signout\"", audit, StringComparison.Ordinal);
+        Assert.Contains("\"actor\":\"console:energy-manager\",\"action\":\"command.queue\",\"target\":\"gw-0001\",\"outcome\":\"ok\"", audit, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -96,9 +96,12 @@ internal sealed class TestGateway : IAsyncDisposable
         return _signer!.PacketString();
     }
 
-    public string SignStatus(long seq, GatewayState state, long will, bool synced = true)
+    public string SignStatus(long seq, GatewayState state, long will, bool synced = true, params MeterHealth[] meters)
     {
-        Assert.True(_signer!.SignStatus(seq, Now, new GatewayStatus { State = state, Firmware = "0.4.1", UptimeSeconds = 60, ClockSynchronized = synced, WillSequence = will }));
+        Assert.True(_signer!.SignStatus(seq, Now, new GatewayStatus
+        {
+            State = state, Firmware = "0.4.1", UptimeSeconds = 60, ClockSynchronized = synced, WillSequence = will, Meters = meters, MeterCount = meters.Length,
+        }));
         return _signer!.PacketString();
     }
 

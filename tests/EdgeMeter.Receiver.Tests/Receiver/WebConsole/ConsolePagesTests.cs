@@ -25,12 +25,21 @@ public class ConsolePagesTests
     {
         var letter = new DeadLetterView(3, "provincial", "indicators", 12, null, 422, "dataCode not registered", "2026-12-05T01:00:00Z", "dead", 1, null, null, "000000000112000001 day 2026-12-04");
 
-        var page = ConsolePages.Platforms("en", Session, [new TierRow("provincial", 2, 5, 1, "gw-0001: HTTP 503")], [letter]);
+        var page = ConsolePages.Platforms("en", Session, [new TierRow("provincial", 2, 5, new TimeSpan(3, 5, 0), 1, "gw-0001: HTTP 503")], [letter]);
 
         Assert.Contains("<td>422 dataCode not registered</td>", page, StringComparison.Ordinal);
         Assert.Contains("<td>2026-12-05 09:00:00</td>", page, StringComparison.Ordinal);
         Assert.Contains("<td>gw-0001: HTTP 503</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>5</td><td>3 h 5 min</td>", page, StringComparison.Ordinal); // the lag in rows and as time
     }
+
+    [Theory]
+    [InlineData(40, "en", "40 s")]
+    [InlineData(12 * 60 + 59, "en", "12 min")]
+    [InlineData(3 * 3600 + 5 * 60, "zh", "3 小时 5 分钟")]
+    [InlineData(2 * 86400 + 4 * 3600 + 30, "en", "2 d 4 h")]
+    public void A_wait_reads_in_whole_units(int seconds, string language, string expected) =>
+        Assert.Equal(expected, ConsolePages.Duration(TimeSpan.FromSeconds(seconds), language));
 
     [Theory]
     [InlineData(null, "zh-CN,zh;q=0.9,en;q=0.8", "zh")]
