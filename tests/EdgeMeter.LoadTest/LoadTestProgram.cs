@@ -15,14 +15,14 @@ public static class LoadTestProgram
 {
     public const string DefaultOutput = "artifacts/performance";
 
-    private static readonly string[] Commands = ["bus", "ingest", "stages", "relay", "all"];
+    private static readonly string[] Commands = ["bus", "ingest", "stages", "relay", "export", "all"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
         var command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "";
         if (!Commands.Contains(command))
         {
-            output.WriteLine("usage: EdgeMeter.LoadTest bus|ingest|stages|relay|all [--smoke] [--runs N] [--gateways N,N] [--out DIR]");
+            output.WriteLine("usage: EdgeMeter.LoadTest bus|ingest|stages|relay|export|all [--smoke] [--runs N] [--gateways N,N] [--days N] [--out DIR]");
             return 2;
         }
 
@@ -71,6 +71,12 @@ public static class LoadTestProgram
             tables.Add(await RelayTest.RunAsync(relay, output));
         }
 
+        if (all || command == "export")
+        {
+            tables.Add(await History.ExportMemoryTest.RunAsync(
+                smoke ? 2 : Fleets(args, smoke: false, fallback: "50")[0], int.Parse(Option(args, "--days") ?? (smoke ? "2" : "183"), CultureInfo.InvariantCulture), output));
+        }
+
         foreach (var table in tables)
         {
             output.WriteLine(table.ToMarkdown());
@@ -82,8 +88,8 @@ public static class LoadTestProgram
         return 0;
     }
 
-    private static int[] Fleets(string[] args, bool smoke) =>
-        [.. (Option(args, "--gateways") ?? (smoke ? "2" : "20,200")).Split(',').Select(g => int.Parse(g, CultureInfo.InvariantCulture))];
+    private static int[] Fleets(string[] args, bool smoke, string fallback = "20,200") =>
+        [.. (Option(args, "--gateways") ?? (smoke ? "2" : fallback)).Split(',').Select(g => int.Parse(g, CultureInfo.InvariantCulture))];
 
     private static string? Option(string[] args, string name)
     {

@@ -35,7 +35,7 @@ public sealed class SmokeTests : IDisposable
     }
 
     [Fact]
-    public async Task Load_tool_runs_bus_ingest_and_relay_in_smoke_mode_and_writes_its_summary()
+    public async Task Load_tool_runs_bus_ingest_relay_and_export_in_smoke_mode_and_writes_its_summary()
     {
         RequireMosquitto();
         using var output = new StringWriter();
@@ -54,6 +54,9 @@ public sealed class SmokeTests : IDisposable
         AssertFigures(summary, "ingest-stages", "packets/s", "us per packet");
         var relay = AssertFigures(summary, "relay", "readings/s (median)", "lag p50 readings", "lag max readings");
         Assert.Equal(["http-per-record", "http-batch", "mqtt"], relay.Select(r => r["tier"]!.GetValue<string>()));
+        var export = AssertFigures(summary, "export-memory", "rows", "peak resident MB");
+        Assert.Equal(["csv", "xlsx", "csv", "xlsx"], export.Select(r => r["format"]!.GetValue<string>()));
+        Assert.Equal(2 * 16 * 96 * 2, export[^1]["rows"]!.GetValue<double>()); // 2 gateways x 16 points x 96 a day x 2 days
         Assert.NotNull(summary["machine"]?["cores"]);
     }
 
