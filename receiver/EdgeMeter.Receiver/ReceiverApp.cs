@@ -260,7 +260,7 @@ public static class ReceiverApp
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
         var app = builder.Build();
         AdminEndpoints.Map(app, services);
-        WebConsole.ConsoleEndpoints.Map(app, services, new WebConsole.ConsoleUsers(options.Console.UsersFile), new WebConsole.ConsoleSessions(TimeSpan.FromMinutes(options.Console.SessionMinutes), services.Time));
+        WebConsole.ConsoleEndpoints.Map(app, services, new WebConsole.ConsoleUsers(options.Console.UsersFile), new WebConsole.ConsoleSessions(TimeSpan.FromMinutes(options.Console.SessionMinutes), services.Time), options.Console.SecureCookies);
         return app;
     }
 

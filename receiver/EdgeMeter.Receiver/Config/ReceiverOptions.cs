@@ -421,6 +421,9 @@ public sealed class ConsoleOptions
 
     /// <summary>How long a sign-in lasts.</summary>
     public int SessionMinutes { get; set; } = 480;
+
+    /// <summary>Mark the console's cookies Secure even over plain HTTP: set it when a reverse proxy ends TLS in front.</summary>
+    public bool SecureCookies { get; set; }
 }
 
 public sealed class AdminOptions

@@ -19,13 +19,14 @@ internal static class ConsoleEndpoints
     /// <summary>How long a command sent from the console may wait for its gateway (the admin API's default).</summary>
     private static readonly TimeSpan CommandTimeToLive = TimeSpan.FromSeconds(AdminEndpoints.DefaultTimeToLiveSeconds);
 
-    public static void Map(WebApplication app, ReceiverServices services, ConsoleUsers users, ConsoleSessions sessions)
+    public static void Map(WebApplication app, ReceiverServices services, ConsoleUsers users, ConsoleSessions sessions, bool secureCookies)
     {
+        var throttle = new SignInThrottle(services.Time);
         app.MapGet("/console", () => Results.Redirect("/console/fleet"));
         app.MapGet("/console/login", (HttpContext http) =>
         {
             var csrf = ConsoleSessions.NewToken();
-            http.Response.Cookies.Append(LoginCsrfCookie, csrf, Cookie(http, TimeSpan.FromMinutes(30)));
+            http.Response.Cookies.Append(LoginCsrfCookie, csrf, Cookie(http, secureCookies, TimeSpan.FromMinutes(30)));
             return Html(ConsolePages.SignIn(Language(http), csrf, failed: false));
         });
         app.MapPost("/console/login", async (HttpContext http) =>
@@ -38,17 +39,30 @@ internal static class ConsoleEndpoints
             }
 
             var name = form["user"].ToString();
+            var shown = name.Length <= ConsoleUsers.MaxNameLength ? name : name[..ConsoleUsers.MaxNameLength] + "...";
+            var address = http.Connection.RemoteIpAddress?.ToString() ?? "";
+            if (throttle.RetryAfter(address, shown) is ({ } wait, var first))
+            {
+                if (first)
+                {
+                    services.Audit.Append($"console:{shown}", "console.signin", "console", "throttled", $"too many wrong passwords, from {address}; further refusals until then are not logged");
+                }
+
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Html(ConsolePages.SignIn(language, expected, failed: true, ConsoleText.Of("throttled", language)), StatusCodes.Status429TooManyRequests);
+            }
+
             if (users.Authenticate(name, form["password"].ToString()) is not { } account)
             {
-                var shown = name.Length <= ConsoleUsers.MaxNameLength ? name : name[..ConsoleUsers.MaxNameLength] + "...";
-                services.Audit.Append($"console:{shown}", "console.signin", "console", "denied", $"wrong user name or password, from {http.Connection.RemoteIpAddress}");
+                throttle.Failed(address, shown);
+                services.Audit.Append($"console:{shown}", "console.signin", "console", "denied", $"wrong user name or password, from {address}");
                 return Html(ConsolePages.SignIn(language, expected, failed: true), StatusCodes.Status401Unauthorized);
             }
 
             var session = sessions.Start(account);
-            http.Response.Cookies.Append(SessionCookie, session.Id, Cookie(http, session.ExpiresAt - DateTimeOffset.UtcNow));
-            http.Response.Cookies.Delete(LoginCsrfCookie, Cookie(http, TimeSpan.Zero));
-            services.Audit.Append($"console:{name}", "console.signin", "console", "ok", $"role {account.Role.ToString().ToLowerInvariant()}, from {http.Connection.RemoteIpAddress}");
+            http.Response.Cookies.Append(SessionCookie, session.Id, Cookie(http, secureCookies, session.ExpiresAt - DateTimeOffset.UtcNow));
+            http.Response.Cookies.Delete(LoginCsrfCookie, Cookie(http, secureCookies, TimeSpan.Zero));
+            services.Audit.Append($"console:{name}", "console.signin", "console", "ok", $"role {account.Role.ToString().ToLowerInvariant()}, from {address}");
             return Results.Redirect("/console/fleet");
         });
         app.MapPost("/console/logout", async (HttpContext http) =>
@@ -60,7 +74,7 @@ internal static class ConsoleEndpoints
             }
 
             sessions.End(session.Id);
-            http.Response.Cookies.Delete(SessionCookie, Cookie(http, TimeSpan.Zero));
+            http.Response.Cookies.Delete(SessionCookie, Cookie(http, secureCookies, TimeSpan.Zero));
             services.Audit.Append($"console:{session.User}", "console.signout", "console", "ok");
             return Results.Redirect("/console/login");
         });
@@ -256,12 +270,13 @@ internal static class ConsoleEndpoints
         return ConsoleText.LanguageOf(http.Request.Cookies[LanguageCookie], http.Request.Headers.AcceptLanguage);
     }
 
-    private static CookieOptions Cookie(HttpContext http, TimeSpan lifetime) => new()
+    /// <summary>Secure over HTTPS, and always with Console.SecureCookies (TLS ended by a proxy in front).</summary>
+    private static CookieOptions Cookie(HttpContext http, bool secure, TimeSpan lifetime) => new()
     {
         Path = "/console",
         HttpOnly = true,
         SameSite = SameSiteMode.Strict,
-        Secure = http.Request.IsHttps,
+        Secure = secure || http.Request.IsHttps,
         MaxAge = lifetime,
     };
 

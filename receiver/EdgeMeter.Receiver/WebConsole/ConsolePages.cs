@@ -10,12 +10,12 @@ internal static class ConsolePages
 {
     private static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
 
-    public static string SignIn(string language, string csrf, bool failed) => Page(language, ConsoleText.Of("signIn", language), null, $"""
+    public static string SignIn(string language, string csrf, bool failed, string? problem = null) => Page(language, ConsoleText.Of("signIn", language), null, $"""
         <form method="post" action="/console/login" class="card">
           <input type="hidden" name="csrf" value="{E(csrf)}">
           <label>{T("user", language)} <input name="user" id="user" autocomplete="username" required></label>
           <label>{T("password", language)} <input name="password" id="password" type="password" autocomplete="current-password" required></label>
-          {(failed ? $"<p class=\"error\" id=\"error\">{T("badLogin", language)}</p>" : "")}
+          {(failed ? $"<p class=\"error\" id=\"error\">{E(problem ?? ConsoleText.Of("badLogin", language))}</p>" : "")}
           <button type="submit" id="sign-in">{T("signIn", language)}</button>
         </form>
         """);

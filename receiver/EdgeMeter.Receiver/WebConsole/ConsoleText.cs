@@ -11,6 +11,7 @@ public static class ConsoleText
         ["user"] = ("User", "用户名"),
         ["password"] = ("Password", "密码"),
         ["badLogin"] = ("Wrong user name or password.", "用户名或密码错误。"),
+        ["throttled"] = ("Too many wrong passwords: try again in 15 minutes.", "密码错误次数过多，请 15 分钟后再试。"),
         ["fleet"] = ("Fleet", "网关"),
         ["gateway"] = ("Gateway", "网关"),
         ["state"] = ("State", "状态"),

@@ -128,6 +128,19 @@ public sealed partial class ConfigTests : IDisposable
         Assert.Contains("edgemeter-receiver: error: config: Store.MaxBatch: 0 is not 1-10000", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{ "RawDays": -1 }""", "Store.Retention.RawDays: -1 is not 0 (keep for ever) or 1-36500")]
+    [InlineData("""{ "EveryMinutes": 0 }""", "Store.Retention.EveryMinutes: 0 is not 1-10080 (a week)")]
+    [InlineData("""{ "BatchPackets": 0 }""", "Store.Retention.BatchPackets: 0 is not 1-100000")]
+    public void A_bad_retention_setting_is_named(string retention, string message)
+    {
+        var path = WriteConfig($$"""{ "Store": { "Retention": {{retention}} } }""");
+
+        var problems = Assert.Throws<ConfigException>(() => ConfigLoader.Load(path, new Hashtable())).Problems;
+
+        Assert.Contains(message, Assert.Single(problems), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Check_config_finds_item_terms_that_name_no_point_of_the_gateway_configurations_given()
     {

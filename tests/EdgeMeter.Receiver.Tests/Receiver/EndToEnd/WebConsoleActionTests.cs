@@ -135,6 +135,55 @@ public sealed class WebConsoleActionTests : IAsyncLifetime
         Assert.Matches("<td>provincial-mqtt</td><td>1</td><td>1</td><td>[0-9]+ s</td>", page);
     }
 
+    [Fact]
+    public async Task After_five_wrong_passwords_even_the_right_one_waits_with_429_and_one_audit_line()
+    {
+        _harness.Options.Console.UsersFile = Path.Combine(_harness.Directory, "users.json");
+        ConsoleUsers.Write(_harness.Options.Console.UsersFile, [new ConsoleUser("op", ConsoleRole.Operator, PasswordHash.Create(Password, 1000))]);
+        await _harness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = _harness.Receiver!.AdminAddress };
+        async Task<HttpResponseMessage> TryAsync(string password)
+        {
+            var login = await http.GetStringAsync("/console/login", ct);
+            return await http.PostAsync("/console/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["csrf"] = ConsoleBrowserlessClient.CsrfOf(login), ["user"] = "op", ["password"] = password,
+            }), ct);
+        }
+
+        for (var i = 0; i < SignInThrottle.MaxFailuresPerUser; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await TryAsync("guess-number-" + i)).StatusCode);
+        }
+
+        var held = await TryAsync(Password);
+        var again = await TryAsync(Password);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, held.StatusCode);
+        Assert.True(held.Headers.RetryAfter?.Delta > TimeSpan.FromMinutes(14), $"{held.Headers.RetryAfter}");
+        Assert.Equal(HttpStatusCode.TooManyRequests, again.StatusCode);
+        var audit = await File.ReadAllTextAsync(_harness.Options.Admin.AuditLog, ct);
+        Assert.Equal(1, audit.Split('\n').Count(line => line.Contains("\"outcome\":\"throttled\"", StringComparison.Ordinal)));
+        Assert.Equal(SignInThrottle.MaxFailuresPerUser, audit.Split('\n').Count(line => line.Contains("\"outcome\":\"denied\"", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Cookies_are_secure_over_plain_http_only_when_a_tls_proxy_is_declared(bool secureCookies)
+    {
+        _harness.Options.Console.SecureCookies = secureCookies;
+        await _harness.StartAsync();
+        using var http = new HttpClient { BaseAddress = _harness.Receiver!.AdminAddress };
+
+        var login = await http.GetAsync("/console/login", TestContext.Current.CancellationToken);
+
+        var cookie = Assert.Single(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith("em_login_csrf=", StringComparison.Ordinal));
+        Assert.Equal(secureCookies, cookie.Contains("; secure", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("; httponly", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
     private static FormUrlEncodedContent CommandForm(string csrf, string name) =>
         new(new Dictionary<string, string> { ["csrf"] = csrf, ["gateway"] = "gw-0001", ["name"] = name });
 
