@@ -62,9 +62,11 @@ public static class DemoVerb
         }
 
         DemoFigures figures;
+        DemoPlan plan;
         using (var runner = new DemoRunner(requested with { Directory = directory }, console.Out))
         {
             figures = await runner.RunAsync(cancel);
+            plan = runner.Plan;
             console.Out.WriteLine(json ? figures.ToJson() : Summary(figures, chaos));
             if (requested.Hold)
             {
@@ -79,7 +81,7 @@ public static class DemoVerb
         else if (!json)
         {
             console.Out.WriteLine($"kept in {Path.GetFullPath(directory)} (see platform-account.txt to subscribe and verify packets yourself)");
-            console.Out.WriteLine($"web console: console-account.txt there has its address and account; `demo --hold` keeps the chain running after the check, or run the receiver again with the kept configuration");
+            console.Out.WriteLine($"web console: {plan.ConsoleAddress}, user {DemoPlan.ConsoleUser}, password {plan.ConsolePassword} (also in console-account.txt); `demo --hold` keeps the chain running after the check, or run the receiver again with the kept configuration");
         }
 
         return figures.Passed ? ExitCodes.Ok : ExitCodes.Failure;

@@ -61,6 +61,12 @@ public sealed class GatewayRelayState
     public DateTimeOffset NextAttempt { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>When the platform last took something of this gateway's (since the receiver started).</summary>
+    public DateTimeOffset? LastSuccess { get; set; }
+
+    /// <summary>Failed attempts since the receiver started (each one retried with backoff).</summary>
+    public long Retries { get; set; }
 }
 
 /// <summary>
@@ -233,10 +239,16 @@ public abstract class TierRelay<TRow> : IRelayTier
             Log.LogError("[{Tier}] {Gateway}: platform refused row {Row} for good ({Code}): {Reason}; kept in dead_letters", Name, gateway, dead.RowId, dead.Code, dead.Reason);
         }
 
+        if (outcome.Advanced > 0)
+        {
+            state.LastSuccess = _time.GetUtcNow();
+        }
+
         if (outcome.RetryReason is { } reason)
         {
             Metrics.Failure();
             state.Attempt++;
+            state.Retries++;
             state.NextAttempt = _time.GetUtcNow() + _retry.NextDelay(state.Attempt);
             if (state.Attempt == 1 || state.LastError != reason)
             {
@@ -320,6 +332,7 @@ public abstract class TierRelay<TRow> : IRelayTier
         {
             Metrics.Failure();
             state.Attempt++;
+            state.Retries++;
             state.NextAttempt = _time.GetUtcNow() + _retry.NextDelay(state.Attempt);
             Log.LogWarning("[{Tier}] {Gateway}: {Waiting} dead letters wait to be resent: {Reason}; retrying with backoff", Name, gateway, sending.Count - outcome.Advanced, reason);
         }

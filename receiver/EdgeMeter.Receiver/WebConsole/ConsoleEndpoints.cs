@@ -238,7 +238,8 @@ internal static class ConsoleEndpoints
 
     private static TierRow TierRow(Relay.IRelayTier tier, DateTime nowUtc) => new(
         tier.Name, tier.Gateways.Count, tier.Lag(), nowUtc - tier.OldestWaitingUtc(), tier.FailingGateways,
-        string.Join("; ", tier.States.Where(pair => pair.Value.LastError is not null).Select(pair => $"{pair.Key}: {pair.Value.LastError}")));
+        string.Join("; ", tier.States.Where(pair => pair.Value.LastError is not null).Select(pair => $"{pair.Key}: {pair.Value.LastError}")),
+        tier.States.Values.Max(state => state.LastSuccess)?.UtcDateTime, tier.States.Values.Sum(state => state.Retries));
 
     /// <summary>The request's live session, ended when its account was removed or changed since the sign-in.</summary>
     private static ConsoleSession? Session(HttpContext http, ConsoleSessions sessions, ConsoleUsers users)

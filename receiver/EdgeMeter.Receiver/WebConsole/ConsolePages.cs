@@ -122,11 +122,13 @@ internal static class ConsolePages
             body.Append(CultureInfo.InvariantCulture, $"<p id=\"resent\">{E(string.Format(CultureInfo.InvariantCulture, ConsoleText.Of("resent", language), count))}</p>");
         }
 
-        body.Append(Table("tiers", language, ["tier", "gateways", "lag", "lagTime", "failing", "lastError"],
+        body.Append(Table("tiers", language, ["tier", "gateways", "lag", "lagTime", "lastSuccess", "retries", "failing", "lastError"],
             tiers.Select(t => new[]
             {
                 E(t.Name), t.Gateways.ToString(CultureInfo.InvariantCulture), t.Lag.ToString(CultureInfo.InvariantCulture),
-                t.OldestWaiting is { } waited ? Duration(waited, language) : "", t.Failing.ToString(CultureInfo.InvariantCulture), E(t.LastError),
+                t.OldestWaiting is { } waited ? Duration(waited, language) : "",
+                t.LastSuccessUtc is { } success ? (success + BeijingOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "",
+                t.Retries.ToString(CultureInfo.InvariantCulture), t.Failing.ToString(CultureInfo.InvariantCulture), E(t.LastError),
             })));
         body.Append(CultureInfo.InvariantCulture, $"<h2>{T("deadLetters", language)}</h2>");
         body.Append(deadLetters.Count == 0
@@ -352,7 +354,7 @@ internal sealed record ReadingRow(long N, string TimeUtc, string Value, string U
 
 /// <summary>A platform tier as the platforms page shows it.</summary>
 /// <summary>A tier's backlog: rows waiting, and how long the oldest of them has waited (null: none waits).</summary>
-internal sealed record TierRow(string Name, int Gateways, long Lag, TimeSpan? OldestWaiting, int Failing, string LastError);
+internal sealed record TierRow(string Name, int Gateways, long Lag, TimeSpan? OldestWaiting, int Failing, string LastError, DateTime? LastSuccessUtc = null, long Retries = 0);
 
 /// <summary>A message a platform pushed.</summary>
 internal sealed record MessageRow(string ReceivedAt, string Platform, string Account, string Text, string Forwarded);

@@ -61,6 +61,8 @@ public static class ConsoleText
         ["created"] = ("Queued at", "排队时间"),
         ["lag"] = ("Waiting to send", "待上传"),
         ["lagTime"] = ("Oldest waiting for", "最早一条已等待"),
+        ["lastSuccess"] = ("Last delivered (Beijing)", "最近上传成功（北京时间）"),
+        ["retries"] = ("Retries", "重试次数"),
         ["failing"] = ("Gateways failing", "失败网关"),
         ["lastError"] = ("Last error", "最近错误"),
         ["deadLetters"] = ("Refused by the platform", "被平台拒收"),

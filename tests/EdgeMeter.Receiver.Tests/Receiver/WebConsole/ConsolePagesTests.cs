@@ -25,12 +25,12 @@ public class ConsolePagesTests
     {
         var letter = new DeadLetterView(3, "provincial", "indicators", 12, null, 422, "dataCode not registered", "2026-12-05T01:00:00Z", "dead", 1, null, null, "000000000112000001 day 2026-12-04");
 
-        var page = ConsolePages.Platforms("en", Session, [new TierRow("provincial", 2, 5, new TimeSpan(3, 5, 0), 1, "gw-0001: HTTP 503")], [letter]);
+        var page = ConsolePages.Platforms("en", Session, [new TierRow("provincial", 2, 5, new TimeSpan(3, 5, 0), 1, "gw-0001: HTTP 503", new DateTime(2026, 12, 5, 2, 0, 0, DateTimeKind.Utc), 7)], [letter]);
 
         Assert.Contains("<td>422 dataCode not registered</td>", page, StringComparison.Ordinal);
         Assert.Contains("<td>2026-12-05 09:00:00</td>", page, StringComparison.Ordinal);
         Assert.Contains("<td>gw-0001: HTTP 503</td>", page, StringComparison.Ordinal);
-        Assert.Contains("<td>5</td><td>3 h 5 min</td>", page, StringComparison.Ordinal); // the lag in rows and as time
+        Assert.Contains("<td>5</td><td>3 h 5 min</td><td>2026-12-05 10:00:00</td><td>7</td>", page, StringComparison.Ordinal); // lag in rows and time, last success, retries
     }
 
     [Theory]
