@@ -97,6 +97,21 @@ public static class OptionsValidator
         }
     }
 
+    private static void ValidateLimits(BrokerLimits limits, Action<string, string> problem)
+    {
+        (string Name, int Value, int Min, int Max)[] ranges =
+        [
+            ("ConnectTimeoutSeconds", limits.ConnectTimeoutSeconds, 1, 300), ("MaxPendingConnections", limits.MaxPendingConnections, 1, 100_000),
+            ("MaxPendingPerAddress", limits.MaxPendingPerAddress, 1, 100_000), ("MaxConnectBytes", limits.MaxConnectBytes, 1024, 1_048_576),
+            ("MaxPacketBytes", limits.MaxPacketBytes, 4096, 268_435_455), ("FailedLoginsPerAddress", limits.FailedLoginsPerAddress, 1, 100_000),
+            ("FailedLoginsPerClient", limits.FailedLoginsPerClient, 1, 100_000),
+        ];
+        foreach (var (name, value, min, max) in ranges.Where(r => r.Value < r.Min || r.Value > r.Max))
+        {
+            problem($"Ingest.Embedded.Limits.{name}", $"{value} is not {min}-{max}");
+        }
+    }
+
     private static void ValidateIngest(IngestOptions ingest, Action<string, string> problem)
     {
         if (!Enum.IsDefined(ingest.Mode))
@@ -134,6 +149,8 @@ public static class OptionsValidator
                     problem("Ingest.Embedded.Tls.CertificateFile", $"'{embedded.Tls.CertificateFile}' is not an existing .pfx file");
                 }
             }
+
+            ValidateLimits(embedded.Limits, problem);
         }
         else
         {

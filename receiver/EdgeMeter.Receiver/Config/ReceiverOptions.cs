@@ -124,6 +124,33 @@ public sealed class EmbeddedBrokerOptions
     public bool PlainEnabled { get; set; } = true;
 
     public TlsListenerOptions Tls { get; set; } = new();
+
+    /// <summary>What a client may cost the broker before and after it logged in (docs/receiver.md, "Limits").</summary>
+    public BrokerLimits Limits { get; set; } = new();
+}
+
+public sealed class BrokerLimits
+{
+    /// <summary>Seconds from the TCP connection to a whole CONNECT (the TLS handshake included).</summary>
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Connections without a CONNECT yet, in total; more are closed at once.</summary>
+    public int MaxPendingConnections { get; set; } = 256;
+
+    /// <summary>Connections without a CONNECT yet, from one source address (a site's gateways may share one behind NAT).</summary>
+    public int MaxPendingPerAddress { get; set; } = 64;
+
+    /// <summary>The largest CONNECT (its remaining length): ids, credentials and the last will, a signed status.</summary>
+    public int MaxConnectBytes { get; set; } = 16384;
+
+    /// <summary>The largest packet after the CONNECT; a larger one ends the connection at its length field.</summary>
+    public int MaxPacketBytes { get; set; } = 65536;
+
+    /// <summary>Wrong passwords from one source address per minute before its logins are refused unchecked for the rest of the minute.</summary>
+    public int FailedLoginsPerAddress { get; set; } = 20;
+
+    /// <summary>Wrong passwords for one client id per minute before each further try of it waits a second for its answer.</summary>
+    public int FailedLoginsPerClient { get; set; } = 5;
 }
 
 public sealed class TlsListenerOptions

@@ -6,6 +6,7 @@ using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Auth;
 using EdgeMeter.Receiver.Config;
+using EdgeMeter.Receiver.Ingest.Guard;
 using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Pushes;
 using EdgeMeter.Receiver.Store;
@@ -52,6 +53,9 @@ public sealed class EmbeddedBrokerIngest : IIngest
     private readonly ConcurrentDictionary<string, ushort> _receiving = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Client, ushort PacketId), HeldAcknowledgement> _held = new();
     private readonly PlatformPushes? _pushes;
+    private readonly LoginThrottle _logins;
+    private readonly SampledLog _loginLog;
+    private readonly SemaphoreSlim _tarpit = new(100);
     private MqttServer? _server;
 
     public EmbeddedBrokerIngest(
@@ -68,7 +72,15 @@ public sealed class EmbeddedBrokerIngest : IIngest
         _store = store;
         _metrics = metrics;
         _log = log;
+        _logins = new LoginThrottle(options.Limits, TimeProvider.System);
+        _loginLog = new SampledLog(log, TimeSpan.FromMinutes(1));
     }
+
+    /// <summary>Connections accepted whose CONNECT has not arrived yet.</summary>
+    public PendingConnections Pending { get; private set; } = new(0, 0);
+
+    /// <summary>Warning lines written about refused logins (each kind at once, then summed up per minute).</summary>
+    public long LoginLogLines => _loginLog.Lines;
 
     public event Action<string>? GatewayReady;
 
@@ -87,7 +99,10 @@ public sealed class EmbeddedBrokerIngest : IIngest
 
     public async Task StartAsync()
     {
-        var server = new MqttServerFactory().CreateMqttServer(BuildOptions());
+        var limits = _options.Limits;
+        Pending = new PendingConnections(limits.MaxPendingConnections, limits.MaxPendingPerAddress);
+        var adapter = new GuardedTcpServerAdapter(Endpoints(), limits, Pending, _log);
+        var server = new MqttServerFactory().CreateMqttServer(BuildOptions(), [adapter]);
         server.ValidatingConnectionAsync += ValidateConnectionAsync;
         server.ClientConnectedAsync += e =>
         {
@@ -170,38 +185,63 @@ public sealed class EmbeddedBrokerIngest : IIngest
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    private MqttServerOptions BuildOptions()
+    // The listeners are GuardedTcpServerAdapter's: MQTTnet's own endpoints stay off.
+    private static MqttServerOptions BuildOptions() =>
+        new MqttServerOptionsBuilder().WithPersistentSessions(true).WithoutDefaultEndpoint().Build();
+
+    private List<GuardedEndpoint> Endpoints()
     {
         var address = IPAddress.Parse(_options.Address);
-        var v4 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? address : IPAddress.None;
-        var v6 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? address : IPAddress.None;
-        var builder = new MqttServerOptionsBuilder().WithPersistentSessions(true);
-        builder = _options.PlainEnabled
-            ? builder.WithDefaultEndpoint().WithDefaultEndpointPort(PlainPort).WithDefaultEndpointBoundIPAddress(v4).WithDefaultEndpointBoundIPV6Address(v6)
-            : builder.WithoutDefaultEndpoint();
+        var endpoints = new List<GuardedEndpoint>();
+        if (_options.PlainEnabled)
+        {
+            endpoints.Add(new GuardedEndpoint(address, PlainPort, null));
+        }
+
         if (_options.Tls.Enabled)
         {
-            var certificate = X509CertificateLoader.LoadPkcs12FromFile(_options.Tls.CertificateFile!, _options.Tls.CertificatePassword);
-            builder = builder.WithEncryptedEndpoint().WithEncryptedEndpointPort(_options.Tls.Port)
-                .WithEncryptedEndpointBoundIPAddress(v4).WithEncryptedEndpointBoundIPV6Address(v6)
-                .WithEncryptionCertificate(certificate);
+            endpoints.Add(new GuardedEndpoint(address, _options.Tls.Port, X509CertificateLoader.LoadPkcs12FromFile(_options.Tls.CertificateFile!, _options.Tls.CertificatePassword)));
         }
 
-        return builder.Build();
+        return endpoints;
     }
 
-    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
+    private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
-        if (_credentials.Authenticate(e.ClientId, e.UserName, e.Password, out var reason) is null)
+        var address = (e.RemoteEndPoint as IPEndPoint)?.Address.MapToIPv4().ToString() ?? "unknown";
+        var verdict = _logins.Before(e.ClientId, address);
+        if (verdict == LoginVerdict.Refuse || (verdict == LoginVerdict.Slow && !_tarpit.Wait(0)))
         {
             _metrics.ConnectionRefused();
-            e.ReasonCode = reason.Contains("client id", StringComparison.Ordinal)
-                ? MqttConnectReasonCode.ClientIdentifierNotValid
-                : MqttConnectReasonCode.BadUserNameOrPassword;
-            _log.LogWarning("refused connection from {Endpoint}: {Reason}", e.RemoteEndPoint, reason);
+            e.ReasonCode = MqttConnectReasonCode.ConnectionRateExceeded;
+            _loginLog.Note("refused logins unchecked: too many wrong passwords from the address this minute", address);
+            return;
         }
 
-        return Task.CompletedTask;
+        try
+        {
+            if (verdict == LoginVerdict.Slow)
+            {
+                await Task.Delay(LoginThrottle.Tarpit);
+            }
+
+            if (_credentials.Authenticate(e.ClientId, e.UserName, e.Password, out var reason) is null)
+            {
+                _metrics.ConnectionRefused();
+                _logins.Failed(e.ClientId, address);
+                e.ReasonCode = reason.Contains("client id", StringComparison.Ordinal)
+                    ? MqttConnectReasonCode.ClientIdentifierNotValid
+                    : MqttConnectReasonCode.BadUserNameOrPassword;
+                _loginLog.Note($"refused logins ({reason})", $"{e.ClientId} from {address}");
+            }
+        }
+        finally
+        {
+            if (verdict == LoginVerdict.Slow)
+            {
+                _tarpit.Release();
+            }
+        }
     }
 
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)

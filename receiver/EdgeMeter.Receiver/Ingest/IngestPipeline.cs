@@ -89,6 +89,13 @@ public sealed class IngestPipeline(PacketIntake intake, PacketStore store, Recei
                     metrics.Reply();
                 }
 
+                if (outcome.ConflictingReadings > 0)
+                {
+                    metrics.ReplayAlert();
+                    log.LogError("ALERT replay: {Count} readings of {Gateway} seq {Seq} conflict with stored ones, quarantined: {Reason}",
+                        outcome.ConflictingReadings, packet.GatewayId, packet.Sequence, outcome.Reason);
+                }
+
                 if (outcome.DuplicateReadings > 0)
                 {
                     log.LogInformation("{Gateway} seq {Seq}: {Duplicates} of {Count} readings were stored before (re-sent), not stored again",

@@ -62,10 +62,17 @@ internal sealed class IngestWrite : ITransactionHooks, IDisposable
         }
 
         var fresh = _insertReadings.Insert(db, packet, packetId);
+        var conflicts = new List<string>();
         if (fresh < packet.Readings.Count)
         {
             // Rare (readings re-sent after a reboot): the packet row assumed they were all new.
             db.Execute("UPDATE packets SET fresh_readings = $fresh WHERE id = $id", ("$fresh", fresh), ("$id", packetId));
+            conflicts = ReadingConflicts(db, packet, packetId);
+            foreach (var conflict in conflicts)
+            {
+                Quarantine(db, new QuarantineEntry(nowUtc, client, topic, gw, packet.Sequence, StoreOutcome.ReadingConflict, conflict,
+                    packet.Packet.Length, QuarantineEntry.Keep(System.Text.Encoding.ASCII.GetBytes(packet.Packet))));
+            }
         }
 
         if (packet.Reply is { } reply)
@@ -75,7 +82,31 @@ internal sealed class IngestWrite : ITransactionHooks, IDisposable
 
         // Last, after every statement succeeded: a packet that fails leaves the ledger as it was (ITransactionHooks).
         _ledger.Record(gw, NextState(packet, state), now);
-        return new StoreOutcome(StoreDisposition.Stored, packetId, fresh, packet.Readings.Count - fresh, "", "");
+        return new StoreOutcome(StoreDisposition.Stored, packetId, fresh, packet.Readings.Count - fresh - conflicts.Count,
+            conflicts.Count > 0 ? StoreOutcome.ReadingConflict : "", conflicts.Count > 0 ? conflicts[0] : "", conflicts.Count);
+    }
+
+    /// <summary>
+    /// The readings of this packet whose (gw, n) another packet stored with other content: a gateway never re-sends
+    /// a reading changed, so this is forgery or a corrupt buffer. The stored reading stays; each is described.
+    /// </summary>
+    private static List<string> ReadingConflicts(SqliteConnection db, IngestedPacket packet, long packetId)
+    {
+        var conflicts = new List<string>();
+        foreach (var reading in packet.Readings)
+        {
+            var stored = db.Query(
+                "SELECT meter, point, t, val, unit, flags FROM readings WHERE gw = $gw AND n = $n AND packet_id != $packet",
+                r => (Meter: r.GetString(0), Point: r.GetString(1), Time: r.GetString(2), Value: r.GetString(3), Unit: r.GetString(4), Flags: r.GetInt64(5)),
+                ("$gw", packet.GatewayId), ("$n", reading.N), ("$packet", packetId)).FirstOrDefault();
+            if (stored.Meter is not null && stored != (reading.Meter, reading.Point, reading.Time, reading.Value, reading.Unit, (long)reading.Flags))
+            {
+                conflicts.Add($"reading n {reading.N} of {packet.GatewayId} was stored as {stored.Meter}/{stored.Point} {stored.Value} {stored.Unit} at {stored.Time}; " +
+                    $"seq {packet.Sequence} says {reading.Meter}/{reading.Point} {reading.Value} {reading.Unit} at {reading.Time}; the stored one is kept");
+            }
+        }
+
+        return conflicts;
     }
 
     public static void Quarantine(SqliteConnection db, QuarantineEntry entry)

@@ -12,9 +12,15 @@ public enum StoreDisposition
     Quarantined,
 }
 
-/// <summary>What the store did with a verified packet. FreshReadings + DuplicateReadings = the packet's readings.</summary>
-public readonly record struct StoreOutcome(StoreDisposition Disposition, long PacketId, int FreshReadings, int DuplicateReadings, string Error, string Reason)
+/// <summary>
+/// What the store did with a verified packet. FreshReadings + DuplicateReadings + ConflictingReadings = the packet's
+/// readings; a stored packet with conflicting readings carries <see cref="ReadingConflict"/> and the first reason.
+/// </summary>
+public readonly record struct StoreOutcome(StoreDisposition Disposition, long PacketId, int FreshReadings, int DuplicateReadings, string Error, string Reason, int ConflictingReadings = 0)
 {
+    /// <summary>The error name of a reading number stored before with another value: an alert like <see cref="ReplayConflict"/>.</summary>
+    public const string ReadingConflict = "ReadingConflict";
+
     /// <summary>The error name of a seq stored before with different content: an alert.</summary>
     public const string ReplayConflict = "ReplayConflict";
 

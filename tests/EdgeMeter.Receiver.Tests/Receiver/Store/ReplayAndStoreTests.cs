@@ -42,6 +42,22 @@ public sealed class ReplayAndStoreTests
     }
 
     [Fact]
+    public async Task A_reading_number_resent_with_another_value_is_quarantined_as_an_alert_and_the_stored_one_kept()
+    {
+        using var store = new TempStore();
+        await store.IngestAsync(UpTopic, _gateway.SignReadings(10, TestGateway.Reading(100, "1.5"), TestGateway.Reading(101, "1.6")));
+
+        var altered = await store.IngestAsync(UpTopic, _gateway.SignReadings(11, TestGateway.Reading(100, "1.5"), TestGateway.Reading(101, "9.9"), TestGateway.Reading(102, "1.7")));
+
+        Assert.Equal((IngestDisposition.Stored, 1, 1), (altered.Disposition, altered.FreshReadings, altered.DuplicateReadings)); // 102 new, 100 an honest re-send
+        Assert.Equal(["1.5", "1.6", "1.7"], store.Strings("SELECT val FROM readings ORDER BY n"));
+        var reason = Assert.Single(store.Strings("SELECT reason FROM quarantine WHERE error = 'ReadingConflict'"));
+        Assert.Contains("reading n 101 of gw-0001 was stored as 000012345678/00010000 1.6 kWh", reason, StringComparison.Ordinal);
+        Assert.Contains("seq 11 says 000012345678/00010000 9.9 kWh", reason, StringComparison.Ordinal);
+        Assert.Equal((1, 1L), (store.Metrics.Snapshot().ReplayAlerts, store.Metrics.Snapshot().ReadingsDuplicate));
+    }
+
+    [Fact]
     public async Task Readings_resent_in_a_new_packet_after_a_reboot_are_counted_not_stored_again()
     {
         using var store = new TempStore();

@@ -12,7 +12,7 @@ public sealed class WriterStateTests : IDisposable
     public WriterStateTests()
     {
         _db.Open();
-        _db.Execute("CREATE TABLE gateways(gw TEXT PRIMARY KEY, high_water INTEGER NOT NULL, will_seq INTEGER, state TEXT, state_seq INTEGER, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL)");
+        _db.Execute("CREATE TABLE gateways(gw TEXT PRIMARY KEY, high_water INTEGER NOT NULL, will_seq INTEGER, state TEXT, state_seq INTEGER, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, pruned_seq INTEGER NOT NULL DEFAULT 0)");
         _db.Execute("CREATE TABLE t(id INTEGER PRIMARY KEY, k TEXT NOT NULL UNIQUE)");
     }
 
