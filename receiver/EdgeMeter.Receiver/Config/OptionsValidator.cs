@@ -104,7 +104,8 @@ public static class OptionsValidator
             ("ConnectTimeoutSeconds", limits.ConnectTimeoutSeconds, 1, 300), ("MaxPendingConnections", limits.MaxPendingConnections, 1, 100_000),
             ("MaxPendingPerAddress", limits.MaxPendingPerAddress, 1, 100_000), ("MaxConnectBytes", limits.MaxConnectBytes, 1024, 1_048_576),
             ("MaxPacketBytes", limits.MaxPacketBytes, 4096, 268_435_455), ("FailedLoginsPerAddress", limits.FailedLoginsPerAddress, 1, 100_000),
-            ("FailedLoginsPerClient", limits.FailedLoginsPerClient, 1, 100_000),
+            ("FailedLoginsPerClient", limits.FailedLoginsPerClient, 1, 100_000), ("QuarantinedPerMinute", limits.QuarantinedPerMinute, 1, 1_000_000),
+            ("FloodCoolDownSeconds", limits.FloodCoolDownSeconds, 1, 86_400),
         ];
         foreach (var (name, value, min, max) in ranges.Where(r => r.Value < r.Min || r.Value > r.Max))
         {

@@ -151,6 +151,12 @@ public sealed class BrokerLimits
 
     /// <summary>Wrong passwords for one client id per minute before each further try of it waits a second for its answer.</summary>
     public int FailedLoginsPerClient { get; set; } = 5;
+
+    /// <summary>Quarantined messages per minute from one logged-in client before it is disconnected as flooding.</summary>
+    public int QuarantinedPerMinute { get; set; } = 120;
+
+    /// <summary>Seconds a flooding client's logins are refused after its disconnection.</summary>
+    public int FloodCoolDownSeconds { get; set; } = 60;
 }
 
 public sealed class TlsListenerOptions

@@ -56,6 +56,7 @@ public sealed class EmbeddedBrokerIngest : IIngest
     private readonly LoginThrottle _logins;
     private readonly SampledLog _loginLog;
     private readonly SemaphoreSlim _tarpit = new(100);
+    private readonly FloodGuard _flood;
     private MqttServer? _server;
 
     public EmbeddedBrokerIngest(
@@ -74,6 +75,7 @@ public sealed class EmbeddedBrokerIngest : IIngest
         _log = log;
         _logins = new LoginThrottle(options.Limits, TimeProvider.System);
         _loginLog = new SampledLog(log, TimeSpan.FromMinutes(1));
+        _flood = new FloodGuard(options.Limits.QuarantinedPerMinute, TimeSpan.FromSeconds(options.Limits.FloodCoolDownSeconds), TimeProvider.System);
     }
 
     /// <summary>Connections accepted whose CONNECT has not arrived yet.</summary>
@@ -209,12 +211,20 @@ public sealed class EmbeddedBrokerIngest : IIngest
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
         var address = (e.RemoteEndPoint as IPEndPoint)?.Address.MapToIPv4().ToString() ?? "unknown";
+        if (_flood.CoolingUntil(e.ClientId) is { } until)
+        {
+            _metrics.ConnectionRefused();
+            e.ReasonCode = MqttConnectReasonCode.ConnectionRateExceeded;
+            _loginLog.Note("broker: refused logins of clients disconnected for flooding, until their cool-down ends", e.ClientId, $"until {until:HH:mm:ss}Z");
+            return;
+        }
+
         var verdict = _logins.Before(e.ClientId, address);
         if (verdict == LoginVerdict.Refuse || (verdict == LoginVerdict.Slow && !_tarpit.Wait(0)))
         {
             _metrics.ConnectionRefused();
             e.ReasonCode = MqttConnectReasonCode.ConnectionRateExceeded;
-            _loginLog.Note("refused logins unchecked: too many wrong passwords from the address this minute", address);
+            _loginLog.Note("broker: refused logins unchecked: too many wrong passwords from the address this minute", address);
             return;
         }
 
@@ -232,7 +242,7 @@ public sealed class EmbeddedBrokerIngest : IIngest
                 e.ReasonCode = reason.Contains("client id", StringComparison.Ordinal)
                     ? MqttConnectReasonCode.ClientIdentifierNotValid
                     : MqttConnectReasonCode.BadUserNameOrPassword;
-                _loginLog.Note($"refused logins ({reason})", $"{e.ClientId} from {address}");
+                _loginLog.Note($"broker: refused logins ({reason})", $"{e.ClientId} from {address}");
             }
         }
         finally
@@ -382,15 +392,26 @@ public sealed class EmbeddedBrokerIngest : IIngest
         : MqttPubAckReasonCode.PayloadFormatInvalid;
 
     // Queues the store; a store already closed is a failed store (no PUBACK), not an exception in MQTTnet's loop.
-    private Task<IngestResult> Ingest(string client, string topic, byte[] message)
+    private async Task<IngestResult> Ingest(string client, string topic, byte[] message)
     {
-        try
+        var result = await _pipeline.IngestAsync(client, topic, message);
+        if (result.Disposition == IngestDisposition.Quarantined)
         {
-            return _pipeline.IngestAsync(client, topic, message);
+            NoteQuarantined(client);
         }
-        catch (Exception failure) when (failure is ObjectDisposedException or InvalidOperationException)
+
+        return result;
+    }
+
+    // A client whose messages keep landing in quarantine is cut off for a while (FloodGuard).
+    private void NoteQuarantined(string client)
+    {
+        if (_flood.Quarantined(client))
         {
-            return Task.FromException<IngestResult>(failure);
+            _metrics.FloodDisconnect();
+            _log.LogWarning("{Client} is flooding: over {Limit} messages quarantined in a minute; disconnected, its logins refused for {CoolDown} s",
+                client, _options.Limits.QuarantinedPerMinute, _options.Limits.FloodCoolDownSeconds);
+            _ = DisconnectAsync(client);
         }
     }
 
@@ -448,6 +469,7 @@ public sealed class EmbeddedBrokerIngest : IIngest
         try
         {
             await _pipeline.RefuseAsync(e.ClientId, topic, message, IngestResult.AclDenied, reason);
+            NoteQuarantined(e.ClientId);
         }
         catch (Exception failure)
         {

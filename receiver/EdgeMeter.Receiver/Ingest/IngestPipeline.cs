@@ -38,6 +38,10 @@ public readonly record struct IngestResult(IngestDisposition Disposition, string
 /// </summary>
 public sealed class IngestPipeline(PacketIntake intake, PacketStore store, ReceiverMetrics metrics, TimeProvider time, ILogger log)
 {
+    // A client sending junk or forgeries as fast as it can must not write a log line per packet.
+    private readonly SampledLog _quarantineLog = new(log, TimeSpan.FromMinutes(1), time);
+    private readonly SampledLog _alertLog = new(log, TimeSpan.FromMinutes(1), time, LogLevel.Error);
+
     /// <summary>A gateway's status was stored (after the commit): gateway id, the packet's sequence number and what it said.</summary>
     public event Action<string, long, StatusInfo>? StatusStored;
 
@@ -92,8 +96,9 @@ public sealed class IngestPipeline(PacketIntake intake, PacketStore store, Recei
                 if (outcome.ConflictingReadings > 0)
                 {
                     metrics.ReplayAlert();
-                    log.LogError("ALERT replay: {Count} readings of {Gateway} seq {Seq} conflict with stored ones, quarantined: {Reason}",
-                        outcome.ConflictingReadings, packet.GatewayId, packet.Sequence, outcome.Reason);
+                    metrics.Quarantined(packet.GatewayId);
+                    _alertLog.Note("ALERT replay: readings conflicting with stored ones, quarantined", packet.GatewayId,
+                        $"{outcome.ConflictingReadings} in seq {packet.Sequence}: {outcome.Reason}");
                 }
 
                 if (outcome.DuplicateReadings > 0)
@@ -113,14 +118,15 @@ public sealed class IngestPipeline(PacketIntake intake, PacketStore store, Recei
                 return new IngestResult(IngestDisposition.Duplicate, "", "", 0, 0);
             default:
                 metrics.Rejected(outcome.Error);
+                metrics.Quarantined(packet.GatewayId);
                 if (outcome.Error == StoreOutcome.ReplayConflict)
                 {
                     metrics.ReplayAlert();
-                    log.LogError("ALERT replay: {Reason} (client {Client}); quarantined", outcome.Reason, client);
+                    _alertLog.Note("ALERT replay: a seq stored before with other content, quarantined", packet.GatewayId, $"{outcome.Reason} (client {client})");
                 }
                 else
                 {
-                    log.LogWarning("quarantined {Gateway} seq {Seq}: {Error}: {Reason}", packet.GatewayId, packet.Sequence, outcome.Error, outcome.Reason);
+                    _quarantineLog.Note($"quarantined ({outcome.Error})", packet.GatewayId, $"seq {packet.Sequence}: {outcome.Reason}");
                 }
 
                 return new IngestResult(IngestDisposition.Quarantined, outcome.Error, outcome.Reason, 0, 0);
@@ -144,7 +150,8 @@ public sealed class IngestPipeline(PacketIntake intake, PacketStore store, Recei
         }
 
         metrics.Rejected(error);
-        log.LogWarning("quarantined a message from {Client} on {Topic}: {Error}: {Reason}", client ?? "(broker)", PacketIntake.Printable(topic), error, reason);
+        metrics.Quarantined(entry.GatewayId);
+        _quarantineLog.Note($"quarantined ({error})", client ?? "(broker)", $"on {PacketIntake.Printable(topic)}: {reason}");
         return new IngestResult(IngestDisposition.Quarantined, error, reason, 0, 0);
     }
 }

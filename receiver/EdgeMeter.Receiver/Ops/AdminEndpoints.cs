@@ -82,6 +82,9 @@ internal static class AdminEndpoints
                 r => new { n = r.GetInt64(0), meter = r.GetString(1), point = r.GetString(2), t = r.GetString(3), value = r.GetString(4), unit = r.GetString(5), flags = r.GetInt32(6) },
                 ("$g", gateway), ("$after", after ?? 0), ("$limit", Math.Clamp(limit ?? 1000, 1, 10_000))))));
         admin.MapGet("/quarantine", (int? limit) => Results.Json(Quarantine(services.Store, Limit(limit))));
+        admin.MapGet("/quarantine/summary", (int? days) => days is < 1 or > 400
+            ? Results.Json(new { error = "days: 1-400" }, statusCode: StatusCodes.Status400BadRequest)
+            : Results.Json(QuarantineSummary(services.Store, services.Time.GetUtcNow().UtcDateTime.AddDays(1 - (days ?? 7)))));
         admin.MapPost("/quarantine/{id:long}/retry", async (long id, HttpContext http) => await RetryAsync(services, id, (string)http.Items[ActorItem]!));
         MapDeadLetters(admin, services);
         admin.MapGet("/platform-messages", (int? limit) => Results.Json(services.Store.Read(db => db.Query(
@@ -246,6 +249,16 @@ internal static class AdminEndpoints
         store.Read(db => db.Query(
             "SELECT (SELECT COUNT(*) FROM packets), (SELECT COUNT(*) FROM readings), (SELECT COUNT(*) FROM quarantine), (SELECT COUNT(*) FROM dead_letters)",
             r => new { packets = r.GetInt64(0), readings = r.GetInt64(1), quarantined = r.GetInt64(2), deadLetters = r.GetInt64(3) })).Single();
+
+    /// <summary>Who sent what into quarantine since a UTC day: every message counted, busiest first, with how many were kept whole.</summary>
+    private static object QuarantineSummary(PacketStore store, DateTime sinceUtc) =>
+        store.Read(db => db.Query(
+            """
+            SELECT gw, error, SUM(total), SUM(kept), MAX(last_at) FROM quarantine_counts WHERE day >= $since
+            GROUP BY gw, error ORDER BY SUM(total) DESC, gw, error LIMIT 1000
+            """,
+            r => new { gateway = r.GetString(0), error = r.GetString(1), total = r.GetInt64(2), kept = r.GetInt64(3), lastAt = r.GetString(4) },
+            ("$since", sinceUtc.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))));
 
     private static object Quarantine(PacketStore store, int limit) =>
         store.Read(db => db.Query(

@@ -19,12 +19,15 @@ public static class MetricsReport
             .Counter("edgemeter_packets_verified_total", "Packets whose signature and schema verified.", m.PacketsVerified)
             .Labelled("edgemeter_packets_rejected_total", "Messages quarantined, by error (PacketError name, AclDenied, UnknownTopic, ReplayConflict, ...).", "counter", "error",
                 m.RejectedByError.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => new KeyValuePair<string, double>(pair.Key, pair.Value)))
+            .Labelled("edgemeter_quarantined_by_gateway_total", "Messages quarantined, by the gateway id of their topic (at most 1000 ids, then \"other\"): who misbehaves.", "counter", "gateway",
+                m.QuarantinedByGateway.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => new KeyValuePair<string, double>(pair.Key, pair.Value)))
             .Counter("edgemeter_packets_duplicate_total", "Exact redeliveries of stored packets, acknowledged and dropped.", m.PacketsDuplicate)
             .Counter("edgemeter_replay_alerts_total", "Packets reusing a stored sequence number with different content (quarantined).", m.ReplayAlerts)
             .Counter("edgemeter_readings_stored_total", "Readings stored.", m.ReadingsStored)
             .Counter("edgemeter_readings_duplicate_total", "Readings received again (same gateway and n), not stored or relayed again.", m.ReadingsDuplicate)
             .Counter("edgemeter_acl_denied_total", "Publishes and subscriptions refused by the topic ACL.", m.AclDenied)
-            .Counter("edgemeter_connections_refused_total", "Broker connections refused (credentials, client id).", m.ConnectionsRefused)
+            .Counter("edgemeter_connections_refused_total", "Broker connections refused (credentials, client id, too many wrong passwords, flooding).", m.ConnectionsRefused)
+            .Counter("edgemeter_flood_disconnects_total", "Logged-in clients disconnected for too many quarantined messages in a minute.", m.FloodDisconnects)
             .Gauge("edgemeter_store_pending_writes", "Writes queued and not yet committed (store lag).", store.PendingWrites)
             .Counter("edgemeter_store_commits_total", "Group commits.", store.Commits)
             .Gauge("edgemeter_store_commit_seconds_total", "Time spent committing (with fsync).", store.CommitSecondsTotal)

@@ -10,6 +10,7 @@ public sealed class ReceiverMetrics
 {
     private readonly ConcurrentDictionary<string, Counter> _rejectedByError = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TierMetrics> _tiers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Counter> _quarantinedByGateway = new(StringComparer.Ordinal);
     private long _received;
     private long _verified;
     private long _duplicates;
@@ -18,6 +19,7 @@ public sealed class ReceiverMetrics
     private long _readingsDuplicate;
     private long _aclDenied;
     private long _connectionsRefused;
+    private long _floodDisconnects;
     private long _storeFailures;
     private long _commandsQueued;
     private long _commandsSent;
@@ -31,7 +33,25 @@ public sealed class ReceiverMetrics
     /// <summary>A message quarantined; <paramref name="error"/> is the PacketError name or the receiver's own reason.</summary>
     public void Rejected(string error) => _rejectedByError.GetOrAdd(error, _ => new Counter()).Increment();
 
+    /// <summary>Most gateway labels on the per-gateway quarantine counter: the topic's id is not verified, so it is capped.</summary>
+    public const int MaxGatewayLabels = 1000;
+
+    /// <summary>A message quarantined on a gateway's topic (the id as the topic says; "other" beyond the cap).</summary>
+    public void Quarantined(string? gateway)
+    {
+        var label = string.IsNullOrEmpty(gateway) ? "unknown" : gateway;
+        if (!_quarantinedByGateway.ContainsKey(label) && _quarantinedByGateway.Count >= MaxGatewayLabels)
+        {
+            label = "other";
+        }
+
+        _quarantinedByGateway.GetOrAdd(label, _ => new Counter()).Increment();
+    }
+
     public void Duplicate() => Interlocked.Increment(ref _duplicates);
+
+    /// <summary>A logged-in client disconnected for flooding (FloodGuard).</summary>
+    public void FloodDisconnect() => Interlocked.Increment(ref _floodDisconnects);
 
     public void ReplayAlert() => Interlocked.Increment(ref _replayAlerts);
 
@@ -63,6 +83,8 @@ public sealed class ReceiverMetrics
         PacketsVerified = Interlocked.Read(ref _verified),
         PacketsRejected = _rejectedByError.Values.Sum(counter => counter.Value),
         RejectedByError = _rejectedByError.ToDictionary(pair => pair.Key, pair => pair.Value.Value, StringComparer.Ordinal),
+        FloodDisconnects = Interlocked.Read(ref _floodDisconnects),
+        QuarantinedByGateway = _quarantinedByGateway.ToDictionary(pair => pair.Key, pair => pair.Value.Value, StringComparer.Ordinal),
         PacketsDuplicate = Interlocked.Read(ref _duplicates),
         ReplayAlerts = Interlocked.Read(ref _replayAlerts),
         ReadingsStored = Interlocked.Read(ref _readingsStored),
@@ -125,6 +147,10 @@ public sealed record MetricsSnapshot
     public long PacketsRejected { get; init; }
 
     public IReadOnlyDictionary<string, long> RejectedByError { get; init; } = new Dictionary<string, long>();
+
+    public IReadOnlyDictionary<string, long> QuarantinedByGateway { get; init; } = new Dictionary<string, long>();
+
+    public long FloodDisconnects { get; init; }
 
     public long PacketsDuplicate { get; init; }
 

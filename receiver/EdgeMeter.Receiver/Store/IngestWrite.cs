@@ -109,11 +109,28 @@ internal sealed class IngestWrite : ITransactionHooks, IDisposable
         return conflicts;
     }
 
+    /// <summary>
+    /// Counts every quarantined message per gateway, error and UTC day (quarantine_counts), and keeps the first
+    /// <see cref="QuarantineEntry.SamplePerDay"/> of each whole: a client sending junk cannot grow the database without end.
+    /// </summary>
     public static void Quarantine(SqliteConnection db, QuarantineEntry entry)
     {
+        var at = Sql.Time(entry.ReceivedUtc);
+        (string, object?)[] key = [("$gw", entry.GatewayId ?? ""), ("$error", entry.Error), ("$day", at[..10]), ("$at", at)];
+        var kept = db.ScalarLong(
+            """
+            INSERT INTO quarantine_counts(gw, error, day, total, kept, last_at) VALUES ($gw, $error, $day, 1, 0, $at)
+            ON CONFLICT(gw, error, day) DO UPDATE SET total = total + 1, last_at = $at RETURNING kept
+            """, key);
+        if (kept >= QuarantineEntry.SamplePerDay)
+        {
+            return;
+        }
+
+        db.Execute("UPDATE quarantine_counts SET kept = kept + 1 WHERE gw = $gw AND error = $error AND day = $day", key);
         db.Execute(
             "INSERT INTO quarantine(received_at, client, topic, gw, seq, error, reason, size, packet) VALUES ($at, $client, $topic, $gw, $seq, $error, $reason, $size, $packet)",
-            ("$at", Sql.Time(entry.ReceivedUtc)), ("$client", entry.Client), ("$topic", entry.Topic), ("$gw", entry.GatewayId),
+            ("$at", at), ("$client", entry.Client), ("$topic", entry.Topic), ("$gw", entry.GatewayId),
             ("$seq", entry.Sequence), ("$error", entry.Error), ("$reason", entry.Reason), ("$size", entry.Size), ("$packet", entry.Kept));
     }
 

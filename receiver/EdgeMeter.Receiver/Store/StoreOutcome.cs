@@ -41,6 +41,9 @@ public sealed record QuarantineEntry(DateTime ReceivedUtc, string? Client, strin
     /// <summary>At most this much of a message is kept (an oversized message is recorded, not stored whole).</summary>
     public const int MaxKeptBytes = 4096;
 
+    /// <summary>Messages kept whole per gateway, error and UTC day; the rest are counted (quarantine_counts).</summary>
+    public const int SamplePerDay = 100;
+
     public static byte[] Keep(ReadOnlySpan<byte> message) =>
         (message.Length > MaxKeptBytes ? message[..MaxKeptBytes] : message).ToArray();
 }

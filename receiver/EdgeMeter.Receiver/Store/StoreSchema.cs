@@ -13,7 +13,7 @@ internal static class StoreSchema
 {
     /// <summary>
     /// 2: the indicator tables. 3: dead letters can be resent or dropped (state, attempts, resolved_by/at); platform_messages.
-    /// 4: gateways.pruned_seq, how far raw retention deleted a gateway's packets.
+    /// 4: gateways.pruned_seq, how far raw retention deleted a gateway's packets; quarantine_counts.
     /// Older databases are brought up to date when opened.
     /// </summary>
     public const int Version = 4;
@@ -43,6 +43,10 @@ internal static class StoreSchema
             id INTEGER PRIMARY KEY, received_at TEXT NOT NULL, client TEXT, topic TEXT NOT NULL, gw TEXT, seq INTEGER,
             error TEXT NOT NULL, reason TEXT NOT NULL, size INTEGER NOT NULL, packet BLOB NOT NULL,
             resolved_at TEXT, resolution TEXT);
+        -- Every quarantined message counted per gateway ('' when unknown), error and UTC day; the first ones kept whole.
+        CREATE TABLE IF NOT EXISTS quarantine_counts(
+            gw TEXT NOT NULL, error TEXT NOT NULL, day TEXT NOT NULL, total INTEGER NOT NULL, kept INTEGER NOT NULL, last_at TEXT NOT NULL,
+            PRIMARY KEY(gw, error, day)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS relay_cursor(tier TEXT NOT NULL, gw TEXT NOT NULL, last_id INTEGER NOT NULL, PRIMARY KEY(tier, gw)) WITHOUT ROWID;
         -- Rows a platform refused for good. state: dead (waiting for an operator), resend (the tier sends it again),
         -- resent (the platform took it), superseded (a later correction of the same period replaces it), dropped (an

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using EdgeMeter.Receiver.Config;
+using EdgeMeter.Receiver.Ops;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Adapter;
 using MQTTnet.Diagnostics.Logger;
@@ -93,7 +94,7 @@ public sealed class GuardedTcpServerAdapter(IReadOnlyList<GuardedEndpoint> endpo
         var address = (client.RemoteEndPoint as IPEndPoint)?.Address.MapToIPv4() ?? IPAddress.None;
         if (!pending.TryEnter(address))
         {
-            _refusals.Note($"closed connections over the limit of pending ones ({limits.MaxPendingConnections} in all, {limits.MaxPendingPerAddress} per address)", address.ToString());
+            _refusals.Note($"broker: closed connections over the limit of pending ones ({limits.MaxPendingConnections} in all, {limits.MaxPendingPerAddress} per address)", address.ToString());
             client.Dispose();
             return;
         }
@@ -113,7 +114,7 @@ public sealed class GuardedTcpServerAdapter(IReadOnlyList<GuardedEndpoint> endpo
         {
             if (Volatile.Read(ref pendingLeft) == 0)
             {
-                _refusals.Note($"closed connections that sent no CONNECT within {limits.ConnectTimeoutSeconds} s", address.ToString());
+                _refusals.Note($"broker: closed connections that sent no CONNECT within {limits.ConnectTimeoutSeconds} s", address.ToString());
                 client.Dispose();
             }
         });
@@ -131,7 +132,7 @@ public sealed class GuardedTcpServerAdapter(IReadOnlyList<GuardedEndpoint> endpo
             }
 
             stream = new MqttFrameGuardStream(stream, limits.MaxConnectBytes, limits.MaxPacketBytes, Connected,
-                refusal => _refusals.Note($"closed connections for {refusal}", address.ToString()));
+                refusal => _refusals.Note($"broker: closed connections for {refusal}", address.ToString()));
             var channel = new MqttTcpChannel(stream, client.LocalEndPoint, client.RemoteEndPoint, null);
             var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(_options!.WriterBufferSize, _options.WriterBufferSizeMax));
             using var adapter = new MqttChannelAdapter(channel, formatter, _logger);

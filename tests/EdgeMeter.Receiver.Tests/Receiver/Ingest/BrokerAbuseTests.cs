@@ -101,6 +101,52 @@ public sealed class BrokerAbuseTests : IAsyncLifetime
         Assert.InRange(Broker.LoginLogLines, 1, 3); // the first of each kind, the rest summed up per minute
     }
 
+    [Fact]
+    public async Task A_gateway_flooding_bad_packets_is_cut_off_with_bounded_rows_while_another_keeps_storing()
+    {
+        _harness.Options.Ingest.Embedded.Limits.QuarantinedPerMinute = 150;
+        await _harness.StartAsync();
+        await using var flooder = new TestGateway(TestKeys.Gateway1, TestKeys.Gateway1V1);
+        await using var neighbour = new TestGateway(TestKeys.Gateway2, TestKeys.Gateway2V1);
+        Assert.Equal(MqttClientConnectResultCode.Success, (await flooder.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway1Password)).ResultCode);
+        Assert.Equal(MqttClientConnectResultCode.Success, (await neighbour.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway2Password)).ResultCode);
+        var forged = flooder.SignReadings(1, TestGateway.Reading(1, "1.5"))[..^4] + "AAAA"; // a broken signature
+
+        var flood = Task.Run(async () =>
+        {
+            for (var i = 0; i < 400 && flooder.Client.IsConnected; i++)
+            {
+                try
+                {
+                    await flooder.PublishAsync("edgemeter/v1/gw-0001/up", System.Text.Encoding.ASCII.GetBytes(forged));
+                }
+                catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException or OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }, TestContext.Current.CancellationToken);
+        for (var n = 1; n <= 30; n++)
+        {
+            Assert.True((await neighbour.PublishAsync(Core.Packet.PacketKind.Up, neighbour.SignReadings(n, TestGateway.Reading(n, "2.5")))).IsSuccess);
+        }
+
+        await flood;
+        await Eventually.Until(() => !flooder.Client.IsConnected, "the flooder disconnected");
+        await using var again = new TestGateway(TestKeys.Gateway1, TestKeys.Gateway1V1);
+        var back = (await again.ConnectAsync(_harness.BrokerPort, ReceiverHarness.Gateway1Password)).ResultCode;
+
+        Assert.Equal(MqttClientConnectResultCode.ConnectionRateExceeded, back); // cooling down
+        Assert.Equal(30, _harness.Count("SELECT COUNT(*) FROM readings WHERE gw = 'gw-0002'"));
+        Assert.InRange(_harness.Count("SELECT total FROM quarantine_counts WHERE gw = 'gw-0001'"), 151, 400);
+        Assert.Equal(EdgeMeter.Receiver.Store.QuarantineEntry.SamplePerDay, _harness.Count("SELECT COUNT(*) FROM quarantine WHERE gw = 'gw-0001'")); // a sample, the rest counted
+        Assert.Equal(1, _harness.Receiver!.Metrics.Snapshot().FloodDisconnects);
+        using var admin = _harness.Admin();
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(await admin.GetStringAsync("/admin/quarantine/summary", TestContext.Current.CancellationToken))!.AsArray();
+        Assert.Equal("gw-0001", summary[0]!["gateway"]!.GetValue<string>()); // the busiest first
+        Assert.Contains("edgemeter_quarantined_by_gateway_total{gateway=\"gw-0001\"}", _harness.Receiver.MetricsText(), StringComparison.Ordinal);
+    }
+
     private async Task<TcpClient> SendAsync(byte[] bytes)
     {
         var client = new TcpClient();

@@ -1,5 +1,6 @@
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Ingest.Guard;
+using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Tests.Relay.Http;
 
 namespace EdgeMeter.Receiver.Tests.Receiver.Ingest;

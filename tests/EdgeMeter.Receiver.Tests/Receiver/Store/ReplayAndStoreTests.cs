@@ -12,6 +12,24 @@ public sealed class ReplayAndStoreTests
     private readonly TestGateway _gateway = new(TestKeys.Gateway1, TestKeys.Gateway1V1);
 
     [Fact]
+    public async Task Quarantine_keeps_a_sample_per_gateway_reason_and_day_and_counts_every_message()
+    {
+        using var store = new TempStore();
+        var day = new DateTime(2026, 12, 5, 10, 0, 0, DateTimeKind.Utc);
+        for (var i = 0; i < 250; i++)
+        {
+            await store.Store.QuarantineAsync(new QuarantineEntry(day, "gw-0001", UpTopic, "gw-0001", i, "BadSignature", "signature does not verify", 10, new byte[10]));
+        }
+
+        await store.Store.QuarantineAsync(new QuarantineEntry(day, "gw-0001", UpTopic, "gw-0001", 1, "Oversized", "too big", 10, new byte[10]));
+        await store.Store.QuarantineAsync(new QuarantineEntry(day.AddDays(1), "gw-0001", UpTopic, "gw-0001", 1, "BadSignature", "signature does not verify", 10, new byte[10]));
+
+        Assert.Equal(QuarantineEntry.SamplePerDay + 2, store.Count("SELECT COUNT(*) FROM quarantine"));
+        Assert.Equal(["gw-0001 BadSignature 2026-12-05 250 100", "gw-0001 BadSignature 2026-12-06 1 1", "gw-0001 Oversized 2026-12-05 1 1"],
+            store.Strings("SELECT gw || ' ' || error || ' ' || day || ' ' || total || ' ' || kept FROM quarantine_counts ORDER BY error, day"));
+    }
+
+    [Fact]
     public async Task An_exact_duplicate_is_acknowledged_and_dropped()
     {
         using var store = new TempStore();

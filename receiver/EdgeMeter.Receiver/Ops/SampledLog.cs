@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging;
 
-namespace EdgeMeter.Receiver.Ingest.Guard;
+namespace EdgeMeter.Receiver.Ops;
 
 /// <summary>
-/// Warnings about what many clients can do many times (refused logins, connections closed at a limit), written in
-/// summary: the first of a kind at once, then at most one line per kind and interval with the counts per source.
+/// Log lines about what a client can make happen many times a second (refused logins, connections closed at a limit,
+/// quarantined packets), written in summary: the first of a kind at once with its detail, then at most one line per
+/// kind and interval with the counts per source (the five largest).
 /// </summary>
-public sealed class SampledLog(ILogger log, TimeSpan interval, TimeProvider? time = null)
+public sealed class SampledLog(ILogger log, TimeSpan interval, TimeProvider? time = null, LogLevel level = LogLevel.Warning)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<string, Tally> _kinds = new(StringComparer.Ordinal);
@@ -15,7 +16,7 @@ public sealed class SampledLog(ILogger log, TimeSpan interval, TimeProvider? tim
     /// <summary>Lines written so far (tests count them).</summary>
     public long Lines { get; private set; }
 
-    public void Note(string what, string source)
+    public void Note(string what, string source, string? detail = null)
     {
         string? line = null;
         lock (_lock)
@@ -24,7 +25,7 @@ public sealed class SampledLog(ILogger log, TimeSpan interval, TimeProvider? tim
             if (!_kinds.TryGetValue(what, out var tally))
             {
                 _kinds[what] = new Tally(now);
-                line = $"broker: {what}: {source}; like ones are summed up every {interval.TotalSeconds:0} s";
+                line = $"{what}: {source}{(detail is null ? "" : $": {detail}")}; like ones are summed up every {interval.TotalSeconds:0} s";
             }
             else
             {
@@ -32,7 +33,7 @@ public sealed class SampledLog(ILogger log, TimeSpan interval, TimeProvider? tim
                 if (now - tally.Since >= interval)
                 {
                     var top = tally.Sources.OrderByDescending(pair => pair.Value).Take(5).Select(pair => $"{pair.Key} x {pair.Value}");
-                    line = $"broker: {what}: {tally.Sources.Values.Sum()} more in {(now - tally.Since).TotalSeconds:0} s ({string.Join(", ", top)}{(tally.Sources.Count > 5 ? ", ..." : "")})";
+                    line = $"{what}: {tally.Sources.Values.Sum()} more in {(now - tally.Since).TotalSeconds:0} s ({string.Join(", ", top)}{(tally.Sources.Count > 5 ? ", ..." : "")})";
                     _kinds[what] = new Tally(now);
                 }
             }
@@ -45,7 +46,7 @@ public sealed class SampledLog(ILogger log, TimeSpan interval, TimeProvider? tim
 
         if (line is not null)
         {
-            log.LogWarning("{Line}", line);
+            log.Log(level, "{Line}", line);
         }
     }
 
