@@ -54,6 +54,8 @@ public sealed class SmokeTests : IDisposable
         AssertFigures(summary, "ingest-stages", "packets/s", "us per packet");
         var relay = AssertFigures(summary, "relay", "readings/s (median)", "lag p50 readings", "lag max readings");
         Assert.Equal(["http-per-record", "http-batch", "mqtt"], relay.Select(r => r["tier"]!.GetValue<string>()));
+        var flood = AssertFigures(summary, "flood", "good packets", "p99 ms", "flood packets sent", "quarantine rows");
+        Assert.Equal(["no flood", "flood, guard on (120/min)", "flood, guard off"], flood.Select(r => r["run"]!.GetValue<string>()));
         var export = AssertFigures(summary, "export-memory", "rows", "peak resident MB");
         Assert.Equal(["csv", "xlsx", "csv", "xlsx"], export.Select(r => r["format"]!.GetValue<string>()));
         Assert.Equal(2 * 16 * 96 * 2, export[^1]["rows"]!.GetValue<double>()); // 2 gateways x 16 points x 96 a day x 2 days
