@@ -31,6 +31,7 @@ public sealed class GuardedTcpServerAdapter(IReadOnlyList<GuardedEndpoint> endpo
     private readonly SampledLog _refusals = new(log, TimeSpan.FromMinutes(1));
     private MqttServerOptions? _options;
     private IMqttNetLogger? _logger;
+    private bool _stopped;
 
     public Func<IMqttChannelAdapter, Task>? ClientHandler { get; set; }
 
@@ -51,6 +52,12 @@ public sealed class GuardedTcpServerAdapter(IReadOnlyList<GuardedEndpoint> endpo
 
     public async Task StopAsync()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         await _stop.CancelAsync();
         foreach (var listener in _listeners)
         {
@@ -60,11 +67,7 @@ public sealed class GuardedTcpServerAdapter(IReadOnlyList<GuardedEndpoint> endpo
         _listeners.Clear();
     }
 
-    public void Dispose()
-    {
-        StopAsync().GetAwaiter().GetResult();
-        _stop.Dispose();
-    }
+    public void Dispose() => StopAsync().GetAwaiter().GetResult(); // the token source stays for accept loops still unwinding
 
     private async Task AcceptAsync(Socket listener, GuardedEndpoint endpoint, CancellationToken stop)
     {

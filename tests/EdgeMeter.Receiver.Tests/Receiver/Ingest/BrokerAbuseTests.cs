@@ -35,11 +35,14 @@ public sealed class BrokerAbuseTests : IAsyncLifetime
         Assert.Equal(0, Broker.Pending.Count);
     }
 
-    [Fact]
-    public async Task Sockets_that_send_nothing_or_half_a_header_are_capped_per_address_and_closed_at_the_connect_deadline()
+    [Theory]
+    [InlineData(10, 256)] // the cap per address
+    [InlineData(64, 10)] // the cap in total
+    public async Task Sockets_that_send_nothing_or_half_a_header_are_capped_and_closed_at_the_connect_deadline(int perAddress, int total)
     {
         _harness.Options.Ingest.Embedded.Limits.ConnectTimeoutSeconds = 1;
-        _harness.Options.Ingest.Embedded.Limits.MaxPendingPerAddress = 10;
+        _harness.Options.Ingest.Embedded.Limits.MaxPendingPerAddress = perAddress;
+        _harness.Options.Ingest.Embedded.Limits.MaxPendingConnections = total;
         await _harness.StartAsync();
         var sockets = new List<TcpClient>();
         try
