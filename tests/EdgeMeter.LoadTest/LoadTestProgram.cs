@@ -15,14 +15,14 @@ public static class LoadTestProgram
 {
     public const string DefaultOutput = "artifacts/performance";
 
-    private static readonly string[] Commands = ["bus", "ingest", "stages", "relay", "export", "flood", "all"];
+    private static readonly string[] Commands = ["bus", "ingest", "stages", "tail", "relay", "export", "flood", "all"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
         var command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "";
         if (!Commands.Contains(command))
         {
-            output.WriteLine("usage: EdgeMeter.LoadTest bus|ingest|stages|relay|export|flood|all [--smoke] [--runs N] [--gateways N,N] [--days N] [--out DIR]");
+            output.WriteLine("usage: EdgeMeter.LoadTest bus|ingest|stages|tail|relay|export|flood|all [--smoke] [--runs N] [--gateways N,N] [--days N] [--out DIR]");
             return 2;
         }
 
@@ -69,6 +69,11 @@ public static class LoadTestProgram
                 ? new RelayOptions { Gateways = 2, BacklogPacketsPerGateway = 20, SteadyPacketsPerSecond = 20, SteadyDuration = TimeSpan.FromSeconds(2), Runs = runs }
                 : new RelayOptions { Runs = runs };
             tables.Add(await RelayTest.RunAsync(relay, output));
+        }
+
+        if (all || command == "tail")
+        {
+            tables.Add(await TailLatencyTest.RunAsync(Fleets(args, smoke), smoke ? 200 : 3000, TimeSpan.FromSeconds(smoke ? 2 : int.Parse(Option(args, "--seconds") ?? "60", CultureInfo.InvariantCulture)), output));
         }
 
         if (all || command == "flood")

@@ -63,6 +63,12 @@ public sealed class StoreOptions
     /// </summary>
     public long ReplayWindow { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// True: SQLite's automatic WAL checkpoint inside the commit that crosses 10,000 pages, as before issue 20. False
+    /// (default): checkpoints beside the commits, the WAL bounded near 16 MB (docs/performance.md, "Tail latency").
+    /// </summary>
+    public bool CheckpointInCommit { get; set; }
+
     /// <summary>How long raw history is kept (docs/receiver.md, "Retention").</summary>
     public RetentionOptions Retention { get; set; } = new();
 }

@@ -49,6 +49,9 @@ internal sealed class GroupCommitWriter : IDisposable
     /// <summary>Raised on the writer thread after a commit that included at least one item marked as new data.</summary>
     public event Action? NewDataCommitted;
 
+    /// <summary>Runs on the writer thread after each commit, its callers answered (the WAL checkpointer's turn).</summary>
+    public Action<SqliteConnection>? AfterCommit { get; set; }
+
     public int Pending => _queue.Count;
 
     public long Commits { get; private set; }
@@ -140,6 +143,8 @@ internal sealed class GroupCommitWriter : IDisposable
         {
             NewDataCommitted?.Invoke();
         }
+
+        AfterCommit?.Invoke(_db);
     }
 
     // The usual case: every item succeeds, no savepoints. False (transaction left open) when one threw.

@@ -32,7 +32,7 @@ public sealed class BrokerAbuseTests : IAsyncLifetime
         Assert.True(await ClosedByServerAsync(second), "the second connection is still open");
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         Assert.True(allocated < 32 * 1024 * 1024, $"{allocated / 1_000_000} MB allocated while refusing two 200 MB CONNECTs");
-        Assert.Equal(0, Broker.Pending.Count);
+        await Eventually.Until(() => Broker.Pending.Count == 0, "their pending places given back");
     }
 
     [Theory]
@@ -53,7 +53,7 @@ public sealed class BrokerAbuseTests : IAsyncLifetime
             }
 
             await Eventually.Until(() => sockets.Count(s => Closed(s)) >= 40, "all but the 10 pending places closed at once");
-            Assert.InRange(Broker.Pending.Count, 1, 10);
+            Assert.InRange(Broker.Pending.Count, 0, 10); // 0 once the deadline closed them too, on a slow machine
             await Eventually.Until(() => sockets.All(Closed), "every silent socket closed after the deadline");
             await Eventually.Until(() => Broker.Pending.Count == 0, "no pending place left held");
 

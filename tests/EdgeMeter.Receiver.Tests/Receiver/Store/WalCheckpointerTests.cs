@@ -1,0 +1,30 @@
+using EdgeMeter.Receiver.Store;
+using EdgeMeter.Receiver.Tests.Receiver.Support;
+
+namespace EdgeMeter.Receiver.Tests.Receiver.Store;
+
+/// <summary>Checkpoints beside the commits (issue 20): the WAL starts again once large, so it stays bounded, and nothing is lost.</summary>
+public sealed class WalCheckpointerTests
+{
+    [Fact]
+    public async Task Writing_far_more_than_the_restart_size_keeps_the_wal_bounded_and_every_row()
+    {
+        using var store = new TempStore();
+        await store.Store.WriteAsync(db => db.Execute("CREATE TABLE filler(id INTEGER PRIMARY KEY, data BLOB NOT NULL)"));
+        var chunk = new byte[256 * 1024];
+        var writes = 0;
+        var wal = new FileInfo(store.Store.Path + "-wal");
+        long largestWal = 0;
+        while (writes < 4000 && (store.Store.Checkpoints.Finishing < 3 || writes < 600))
+        {
+            await store.Store.WriteAsync(db => db.Execute("INSERT INTO filler(data) VALUES ($d)", ("$d", chunk)));
+            writes++;
+            wal.Refresh();
+            largestWal = Math.Max(largestWal, wal.Length);
+        }
+
+        Assert.True(store.Store.Checkpoints.Finishing >= 3, $"{store.Store.Checkpoints} after {writes} writes of 256 KB");
+        Assert.True(largestWal < 64 * 1024 * 1024, $"the WAL grew to {largestWal / 1_000_000} MB for {writes * chunk.Length / 1_000_000} MB written");
+        Assert.Equal(writes, store.Count("SELECT COUNT(*) FROM filler"));
+    }
+}
