@@ -210,7 +210,7 @@ public sealed class EmbeddedBrokerIngest : IIngest
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
-        var address = (e.RemoteEndPoint as IPEndPoint)?.Address.MapToIPv4().ToString() ?? "unknown";
+        var address = PendingConnections.SourceOf(e.RemoteEndPoint).ToString();
         if (_flood.CoolingUntil(e.ClientId) is { } until)
         {
             _metrics.ConnectionRefused();

@@ -67,10 +67,9 @@ internal static class ConsoleEndpoints
         });
         app.MapPost("/console/logout", async (HttpContext http) =>
         {
-            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
-            if (form is null || Session(http, sessions, users) is not { } session || !ConsoleSessions.SameToken(form["csrf"], session.Csrf))
+            if (await SignedFormAsync(http, sessions, users) is not (_, { } session))
             {
-                return Html(ConsolePages.Message(Language(http), ConsoleText.Of("badForm", Language(http))), StatusCodes.Status400BadRequest);
+                return BadForm(http);
             }
 
             sessions.End(session.Id);
@@ -95,10 +94,9 @@ internal static class ConsoleEndpoints
         });
         app.MapPost("/console/commands", async (HttpContext http) =>
         {
-            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
-            if (form is null || Session(http, sessions, users) is not { } session || !ConsoleSessions.SameToken(form["csrf"], session.Csrf))
+            if (await SignedFormAsync(http, sessions, users) is not ({ } form, { } session))
             {
-                return Html(ConsolePages.Message(Language(http), ConsoleText.Of("badForm", Language(http))), StatusCodes.Status400BadRequest);
+                return BadForm(http);
             }
 
             var (actor, gateway, name) = ($"console:{session.User}", form["gateway"].ToString(), form["name"].ToString());
@@ -133,10 +131,9 @@ internal static class ConsoleEndpoints
         var tierNames = services.Tiers.Select(tier => tier.Name).ToList();
         app.MapPost("/console/dead-letters/resend", async (HttpContext http) =>
         {
-            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
-            if (form is null || Session(http, sessions, users) is not { } session || !ConsoleSessions.SameToken(form["csrf"], session.Csrf))
+            if (await SignedFormAsync(http, sessions, users) is not ({ } form, { } session))
             {
-                return Html(ConsolePages.Message(Language(http), ConsoleText.Of("badForm", Language(http))), StatusCodes.Status400BadRequest);
+                return BadForm(http);
             }
 
             var actor = $"console:{session.User}";
@@ -240,6 +237,15 @@ internal static class ConsoleEndpoints
         tier.Name, tier.Gateways.Count, tier.Lag(), nowUtc - tier.OldestWaitingUtc(), tier.FailingGateways,
         string.Join("; ", tier.States.Where(pair => pair.Value.LastError is not null).Select(pair => $"{pair.Key}: {pair.Value.LastError}")),
         tier.States.Values.Max(state => state.LastSuccess)?.UtcDateTime, tier.States.Values.Sum(state => state.Retries));
+
+    /// <summary>A POST's form and the session it came from, when it carries that session's CSRF token; null otherwise.</summary>
+    private static async Task<(IFormCollection Form, ConsoleSession Session)?> SignedFormAsync(HttpContext http, ConsoleSessions sessions, ConsoleUsers users)
+    {
+        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+        return form is not null && Session(http, sessions, users) is { } session && ConsoleSessions.SameToken(form["csrf"], session.Csrf) ? (form, session) : null;
+    }
+
+    private static IResult BadForm(HttpContext http) => Html(ConsolePages.Message(Language(http), ConsoleText.Of("badForm", Language(http))), StatusCodes.Status400BadRequest);
 
     /// <summary>The request's live session, ended when its account was removed or changed since the sign-in.</summary>
     private static ConsoleSession? Session(HttpContext http, ConsoleSessions sessions, ConsoleUsers users)

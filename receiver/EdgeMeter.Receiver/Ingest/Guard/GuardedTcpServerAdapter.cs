@@ -94,7 +94,7 @@ public sealed class GuardedTcpServerAdapter(IReadOnlyList<GuardedEndpoint> endpo
 
     private async Task HandleAsync(Socket client, GuardedEndpoint endpoint)
     {
-        var address = (client.RemoteEndPoint as IPEndPoint)?.Address.MapToIPv4() ?? IPAddress.None;
+        var address = PendingConnections.SourceOf(client.RemoteEndPoint);
         if (!pending.TryEnter(address))
         {
             _refusals.Note($"broker: closed connections over the limit of pending ones ({limits.MaxPendingConnections} in all, {limits.MaxPendingPerAddress} per address)", address.ToString());

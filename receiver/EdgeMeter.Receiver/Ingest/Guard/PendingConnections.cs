@@ -23,6 +23,10 @@ public sealed class PendingConnections(int maxTotal, int maxPerAddress)
         }
     }
 
+    /// <summary>The client's address as one key: an IPv4 address arriving on an IPv6 socket counts as itself.</summary>
+    public static IPAddress SourceOf(EndPoint? remote) =>
+        remote is IPEndPoint { Address: var address } ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address) : IPAddress.None;
+
     /// <summary>Takes a place for a new connection from <paramref name="address"/>; false: it must be closed at once.</summary>
     public bool TryEnter(IPAddress address)
     {

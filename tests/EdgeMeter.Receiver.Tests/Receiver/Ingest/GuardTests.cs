@@ -45,6 +45,13 @@ public sealed class GuardTests
         Assert.Equal(expected, refusal);
     }
 
+    [Theory]
+    [InlineData("::ffff:10.0.0.7", "10.0.0.7")] // IPv4 on a dual-stack socket: the same source as itself
+    [InlineData("2001:db8::7", "2001:db8::7")]
+    [InlineData("10.0.0.7", "10.0.0.7")]
+    public void A_source_address_is_one_key_whichever_socket_it_came_by(string remote, string expected) =>
+        Assert.Equal(expected, PendingConnections.SourceOf(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(remote), 1883)).ToString());
+
     [Fact]
     public void Wrong_passwords_slow_a_client_id_from_any_address_and_refuse_an_address_until_its_minute_is_over()
     {
