@@ -242,7 +242,7 @@ public sealed class EmbeddedBrokerIngest : IIngest
                 e.ReasonCode = reason.Contains("client id", StringComparison.Ordinal)
                     ? MqttConnectReasonCode.ClientIdentifierNotValid
                     : MqttConnectReasonCode.BadUserNameOrPassword;
-                _loginLog.Note($"broker: refused logins ({reason})", $"{e.ClientId} from {address}");
+                _loginLog.Note("broker: refused logins (credentials or client id)", $"{e.ClientId} from {address}", reason);
             }
         }
         finally

@@ -9,6 +9,11 @@ namespace EdgeMeter.Receiver.Ops;
 /// </summary>
 public sealed class SampledLog(ILogger log, TimeSpan interval, TimeProvider? time = null, LogLevel level = LogLevel.Warning)
 {
+    /// <summary>Kinds and sources per kind kept apart; sources are often what a client sent (ids), so both are capped.</summary>
+    public const int MaxKinds = 100;
+    public const int MaxSources = 1000;
+    public const int MaxSourceLength = 100;
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<string, Tally> _kinds = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -19,8 +24,14 @@ public sealed class SampledLog(ILogger log, TimeSpan interval, TimeProvider? tim
     public void Note(string what, string source, string? detail = null)
     {
         string? line = null;
+        source = source.Length <= MaxSourceLength ? source : source[..MaxSourceLength] + "...";
         lock (_lock)
         {
+            if (!_kinds.ContainsKey(what) && _kinds.Count >= MaxKinds)
+            {
+                what = "(other kinds)";
+            }
+
             var now = _time.GetUtcNow();
             if (!_kinds.TryGetValue(what, out var tally))
             {
@@ -29,7 +40,8 @@ public sealed class SampledLog(ILogger log, TimeSpan interval, TimeProvider? tim
             }
             else
             {
-                tally.Sources[source] = tally.Sources.GetValueOrDefault(source) + 1;
+                var key = tally.Sources.ContainsKey(source) || tally.Sources.Count < MaxSources ? source : "(other sources)";
+                tally.Sources[key] = tally.Sources.GetValueOrDefault(key) + 1;
                 if (now - tally.Since >= interval)
                 {
                     var top = tally.Sources.OrderByDescending(pair => pair.Value).Take(5).Select(pair => $"{pair.Key} x {pair.Value}");

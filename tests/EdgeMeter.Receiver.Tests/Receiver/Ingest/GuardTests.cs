@@ -90,6 +90,25 @@ public sealed class GuardTests
         Assert.Contains("refused logins: 600 more in 60 s (gw-0001 from 10.0.0.2 x 300, gw-0001 from 10.0.0.1 x 300)", log.Lines[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_sampled_log_stays_bounded_when_clients_choose_the_sources()
+    {
+        var log = new RecordingLog();
+        var sampled = new SampledLog(log, TimeSpan.FromMinutes(1), _time);
+
+        for (var i = 0; i < 5000; i++)
+        {
+            sampled.Note("refused logins", $"client-{i}-" + new string('x', 500) + " from 10.0.0.1");
+        }
+
+        _time.Now += TimeSpan.FromMinutes(1);
+        sampled.Note("refused logins", "last");
+
+        Assert.Equal(2, sampled.Lines);
+        Assert.Contains("(other sources) x 4000", log.Lines[1], StringComparison.Ordinal);
+        Assert.True(log.Lines.All(line => line.Length < 1000), "a client's long id is cut");
+    }
+
     private sealed class RecordingLog : Microsoft.Extensions.Logging.ILogger
     {
         public List<string> Lines { get; } = [];
