@@ -34,6 +34,7 @@ public static class ConsoleText
         ["platforms"] = ("Platforms", "上传平台"),
         ["tier"] = ("Platform", "平台"),
         ["gateways"] = ("Gateways", "网关数"),
+        ["unknownGateway"] = ("No gateway '{0}' has sent anything to this receiver.", "本接收端没有收到过网关“{0}”的任何数据。"),
         ["commandQueued"] = ("Command {0} queued; the gateway answers on its next connection.", "命令 {0} 已排队，网关在下次连接时执行并回复。"),
         ["noStatus"] = ("No status from this gateway yet.", "尚未收到该网关的状态。"),
         ["uptime"] = ("up", "运行"),

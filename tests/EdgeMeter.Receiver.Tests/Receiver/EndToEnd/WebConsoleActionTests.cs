@@ -105,7 +105,9 @@ public sealed class WebConsoleActionTests : IAsyncLifetime
 
         Assert.Contains("queued; the gateway answers", await sent.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
         Assert.Equal(["read-now console:op"], _harness.Strings("SELECT name || ' ' || requested_by FROM commands"));
-        Assert.Equal(HttpStatusCode.NotFound, (await operatorClient.GetAsync("/console/gateway?gw=gw-9999", ct)).StatusCode);
+        var unknown = await operatorClient.GetAsync("/console/gateway?gw=gw-9999", ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("No gateway &#39;gw-9999&#39; has sent anything", await unknown.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
         var audit = await File.ReadAllTextAsync(_harness.Options.Admin.AuditLog, ct);
         Assert.Contains("\"actor\":\"console:viewer\",\"action\":\"command.queue\",\"target\":\"gw-0001\",\"outcome\":\"refused\"", audit, StringComparison.Ordinal);
         Assert.Contains("\"actor\":\"console:op\",\"action\":\"command.queue\",\"target\":\"gw-0001\",\"outcome\":\"ok\"", audit, StringComparison.Ordinal);
