@@ -87,34 +87,21 @@ public static class DemoVerb
         return figures.Passed ? ExitCodes.Ok : ExitCodes.Failure;
     }
 
-    /// <summary>Gateways polling again, the receiver and the platforms running, until Ctrl+C or SIGTERM.</summary>
+    /// <summary>
+    /// Gateways polling again, the receiver and the platforms running, until Ctrl+C or SIGTERM: System.CommandLine
+    /// cancels the action's token and gives it CliRunner.StopPatience to stop the chain.
+    /// </summary>
     private static async Task HoldAsync(CliConsole console, DemoRunner runner, CancellationToken cancel)
     {
         runner.Resume();
         console.Out.WriteLine($"holding the chain: web console {runner.Plan.ConsoleAddress} (user {DemoPlan.ConsoleUser}, password {runner.Plan.ConsolePassword}); Ctrl+C stops it");
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            stop.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        });
         try
         {
-            await Task.Delay(Timeout.Infinite, stop.Token);
+            await Task.Delay(Timeout.Infinite, cancel);
         }
         catch (OperationCanceledException)
         {
             console.Out.WriteLine("stopping the chain");
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 

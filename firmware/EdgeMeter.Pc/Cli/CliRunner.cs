@@ -11,6 +11,13 @@ namespace EdgeMeter.Pc.Cli;
 /// </summary>
 public static class CliRunner
 {
+    /// <summary>
+    /// How long a command has after Ctrl+C or SIGTERM to stop on its own (stop its child processes, flush its buffer)
+    /// before System.CommandLine ends it with 130 or 143. Its default of 2 s cut `demo --hold` short on a busy machine
+    /// and left the chain's processes behind.
+    /// </summary>
+    public static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(30);
+
     public static int Run(RootCommand root, string[] args, CliConsole console)
     {
         var parse = root.Parse(args);
@@ -21,7 +28,10 @@ public static class CliRunner
             return ExitCodes.Usage;
         }
 
-        var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
+        var configuration = new InvocationConfiguration
+        {
+            Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = StopPatience,
+        };
         try
         {
             return parse.Invoke(configuration);

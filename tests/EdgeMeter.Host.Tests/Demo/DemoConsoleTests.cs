@@ -69,6 +69,8 @@ public sealed partial class DemoConsoleTests : IDisposable
         Assert.True(demo.WaitForExit(TimeSpan.FromMinutes(1)), demo.Output);
         Assert.Contains("stopping the chain", demo.Output, StringComparison.Ordinal);
         Assert.True(demo.Process.ExitCode == 0, demo.Output);
+        using var after = new HttpClient();
+        await Assert.ThrowsAsync<HttpRequestException>(() => after.GetAsync(new Uri(new Uri(holding.Groups[1].Value), "/console/login"), TestContext.Current.CancellationToken)); // the chain stopped with it
     }
 
     [GeneratedRegex(@"web console (\S+) \(user (\S+), password (\S+)\)")]
