@@ -12,7 +12,8 @@ namespace EdgeMeter.Benchmarks;
 /// <summary>
 /// The benchmark program (README.md beside this file):
 /// <list type="bullet">
-/// <item><c>reports [--out DIR]</c>: the exactly counted figures (storage bytes, allocations), no timing.</item>
+/// <item><c>reports [--out DIR]</c>: the exactly counted figures (storage bytes, allocations, bytes on the link), no timing.</item>
+/// <item><c>wire [--out DIR]</c>: only the bytes on the link.</item>
 /// <item><c>--smoke [--out DIR]</c>: every benchmark run once directly and the reports in a small size, for CI.</item>
 /// <item>anything else: BenchmarkDotNet's own arguments (<c>--filter '*'</c>), then a summary with medians,
 /// operations per second and the per-reading figures.</item>
@@ -28,13 +29,18 @@ public static class BenchmarkProgram
         var output = OptionValue(ref args, "--out") ?? DefaultOutput;
         if (args.Contains("--smoke"))
         {
-            var tables = new List<ResultTable> { SmokeRunner.Run(), StorageReport.Run(smoke: true), AllocationReport.Cycles(smoke: true), AllocationReport.Packets(smoke: true) };
+            var tables = new List<ResultTable> { SmokeRunner.Run(), StorageReport.Run(smoke: true), AllocationReport.Cycles(smoke: true), AllocationReport.Packets(smoke: true), WireReport.Run(smoke: true) };
             return Report(output, "benchmarks-smoke", "Benchmarks smoke run (no timing)", tables);
+        }
+
+        if (args.Length > 0 && args[0] == "wire")
+        {
+            return Report(output, "wire", "Bytes on the cellular link (EdgeMeter.Benchmarks wire)", [WireReport.Run(smoke: false)]);
         }
 
         if (args.Length > 0 && args[0] == "reports")
         {
-            var tables = new List<ResultTable> { AllocationReport.Cycles(smoke: false), AllocationReport.Packets(smoke: false), StorageReport.Run(smoke: false) };
+            var tables = new List<ResultTable> { AllocationReport.Cycles(smoke: false), AllocationReport.Packets(smoke: false), StorageReport.Run(smoke: false), WireReport.Run(smoke: false) };
             return Report(output, "reports", "Gateway figures counted exactly (EdgeMeter.Benchmarks reports)", tables);
         }
 

@@ -31,6 +31,7 @@ public sealed class SmokeTests : IDisposable
         AssertFigures(summary, "storage", "stored B/reading", "written B/reading", "write amplification", "CSV B/reading");
         AssertFigures(summary, "gateway-allocations", "allocated B/cycle (mean)", "cycles that allocated");
         AssertFigures(summary, "packet-allocations", "allocated B/packet, platform HMAC");
+        AssertFigures(summary, "wire", "MQTT bytes/reading", "readings MB/month (+TLS, TCP/IP, PUBACK)");
         Assert.True(File.Exists(Path.Combine(_directory, "benchmarks-smoke.md")));
     }
 

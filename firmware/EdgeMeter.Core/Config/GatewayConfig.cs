@@ -165,6 +165,9 @@ public sealed class UploadSettings
     /// <summary>The receiver's default limit too (docs/receiver.md): keep both equal.</summary>
     public int MaxPacketBytes { get; set; } = 1024;
 
+    /// <summary>Schema of "up" payloads: 2 (compact, the default) or 1 for platforms that read only v1.</summary>
+    public int PayloadVersion { get; set; } = 2;
+
     public int StatusIntervalSeconds { get; set; } = 60;
 }
 

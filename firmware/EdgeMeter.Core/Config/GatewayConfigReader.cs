@@ -31,7 +31,7 @@ public static class GatewayConfigReader
     /// <summary>The largest ratio accepted: a 50,000/5 A CT on a 35 kV/100 V VT is 3,500,000.</summary>
     private const long MaxRatio = 100_000_000;
 
-    private static readonly string[] UploadMembers = { "intervalSeconds", "maxReadingsPerPacket", "maxPacketBytes", "statusIntervalSeconds" };
+    private static readonly string[] UploadMembers = { "intervalSeconds", "maxReadingsPerPacket", "maxPacketBytes", "payloadVersion", "statusIntervalSeconds" };
     private static readonly string[] BufferMembers = { "budgetBytes" };
     private static readonly string[] TimeMembers = { "ntpServer", "meterSyncHours", "utcOffsetMinutes" };
     private static readonly string[] NetworkModes = { "host", "wifi", "ethernet" };
@@ -375,6 +375,7 @@ public static class GatewayConfigReader
         upload.IntervalSeconds = (int)node.Integer("intervalSeconds", 1, 3600, upload.IntervalSeconds, false);
         upload.MaxReadingsPerPacket = (int)node.Integer("maxReadingsPerPacket", 1, 200, upload.MaxReadingsPerPacket, false);
         upload.MaxPacketBytes = (int)node.Integer("maxPacketBytes", 512, 65536, upload.MaxPacketBytes, false);
+        upload.PayloadVersion = (int)node.Integer("payloadVersion", 1, 2, upload.PayloadVersion, false);
         upload.StatusIntervalSeconds = (int)node.Integer("statusIntervalSeconds", 10, 3600, upload.StatusIntervalSeconds, false);
     }
 

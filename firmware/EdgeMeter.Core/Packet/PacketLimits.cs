@@ -8,8 +8,11 @@ public static class PacketLimits
     /// <summary>The only JWS algorithm packets use.</summary>
     public const string Algorithm = HmacSha256.JwsAlgorithm;
 
-    /// <summary>The payload schema version ("v") this code writes and reads.</summary>
+    /// <summary>The payload schema version ("v") of every kind of packet.</summary>
     public const int SchemaVersion = 1;
+
+    /// <summary>The compact schema of "up" packets: tables of meters, points and units, rows per meter and time.</summary>
+    public const int CompactUpSchemaVersion = 2;
 
     /// <summary>Default largest packet (the whole JWS compact string, in bytes): fits the gateway's MQTT buffers.</summary>
     public const int DefaultMaxPacketBytes = 1024;

@@ -24,6 +24,8 @@ public sealed class PacketSigner
     private readonly byte[] _macOutput;
     private readonly JsonWriter _json;
     private readonly int _payloadStart;
+    private readonly CompactReadingsWriter _compact = new CompactReadingsWriter();
+    private int _upSchema = PacketLimits.CompactUpSchemaVersion;
 
     public PacketSigner(string gatewayId, int keyVersion, byte[] key, IPacketMac mac)
         : this(gatewayId, keyVersion, key, mac, PacketLimits.DefaultMaxPacketBytes)
@@ -83,6 +85,24 @@ public sealed class PacketSigner
 
     public int MaxPacketBytes { get; }
 
+    /// <summary>
+    /// The payload schema of "up" packets: 2 (compact, the default) or 1 (one object per reading, for platforms that
+    /// parse only v1). Status, command and reply packets are always v1.
+    /// </summary>
+    public int UpSchema
+    {
+        get => _upSchema;
+        set
+        {
+            if (value != PacketLimits.SchemaVersion && value != PacketLimits.CompactUpSchemaVersion)
+            {
+                throw new System.ArgumentOutOfRangeException(nameof(value), "up packets are schema 1 or 2");
+            }
+
+            _upSchema = value;
+        }
+    }
+
     /// <summary>The largest payload JSON (in bytes) that still fits <see cref="MaxPacketBytes"/> once encoded.</summary>
     public int MaxPayloadBytes { get; }
 
@@ -116,16 +136,34 @@ public sealed class PacketSigner
         }
 
         RequireEnvelope(sequence, createdUtc);
-        PayloadWriter.BeginEnvelope(_json, PacketKind.Up, GatewayId, sequence, createdUtc);
+        for (var i = 0; i < count; i++)
+        {
+            RequireReading(readings[offset + i]);
+        }
+
+        PayloadWriter.BeginEnvelope(_json, PacketKind.Up, _upSchema, GatewayId, sequence, createdUtc);
+        var taken = _upSchema == PacketLimits.SchemaVersion
+            ? WriteReadingObjects(readings, offset, count)
+            : _compact.Write(_json, MaxPayloadBytes, readings, offset, count);
+        if (taken == 0)
+        {
+            Length = 0;
+            return 0;
+        }
+
+        return Finish() ? taken : 0;
+    }
+
+    // Schema v1: "r" holds one object per reading.
+    private int WriteReadingObjects(PacketReading[] readings, int offset, int count)
+    {
         _json.Name(PacketFields.Readings);
         _json.BeginArray();
         var taken = 0;
         for (; taken < count; taken++)
         {
-            var reading = readings[offset + taken];
-            RequireReading(reading);
             var mark = _json.Mark();
-            PayloadWriter.Reading(_json, reading);
+            PayloadWriter.Reading(_json, readings[offset + taken]);
             if (_json.Overflowed || _json.Length + 2 > MaxPayloadBytes)
             {
                 _json.Restore(mark);
@@ -133,15 +171,13 @@ public sealed class PacketSigner
             }
         }
 
-        if (taken == 0)
+        if (taken > 0)
         {
-            Length = 0;
-            return 0;
+            _json.EndArray();
+            _json.EndObject();
         }
 
-        _json.EndArray();
-        _json.EndObject();
-        return Finish() ? taken : 0;
+        return taken;
     }
 
     public bool SignStatus(long sequence, System.DateTime createdUtc, GatewayStatus status)
@@ -156,7 +192,7 @@ public sealed class PacketSigner
             throw new System.ArgumentException("status has a value the packet contract does not allow", nameof(status));
         }
 
-        PayloadWriter.BeginEnvelope(_json, PacketKind.Status, GatewayId, sequence, createdUtc);
+        PayloadWriter.BeginEnvelope(_json, PacketKind.Status, PacketLimits.SchemaVersion, GatewayId, sequence, createdUtc);
         PayloadWriter.Status(_json, status);
         _json.EndObject();
         return Finish();
@@ -167,7 +203,7 @@ public sealed class PacketSigner
     {
         RequireEnvelope(sequence, createdUtc);
         RequireCommand(command);
-        PayloadWriter.BeginEnvelope(_json, PacketKind.Down, GatewayId, sequence, createdUtc);
+        PayloadWriter.BeginEnvelope(_json, PacketKind.Down, PacketLimits.SchemaVersion, GatewayId, sequence, createdUtc);
         PayloadWriter.Command(_json, command);
         _json.EndObject();
         return Finish();
@@ -182,7 +218,7 @@ public sealed class PacketSigner
             throw new System.ArgumentException("reply has a value the packet contract does not allow", nameof(reply));
         }
 
-        PayloadWriter.BeginEnvelope(_json, PacketKind.Reply, GatewayId, sequence, createdUtc);
+        PayloadWriter.BeginEnvelope(_json, PacketKind.Reply, PacketLimits.SchemaVersion, GatewayId, sequence, createdUtc);
         PayloadWriter.Reply(_json, reply);
         _json.EndObject();
         return Finish();

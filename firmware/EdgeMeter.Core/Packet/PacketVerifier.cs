@@ -7,7 +7,7 @@ namespace EdgeMeter.Core.Packet;
 
 /// <summary>
 /// Verifies packets: JWS compact serialization, "alg" exactly the configured MAC's (HS256), a "kid" naming a
-/// registered key, the signature (compared in constant time), then the payload (I-JSON, schema v1, gateway and
+/// registered key, the signature (compared in constant time), then the payload (I-JSON, schema v1 or v2, gateway and
 /// kind bound to the kid and topic, command expiry). It never throws on bad input: <see cref="Verify(byte[], int, int, string, PacketKind, System.DateTime)"/>
 /// returns a <see cref="PacketError"/> and <see cref="Reason"/> says why in one line. Replay protection needs
 /// state and is the caller's: dedupe on <see cref="VerifiedPacket.GatewayId"/> + <see cref="VerifiedPacket.Sequence"/>.
@@ -55,8 +55,8 @@ public sealed class PacketVerifier
         _expected = new byte[mac.MacLength];
         _payloadJson = new JsonReader(maxPayload, maxPayloadTokens, PayloadMaxDepth);
 
-        // The smallest reading object, {"m":"a","p":"b","t":"...","val":"1","u":"V","q":[]}, is 13 tokens.
-        Packet = new VerifiedPacket(_payloadJson, _header, _payload, (maxPayloadTokens / 13) + 1);
+        // A v2 reading is two tokens (point and value) in its row.
+        Packet = new VerifiedPacket(_payloadJson, _header, _payload, (maxPayloadTokens / 2) + 1);
     }
 
     public int MaxPacketBytes { get; }

@@ -4,14 +4,23 @@ using EdgeMeter.Core.Keys;
 namespace EdgeMeter.Core.Packet;
 
 /// <summary>
-/// Payload schema v1 (docs/packet-format.md): the members each kind of packet must have, exactly, and what each may
-/// hold. The verifier runs it on every payload it parsed; <see cref="VerifiedPacket"/> exposes only what passed.
+/// Payload schemas v1 and, for "up" packets, v2 (docs/packet-format.md): the members each kind of packet must have,
+/// exactly, and what each may hold. The verifier runs it on every payload it parsed; <see cref="VerifiedPacket"/> exposes only what passed.
 /// Allocates nothing unless it refuses (the reason text).
 /// </summary>
 internal sealed class PayloadSchema
 {
     private static readonly string[] UpFields =
         { PacketFields.Version, PacketFields.Kind, PacketFields.Gateway, PacketFields.Sequence, PacketFields.Created, PacketFields.Readings };
+
+    private static readonly string[] CompactUpFields =
+    {
+        PacketFields.Version, PacketFields.Kind, PacketFields.Gateway, PacketFields.Sequence, PacketFields.Created,
+        PacketFields.ReadingSequence, PacketFields.Time, PacketFields.Readings, PacketFields.Meter, PacketFields.Point, PacketFields.Unit,
+    };
+
+    // A reading's time lies within 1970-3000, so no offset from another is larger.
+    private const long MaxOffsetSeconds = 40000000000L;
 
     private static readonly string[] StatusFields =
     {
@@ -47,16 +56,21 @@ internal sealed class PayloadSchema
 
     private readonly JsonReader _json;
     private readonly int[] _readingTokens;
+    private readonly int[] _rowTokens;
 
-    /// <param name="readingTokens">Where the tokens of an "up" packet's readings are put, in order; its length is
-    /// the most readings a packet may carry.</param>
-    public PayloadSchema(JsonReader json, int[] readingTokens)
+    /// <param name="readingTokens">Where the tokens of an "up" packet's readings are put, in order (v1: the reading
+    /// object; v2: its value); its length is the most readings a packet may carry.</param>
+    /// <param name="rowTokens">v2: the row of each reading.</param>
+    public PayloadSchema(JsonReader json, int[] readingTokens, int[] rowTokens)
     {
         _json = json;
         _readingTokens = readingTokens;
+        _rowTokens = rowTokens;
     }
 
     public PacketKind Kind { get; private set; }
+
+    public int Version { get; private set; }
 
     public long Sequence { get; private set; }
 
@@ -72,6 +86,7 @@ internal sealed class PayloadSchema
     {
         reason = "";
         ReadingCount = 0;
+        Version = 0;
         if (_json.Kind(0) != JsonKind.Object)
         {
             return Bad("the payload is not a JSON object", out reason);
@@ -83,10 +98,9 @@ internal sealed class PayloadSchema
             return Bad("the payload has no integer \"v\" (schema version)", out reason);
         }
 
-        if (schema != PacketLimits.SchemaVersion)
+        if (schema != PacketLimits.SchemaVersion && schema != PacketLimits.CompactUpSchemaVersion)
         {
-            reason = "schema version " + _json.GetString(version) + " is not supported (this reader knows "
-                + PacketLimits.SchemaVersion.ToString() + ")";
+            reason = "schema version " + _json.GetString(version) + " is not supported (this reader knows 1, and 2 for \"up\")";
             return PacketError.UnsupportedSchema;
         }
 
@@ -97,7 +111,14 @@ internal sealed class PayloadSchema
             return Bad("\"k\" must be one of \"up\", \"status\", \"down\", \"reply\"", out reason);
         }
 
-        var error = RequireExactFields(0, FieldsOf(kind), -1, out reason);
+        if (schema == PacketLimits.CompactUpSchemaVersion && kind != PacketKind.Up)
+        {
+            reason = "schema version 2 is for \"up\" packets only; \"" + PacketNames.Kind(kind) + "\" packets are version 1";
+            return PacketError.UnsupportedSchema;
+        }
+
+        Version = (int)schema;
+        var error = RequireExactFields(0, Version == PacketLimits.CompactUpSchemaVersion ? CompactUpFields : FieldsOf(kind), -1, out reason);
         if (error != PacketError.None)
         {
             return error;
@@ -143,7 +164,7 @@ internal sealed class PayloadSchema
         switch (kind)
         {
             case PacketKind.Up:
-                return ValidateReadings(out reason);
+                return Version == PacketLimits.CompactUpSchemaVersion ? ValidateCompactReadings(out reason) : ValidateReadings(out reason);
             case PacketKind.Status:
                 return ValidateStatus(out reason);
             case PacketKind.Down:
@@ -185,6 +206,147 @@ internal sealed class PayloadSchema
         return PacketError.None;
     }
 
+    /// <summary>The first reading's number (v2 "n"); the others follow it one by one.</summary>
+    public long FirstReading { get; private set; }
+
+    /// <summary>The time the rows' offsets count from (v2 "t").</summary>
+    public System.DateTime FirstTime { get; private set; }
+
+    private PacketError ValidateCompactReadings(out string reason)
+    {
+        reason = "";
+        if (!IsSequence(Field(PacketFields.ReadingSequence), out var first))
+        {
+            return Bad("\"n\" must be the first reading's sequence number (0 to 2^53-1)", out reason);
+        }
+
+        if (!IsTime(Field(PacketFields.Time)))
+        {
+            return Bad("\"t\" must be a UTC time like \"2025-03-01T08:00:00Z\"", out reason);
+        }
+
+        FirstReading = first;
+        FirstTime = PayloadValues.TimeOf(_json, Field(PacketFields.Time));
+        var meters = Field(PacketFields.Meter);
+        var points = Field(PacketFields.Point);
+        var units = Field(PacketFields.Unit);
+        if (!IsTable(meters, false) || !IsTable(points, false))
+        {
+            return Bad("\"m\" and \"p\" must be non-empty arrays of identifiers (1-32 of A-Z a-z 0-9 _ - . :)", out reason);
+        }
+
+        if (!IsTable(units, true) || _json.Count(units) != _json.Count(points))
+        {
+            return Bad("\"u\" must hold the unit (1-16 characters) of each entry of \"p\"", out reason);
+        }
+
+        var rows = Field(PacketFields.Readings);
+        if (_json.Kind(rows) != JsonKind.Array || _json.Count(rows) == 0)
+        {
+            return Bad("\"r\" must be a non-empty array of rows", out reason);
+        }
+
+        var row = _json.FirstChild(rows);
+        var count = 0;
+        for (var i = 0; i < _json.Count(rows); i++)
+        {
+            var error = ValidateRow(row, i, _json.Count(meters), _json.Count(points), ref count, out reason);
+            if (error != PacketError.None)
+            {
+                return error;
+            }
+
+            row = _json.Skip(row);
+        }
+
+        if (!PayloadRules.IsSequence(first + count - 1))
+        {
+            return Bad("the readings' sequence numbers run past 2^53-1", out reason);
+        }
+
+        ReadingCount = count;
+        return PacketError.None;
+    }
+
+    // [meter, seconds after "t", (flags,) first point, "value", "value", ...]: values of consecutive points.
+    private PacketError ValidateRow(int row, int index, int meterCount, int pointCount, ref int count, out string reason)
+    {
+        reason = "";
+        if (_json.Kind(row) != JsonKind.Array || _json.Count(row) < 4)
+        {
+            return Bad(RowWhere(index) + " must be a row [meter, seconds, (flags,) point, \"value\", ...]", out reason);
+        }
+
+        if (!_json.TryGetInt64(row + 1, out var meter) || meter < 0 || meter >= meterCount)
+        {
+            return Bad(RowWhere(index) + "[0] must be an index into \"m\"", out reason);
+        }
+
+        if (!_json.TryGetInt64(row + 2, out var offset) || offset < -MaxOffsetSeconds || offset > MaxOffsetSeconds
+            || !PacketText.IsInRange(FirstTime.AddTicks(offset * System.TimeSpan.TicksPerSecond)))
+        {
+            return Bad(RowWhere(index) + "[1] must be whole seconds after \"t\", within 1970-3000", out reason);
+        }
+
+        var point = row + 3;
+        var values = _json.Count(row) - 3;
+        if (_json.Kind(point) == JsonKind.Array)
+        {
+            var error = ValidateFlags(point, index, true, out reason);
+            if (error != PacketError.None)
+            {
+                return error;
+            }
+
+            point = _json.Skip(point);
+            values--;
+        }
+
+        if (values < 1 || !_json.TryGetInt64(point, out var first) || first < 0 || first + values > pointCount)
+        {
+            return Bad(RowWhere(index) + " must name a first point in \"p\" and values for points that are there", out reason);
+        }
+
+        for (var value = point + 1; value <= point + values; value++)
+        {
+            if (!IsDecimal(value))
+            {
+                return Bad(RowWhere(index) + " has a value that is not a decimal string like \"-12.340\"", out reason);
+            }
+
+            if (count == _readingTokens.Length)
+            {
+                return Bad("too many readings in one packet", out reason);
+            }
+
+            _rowTokens[count] = row;
+            _readingTokens[count++] = value;
+        }
+
+        return PacketError.None;
+    }
+
+    private bool IsTable(int array, bool units)
+    {
+        if (_json.Kind(array) != JsonKind.Array || _json.Count(array) == 0)
+        {
+            return false;
+        }
+
+        for (var entry = array + 1; entry <= array + _json.Count(array); entry++)
+        {
+            var valid = units
+                ? _json.Kind(entry) == JsonKind.String && PayloadRules.IsUnit(_json.Text, _json.TextStart(entry), _json.TextLength(entry))
+                : IsIdentifier(entry);
+            if (!valid)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private PacketError ValidateReading(int reading, int index, out string reason)
     {
         if (_json.Kind(reading) != JsonKind.Object)
@@ -224,15 +386,15 @@ internal sealed class PayloadSchema
             return Bad(Where(index) + ".u must be a unit of 1-16 characters", out reason);
         }
 
-        return ValidateFlags(_json.Find(reading, PacketFields.Quality), index, out reason);
+        return ValidateFlags(_json.Find(reading, PacketFields.Quality), index, false, out reason);
     }
 
-    private PacketError ValidateFlags(int flags, int index, out string reason)
+    private PacketError ValidateFlags(int flags, int index, bool compact, out string reason)
     {
         reason = "";
         if (_json.Kind(flags) != JsonKind.Array)
         {
-            return Bad(Where(index) + ".q must be an array of quality flags", out reason);
+            return Bad(FlagsWhere(index, compact) + " must be an array of quality flags", out reason);
         }
 
         var seen = 0;
@@ -242,12 +404,12 @@ internal sealed class PayloadSchema
             var bit = _json.Kind(flag) == JsonKind.String ? PacketNames.FlagBitOf(_json, flag) : -1;
             if (bit < 0)
             {
-                return Bad(Where(index) + ".q has an unknown quality flag", out reason);
+                return Bad(FlagsWhere(index, compact) + " has an unknown quality flag", out reason);
             }
 
             if ((seen & (1 << bit)) != 0)
             {
-                return Bad(Where(index) + ".q repeats a quality flag", out reason);
+                return Bad(FlagsWhere(index, compact) + " repeats a quality flag", out reason);
             }
 
             seen |= 1 << bit;
@@ -451,6 +613,10 @@ internal sealed class PayloadSchema
 
         return false;
     }
+
+    private static string RowWhere(int rowIndex) => "r[" + rowIndex.ToString() + "]";
+
+    private static string FlagsWhere(int index, bool compact) => compact ? RowWhere(index) + "[2]" : Where(index) + ".q";
 
     private static string Where(int readingIndex) => readingIndex < 0 ? "top level" : "r[" + readingIndex.ToString() + "]";
 

@@ -6,12 +6,12 @@ namespace EdgeMeter.Core.Packet;
 /// <summary>Writes payload JSON in the contract's fixed member order (docs/packet-format.md).</summary>
 internal static class PayloadWriter
 {
-    public static void BeginEnvelope(JsonWriter json, PacketKind kind, string gatewayId, long sequence, System.DateTime createdUtc)
+    public static void BeginEnvelope(JsonWriter json, PacketKind kind, int schema, string gatewayId, long sequence, System.DateTime createdUtc)
     {
         json.Reset();
         json.BeginObject();
         json.Name(PacketFields.Version);
-        json.Number(PacketLimits.SchemaVersion);
+        json.Number(schema);
         json.Name(PacketFields.Kind);
         json.String(PacketNames.Kind(kind));
         json.Name(PacketFields.Gateway);

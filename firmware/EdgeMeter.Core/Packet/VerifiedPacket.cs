@@ -14,6 +14,7 @@ public sealed class VerifiedPacket
 {
     private readonly JsonReader _json;
     private readonly int[] _readingTokens;
+    private readonly int[] _rowTokens;
     private readonly PayloadSchema _schema;
     private readonly byte[] _header;
     private readonly byte[] _payload;
@@ -26,7 +27,8 @@ public sealed class VerifiedPacket
         _header = header;
         _payload = payload;
         _readingTokens = new int[maxReadings];
-        _schema = new PayloadSchema(json, _readingTokens);
+        _rowTokens = new int[maxReadings];
+        _schema = new PayloadSchema(json, _readingTokens, _rowTokens);
     }
 
     public PacketKind Kind { get; private set; }
@@ -60,6 +62,12 @@ public sealed class VerifiedPacket
             throw new System.ArgumentOutOfRangeException(nameof(index));
         }
 
+        if (SchemaVersion == PacketLimits.CompactUpSchemaVersion)
+        {
+            GetCompactReading(index, into);
+            return;
+        }
+
         var reading = _readingTokens[index];
         into.Sequence = IntegerOf(_json.Find(reading, PacketFields.ReadingSequence));
         into.MeterId = _json.GetString(_json.Find(reading, PacketFields.Meter));
@@ -68,6 +76,24 @@ public sealed class VerifiedPacket
         into.Value = DecimalOf(_json.Find(reading, PacketFields.Value));
         into.Unit = _json.GetString(_json.Find(reading, PacketFields.Unit));
         into.Flags = FlagsOf(_json.Find(reading, PacketFields.Quality));
+    }
+
+    // v2: a row is [meter, seconds after "t", (flags,) first point, values of consecutive points...]; the schema
+    // kept each reading's value token and its row. Tables hold strings, one token each.
+    private void GetCompactReading(int index, PacketReading into)
+    {
+        var value = _readingTokens[index];
+        var row = _rowTokens[index];
+        var flags = _json.Kind(row + 3) == JsonKind.Array ? row + 3 : -1;
+        var firstPoint = flags < 0 ? row + 3 : _json.Skip(flags);
+        var point = (int)IntegerOf(firstPoint) + (value - firstPoint - 1);
+        into.Sequence = _schema.FirstReading + index;
+        into.MeterId = _json.GetString(Field(PacketFields.Meter) + 1 + (int)IntegerOf(row + 1));
+        into.PointId = _json.GetString(Field(PacketFields.Point) + 1 + point);
+        into.Unit = _json.GetString(Field(PacketFields.Unit) + 1 + point);
+        into.TimeUtc = _schema.FirstTime.AddTicks(IntegerOf(row + 2) * System.TimeSpan.TicksPerSecond);
+        into.Value = DecimalOf(value);
+        into.Flags = flags < 0 ? ReadingFlags.None : FlagsOf(flags);
     }
 
     public void GetStatus(GatewayStatus into)
@@ -172,7 +198,7 @@ public sealed class VerifiedPacket
         if (error == PacketError.None)
         {
             Kind = _schema.Kind;
-            SchemaVersion = PacketLimits.SchemaVersion;
+            SchemaVersion = _schema.Version;
             Sequence = _schema.Sequence;
             CreatedUtc = _schema.CreatedUtc;
             ReadingCount = _schema.ReadingCount;

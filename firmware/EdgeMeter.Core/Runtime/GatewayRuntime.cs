@@ -51,7 +51,10 @@ public sealed class GatewayRuntime : IGatewayControl, IStatusSource, System.IDis
         var keys = new SingleKeyStore(key);
         _commands = new CommandProcessor(config.GatewayId, keys, platform.Mac, PacketLimits.MaxDownPacketBytes, platform.StateFiles, this, _clock);
         _buses = new GatewayBuses(config, platform, _buffer, observer);
-        var signer = new PacketSigner(config.GatewayId, config.KeyVersion, key, platform.Mac, config.Upload.MaxPacketBytes);
+        var signer = new PacketSigner(config.GatewayId, config.KeyVersion, key, platform.Mac, config.Upload.MaxPacketBytes)
+        {
+            UpSchema = config.Upload.PayloadVersion,
+        };
         var options = new UplinkOptions
         {
             UploadIntervalMilliseconds = config.Upload.IntervalSeconds * 1000,

@@ -29,6 +29,11 @@ public sealed record BenchGatewayOptions
 
     public long BufferBudgetBytes { get; init; } = 160 * 1024;
 
+    /// <summary>Schema of "up" payloads (upload.payloadVersion).</summary>
+    public int PayloadVersion { get; init; } = 2;
+
+    public int StatusIntervalSeconds { get; init; } = 60;
+
     /// <summary>The core's managed HMAC (what a board without a native one runs) instead of the platform's.</summary>
     public bool ManagedMac { get; init; }
 
@@ -194,7 +199,7 @@ public sealed class BenchGateway : IDisposable
               "mqtt": { "host": "127.0.0.1" },
               "buses": [ { "id": "bus1", "link": "{{link}}", "baud": 9600 } ],
               "meters": [ {{string.Join(",\n    ", meters)}} ],
-              "upload": { "intervalSeconds": 10, "maxReadingsPerPacket": {{options.MaxReadingsPerPacket}}, "maxPacketBytes": {{options.MaxPacketBytes}}, "statusIntervalSeconds": 60 },
+              "upload": { "intervalSeconds": 10, "maxReadingsPerPacket": {{options.MaxReadingsPerPacket}}, "maxPacketBytes": {{options.MaxPacketBytes}}, "payloadVersion": {{options.PayloadVersion}}, "statusIntervalSeconds": {{options.StatusIntervalSeconds}} },
               "buffer": { "budgetBytes": {{options.BufferBudgetBytes}} }
             }
             """;

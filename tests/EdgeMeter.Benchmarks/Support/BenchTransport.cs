@@ -20,6 +20,23 @@ public sealed class BenchTransport : IMqttTransport
     /// <summary>Bytes of readings packets (topics ending in /up): what the readings cost on the uplink.</summary>
     public long UpBytes { get; private set; }
 
+    public long UpPackets { get; private set; }
+
+    /// <summary>Whole MQTT 3.1.1 PUBLISH packets (QoS 1) of readings: fixed header, topic, packet id, payload.</summary>
+    public long UpPublishBytes { get; private set; }
+
+    public long StatusPackets { get; private set; }
+
+    public long StatusPublishBytes { get; private set; }
+
+    /// <summary>The bytes of an MQTT 3.1.1 QoS 1 PUBLISH: type byte, remaining length, topic, packet id, payload.</summary>
+    public static long PublishBytes(string topic, int payloadBytes)
+    {
+        var remaining = 2 + System.Text.Encoding.UTF8.GetByteCount(topic) + 2 + payloadBytes;
+        var lengthBytes = remaining < 128 ? 1 : remaining < 16384 ? 2 : remaining < 2097152 ? 3 : 4;
+        return 1 + lengthBytes + remaining;
+    }
+
     public void SetListener(IMqttTransportListener listener) => _listener = listener;
 
     public string? Connect(string willTopic, byte[] willPayload, string subscribeTopic)
@@ -42,7 +59,15 @@ public sealed class BenchTransport : IMqttTransport
         if (topic.EndsWith("/up", StringComparison.Ordinal))
         {
             UpBytes += count;
+            UpPackets++;
+            UpPublishBytes += PublishBytes(topic, count);
         }
+        else if (topic.EndsWith("/status", StringComparison.Ordinal))
+        {
+            StatusPackets++;
+            StatusPublishBytes += PublishBytes(topic, count);
+        }
+
         var token = ++_token;
         _listener?.Published(token, true);
         return token;

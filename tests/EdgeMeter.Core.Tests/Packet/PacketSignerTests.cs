@@ -13,9 +13,9 @@ public class PacketSignerTests
     private static readonly DateTime Created = new(2025, 5, 31, 23, 59, 0, DateTimeKind.Utc);
 
     [Fact]
-    public void Signs_readings_that_verify_and_read_back_unchanged()
+    public void Signs_v1_readings_that_verify_and_read_back_unchanged()
     {
-        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac());
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac()) { UpSchema = 1 };
         var readings = new[]
         {
             new PacketReading("000012345678", "00010000", Created, new FixedDecimal(1234567, 2), "kWh", ReadingFlags.None),
@@ -42,13 +42,105 @@ public class PacketSignerTests
     }
 
     [Fact]
-    public void Splits_a_large_batch_into_packets_within_the_size_limit_in_order()
+    public void Signs_v2_readings_in_rows_with_tables_that_read_back_unchanged()
+    {
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac());
+        var quarter = Created.AddMinutes(-14);
+        var frozen = new DateTime(2025, 5, 31, 0, 0, 0, DateTimeKind.Utc);
+        var readings = new[]
+        {
+            new PacketReading("000012345678", "00010000", quarter, new FixedDecimal(1234567, 2), "kWh", ReadingFlags.None) { Sequence = 500 },
+            new PacketReading("000012345678", "02030000", quarter, new FixedDecimal(-12340, 3), "kW", ReadingFlags.None) { Sequence = 501 },
+            new PacketReading("000012345679", "00010000", quarter, new FixedDecimal(42, 0), "kWh", ReadingFlags.None) { Sequence = 502 },
+            new PacketReading("000012345679", "00010000", frozen, new FixedDecimal(40, 0), "kWh", ReadingFlags.Frozen) { Sequence = 503 },
+            new PacketReading("modbus:3", "hr:40100", quarter.AddSeconds(2), new FixedDecimal(7, 1), "m³", ReadingFlags.Estimated | ReadingFlags.TimeUnsynchronized) { Sequence = 504 },
+        };
+        Assert.Equal(5, signer.SignReadings(42, Created, readings, 0, 5));
+
+        var verifier = Verifier();
+        Assert.Equal(PacketError.None, verifier.Verify(signer.Packet, 0, signer.Length, "gw-0001", PacketKind.Up, TestKeys.Now));
+        var packet = verifier.Packet;
+        Assert.Equal(2, packet.SchemaVersion);
+        Assert.Equal(
+            "{\"v\":2,\"k\":\"up\",\"gw\":\"gw-0001\",\"seq\":42,\"ts\":\"2025-05-31T23:59:00Z\",\"n\":500,\"t\":\"2025-05-31T23:45:00Z\",\"r\":["
+            + "[0,0,0,\"12345.67\",\"-12.340\"],[1,0,0,\"42\"],[1,-85500,[\"frozen\"],0,\"40\"],[2,2,[\"time-unsync\",\"estimated\"],2,\"0.7\"]],"
+            + "\"m\":[\"000012345678\",\"000012345679\",\"modbus:3\"],\"p\":[\"00010000\",\"02030000\",\"hr:40100\"],\"u\":[\"kWh\",\"kW\",\"m³\"]}",
+            packet.PayloadJson());
+        Assert.Equal(5, packet.ReadingCount);
+        for (var i = 0; i < readings.Length; i++)
+        {
+            var back = new PacketReading();
+            packet.GetReading(i, back);
+            Assert.Equal(
+                (readings[i].Sequence, readings[i].MeterId, readings[i].PointId, readings[i].TimeUtc, readings[i].Value, readings[i].Unit, readings[i].Flags),
+                (back.Sequence, back.MeterId, back.PointId, back.TimeUtc, back.Value, back.Unit, back.Flags));
+        }
+    }
+
+    [Fact]
+    public void A_gap_in_reading_numbers_ends_a_v2_packet()
+    {
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac());
+        var readings = new[] { 10L, 11, 13, 14 }
+            .Select(n => new PacketReading("m1", "p1", Created, new FixedDecimal(n, 0), "V", ReadingFlags.None) { Sequence = n })
+            .ToArray();
+        Assert.Equal(2, signer.SignReadings(1, Created, readings, 0, 4));
+        Assert.Equal(2, signer.SignReadings(2, Created, readings, 2, 2));
+        var verifier = Verifier();
+        Assert.Equal(PacketError.None, verifier.Verify(signer.Packet, 0, signer.Length, "gw-0001", PacketKind.Up, TestKeys.Now));
+        var back = new PacketReading();
+        verifier.Packet.GetReading(1, back);
+        Assert.Equal((14L, new FixedDecimal(14, 0)), (back.Sequence, back.Value));
+    }
+
+    [Fact]
+    public void A_v2_packet_names_at_most_64_meters_or_points()
+    {
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac(), 8192);
+        var readings = Enumerable.Range(0, 100)
+            .Select(i => new PacketReading("m" + i, "p", Created, new FixedDecimal(i, 0), "V", ReadingFlags.None) { Sequence = i })
+            .ToArray();
+        Assert.Equal(64, signer.SignReadings(1, Created, readings, 0, 100));
+        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac(), 8192);
+        Assert.Equal(PacketError.None, verifier.Verify(signer.Packet, 0, signer.Length, "gw-0001", PacketKind.Up, TestKeys.Now));
+        Assert.Equal(64, verifier.Packet.ReadingCount);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Every_packet_size_takes_what_fits_and_closes_within_the_limit(int schema)
+    {
+        var random = new Random(7);
+        var readings = Enumerable.Range(0, 80)
+            .Select(i => new PacketReading("00001234560" + (i / 8 % 10), "0" + (i % 8) + "010000", Created, new FixedDecimal(random.NextInt64(0, 100_000_000), random.Next(0, 4)), i % 8 < 4 ? "kWh" : "m³", (ReadingFlags)(i / 20 % 3)) { Sequence = i })
+            .ToArray();
+        var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac(), 1400);
+        for (var maxBytes = 400; maxBytes <= 1400; maxBytes++)
+        {
+            var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac(), maxBytes) { UpSchema = schema };
+            for (var offset = 0; offset < readings.Length;)
+            {
+                var taken = signer.SignReadings(1, Created, readings, offset, readings.Length - offset);
+                Assert.True(taken > 0, $"{maxBytes} bytes: nothing fitted at reading {offset}");
+                Assert.True(signer.Length <= maxBytes, $"{maxBytes} bytes: a packet of {signer.Length}");
+                Assert.Equal(PacketError.None, verifier.Verify(signer.Packet, 0, signer.Length, "gw-0001", PacketKind.Up, TestKeys.Now));
+                Assert.Equal(taken, verifier.Packet.ReadingCount);
+                offset += taken;
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Splits_a_large_batch_into_packets_within_the_size_limit_in_order(int schema)
     {
         const int maxBytes = 700;
-        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac(), maxBytes);
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac(), maxBytes) { UpSchema = schema };
         var random = new Random(99);
         var readings = Enumerable.Range(0, 57)
-            .Select(i => new PacketReading($"meter-{i % 7}", $"point:{i}", Created.AddSeconds(i), new FixedDecimal(random.NextInt64(long.MinValue, long.MaxValue), random.Next(0, 19)), i % 3 == 0 ? "kvarh" : "m³", (ReadingFlags)(i % 16)))
+            .Select(i => new PacketReading($"meter-{i % 7}", $"point:{i}", Created.AddSeconds(i), new FixedDecimal(random.NextInt64(long.MinValue, long.MaxValue), random.Next(0, 19)), i % 3 == 0 ? "kvarh" : "m³", (ReadingFlags)(i % 16)) { Sequence = 1000 + i })
             .ToArray();
 
         var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac(), maxBytes);
@@ -62,7 +154,7 @@ public class PacketSignerTests
             Assert.True(taken > 0);
             Assert.True(signer.Length <= maxBytes);
             Assert.Equal(PacketError.None, verifier.Verify(signer.Packet, 0, signer.Length, TestKeys.Now));
-            Assert.Equal(sequence, verifier.Packet.Sequence);
+            Assert.Equal((sequence, schema), (verifier.Packet.Sequence, verifier.Packet.SchemaVersion));
             for (var i = 0; i < verifier.Packet.ReadingCount; i++)
             {
                 var reading = new PacketReading();
@@ -70,10 +162,12 @@ public class PacketSignerTests
                 received.Add(reading);
             }
 
-            // A packet is split only when the next reading really did not fit.
+            // A packet is split only when the next reading really did not fit: signing one more fails.
             if (offset + taken < readings.Length)
             {
-                Assert.True(signer.Length > maxBytes - 200, $"packet of {signer.Length} bytes was closed early");
+                var packet = signer.PacketString();
+                Assert.Equal(taken, signer.SignReadings(sequence, Created, readings, offset, taken + 1));
+                Assert.Equal(packet, signer.PacketString());
             }
 
             offset += taken;
@@ -86,8 +180,8 @@ public class PacketSignerTests
         for (var i = 0; i < readings.Length; i++)
         {
             Assert.Equal(
-                (readings[i].MeterId, readings[i].PointId, readings[i].TimeUtc, readings[i].Value, readings[i].Unit, readings[i].Flags),
-                (received[i].MeterId, received[i].PointId, received[i].TimeUtc, received[i].Value, received[i].Unit, received[i].Flags));
+                (readings[i].Sequence, readings[i].MeterId, readings[i].PointId, readings[i].TimeUtc, readings[i].Value, readings[i].Unit, readings[i].Flags),
+                (received[i].Sequence, received[i].MeterId, received[i].PointId, received[i].TimeUtc, received[i].Value, received[i].Unit, received[i].Flags));
         }
     }
 
@@ -148,12 +242,14 @@ public class PacketSignerTests
         Assert.Throws<ArgumentException>(() => new PacketSigner("gw-1", 1, new byte[31], new ManagedPacketMac()));
     }
 
-    [Fact]
-    public void Building_and_signing_allocates_nothing_after_warm_up()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Building_and_signing_allocates_nothing_after_warm_up(int schema)
     {
-        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac());
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac()) { UpSchema = schema };
         var readings = Enumerable.Range(0, 40)
-            .Select(i => new PacketReading("000012345678", "0001" + i.ToString("0000"), Created, new FixedDecimal(123456789 + i, 3), "kWh", ReadingFlags.Estimated))
+            .Select(i => new PacketReading("00001234567" + (i % 3), "0001" + i.ToString("0000"), Created.AddSeconds(i / 10), new FixedDecimal(123456789 + i, 3), "kWh", ReadingFlags.Estimated) { Sequence = i })
             .ToArray();
         var status = new GatewayStatus { Firmware = "0.4.1", UptimeSeconds = 10, ClockSynchronized = true };
         var reply = new CommandReply { CommandSequence = 3, Message = "done" };

@@ -36,7 +36,7 @@ internal static class PacketVectors
     public static List<JsonObject> Generate()
     {
         var vectors = new List<JsonObject>();
-        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac());
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac()) { UpSchema = 1 };
 
         // ---- valid ----
         var single = Up(signer, 1001, R("000012345678", "00010000", 1234567, 2, "kWh"));
@@ -108,10 +108,12 @@ internal static class PacketVectors
         signer.SignReply(1008, Created, new CommandReply { CommandSequence = 18, Result = CommandResult.Failed, Message = "meter \"000012345678\" did not answer\r\n\tretry in 60 s / 电表无响应" });
         Valid(vectors, "reply-failed-escaped-message", "A reply whose message needs JSON escapes and non-ASCII UTF-8.", Topics.Reply("gw-0001"), TestKeys.Gateway1V1, signer.PacketString());
 
-        var rotated = new PacketSigner("gw-0001", 2, TestKeys.Gateway1V2, new ManagedPacketMac());
+        var compact = CompactVectors(vectors);
+
+        var rotated = new PacketSigner("gw-0001", 2, TestKeys.Gateway1V2, new ManagedPacketMac()) { UpSchema = 1 };
         Valid(vectors, "up-rotated-key-version-2", "Signed with version 2 of the gateway's key (kid gw-0001.2).", Topics.Up("gw-0001"), TestKeys.Gateway1V2,
             Up(rotated, 1009, R("000012345678", "00010000", 1234600, 2, "kWh")));
-        var other = new PacketSigner("gw-0002", 1, TestKeys.Gateway2V1, new ManagedPacketMac());
+        var other = new PacketSigner("gw-0002", 1, TestKeys.Gateway2V1, new ManagedPacketMac()) { UpSchema = 1 };
         Valid(vectors, "up-other-gateway", "Another gateway, another key.", Topics.Up("gw-0002"), TestKeys.Gateway2V1,
             Up(other, 1, R("000087654321", "00010000", 50, 2, "kWh")));
 
@@ -158,7 +160,7 @@ internal static class PacketVectors
         Invalid(vectors, "topic-of-another-gateway", "A valid packet of gw-0001 republished on gw-0002's topic.", Topics.Up("gw-0002"), key, single, PacketError.GatewayMismatch);
         Invalid(vectors, "kind-mismatch", "A readings packet on the status topic.", Topics.Status("gw-0001"), key, single, PacketError.KindMismatch);
 
-        var large = new PacketSigner("gw-0001", 1, key, new ManagedPacketMac(), 4096);
+        var large = new PacketSigner("gw-0001", 1, key, new ManagedPacketMac(), 4096) { UpSchema = 1 };
         var many = Enumerable.Range(0, 16).Select(i => R("000012345678", "0001" + i.ToString("0000"), 1234567 + i, 2, "kWh")).ToArray();
         Assert.Equal(16, large.SignReadings(1010, Created, many, 0, many.Length));
         Assert.True(large.Length > PacketLimits.DefaultMaxPacketBytes);
@@ -178,8 +180,9 @@ internal static class PacketVectors
         signer.SignCommand(19, new DateTime(2025, 5, 31, 23, 54, 59, DateTimeKind.Utc), expired);
         Invalid(vectors, "expired-command", "A command whose expiry passed one second before \"now\".", Topics.Down("gw-0001"), key, signer.PacketString(), PacketError.Expired);
 
-        Invalid(vectors, "unsupported-schema", "Schema version 2.", upTopic, key,
-            TestKeys.Jws(header, payload.Replace("\"v\":1,", "\"v\":2,"), key), PacketError.UnsupportedSchema);
+        Invalid(vectors, "unsupported-schema", "Schema version 3.", upTopic, key,
+            TestKeys.Jws(header, payload.Replace("\"v\":1,", "\"v\":3,"), key), PacketError.UnsupportedSchema);
+        InvalidCompact(vectors, header, compact, key);
         Invalid(vectors, "value-as-json-number", "The value as a JSON number: a double cannot carry it exactly, so numbers are refused.", upTopic, key,
             TestKeys.Jws(header, payload.Replace("\"val\":\"12345.67\"", "\"val\":12345.67"), key), PacketError.BadPayload);
         Invalid(vectors, "unknown-member", "A member schema v1 does not define.", upTopic, key,
@@ -199,6 +202,78 @@ internal static class PacketVectors
             signingInput + "." + TestKeys.Signature(signingInput, key), PacketError.BadPayload);
 
         return vectors;
+    }
+
+    // Schema v2 ("up" only): a typical poll, flags and a frozen reading, a 16-meter gateway's cycle split at 1024 bytes.
+    private static string CompactVectors(List<JsonObject> vectors)
+    {
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac());
+        var topic = Topics.Up("gw-0001");
+        string[] points = ["00010000", "00020000", "02010100", "02020100", "02030000"];
+        string[] units = ["kWh", "kWh", "V", "A", "kW"];
+        long[] mantissas = [1234567, 1200, 2201, 5123, 11234];
+        int[] scales = [2, 2, 1, 3, 4];
+        var typical = new PacketReading[10];
+        for (var i = 0; i < typical.Length; i++)
+        {
+            var p = i % 5;
+            typical[i] = new PacketReading("00001234567" + (8 + (i / 5)), points[p], ReadAt, new FixedDecimal(mantissas[p] + i, scales[p]), units[p], ReadingFlags.None) { Sequence = 700_001 + i };
+        }
+
+        Assert.Equal(typical.Length, signer.SignReadings(3001, Created, typical, 0, typical.Length));
+        var typicalPacket = signer.PacketString();
+        Valid(vectors, "up-v2-typical", "Schema v2: two DL/T 645 meters polled at 23:45, five points each; one row per meter, tables of meters, points and units.", topic, TestKeys.Gateway1V1, typicalPacket);
+
+        var flagged = new[]
+        {
+            new PacketReading("000012345678", "00010000", new DateTime(1970, 1, 1, 0, 0, 12, DateTimeKind.Utc), new FixedDecimal(1234567, 2), "kWh", ReadingFlags.TimeUnsynchronized) { Sequence = 800_001 },
+            new PacketReading("000012345679", "00010000", ReadAt, new FixedDecimal(0, 2), "kWh", ReadingFlags.MeterError) { Sequence = 800_002 },
+            new PacketReading("000012345679", "00010000", new DateTime(2025, 5, 31, 0, 0, 0, DateTimeKind.Utc), new FixedDecimal(1199950, 2), "kWh", ReadingFlags.Frozen) { Sequence = 800_003 },
+            new PacketReading("modbus:3", "hr:40100", ReadAt.AddSeconds(3), new FixedDecimal(-27315, 2), "℃", ReadingFlags.Estimated | ReadingFlags.Rollover) { Sequence = 800_004 },
+            new PacketReading("modbus:3", "hr:40102", ReadAt.AddSeconds(3), new FixedDecimal(42, 0), "m³", ReadingFlags.Estimated | ReadingFlags.Rollover) { Sequence = 800_005 },
+        };
+        Assert.Equal(flagged.Length, signer.SignReadings(3002, Created, flagged, 0, flagged.Length));
+        Valid(vectors, "up-v2-flags-and-offsets", "Schema v2: flags on the rows that have them (1970 time before sync, meter error, a frozen day-end reading 85,500 s before \"t\", estimated and rolled over), offsets in both directions.", topic, TestKeys.Gateway1V1, signer.PacketString());
+
+        var cycle = new PacketReading[128];
+        for (var i = 0; i < cycle.Length; i++)
+        {
+            var p = i % 8;
+            cycle[i] = new PacketReading("0000123456" + (10 + (i / 8)), "0" + (p + 1) + "010000", ReadAt, new FixedDecimal(98765432 + (i * 1111), 1 + (p % 3)), p < 4 ? "kWh" : "kvarh", ReadingFlags.None) { Sequence = 900_001 + i };
+        }
+
+        var offset = 0;
+        var part = 1;
+        while (offset < cycle.Length)
+        {
+            var taken = signer.SignReadings(3100 + part, Created, cycle, offset, cycle.Length - offset);
+            Valid(vectors, $"up-v2-cycle-part-{part}", $"Schema v2: one 15-minute cycle of 16 meters x 8 points ({cycle.Length} readings) split to stay within 1024 bytes: readings {offset + 1}-{offset + taken}.", topic, TestKeys.Gateway1V1, signer.PacketString());
+            offset += taken;
+            part++;
+        }
+
+        return Decode(typicalPacket.Split('.')[1]);
+    }
+
+    // The v2 rules a reader must enforce beyond v1's: indexes into the tables, row shape, offsets and numbering.
+    private static void InvalidCompact(List<JsonObject> vectors, string header, string payload, byte[] key)
+    {
+        var topic = Topics.Up("gw-0001");
+        void Case(string name, string description, string changed, PacketError error = PacketError.BadPayload, string? on = null)
+        {
+            Assert.NotEqual(payload, changed);
+            Invalid(vectors, name, description, on ?? topic, key, TestKeys.Jws(header, changed, key), error);
+        }
+
+        Case("v2-meter-index-out-of-range", "Schema v2: a row names meter 2 of a two-entry \"m\".", payload.Replace("\"r\":[[0,", "\"r\":[[2,"));
+        Case("v2-point-index-out-of-range", "Schema v2: a row starting at point 1 with five values, for a five-entry \"p\".", payload.Replace("[0,0,0,", "[0,0,1,"));
+        Case("v2-units-do-not-match-points", "Schema v2: \"u\" shorter than \"p\".", payload.Replace(",\"kW\"]", "]"));
+        Case("v2-row-without-values", "Schema v2: a row with a meter and an offset but no point and value.", payload.Replace("\"r\":[", "\"r\":[[0,0],"));
+        Case("v2-value-as-json-number", "Schema v2: a value as a JSON number instead of a decimal string.", payload.Replace("\"12345.67\"", "12345.67"));
+        Case("v2-offset-before-1970", "Schema v2: an offset that puts a reading before 1970.", payload.Replace("[0,0,0,", "[0,-1748737000,0,"));
+        Case("v2-unknown-member", "Schema v2: a member v2 does not define.", payload.Replace("\"u\":[", "\"note\":\"x\",\"u\":["));
+        Case("v2-reading-numbers-past-2^53", "Schema v2: \"n\" so high that the later readings' numbers pass 2^53-1.", payload.Replace("\"n\":700001", "\"n\":9007199254740990"));
+        Case("v2-status", "Schema v2 is for up packets only: a status claiming it.", "{\"v\":2,\"k\":\"status\"" + payload[payload.IndexOf(",\"gw\"", StringComparison.Ordinal)..], PacketError.UnsupportedSchema, Topics.Status("gw-0001"));
     }
 
     private static PacketReading R(string meter, string point, long mantissa, int scale, string unit) =>
@@ -231,6 +306,42 @@ internal static class PacketVectors
             ["packet"] = packet,
             ["payload"] = JsonNode.Parse(verifier.Packet.PayloadJson()),
         });
+        if (verifier.Packet.Kind == PacketKind.Up)
+        {
+            vectors[^1]["readings"] = Readings(verifier.Packet);
+        }
+    }
+
+    // What a reader makes of an "up" payload of either schema: one flat object per reading.
+    private static JsonArray Readings(VerifiedPacket packet)
+    {
+        var readings = new JsonArray();
+        for (var i = 0; i < packet.ReadingCount; i++)
+        {
+            var reading = new PacketReading();
+            packet.GetReading(i, reading);
+            var flags = new JsonArray();
+            for (var bit = 0; bit < PacketNames.FlagCount; bit++)
+            {
+                if (((int)reading.Flags & (1 << bit)) != 0)
+                {
+                    flags.Add(PacketNames.Flag(bit));
+                }
+            }
+
+            readings.Add(new JsonObject
+            {
+                ["n"] = reading.Sequence,
+                ["m"] = reading.MeterId,
+                ["p"] = reading.PointId,
+                ["t"] = PacketText.FormatTime(reading.TimeUtc),
+                ["val"] = reading.Value.ToString(),
+                ["u"] = reading.Unit,
+                ["q"] = flags,
+            });
+        }
+
+        return readings;
     }
 
     private static void Invalid(List<JsonObject> vectors, string name, string description, string topic, byte[] key, string packet, PacketError expected)

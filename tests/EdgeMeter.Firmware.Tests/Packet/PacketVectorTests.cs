@@ -29,6 +29,39 @@ public static class PacketVectorTests
     }
 
     [TestMethod]
+    public static void Signs_the_up_v2_typical_vector_exactly_and_reads_it_back()
+    {
+        var points = new[] { "00010000", "00020000", "02010100", "02020100", "02030000" };
+        var units = new[] { "kWh", "kWh", "V", "A", "kW" };
+        var mantissas = new long[] { 1234567, 1200, 2201, 5123, 11234 };
+        var scales = new[] { 2, 2, 1, 3, 4 };
+        var readAt = new DateTime(2025, 5, 31, 23, 45, 0);
+        var readings = new PacketReading[10];
+        for (var i = 0; i < readings.Length; i++)
+        {
+            var p = i % 5;
+            readings[i] = new PacketReading("00001234567" + (8 + (i / 5)).ToString(), points[p], readAt, new EdgeMeter.Core.Values.FixedDecimal(mantissas[p] + i, scales[p]), units[p], ReadingFlags.None);
+            readings[i].Sequence = 700001 + i;
+        }
+
+        var signer = new PacketSigner("gw-0001", 1, Key(PacketVectors.Key), new ManagedPacketMac());
+        Assert.AreEqual(10, signer.SignReadings(3001, new DateTime(2025, 5, 31, 23, 59, 0), readings, 0, readings.Length));
+        Assert.AreEqual(PacketVectors.UpV2Typical, signer.PacketString());
+
+        var verifier = Verifier(PacketVectors.Key);
+        Assert.IsTrue(verifier.Verify(PacketVectors.UpV2Typical, "gw-0001", PacketKind.Up, Now) == PacketError.None, verifier.Reason);
+        Assert.AreEqual(10, verifier.Packet.ReadingCount);
+        var back = new PacketReading();
+        verifier.Packet.GetReading(9, back);
+        Assert.AreEqual(700010L, back.Sequence);
+        Assert.AreEqual("000012345679", back.MeterId);
+        Assert.AreEqual("02030000", back.PointId);
+        Assert.AreEqual("kW", back.Unit);
+        Assert.IsTrue(back.TimeUtc == readAt);
+        Assert.IsTrue(back.Value.Equals(new EdgeMeter.Core.Values.FixedDecimal(11243, 4)));
+    }
+
+    [TestMethod]
     public static void Verifies_the_single_reading_vector()
     {
         var verifier = Verifier(PacketVectors.Key);

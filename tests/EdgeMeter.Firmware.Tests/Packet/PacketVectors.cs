@@ -12,6 +12,9 @@ internal static class PacketVectors
     /// <summary>up-single-reading: One active-energy reading (DL/T 645 address and data identifier).</summary>
     public const string UpSingleReading = "eyJhbGciOiJIUzI1NiIsImtpZCI6Imd3LTAwMDEuMSJ9.eyJ2IjoxLCJrIjoidXAiLCJndyI6Imd3LTAwMDEiLCJzZXEiOjEwMDEsInRzIjoiMjAyNS0wNS0zMVQyMzo1OTowMFoiLCJyIjpbeyJuIjoxMDAxMDEsIm0iOiIwMDAwMTIzNDU2NzgiLCJwIjoiMDAwMTAwMDAiLCJ0IjoiMjAyNS0wNS0zMVQyMzo0NTowMFoiLCJ2YWwiOiIxMjM0NS42NyIsInUiOiJrV2giLCJxIjpbXX1dfQ.t_oYFbAEzZGJUgBPeVLEqrXfTbexjXgok0KHbdmS8p8";
 
+    /// <summary>up-v2-typical: Schema v2: two DL/T 645 meters polled at 23:45, five points each; one row per meter, tables of meters, points and units.</summary>
+    public const string UpV2Typical = "eyJhbGciOiJIUzI1NiIsImtpZCI6Imd3LTAwMDEuMSJ9.eyJ2IjoyLCJrIjoidXAiLCJndyI6Imd3LTAwMDEiLCJzZXEiOjMwMDEsInRzIjoiMjAyNS0wNS0zMVQyMzo1OTowMFoiLCJuIjo3MDAwMDEsInQiOiIyMDI1LTA1LTMxVDIzOjQ1OjAwWiIsInIiOltbMCwwLDAsIjEyMzQ1LjY3IiwiMTIuMDEiLCIyMjAuMyIsIjUuMTI2IiwiMS4xMjM4Il0sWzEsMCwwLCIxMjM0NS43MiIsIjEyLjA2IiwiMjIwLjgiLCI1LjEzMSIsIjEuMTI0MyJdXSwibSI6WyIwMDAwMTIzNDU2NzgiLCIwMDAwMTIzNDU2NzkiXSwicCI6WyIwMDAxMDAwMCIsIjAwMDIwMDAwIiwiMDIwMTAxMDAiLCIwMjAyMDEwMCIsIjAyMDMwMDAwIl0sInUiOlsia1doIiwia1doIiwiViIsIkEiLCJrVyJdfQ.SV1qKinkb-U8QJEv_p1OpeeJbDTdLKKa_ghAnX5wtw0";
+
     /// <summary>down-command: A command from the platform, with its own sequence number and an expiry.</summary>
     public const string DownCommand = "eyJhbGciOiJIUzI1NiIsImtpZCI6Imd3LTAwMDEuMSJ9.eyJ2IjoxLCJrIjoiZG93biIsImd3IjoiZ3ctMDAwMSIsInNlcSI6MTcsInRzIjoiMjAyNS0wNS0zMVQyMzo1ODowMFoiLCJleHBpcmVzIjoiMjAyNS0wNi0wMVQwMDoxMDowMFoiLCJuYW1lIjoicG9sbC1ub3ciLCJhcmdzIjp7Im1ldGVyIjoiMDAwMDEyMzQ1Njc4IiwicG9pbnQiOiIwMDAxMDAwMCJ9fQ.pVD43ApmBiie3JQc0RJWNGC60AKi3HH2wo9FhPO0ntI";
 

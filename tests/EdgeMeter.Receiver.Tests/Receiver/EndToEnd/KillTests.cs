@@ -126,8 +126,21 @@ public sealed class KillTests : IAsyncLifetime
         {
             using var packet = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(p.Payload.Split('.')[1]));
             var gateway = packet.RootElement.GetProperty("gw").GetString();
-            return packet.RootElement.GetProperty("r").EnumerateArray().Select(r => $"{gateway}:{r.GetProperty("n").GetInt64()}").ToList();
+            return ReadingNumbers(packet.RootElement).Select(n => $"{gateway}:{n}").ToList();
         }).ToHashSet();
+
+    /// <summary>The "n" of every reading in an "up" payload: one per object in v1; in v2 "n" counts on through the rows' values.</summary>
+    private static IEnumerable<long> ReadingNumbers(JsonElement payload)
+    {
+        var rows = payload.GetProperty("r").EnumerateArray();
+        if (payload.GetProperty("v").GetInt32() == 1)
+        {
+            return rows.Select(r => r.GetProperty("n").GetInt64()).ToList();
+        }
+
+        var values = rows.Sum(row => row.GetArrayLength() - (row[2].ValueKind == JsonValueKind.Array ? 4 : 3));
+        return Enumerable.Range(0, values).Select(i => payload.GetProperty("n").GetInt64() + i).ToList();
+    }
 
     // Like a gateway with a bounded in-flight window: when the receiver dies, at most that many more can be acknowledged.
     private static async Task PublishWindowedAsync(TestGateway gateway, CancellationToken dying, Action afterAcknowledgement, ConcurrentBag<(string, long)> acknowledged)
