@@ -13,7 +13,7 @@ namespace EdgeMeter.Benchmarks;
 /// The benchmark program (README.md beside this file):
 /// <list type="bullet">
 /// <item><c>reports [--out DIR]</c>: the exactly counted figures (storage bytes, allocations, bytes on the link), no timing.</item>
-/// <item><c>wire [--out DIR]</c>: only the bytes on the link.</item>
+/// <item><c>wire [--out DIR]</c>, <c>heap [--out DIR]</c>: only the bytes on the link, only the core's heap.</item>
 /// <item><c>--smoke [--out DIR]</c>: every benchmark run once directly and the reports in a small size, for CI.</item>
 /// <item>anything else: BenchmarkDotNet's own arguments (<c>--filter '*'</c>), then a summary with medians,
 /// operations per second and the per-reading figures.</item>
@@ -29,8 +29,13 @@ public static class BenchmarkProgram
         var output = OptionValue(ref args, "--out") ?? DefaultOutput;
         if (args.Contains("--smoke"))
         {
-            var tables = new List<ResultTable> { SmokeRunner.Run(), StorageReport.Run(smoke: true), AllocationReport.Cycles(smoke: true), AllocationReport.Packets(smoke: true), WireReport.Run(smoke: true) };
+            var tables = new List<ResultTable> { SmokeRunner.Run(), StorageReport.Run(smoke: true), AllocationReport.Cycles(smoke: true), AllocationReport.Packets(smoke: true), WireReport.Run(smoke: true), HeapReport.Run(smoke: true) };
             return Report(output, "benchmarks-smoke", "Benchmarks smoke run (no timing)", tables);
+        }
+
+        if (args.Length > 0 && args[0] == "heap")
+        {
+            return Report(output, "heap", "The gateway core's heap (EdgeMeter.Benchmarks heap)", [HeapReport.Run(smoke: false)]);
         }
 
         if (args.Length > 0 && args[0] == "wire")
@@ -40,7 +45,7 @@ public static class BenchmarkProgram
 
         if (args.Length > 0 && args[0] == "reports")
         {
-            var tables = new List<ResultTable> { AllocationReport.Cycles(smoke: false), AllocationReport.Packets(smoke: false), StorageReport.Run(smoke: false), WireReport.Run(smoke: false) };
+            var tables = new List<ResultTable> { AllocationReport.Cycles(smoke: false), AllocationReport.Packets(smoke: false), StorageReport.Run(smoke: false), WireReport.Run(smoke: false), HeapReport.Run(smoke: false) };
             return Report(output, "reports", "Gateway figures counted exactly (EdgeMeter.Benchmarks reports)", tables);
         }
 
@@ -101,7 +106,7 @@ public static class BenchmarkProgram
 
     private static int ReadingsPerOperation(string type, BenchmarkDotNet.Parameters.ParameterInstances parameters) => type switch
     {
-        nameof(GatewayCycleBenchmark) => GatewayCycleBenchmark.MetersPerCycle * BenchGateway.Dlt645Points.Length,
+        nameof(GatewayCycleBenchmark) => GatewayCycleBenchmark.MetersPerCycle * 8,
         nameof(PacketSignBenchmark) => Convert.ToInt32(parameters["Readings"], CultureInfo.InvariantCulture),
         _ => 0,
     };

@@ -27,7 +27,7 @@ public class GatewayCycleBenchmark
     [Params(40, 5)]
     public int ReadingsPerPacket { get; set; } = 40;
 
-    public int ReadingsPerCycle => MetersPerCycle * BenchGateway.Dlt645Points.Length;
+    public int ReadingsPerCycle => MetersPerCycle * 8; // the default 8 points per meter
 
     [GlobalSetup]
     public void Setup()

@@ -32,6 +32,7 @@ public sealed class SmokeTests : IDisposable
         AssertFigures(summary, "gateway-allocations", "allocated B/cycle (mean)", "cycles that allocated");
         AssertFigures(summary, "packet-allocations", "allocated B/packet, platform HMAC");
         AssertFigures(summary, "wire", "MQTT bytes/reading", "readings MB/month (+TLS, TCP/IP, PUBACK)");
+        AssertFigures(summary, "heap", "retained B (nanoFramework model)", "largest B allocated in a steady cycle");
         Assert.True(File.Exists(Path.Combine(_directory, "benchmarks-smoke.md")));
     }
 

@@ -50,7 +50,7 @@ public static class GatewayConfigReader
     public static GatewayConfig? Read(byte[] json, int count, out string[] errors)
     {
         var list = new ArrayList();
-        var reader = new JsonReader(count + 16, 16 + (count / 2), 16);
+        var reader = new JsonReader(count + 16, JsonReader.CountTokens(json, 0, count), 16);
         var parse = reader.Parse(json, 0, count);
         if (parse != JsonError.None)
         {

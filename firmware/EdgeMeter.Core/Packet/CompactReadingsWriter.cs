@@ -14,7 +14,7 @@ namespace EdgeMeter.Core.Packet;
 internal sealed class CompactReadingsWriter
 {
     /// <summary>The most distinct meters, or points with their units, one packet names.</summary>
-    public const int TableCapacity = 64;
+    public const int TableCapacity = 32;
 
     // The open row's and the rows' closing brackets, ,"m":[ … ] ,"p":[ … ] ,"u":[ … ] and the payload's closing brace.
     private const int ClosingFrameBytes = 2 + (3 * 7) + 1;

@@ -10,22 +10,31 @@ namespace EdgeMeter.Core.Polling;
 /// </summary>
 public sealed class PointRatios
 {
-    private readonly FixedDecimal[][] _ratios;
-    private readonly bool[][] _isOne;
+    // Per meter, the ratio of each point as mantissa and scale, or null when all its points have none. Not FixedDecimal[]:
+    // on nanoFramework every struct element is an object of its own (36 bytes); these cost 9 bytes a point.
+    private readonly long[][] _mantissas;
+    private readonly byte[][] _scales;
 
     public PointRatios(MeterSettings[] meters)
     {
-        _ratios = new FixedDecimal[meters.Length][];
-        _isOne = new bool[meters.Length][];
+        _mantissas = new long[meters.Length][];
+        _scales = new byte[meters.Length][];
         for (var m = 0; m < meters.Length; m++)
         {
             var points = meters[m].Points;
-            _ratios[m] = new FixedDecimal[points.Length];
-            _isOne[m] = new bool[points.Length];
+            if (!HasRatio(points))
+            {
+                continue;
+            }
+
+            _mantissas[m] = new long[points.Length];
+            _scales[m] = new byte[points.Length];
             for (var p = 0; p < points.Length; p++)
             {
-                _ratios[m][p] = points[p].Ratio;
-                _isOne[m][p] = points[p].Ratio.ValueEquals(PointSettings.NoRatio);
+                var ratio = points[p].Ratio;
+                var isOne = ratio.ValueEquals(PointSettings.NoRatio);
+                _mantissas[m][p] = isOne ? 1 : ratio.Mantissa;
+                _scales[m][p] = isOne ? NoRatioScale : (byte)ratio.Scale;
             }
         }
     }
@@ -33,12 +42,29 @@ public sealed class PointRatios
     /// <summary>The primary value of a point's raw reading; false when it would not fit a FixedDecimal.</summary>
     public bool TryApply(int meter, int point, FixedDecimal raw, out FixedDecimal primary)
     {
-        if (meter >= _ratios.Length || point >= _ratios[meter].Length || _isOne[meter][point])
+        var mantissas = meter < _mantissas.Length ? _mantissas[meter] : null;
+        if (mantissas == null || point >= mantissas.Length || _scales[meter][point] == NoRatioScale)
         {
             primary = raw;
             return true;
         }
 
-        return FixedDecimal.TryMultiply(raw, _ratios[meter][point], out primary);
+        return FixedDecimal.TryMultiply(raw, new FixedDecimal(mantissas[point], _scales[meter][point]), out primary);
+    }
+
+    // Marks a point without a ratio: the raw value is stored as read, its scale kept.
+    private const byte NoRatioScale = 255;
+
+    private static bool HasRatio(PointSettings[] points)
+    {
+        for (var p = 0; p < points.Length; p++)
+        {
+            if (!points[p].Ratio.ValueEquals(PointSettings.NoRatio))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

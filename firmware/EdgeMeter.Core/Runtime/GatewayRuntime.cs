@@ -19,7 +19,7 @@ public sealed class GatewayRuntime : IGatewayControl, IStatusSource, System.IDis
 {
     private const int UplinkPauseMilliseconds = 50;
 
-    private readonly GatewayConfig _config;
+    private readonly long _meterSyncMilliseconds;
     private readonly IGatewayPlatform _platform;
     private readonly IClock _clock;
     private readonly ReadingBuffer _buffer;
@@ -36,7 +36,7 @@ public sealed class GatewayRuntime : IGatewayControl, IStatusSource, System.IDis
 
     public GatewayRuntime(GatewayConfig config, IGatewayPlatform platform, IReadingObserver? observer = null)
     {
-        _config = config;
+        _meterSyncMilliseconds = config.Time.MeterSyncHours * 3_600_000L; // keeps no reference: the configuration's objects are freed after start-up
         _platform = platform;
         _clock = platform.Clock;
         _startedAt = _clock.MonotonicMilliseconds;
@@ -62,13 +62,17 @@ public sealed class GatewayRuntime : IGatewayControl, IStatusSource, System.IDis
             StatusIntervalMilliseconds = config.Upload.StatusIntervalSeconds * 1000,
             Firmware = platform.FirmwareVersion,
         };
+        Points = new PointDirectory(config);
         _uplink = new UplinkPublisher(
-            platform.OpenMqtt(config), _buffer, signer, _sequence, new PointDirectory(config), new MqttTopics(config.Mqtt.TopicPrefix), this, _commands, _clock, options);
+            platform.OpenMqtt(config), _buffer, signer, _sequence, Points, new MqttTopics(config.Mqtt.TopicPrefix), this, _commands, _clock, options);
     }
 
     public ReadingBuffer Buffer => _buffer;
 
     public UplinkPublisher Uplink => _uplink;
+
+    /// <summary>The configured meters' and points' ids and units, by the indexes readings carry.</summary>
+    public PointDirectory Points { get; }
 
     public GatewayBuses Buses => _buses;
 
@@ -189,7 +193,7 @@ public sealed class GatewayRuntime : IGatewayControl, IStatusSource, System.IDis
         }
 
         _buses.SyncMeterTime();
-        _nextMeterTimeSync = now + (_config.Time.MeterSyncHours * 3_600_000L);
+        _nextMeterTimeSync = now + _meterSyncMilliseconds;
     }
 
     private bool IsStopping()

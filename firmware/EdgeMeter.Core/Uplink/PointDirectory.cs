@@ -4,7 +4,8 @@ namespace EdgeMeter.Core.Uplink;
 
 /// <summary>
 /// Turns the buffer's compact (meter index, point index) back into the ids and units a packet carries: the
-/// buffer stores small integers, the wire carries the configuration's names.
+/// buffer stores small integers, the wire carries the configuration's names. Meters of one model repeat the same point
+/// ids and units: each distinct text is kept once (the configuration's copies are freed after start-up).
 /// </summary>
 public sealed class PointDirectory
 {
@@ -26,13 +27,31 @@ public sealed class PointDirectory
             _units[m] = new string[points.Length];
             for (var p = 0; p < points.Length; p++)
             {
-                _pointIds[m][p] = points[p].Id;
-                _units[m][p] = points[p].Unit;
+                _pointIds[m][p] = Shared(_pointIds, m, p, points[p].Id);
+                _units[m][p] = Shared(_units, m, p, points[p].Unit);
             }
         }
     }
 
     public int MeterCount => _meterIds.Length;
+
+    // The same text at the same position of an earlier meter (or earlier in this one), else the text itself.
+    private static string Shared(string[][] earlier, int meter, int point, string text)
+    {
+        for (var m = 0; m <= meter; m++)
+        {
+            var row = earlier[m];
+            for (var p = 0; p < row.Length && (m < meter || p < point); p++)
+            {
+                if (row[p] == text)
+                {
+                    return row[p];
+                }
+            }
+        }
+
+        return text;
+    }
 
     /// <summary>Whether the buffer's indices still name a configured point (a config change can remove one).</summary>
     public bool Knows(int meter, int point) =>

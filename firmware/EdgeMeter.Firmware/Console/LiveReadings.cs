@@ -1,27 +1,29 @@
 using EdgeMeter.Core.Buffer;
-using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Polling;
+using EdgeMeter.Core.Uplink;
 
 namespace EdgeMeter.Firmware.Console;
 
 /// <summary>
 /// Feeds committed readings to the console's <c>live</c> view: one line per reading with the meter and point ids of
-/// the configuration. Costs nothing while the view is off (called from the bus poller threads).
+/// the runtime's <see cref="Points"/> (set once the runtime exists; the configuration itself is not kept). Costs
+/// nothing while the view is off (called from the bus poller threads).
 /// </summary>
 public sealed class LiveReadings : IReadingObserver
 {
     private readonly CommissioningConsole _console;
-    private readonly GatewayConfig _config;
 
-    public LiveReadings(CommissioningConsole console, GatewayConfig config)
+    public LiveReadings(CommissioningConsole console)
     {
         _console = console;
-        _config = config;
     }
+
+    public PointDirectory? Points { get; set; }
 
     public void Committed(Reading[] readings, int count)
     {
-        if (!_console.IsLive)
+        var points = Points;
+        if (!_console.IsLive || points == null)
         {
             return;
         }
@@ -29,10 +31,10 @@ public sealed class LiveReadings : IReadingObserver
         for (var i = 0; i < count; i++)
         {
             var reading = readings[i];
-            var meter = reading.Meter < _config.Meters.Length ? _config.Meters[reading.Meter] : null;
-            var point = meter != null && reading.Point < meter.Points.Length ? meter.Points[reading.Point].Id : reading.Point.ToString();
+            var known = points.Knows(reading.Meter, reading.Point);
             _console.Live(
-                reading.Time.ToString("HH:mm:ss") + " " + (meter != null ? meter.Id : reading.Meter.ToString()) + " " + point + " = "
+                reading.Time.ToString("HH:mm:ss") + " " + (known ? points.MeterId(reading.Meter) : reading.Meter.ToString()) + " "
+                + (known ? points.PointId(reading.Meter, reading.Point) : reading.Point.ToString()) + " = "
                 + reading.Value.ToString() + (reading.Quality == ReadingQuality.Good ? "" : " (quality " + ((int)reading.Quality).ToString() + ")"));
         }
     }

@@ -49,10 +49,11 @@ public static class DeviceGateway
         }
 
         var platform = new DevicePlatform(services, key);
+        var live = new LiveReadings(services.Console);
         GatewayRuntime runtime;
         try
         {
-            runtime = new GatewayRuntime(config, platform, new LiveReadings(services.Console, config));
+            runtime = new GatewayRuntime(config, platform, live);
         }
         catch (Exception failure)
         {
@@ -75,11 +76,16 @@ public static class DeviceGateway
         }
 
         using var running = runtime;
-        services.Console.Config = () => ConfigLines(config, trial);
+        live.Points = runtime.Points;
+        var configLines = ConfigLines(config, trial);
+        var ntpServer = config.Time.NtpServer;
+        var watchdogLimit = WatchdogLimit(config);
+        config = null; // the runtime keeps what it needs; the configuration's objects (~0.1 KB a point) are freed
+        services.Console.Config = () => configLines;
         services.Console.AddStatus(() => RuntimeLines(runtime));
         runtime.Start();
-        StartTimeKeeping(services, platform, config);
-        var reason = Supervise(services, platform, runtime, config, trial);
+        StartTimeKeeping(services, platform, ntpServer);
+        var reason = Supervise(services, platform, runtime, watchdogLimit, trial);
         runtime.Stop();
         return reason;
     }
@@ -88,10 +94,10 @@ public static class DeviceGateway
     /// Asks time.ntpServer for the time on a thread of its own (a query waits up to 3 s): every minute until the clock
     /// is set, then every six hours. The receiver's signed set-time remains the source where no NTP server answers.
     /// </summary>
-    private static void StartTimeKeeping(DeviceServices services, DevicePlatform platform, GatewayConfig config)
+    private static void StartTimeKeeping(DeviceServices services, DevicePlatform platform, string ntpServer)
     {
-        var time = new NtpTimeSource(config.Time.NtpServer, NtpTimeSource.Port, new SocketDatagramLink(), services.Clock, platform);
-        services.Console.AddStatus(() => new[] { "ntp " + config.Time.NtpServer + ": " + time.LastResult });
+        var time = new NtpTimeSource(ntpServer, NtpTimeSource.Port, new SocketDatagramLink(), services.Clock, platform);
+        services.Console.AddStatus(() => new[] { "ntp " + ntpServer + ": " + time.LastResult });
         new Thread(() =>
         {
             while (true)
@@ -121,9 +127,9 @@ public static class DeviceGateway
         return null;
     }
 
-    private static string Supervise(DeviceServices services, DevicePlatform platform, GatewayRuntime runtime, GatewayConfig config, bool trial)
+    private static string Supervise(DeviceServices services, DevicePlatform platform, GatewayRuntime runtime, TimeSpan watchdogLimit, bool trial)
     {
-        var watchdog = services.StartWatchdog(WatchdogLimit(config));
+        var watchdog = services.StartWatchdog(watchdogLimit);
         var started = services.Clock.MonotonicMilliseconds;
         long lastRequests = -1;
         var ticks = 0;

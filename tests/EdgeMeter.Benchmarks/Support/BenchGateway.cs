@@ -34,6 +34,12 @@ public sealed record BenchGatewayOptions
 
     public int StatusIntervalSeconds { get; init; } = 60;
 
+    /// <summary>RS-485 buses; meters are dealt to them in turn (all served by the same simulator).</summary>
+    public int Buses { get; init; } = 1;
+
+    /// <summary>Points per DL/T 645 meter: the first 8 or all 16 of <see cref="BenchGateway.Dlt645Points"/>.</summary>
+    public int Dlt645PointsPerMeter { get; init; } = 8;
+
     /// <summary>The core's managed HMAC (what a board without a native one runs) instead of the platform's.</summary>
     public bool ManagedMac { get; init; }
 
@@ -51,11 +57,16 @@ public sealed class BenchGateway : IDisposable
 {
     public static readonly DateTime Start = new(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc);
 
-    /// <summary>Three-phase meter points, DL/T 645 scales: energy, reactive energy, two voltages, current, power, power factor, frequency.</summary>
+    /// <summary>
+    /// Three-phase meter points, DL/T 645 scales: energy, reactive energy, two voltages, current, power, power factor,
+    /// frequency; then 8 more for a 16-point meter.
+    /// </summary>
     public static readonly (string Id, string Di)[] Dlt645Points =
     [
         ("energy", "00010000"), ("reactive", "00030000"), ("voltage-a", "02010100"), ("voltage-b", "02010200"),
         ("current-a", "02020100"), ("power", "02030000"), ("pf", "02060000"), ("frequency", "02800002"),
+        ("reverse", "00020000"), ("reactive-2", "00040000"), ("voltage-c", "02010300"), ("current-b", "02020200"),
+        ("current-c", "02020300"), ("reactive-power", "02040000"), ("apparent-power", "02050000"), ("temperature", "02800007"),
     ];
 
     /// <summary>The same quantities on an SDM630-style Modbus meter (input registers, float32): 4 block reads when coalesced.</summary>
@@ -91,7 +102,7 @@ public sealed class BenchGateway : IDisposable
         Config = ReadConfig(options);
         var platform = new BenchPlatform(Clock, options.ManagedMac ? new ManagedPacketMac() : new DotNetPacketMac(), BufferFlash, StateFlash, _link, Transport, Key);
         Runtime = new GatewayRuntime(Config, platform, options.Observer);
-        ReadingsPerCycle = (options.Dlt645Meters + options.ModbusMeters) * Dlt645Points.Length;
+        ReadingsPerCycle = (options.Dlt645Meters * options.Dlt645PointsPerMeter) + (options.ModbusMeters * ModbusPoints.Length);
     }
 
     public BenchGatewayOptions Options { get; }
@@ -115,7 +126,7 @@ public sealed class BenchGateway : IDisposable
     public int ReadingsPerCycle { get; }
 
     /// <summary>Bus requests per poll cycle: one per DL/T 645 point, one per coalesced Modbus block.</summary>
-    public int RequestsPerCycle => (Options.Dlt645Meters * Dlt645Points.Length) + (Options.ModbusMeters * 4);
+    public int RequestsPerCycle => (Options.Dlt645Meters * Options.Dlt645PointsPerMeter) + (Options.ModbusMeters * 4);
 
     /// <summary>Waits (on the manual clock) for the next poll boundary, polls every due meter, then publishes until everything is acknowledged.</summary>
     public void RunCycle()
@@ -127,7 +138,11 @@ public sealed class BenchGateway : IDisposable
     public void Poll()
     {
         Clock.Advance(_untilNextPoll);
-        _untilNextPoll = Runtime.Buses.GetPoller(0).PollDue();
+        _untilNextPoll = long.MaxValue;
+        for (var bus = 0; bus < Runtime.Buses.Count; bus++)
+        {
+            _untilNextPoll = Math.Min(_untilNextPoll, Runtime.Buses.GetPoller(bus).PollDue());
+        }
     }
 
     /// <summary>
@@ -182,22 +197,22 @@ public sealed class BenchGateway : IDisposable
         var meters = new List<string>();
         for (var m = 1; m <= options.Dlt645Meters; m++)
         {
-            var points = Dlt645Points.Select(p => $$"""{ "id": "{{p.Id}}", "di": "{{p.Di}}" }""");
-            meters.Add($$"""{ "id": "dlt-{{m}}", "bus": "bus1", "protocol": "dlt645", "address": "{{Dlt645Address(m)}}", "pollSeconds": {{options.PollSeconds}}, "points": [{{string.Join(", ", points)}}] }""");
+            var points = Dlt645Points.Take(options.Dlt645PointsPerMeter).Select(p => $$"""{ "id": "{{p.Id}}", "di": "{{p.Di}}" }""");
+            meters.Add($$"""{ "id": "dlt-{{m}}", "bus": "bus{{1 + (m % options.Buses)}}", "protocol": "dlt645", "address": "{{Dlt645Address(m)}}", "pollSeconds": {{options.PollSeconds}}, "points": [{{string.Join(", ", points)}}] }""");
         }
 
         for (var m = 1; m <= options.ModbusMeters; m++)
         {
             var points = ModbusPoints.Select(p =>
                 $$"""{ "id": "{{p.Id}}", "register": {{p.Register}}, "function": 4, "type": "float32", "decimals": {{p.Decimals}}, "unit": "{{(p.Unit.Length == 0 ? "1" : p.Unit)}}" }""");
-            meters.Add($$"""{ "id": "mb-{{m}}", "bus": "bus1", "protocol": "modbus", "unit": {{m}}, "pollSeconds": {{options.PollSeconds}}, "points": [{{string.Join(", ", points)}}] }""");
+            meters.Add($$"""{ "id": "mb-{{m}}", "bus": "bus{{1 + (m % options.Buses)}}", "protocol": "modbus", "unit": {{m}}, "pollSeconds": {{options.PollSeconds}}, "points": [{{string.Join(", ", points)}}] }""");
         }
 
         return $$"""
             {
               "schema": 1, "gatewayId": "gw-bench-01", "keyVersion": 1,
               "mqtt": { "host": "127.0.0.1" },
-              "buses": [ { "id": "bus1", "link": "{{link}}", "baud": 9600 } ],
+              "buses": [ {{string.Join(", ", Enumerable.Range(1, options.Buses).Select(b => $$"""{ "id": "bus{{b}}", "link": "{{link}}", "baud": 9600 }"""))}} ],
               "meters": [ {{string.Join(",\n    ", meters)}} ],
               "upload": { "intervalSeconds": 10, "maxReadingsPerPacket": {{options.MaxReadingsPerPacket}}, "maxPacketBytes": {{options.MaxPacketBytes}}, "payloadVersion": {{options.PayloadVersion}}, "statusIntervalSeconds": {{options.StatusIntervalSeconds}} },
               "buffer": { "budgetBytes": {{options.BufferBudgetBytes}} }

@@ -5,6 +5,33 @@ namespace EdgeMeter.Core.Tests.Json;
 
 public class JsonReaderTests
 {
+    [Theory]
+    [InlineData("{\"a\":[1,-2.5e3,\"x\\u0041\\n\",true,false,null],\"b\":{\"c\":\"\\ud83d\\udd0c\"}, \"n\": 123 }")]
+    [InlineData("{\"text\":\"commas, colons: [brackets] {braces} and \\\"quotes\\\", inside\",\"x\":[]}")]
+    [InlineData("[]")]
+    [InlineData("42")]
+    public void Counted_tokens_are_enough_to_parse_and_not_many_more(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var counted = JsonReader.CountTokens(bytes, 0, bytes.Length);
+        var exact = new JsonReader(bytes.Length, counted, 8);
+        Assert.Equal(JsonError.None, exact.Parse(bytes, 0, bytes.Length));
+        Assert.InRange(counted - exact.TokenCount, 0, 2); // an empty [] or {} counts one token that is not there
+        if (exact.TokenCount > 1)
+        {
+            Assert.Equal(JsonError.TooManyTokens, new JsonReader(bytes.Length, exact.TokenCount - 1, 8).Parse(bytes, 0, bytes.Length));
+        }
+    }
+
+    [Fact]
+    public void The_largest_configuration_is_counted_at_about_one_token_per_ten_bytes_not_one_per_two()
+    {
+        var bytes = Encoding.UTF8.GetBytes(TestConfigurations.Largest());
+        var counted = JsonReader.CountTokens(bytes, 0, bytes.Length);
+        Assert.Equal(JsonError.None, new JsonReader(bytes.Length, counted, 16).Parse(bytes, 0, bytes.Length));
+        Assert.True(counted < bytes.Length / 6, $"{counted} tokens for {bytes.Length} bytes");
+    }
+
     [Fact]
     public void Parses_a_document_into_queryable_tokens()
     {

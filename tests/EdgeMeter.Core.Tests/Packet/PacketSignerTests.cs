@@ -94,16 +94,16 @@ public class PacketSignerTests
     }
 
     [Fact]
-    public void A_v2_packet_names_at_most_64_meters_or_points()
+    public void A_v2_packet_names_at_most_32_meters_or_points()
     {
         var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac(), 8192);
         var readings = Enumerable.Range(0, 100)
             .Select(i => new PacketReading("m" + i, "p", Created, new FixedDecimal(i, 0), "V", ReadingFlags.None) { Sequence = i })
             .ToArray();
-        Assert.Equal(64, signer.SignReadings(1, Created, readings, 0, 100));
+        Assert.Equal(32, signer.SignReadings(1, Created, readings, 0, 100));
         var verifier = new PacketVerifier(new SingleKeyStore(TestKeys.Gateway1V1), new ManagedPacketMac(), 8192);
         Assert.Equal(PacketError.None, verifier.Verify(signer.Packet, 0, signer.Length, "gw-0001", PacketKind.Up, TestKeys.Now));
-        Assert.Equal(64, verifier.Packet.ReadingCount);
+        Assert.Equal(32, verifier.Packet.ReadingCount);
     }
 
     [Theory]

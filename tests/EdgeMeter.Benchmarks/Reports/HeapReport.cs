@@ -1,0 +1,101 @@
+using EdgeMeter.Benchmarks.Support;
+
+namespace EdgeMeter.Benchmarks.Reports;
+
+/// <summary>
+/// Issue 20, part 4: what the gateway core keeps alive on a board's ~100 KB heap, and the most it allocates and
+/// drops at once. The whole core (<see cref="BenchGateway"/>) starts and runs one full poll cycle; then every object
+/// reachable from its runtime, the platform's flash, broker and meter link excepted, is counted as .NET lays it out
+/// and as nanoFramework's CLR would (<see cref="NanoHeap"/>). Transients are the bytes allocated per steady cycle,
+/// counted exactly: no single allocation in a cycle can be larger.
+/// </summary>
+public static class HeapReport
+{
+    public sealed record HeapFigures(
+        int Meters, int PointsPerMeter, int Buses, int Objects, long DotNetBytes, long NanoBytes, long StartUpAllocated, long LargestCycleAllocation,
+        IReadOnlyList<(string Type, int Objects, long NanoBytes)> LargestTypes, IReadOnlyList<(string Path, long NanoBytes)> LargestObjects);
+
+    public static HeapFigures Measure(int meters, int pointsPerMeter, int buses, int steadyCycles)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        using var gateway = new BenchGateway(new BenchGatewayOptions
+        {
+            Dlt645Meters = meters, ModbusMeters = 0, Dlt645PointsPerMeter = pointsPerMeter, Buses = buses, PollSeconds = 60,
+            BufferBudgetBytes = 160 * 1024,
+        });
+        gateway.RunCycle();
+        var startUp = GC.GetAllocatedBytesForCurrentThread() - before;
+        var graph = RetainedGraph.Walk(gateway.Runtime, IsPlatform);
+
+        // The simulator answers once; the cycles measured replay its replies, so what allocates is the core alone.
+        gateway.RecordThenReplay(cycles: 4);
+        gateway.BufferFlash.Reserve(16); // new segments come from the pool: a board's flash is not its heap
+        long largest = 0;
+        for (var i = 0; i < steadyCycles; i++)
+        {
+            var start = GC.GetAllocatedBytesForCurrentThread();
+            gateway.RunCycle();
+            largest = Math.Max(largest, GC.GetAllocatedBytesForCurrentThread() - start);
+        }
+
+        return new HeapFigures(meters, pointsPerMeter, buses, graph.Objects, graph.DotNetBytes, graph.NanoBytes, startUp, largest, [.. graph.LargestTypes(1000)], [.. graph.LargestObjects(10)]);
+    }
+
+    /// <summary>What the board's platform provides, not the core: the walk does not count or enter it.</summary>
+    public static bool IsPlatform(Type type)
+    {
+        var space = type.Namespace ?? "";
+        return (space.StartsWith("EdgeMeter.", StringComparison.Ordinal) && !space.StartsWith("EdgeMeter.Core", StringComparison.Ordinal))
+            || typeof(Delegate).IsAssignableFrom(type) || typeof(Thread).IsAssignableFrom(type) || typeof(Type).IsAssignableFrom(type)
+            || typeof(System.Reflection.MemberInfo).IsAssignableFrom(type);
+    }
+
+    public static ResultTable Run(bool smoke)
+    {
+        var table = new ResultTable(
+            "heap",
+            "The gateway core's heap: retained after start-up and one full cycle, and the most allocated in a steady cycle (issue 20, part 4)",
+            "meters x points, buses", "objects", "retained B (.NET, 64-bit)", "retained B (nanoFramework model)", "largest B allocated in a steady cycle");
+        var cycles = smoke ? 3 : 50;
+        var shapes = new[] { (16, 16, 2), (16, 8, 2), (8, 16, 2), (1, 1, 1) };
+        var figures = new List<HeapFigures>();
+        foreach (var (meters, points, buses) in shapes)
+        {
+            var f = Measure(meters, points, buses, cycles);
+            figures.Add(f);
+            table.Add($"{meters} x {points}, {buses}", f.Objects, f.DotNetBytes, f.NanoBytes, f.LargestCycleAllocation);
+        }
+
+        var (perMeter, perPoint, fixedBytes) = Shares(figures[0], figures[1], figures[2]);
+        table.Notes.Add($"Target: <= 40 KB retained for 16 meters x 16 points on two buses, and no transient above 4 KB. nanoFramework model: {fixedBytes:N0} B fixed + {perMeter:N0} B per meter + {perPoint:N0} B per point.");
+        table.Notes.Add("Largest types (16 x 16): " + string.Join(", ", figures[0].LargestTypes.Take(8).Select(t => $"{t.Type} x{t.Objects} {t.NanoBytes:N0} B")));
+        table.Notes.Add("Largest objects (16 x 16): " + string.Join(", ", figures[0].LargestObjects.Select(o => $"{o.Path} {o.NanoBytes:N0} B")));
+        var config = ConfigParse(16, 16, 2);
+        table.Notes.Add($"Start-up, the configuration of 16 x 16 ({config.Bytes:N0} bytes, {config.Tokens:N0} tokens): reading it allocates {config.DotNetAllocated:N0} B on .NET; on a board its largest transients are the file's bytes ({NanoHeap.Array(typeof(byte), config.Bytes):N0} B), the reader's decoded-text pool ({NanoHeap.Array(typeof(char), config.Bytes + 18):N0} B) and five token tables of {NanoHeap.Array(typeof(int), config.Tokens):N0} B each, all freed before the first poll.");
+        return table;
+    }
+
+    /// <summary>What reading the configuration file of a gateway of this shape costs (it is freed after start-up).</summary>
+    public static (int Bytes, int Tokens, long DotNetAllocated) ConfigParse(int meters, int pointsPerMeter, int buses)
+    {
+        var json = System.Text.Encoding.UTF8.GetBytes(BenchGateway.ConfigJson(new BenchGatewayOptions
+        {
+            Dlt645Meters = meters, ModbusMeters = 0, Dlt645PointsPerMeter = pointsPerMeter, Buses = buses,
+        }));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var config = EdgeMeter.Core.Config.GatewayConfigReader.Read(json, json.Length, out var errors)
+            ?? throw new InvalidOperationException(string.Join("; ", errors));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        GC.KeepAlive(config);
+        return (json.Length, EdgeMeter.Core.Json.JsonReader.CountTokens(json, 0, json.Length), allocated);
+    }
+
+    /// <summary>Per meter and per point from three shapes: (M, P), (M, P/2) and (M/2, P), all nanoFramework bytes.</summary>
+    public static (long PerMeter, long PerPoint, long Fixed) Shares(HeapFigures full, HeapFigures halfPoints, HeapFigures halfMeters)
+    {
+        var perPoint = (full.NanoBytes - halfPoints.NanoBytes) / (full.Meters * (full.PointsPerMeter - halfPoints.PointsPerMeter));
+        var perMeter = ((full.NanoBytes - halfMeters.NanoBytes) / (full.Meters - halfMeters.Meters)) - (full.PointsPerMeter * perPoint);
+        var fixedBytes = full.NanoBytes - (full.Meters * perMeter) - (full.Meters * full.PointsPerMeter * perPoint);
+        return (perMeter, perPoint, fixedBytes);
+    }
+}

@@ -1,0 +1,40 @@
+using EdgeMeter.Benchmarks.Reports;
+
+namespace EdgeMeter.Performance.Tests;
+
+/// <summary>
+/// Issue 20, part 4: what the gateway core keeps alive and allocates, counted exactly (bytes, not time) through the
+/// whole core for 16 meters x 16 points on two buses. The 40 KB target is not met yet (docs/performance.md); these
+/// hold the ground gained: the configuration is not kept, steady cycles stay under 4 KB, the total does not grow.
+/// </summary>
+public sealed class HeapBudgetTests
+{
+    private static readonly HeapReport.HeapFigures Full = HeapReport.Measure(meters: 16, pointsPerMeter: 16, buses: 2, steadyCycles: 20);
+
+    [Fact]
+    public void The_configuration_is_freed_after_start_up()
+    {
+        Assert.DoesNotContain(Full.LargestTypes, t => t.Type is "PointSettings" or "MeterSettings" or "GatewayConfig");
+        Assert.True(Full.Objects < 500, $"{Full.Objects} objects retained");
+    }
+
+    [Fact]
+    public void A_steady_cycle_allocates_less_than_4_KB()
+    {
+        Assert.True(Full.LargestCycleAllocation < 4096, $"{Full.LargestCycleAllocation} B in one cycle");
+    }
+
+    [Fact]
+    public void What_the_core_keeps_does_not_grow_past_what_was_measured()
+    {
+        Assert.True(Full.NanoBytes <= 80 * 1024, $"{Full.NanoBytes} B retained (nanoFramework model)");
+        Assert.True(Full.NanoBytes > 20 * 1024, $"{Full.NanoBytes} B: the walk lost the runtime's graph");
+    }
+
+    [Fact]
+    public void The_configuration_reader_sizes_its_tables_by_the_tokens_there_are()
+    {
+        var (bytes, tokens, _) = HeapReport.ConfigParse(16, 16, 2);
+        Assert.InRange(tokens, 1000, bytes / 6);
+    }
+}
