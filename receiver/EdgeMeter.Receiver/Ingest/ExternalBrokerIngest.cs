@@ -157,6 +157,11 @@ public sealed class ExternalBrokerIngest : IIngest
             {
                 return;
             }
+            catch (Exception failure)
+            {
+                // Whatever the client throws, this loop is the only way back to the broker: it must not end here.
+                _log.LogError(failure, "reconnecting to broker {Host}:{Port} failed unexpectedly; trying again", _options.Host, _options.Port);
+            }
         }
     }
 

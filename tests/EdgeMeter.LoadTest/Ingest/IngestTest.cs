@@ -88,8 +88,21 @@ public static class IngestTest
 
             foreach (var target in targets)
             {
-                var clock = await RunSteadyAsync(options, target, steadyPerGateway, nextSequence);
-                nextSequence += steadyPerGateway;
+                DeliveryClock clock;
+                try
+                {
+                    clock = await RunSteadyAsync(options, target, steadyPerGateway, nextSequence);
+                }
+                catch (TimeoutException stall)
+                {
+                    stalled.Add($"{target.Name}, run {run + 1} at {options.SteadyPacketsPerSecond} packets/s: {stall.Message}");
+                    continue;
+                }
+                finally
+                {
+                    nextSequence += steadyPerGateway;
+                }
+
                 steady[target].Add((clock.LatencyPercentileMilliseconds(50), clock.LatencyPercentileMilliseconds(99)));
                 log.WriteLine($"ingest: {target.Name}, run {run + 1} at {options.SteadyPacketsPerSecond} packets/s: p50 {steady[target][^1].P50:F1} ms, p99 {steady[target][^1].P99:F1} ms");
             }
@@ -121,6 +134,11 @@ public static class IngestTest
         {
             await PacedFleet.PublishAsync(target.Port, packets, options.SteadyPacketsPerSecond, target.Credentials, target.TopicPrefix, clock);
             await clock.Complete.WaitAsync(options.RunTimeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"only {clock.Arrived} of {clock.Expected} packets arrived within {options.RunTimeout.TotalSeconds} s"
+                + (target.Diagnosis is { } diagnosis ? $"; {diagnosis}" : ""));
         }
         finally
         {

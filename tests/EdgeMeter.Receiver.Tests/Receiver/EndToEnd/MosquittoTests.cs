@@ -181,6 +181,53 @@ public sealed class MosquittoTests : IAsyncLifetime
         await Eventually.Until(() => first.Link.BrokerConnects + other.Link.BrokerConnects > 4, "the two connections keep taking each other over");
     }
 
+    /// <summary>
+    /// Issue 20, part 5: while the receiver is away (restart, upgrade, a stall), the broker queues its session's packets
+    /// and has already acknowledged them to the gateways. Mosquitto keeps 1000 per client by default and drops the rest
+    /// silently: readings lost for good. docs/receiver.md now sizes the queue; this shows both sides.
+    /// </summary>
+    [Theory]
+    [InlineData(1000, false)]
+    [InlineData(1_000_000, true)]
+    public async Task A_receiver_away_for_more_packets_than_the_broker_queues_gets_them_all_only_from_a_sized_queue(int maxQueuedMessages, bool keepsAll)
+    {
+        const int Away = 1500;
+        using var broker = ChildProcess.Start(Mosquitto, "-c", MosquittoConfig(out var port, $"max_queued_messages {maxQueuedMessages}"));
+        await broker.WaitForPortAsync(port, "mosquitto to listen");
+        _harness.Options.Ingest.Mode = IngestMode.External;
+        _harness.Options.Ingest.External = new ExternalBrokerOptions { Host = "127.0.0.1", Port = port, ClientId = "svc.receiver-test", ReconnectDelayMs = 100 };
+        await _harness.StartAsync();
+        Assert.Equal(MqttClientConnectResultCode.Success, (await _gateway.ConnectAsync(port, password: null)).ResultCode);
+        await PublishAsync(1);
+        await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM packets") == 1, "the receiver's session in place");
+
+        await _harness.StopAsync();
+        for (var seq = 2; seq <= Away + 1; seq++)
+        {
+            await PublishAsync(seq); // acknowledged by the broker: the gateway's buffer lets go of it
+        }
+
+        await _harness.StartAsync();
+        if (keepsAll)
+        {
+            await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM packets") == Away + 1, "every packet published while the receiver was away", timeoutSeconds: 60);
+            return;
+        }
+
+        await Eventually.Until(() => _harness.Count("SELECT COUNT(*) FROM packets") >= maxQueuedMessages, "what the broker queued", timeoutSeconds: 60);
+        await Task.Delay(2000, Ct);
+        var stored = _harness.Count("SELECT COUNT(*) FROM packets");
+        Assert.InRange(stored, maxQueuedMessages, maxQueuedMessages + 100); // the queue and what was in flight, no more
+    }
+
+    private string MosquittoConfig(out int port, string extra)
+    {
+        port = FreePort.Next();
+        var config = Path.Combine(_harness.Directory, $"mosquitto-{port}.conf");
+        File.WriteAllText(config, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stdout\nmax_packet_size 34000\n{extra}\n");
+        return config;
+    }
+
     private static void JoinGroup(ReceiverHarness harness, int port, string username, string instance)
     {
         harness.Options.Ingest.Mode = IngestMode.External;
