@@ -132,17 +132,7 @@ internal sealed class CompactReadingsWriter
         json.Number(offsetSeconds);
         if (flags != 0)
         {
-            // flags only where set
-            json.BeginArray();
-            for (var bit = 0; bit < PacketNames.FlagCount; bit++)
-            {
-                if ((flags & (1 << bit)) != 0)
-                {
-                    json.String(PacketNames.Flag(bit));
-                }
-            }
-
-            json.EndArray();
+            PayloadWriter.Flags(json, flags); // flags only where set
         }
 
         json.Number(point);

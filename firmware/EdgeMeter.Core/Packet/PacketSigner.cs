@@ -125,8 +125,9 @@ public sealed class PacketSigner
 
     /// <summary>
     /// Signs an "up" packet with as many of <c>readings[offset..offset+count)</c> as fit, in order, and returns how
-    /// many it took; send the rest in further packets, each with its own sequence number. Returns 0 (and no
-    /// packet) if not even the first reading fits.
+    /// many it took; send the rest in further packets, each with its own sequence number. In schema v2 a packet also
+    /// ends where the readings' numbers are not consecutive. Returns 0 (and no packet) if not even the first reading
+    /// fits.
     /// </summary>
     public int SignReadings(long sequence, System.DateTime createdUtc, PacketReading[] readings, int offset, int count)
     {

@@ -38,17 +38,23 @@ internal static class PayloadWriter
         json.Name(PacketFields.Unit);
         json.String(reading.Unit);
         json.Name(PacketFields.Quality);
+        Flags(json, (int)reading.Flags);
+        json.EndObject();
+    }
+
+    /// <summary>Quality flags as an array of their names, in the contract's order.</summary>
+    public static void Flags(JsonWriter json, int flags)
+    {
         json.BeginArray();
         for (var bit = 0; bit < PacketNames.FlagCount; bit++)
         {
-            if (((int)reading.Flags & (1 << bit)) != 0)
+            if ((flags & (1 << bit)) != 0)
             {
                 json.String(PacketNames.Flag(bit));
             }
         }
 
         json.EndArray();
-        json.EndObject();
     }
 
     public static void Status(JsonWriter json, GatewayStatus status)
