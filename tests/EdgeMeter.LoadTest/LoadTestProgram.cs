@@ -15,15 +15,27 @@ public static class LoadTestProgram
 {
     public const string DefaultOutput = "artifacts/performance";
 
-    private static readonly string[] Commands = ["bus", "ingest", "stages", "tail", "relay", "export", "flood", "all"];
+    private static readonly string[] Commands = ["bus", "ingest", "stages", "tail", "relay", "export", "flood", "pinned", "consume", "all"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
         var command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "";
         if (!Commands.Contains(command))
         {
-            output.WriteLine("usage: EdgeMeter.LoadTest bus|ingest|stages|tail|relay|export|flood|all [--smoke] [--runs N] [--gateways N,N] [--days N] [--out DIR]");
+            output.WriteLine("usage: EdgeMeter.LoadTest bus|ingest|stages|tail|relay|export|flood|pinned|all [--smoke] [--runs N] [--gateways N,N] [--days N] [--out DIR]");
             return 2;
+        }
+
+        if (command == "consume")
+        {
+            // A child of "pinned": the do-nothing consumer in a process of its own.
+            var mode = args.Where(a => !a.StartsWith('-')).Skip(1).FirstOrDefault() ?? "";
+            return await PinnedConsumer.RunAsync(mode, int.Parse(Option(args, "--port") ?? "0", CultureInfo.InvariantCulture), Option(args, "--prefix") ?? "edgemeter/v1", output);
+        }
+
+        if (command == "pinned" && PinnedIngestTest.PinSelf(args, output) is { } exitCode)
+        {
+            return exitCode;
         }
 
         var smoke = args.Contains("--smoke");
@@ -74,6 +86,11 @@ public static class LoadTestProgram
         if (all || command == "tail")
         {
             tables.Add(await TailLatencyTest.RunAsync(Fleets(args, smoke), smoke ? 200 : 3000, TimeSpan.FromSeconds(smoke ? 2 : int.Parse(Option(args, "--seconds") ?? "60", CultureInfo.InvariantCulture)), output));
+        }
+
+        if (command == "pinned")
+        {
+            tables.Add(await PinnedIngestTest.RunAsync(Fleets(args, smoke), runs, output));
         }
 
         if (all || command == "flood")

@@ -20,6 +20,7 @@ dotnet build -c Release tests/EdgeMeter.LoadTest/EdgeMeter.LoadTest.csproj
 dotnet run -c Release --no-build --project tests/EdgeMeter.Benchmarks -- reports --out "$out"
 dotnet run -c Release --no-build --project tests/EdgeMeter.Benchmarks -- --filter '*' --inProcess "${job[@]}" --out "$out"
 dotnet run -c Release --no-build --project tests/EdgeMeter.LoadTest -- all --runs "$runs" --out "$out"
+dotnet run -c Release --no-build --project tests/EdgeMeter.LoadTest -- pinned --runs "$runs" --out "$out/pinned"
 
 {
   echo "# Latest performance figures"
@@ -27,6 +28,6 @@ dotnet run -c Release --no-build --project tests/EdgeMeter.LoadTest -- all --run
   echo "Written by \`tests/bench/run-all.sh\` on $(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)."
   echo "How to read them, the targets and the notes: [performance.md](performance.md)."
   echo
-  cat "$out/reports.md" "$out/micro.md" "$out/loadtest.md"
+  cat "$out/reports.md" "$out/micro.md" "$out/loadtest.md" "$out/pinned/loadtest.md"
 } > docs/performance-latest.md
 echo "wrote docs/performance-latest.md"

@@ -225,8 +225,17 @@ public sealed class ExternalBrokerIngest : IIngest
                         context.Chain, context.SslPolicyErrors, caBundle, trustSystemStore: true)));
         }
 
-        return builder.Build();
+        var options = builder.Build();
+        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = SocketBufferBytes;
+        return options;
     }
+
+    /// <summary>
+    /// The socket buffers of the broker connection. MQTTnet sets SO_RCVBUF to its 8 KB default, which on Linux turns off
+    /// the kernel's receive-window tuning: a backlog then arrives a few KB per delayed acknowledgement, tens of packets a
+    /// second (issue 20, part 5). Linux caps what is asked at net.core.rmem_max.
+    /// </summary>
+    public const int SocketBufferBytes = 1024 * 1024;
 
     private async Task SubscribeAsync(CancellationToken stop)
     {

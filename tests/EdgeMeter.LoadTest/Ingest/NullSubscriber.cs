@@ -9,8 +9,8 @@ namespace EdgeMeter.LoadTest.Ingest;
 /// The baseline: a subscriber that does nothing with the packets but note their arrival, subscribed and
 /// acknowledging the way the receiver's external ingest does (MQTT 5, QoS 1, receive maximum 256, manual PUBACKs
 /// sent in arrival order from a loop of their own), only without verifying and storing. Whatever the receiver does
-/// beyond this is the cost measured. (With MQTTnet's automatic acknowledgement this subscriber stalled in some runs
-/// against Mosquitto 2.0.11, connection still open; the receiver, acknowledging by hand, never did.)
+/// beyond this is the cost measured. Its socket buffers are the receiver's: with MQTTnet's 8 KB default a burst
+/// trickled in and runs stalled (docs/performance.md, issue 20 part 5).
 /// </summary>
 public sealed class NullSubscriber : IAsyncDisposable
 {
@@ -58,6 +58,7 @@ public sealed class NullSubscriber : IAsyncDisposable
             .WithCleanStart(true)
             .WithReceiveMaximum(256)
             .Build();
+        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = EdgeMeter.Receiver.Ingest.ExternalBrokerIngest.SocketBufferBytes; // as the receiver
         await client.ConnectAsync(options);
         await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter($"{topicPrefix}/+/up", MqttQualityOfServiceLevel.AtLeastOnce)
