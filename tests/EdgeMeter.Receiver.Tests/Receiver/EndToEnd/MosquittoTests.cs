@@ -220,6 +220,28 @@ public sealed class MosquittoTests : IAsyncLifetime
         Assert.InRange(stored, maxQueuedMessages, maxQueuedMessages + 100); // the queue and what was in flight, no more
     }
 
+    /// <summary>
+    /// Issue 20, part 5: MQTTnet's client asks for an 8 KB socket receive buffer, and on Linux a buffer set by hand turns
+    /// off the kernel's window tuning, so a backlog from the broker trickles in per delayed acknowledgement. The
+    /// receiver's connection asks for 1 MB; the kernel's own view of the socket (ss) must show more than 8 KB doubled.
+    /// </summary>
+    [Fact]
+    public async Task The_receivers_broker_connection_has_a_receive_buffer_a_backlog_can_flow_through()
+    {
+        var ss = Peers.Require("ss", "iproute2");
+        _harness.Options.Ingest.Mode = IngestMode.External;
+        _harness.Options.Ingest.External = new ExternalBrokerOptions { Host = "127.0.0.1", Port = _port, ClientId = "svc.receiver-test", ReconnectDelayMs = 100 };
+        var receiver = await _harness.StartAsync();
+        await Eventually.Until(() => receiver.Link.BrokerConnects == 1, "the receiver connected to mosquitto");
+
+        var (exitCode, output) = Peers.Run(ss, $"-tmnpH state established ( dport = :{_port} )", TimeSpan.FromSeconds(10));
+        Assert.Equal(0, exitCode);
+        var ours = output.Split('\n').SkipWhile(line => !line.Contains($"pid={Environment.ProcessId},", StringComparison.Ordinal)).Take(2).ToList();
+        var buffer = System.Text.RegularExpressions.Regex.Match(string.Join(" ", ours), @"skmem:\(r\d+,rb(\d+)");
+        Assert.True(buffer.Success, $"no socket of this process to port {_port} in: {output}");
+        Assert.True(long.Parse(buffer.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 64 * 1024, $"receive buffer {buffer.Groups[1].Value} bytes: {output}");
+    }
+
     private string MosquittoConfig(out int port, string extra)
     {
         port = FreePort.Next();
