@@ -7,9 +7,10 @@ namespace EdgeMeter.Core.Packet;
 /// Writes the readings of an "up" payload in schema v2 (docs/packet-format.md): the first reading's number and time
 /// once, then rows of one meter at one time and quality (<c>[meter, seconds after t, (flags,) first point, "value",
 /// "value"…]</c>, the values of consecutive entries of the point table), then the tables the rows index (meter ids,
-/// point ids and their units). Points enter the table in the order they are read, so a meter's poll is one row. Readings in one packet are consecutive
-/// by number, so a gap ends the packet. Tables are written last so that one pass decides what fits: the bytes they
-/// will need are counted as entries are added. Allocates nothing after construction.
+/// point ids and their units). Points enter the table in the order they are read, so a meter's poll is one row.
+/// Readings in one packet are consecutive by number, so a gap ends the packet. Tables are written last so that one
+/// pass decides what fits: the bytes they will need are counted as entries are added. Allocates nothing after
+/// construction.
 /// </summary>
 internal sealed class CompactReadingsWriter
 {

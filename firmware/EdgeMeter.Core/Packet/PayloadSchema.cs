@@ -5,7 +5,8 @@ namespace EdgeMeter.Core.Packet;
 
 /// <summary>
 /// Payload schemas v1 and, for "up" packets, v2 (docs/packet-format.md): the members each kind of packet must have,
-/// exactly, and what each may hold. The verifier runs it on every payload it parsed; <see cref="VerifiedPacket"/> exposes only what passed.
+/// exactly, and what each may hold. The verifier runs it on every payload it parsed; <see cref="VerifiedPacket"/>
+/// exposes only what passed.
 /// Allocates nothing unless it refuses (the reason text).
 /// </summary>
 internal sealed class PayloadSchema
