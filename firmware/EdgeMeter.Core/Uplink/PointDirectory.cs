@@ -5,7 +5,7 @@ namespace EdgeMeter.Core.Uplink;
 /// <summary>
 /// Turns the buffer's compact (meter index, point index) back into the ids and units a packet carries: the
 /// buffer stores small integers, the wire carries the configuration's names. Meters of one model repeat the same point
-/// ids and units: each distinct text is kept once (the configuration's copies are freed after start-up).
+/// ids and units: a row equal to an earlier meter's is that row, and each distinct text is kept once (the configuration's copies are freed after start-up).
 /// </summary>
 public sealed class PointDirectory
 {
@@ -22,36 +22,83 @@ public sealed class PointDirectory
         for (var m = 0; m < meters.Length; m++)
         {
             var points = meters[m].Points;
-            _meterIds[m] = meters[m].Id;
-            _pointIds[m] = new string[points.Length];
-            _units[m] = new string[points.Length];
+            var ids = new string[points.Length];
+            var units = new string[points.Length];
             for (var p = 0; p < points.Length; p++)
             {
-                _pointIds[m][p] = Shared(_pointIds, m, p, points[p].Id);
-                _units[m][p] = Shared(_units, m, p, points[p].Unit);
+                ids[p] = points[p].Id;
+                units[p] = points[p].Unit;
             }
+
+            _meterIds[m] = meters[m].Id;
+            _pointIds[m] = Shared(_pointIds, m, ids);
+            _units[m] = Shared(_units, m, units);
         }
     }
 
     public int MeterCount => _meterIds.Length;
 
-    // An equal text already kept (by an earlier meter, or earlier in this one), else the text itself. Start-up only:
-    // at most one comparison per pair of points (32,640 for 16 x 16).
-    private static string Shared(string[][] earlier, int meter, int point, string text)
+    // An earlier meter's equal row (meters of one model list the same points), else this row with each text shared
+    // with an equal one kept before. Start-up only: at most one comparison per pair of points (32,640 for 16 x 16).
+    private static string[] Shared(string[][] earlier, int meter, string[] row)
     {
-        for (var m = 0; m <= meter; m++)
+        for (var m = 0; m < meter; m++)
         {
-            var row = earlier[m];
-            for (var p = 0; p < row.Length && (m < meter || p < point); p++)
+            if (SameTexts(earlier[m], row))
             {
-                if (row[p] == text)
+                return earlier[m];
+            }
+        }
+
+        for (var p = 0; p < row.Length; p++)
+        {
+            row[p] = SharedText(earlier, meter, row, p);
+        }
+
+        return row;
+    }
+
+    private static string SharedText(string[][] earlier, int meter, string[] row, int point)
+    {
+        for (var m = 0; m < meter; m++)
+        {
+            var kept = earlier[m];
+            for (var p = 0; p < kept.Length; p++)
+            {
+                if (kept[p] == row[point])
                 {
-                    return row[p];
+                    return kept[p];
                 }
             }
         }
 
-        return text;
+        for (var p = 0; p < point; p++)
+        {
+            if (row[p] == row[point])
+            {
+                return row[p];
+            }
+        }
+
+        return row[point];
+    }
+
+    private static bool SameTexts(string[] a, string[] b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Whether the buffer's indices still name a configured point (a config change can remove one).</summary>

@@ -33,7 +33,7 @@ public sealed class UplinkPublisher : IMqttTransportListener
     private readonly string _downTopic;
     private readonly string _replyTopic;
     private readonly InflightPackets _inflight;
-    private readonly Buffer.Reading[] _stored;
+    private readonly Buffer.Reading[] _stored = new Buffer.Reading[1]; // read one at a time: each becomes a packet reading at once
     private readonly Messages.PacketReading[] _outgoing;
     private readonly GatewayStatus _status = new GatewayStatus();
     private readonly CommandReply _reply = new CommandReply();
@@ -84,7 +84,6 @@ public sealed class UplinkPublisher : IMqttTransportListener
         _downTopic = topics.Down(signer.GatewayId);
         _replyTopic = topics.Topic(signer.GatewayId, PacketKind.Reply);
         _inflight = new InflightPackets(options.Window);
-        _stored = new Buffer.Reading[options.MaxReadingsPerPacket];
         _outgoing = new Messages.PacketReading[options.MaxReadingsPerPacket];
         for (var i = 0; i < _outgoing.Length; i++)
         {
@@ -333,13 +332,21 @@ public sealed class UplinkPublisher : IMqttTransportListener
 
     private bool TryPublishReadings(long from, long before, bool live)
     {
-        var count = _buffer.Read(from, _stored, _readSize);
-        while (count > 0 && _stored[count - 1].Sequence >= before)
+        var read = 0;
+        var prepared = 0;
+        long last = 0;
+        while (read < _readSize && from < before && _buffer.Read(from, _stored, 1) == 1 && _stored[0].Sequence < before)
         {
-            count--;
+            read++;
+            last = _stored[0].Sequence;
+            from = last + 1;
+            if (Prepare(_outgoing[prepared]))
+            {
+                prepared++;
+            }
         }
 
-        if (count == 0)
+        if (read == 0)
         {
             if (!live)
             {
@@ -351,10 +358,9 @@ public sealed class UplinkPublisher : IMqttTransportListener
             return false;
         }
 
-        var prepared = Prepare(count);
         if (prepared == 0)
         {
-            SkipPast(_stored[count - 1].Sequence, live);
+            SkipPast(last, live);
             return false;
         }
 
@@ -385,7 +391,7 @@ public sealed class UplinkPublisher : IMqttTransportListener
             _readSize = taken;
             _fullPackets = 0;
         }
-        else if (prepared == _readSize && ++_fullPackets >= 16 && _readSize < _stored.Length)
+        else if (prepared == _readSize && ++_fullPackets >= 16 && _readSize < _outgoing.Length)
         {
             _readSize++;
             _fullPackets = 0;
@@ -408,32 +414,27 @@ public sealed class UplinkPublisher : IMqttTransportListener
     }
 
     /// <summary>
-    /// Copies stored readings into packet readings. A reading whose point is no longer configured cannot be named
-    /// on the wire: it is skipped and counted in <see cref="ReadingsOrphaned"/>.
+    /// Copies the stored reading just read into a packet reading. A reading whose point is no longer configured cannot
+    /// be named on the wire: it is skipped and counted in <see cref="ReadingsOrphaned"/>.
     /// </summary>
-    private int Prepare(int count)
+    private bool Prepare(Messages.PacketReading reading)
     {
-        var prepared = 0;
-        for (var i = 0; i < count; i++)
+        var meter = _stored[0].Meter;
+        var point = _stored[0].Point;
+        if (!_points.Knows(meter, point))
         {
-            var stored = _stored[i];
-            if (!_points.Knows(stored.Meter, stored.Point))
-            {
-                ReadingsOrphaned++;
-                continue;
-            }
-
-            var reading = _outgoing[prepared++];
-            reading.Sequence = stored.Sequence;
-            reading.MeterId = _points.MeterId(stored.Meter);
-            reading.PointId = _points.PointId(stored.Meter, stored.Point);
-            reading.Unit = _points.Unit(stored.Meter, stored.Point);
-            reading.TimeUtc = stored.Time;
-            reading.Value = stored.Value;
-            reading.Flags = (ReadingFlags)(int)stored.Quality; // the same bits (ReadingQuality)
+            ReadingsOrphaned++;
+            return false;
         }
 
-        return prepared;
+        reading.Sequence = _stored[0].Sequence;
+        reading.MeterId = _points.MeterId(meter);
+        reading.PointId = _points.PointId(meter, point);
+        reading.Unit = _points.Unit(meter, point);
+        reading.TimeUtc = _stored[0].Time;
+        reading.Value = _stored[0].Value;
+        reading.Flags = (ReadingFlags)(int)_stored[0].Quality; // the same bits (ReadingQuality)
+        return true;
     }
 
     private void Publish(string topic, bool retain)

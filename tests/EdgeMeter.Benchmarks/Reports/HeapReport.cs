@@ -13,7 +13,8 @@ public static class HeapReport
 {
     public sealed record HeapFigures(
         int Meters, int PointsPerMeter, int Buses, int Objects, long DotNetBytes, long NanoBytes, long StartUpAllocated, long LargestCycleAllocation,
-        IReadOnlyList<(string Type, int Objects, long NanoBytes)> LargestTypes, IReadOnlyList<(string Path, long NanoBytes)> LargestObjects);
+        IReadOnlyList<(string Type, int Objects, long NanoBytes)> LargestTypes, IReadOnlyList<(string Path, long NanoBytes)> LargestObjects,
+        IReadOnlyList<(string Path, long NanoBytes)> LargestParts);
 
     public static HeapFigures Measure(int meters, int pointsPerMeter, int buses, int steadyCycles)
     {
@@ -38,7 +39,7 @@ public static class HeapReport
             largest = Math.Max(largest, GC.GetAllocatedBytesForCurrentThread() - start);
         }
 
-        return new HeapFigures(meters, pointsPerMeter, buses, graph.Objects, graph.DotNetBytes, graph.NanoBytes, startUp, largest, [.. graph.LargestTypes(1000)], [.. graph.LargestObjects(10)]);
+        return new HeapFigures(meters, pointsPerMeter, buses, graph.Objects, graph.DotNetBytes, graph.NanoBytes, startUp, largest, [.. graph.LargestTypes(1000)], [.. graph.LargestObjects(10)], [.. graph.ByComponent(3).Take(10)]);
     }
 
     /// <summary>What the board's platform provides, not the core: the walk does not count or enter it.</summary>
@@ -69,6 +70,7 @@ public static class HeapReport
         var (perMeter, perPoint, fixedBytes) = Shares(figures[0], figures[1], figures[2]);
         table.Notes.Add($"Target: <= 40 KB retained for 16 meters x 16 points on two buses, and no transient above 4 KB. nanoFramework model: {fixedBytes:N0} B fixed + {perMeter:N0} B per meter + {perPoint:N0} B per point.");
         table.Notes.Add("Largest types (16 x 16): " + string.Join(", ", figures[0].LargestTypes.Take(8).Select(t => $"{t.Type} x{t.Objects} {t.NanoBytes:N0} B")));
+        table.Notes.Add("Largest parts (16 x 16, everything under a field of a field of the runtime): " + string.Join(", ", figures[0].LargestParts.Select(o => $"{o.Path} {o.NanoBytes:N0} B")));
         table.Notes.Add("Largest objects (16 x 16): " + string.Join(", ", figures[0].LargestObjects.Select(o => $"{o.Path} {o.NanoBytes:N0} B")));
         var config = ConfigParse(16, 16, 2);
         table.Notes.Add($"Start-up, the configuration of 16 x 16 ({config.Bytes:N0} bytes, {config.Tokens:N0} tokens): reading it allocates {config.DotNetAllocated:N0} B on .NET; on a board its largest transients are the file's bytes ({NanoHeap.Array(typeof(byte), config.Bytes):N0} B), the reader's decoded-text pool ({NanoHeap.Array(typeof(char), config.Bytes + 18):N0} B) and five token tables of {NanoHeap.Array(typeof(int), config.Tokens):N0} B each, all freed before the first poll.");

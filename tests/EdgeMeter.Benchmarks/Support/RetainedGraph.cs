@@ -34,6 +34,11 @@ public sealed class RetainedGraph
     public IEnumerable<(string Type, int Objects, long NanoBytes)> LargestTypes(int count) =>
         _byType.OrderByDescending(t => t.Value.NanoBytes).Take(count).Select(t => (t.Key, t.Value.Objects, t.Value.NanoBytes));
 
+    /// <summary>The nanoFramework bytes under each field path of the given depth (GatewayRuntime._uplink is 2), largest first.</summary>
+    public IEnumerable<(string Path, long NanoBytes)> ByComponent(int depth) =>
+        _largest.GroupBy(o => string.Join('.', o.Path.Replace("[]", "", StringComparison.Ordinal).Split('.').Take(depth)))
+            .Select(g => (g.Key, g.Sum(o => o.NanoBytes))).OrderByDescending(g => g.Item2);
+
     public static RetainedGraph Walk(object root, Func<Type, bool> foreign)
     {
         var graph = new RetainedGraph(foreign);
