@@ -56,8 +56,9 @@ public sealed class SmokeTests : IDisposable
         AssertFigures(summary, "ingest-stages", "packets/s", "us per packet");
         var relay = AssertFigures(summary, "relay", "readings/s (median)", "lag p50 readings", "lag max readings");
         Assert.Equal(["http-per-record", "http-batch", "mqtt"], relay.Select(r => r["tier"]!.GetValue<string>()));
-        var tail = AssertFigures(summary, "tail", "packets", "p99 ms", "p99.9 ms", "largest WAL MB");
-        Assert.Equal(["inside commits (before)", "beside commits (default)"], tail.Select(r => r["checkpoints"]!.GetValue<string>()));
+        var tail = AssertFigures(summary, "tail", "packets", "p99 ms", "p99.9 ms", "largest WAL MB", "commits", "writer busy %");
+        Assert.Equal(["none: do-nothing MQTTnet broker (the floor)", "inside commits (before)", "beside commits (default)"], tail.Select(r => r["checkpoints"]!.GetValue<string>()));
+        Assert.All(tail.Skip(1), r => Assert.True(r["commits"]!.GetValue<double>() > 0, $"no commits counted in {r.ToJsonString()}"));
         var flood = AssertFigures(summary, "flood", "good packets", "p99 ms", "flood packets sent", "quarantine rows");
         Assert.Equal(["no flood", "flood, guard on (120/min)", "flood, guard off"], flood.Select(r => r["run"]!.GetValue<string>()));
         var export = AssertFigures(summary, "export-memory", "rows", "peak resident MB");
