@@ -11,9 +11,9 @@ internal sealed class SeriesTable
 
     private readonly int[] _keys;
     private readonly long[] _lastTime;
-    private readonly long[] _interval;
+    private readonly SmallLongColumn _interval;
     private readonly long[] _lastValue;
-    private readonly long[] _lastStep;
+    private readonly SmallLongColumn _lastStep;
     private readonly byte[] _scale;
     private readonly byte[] _quality;
     private readonly short[] _next;
@@ -22,9 +22,9 @@ internal sealed class SeriesTable
     {
         _keys = new int[capacity];
         _lastTime = new long[capacity];
-        _interval = new long[capacity];
+        _interval = new SmallLongColumn(capacity);
         _lastValue = new long[capacity];
-        _lastStep = new long[capacity];
+        _lastStep = new SmallLongColumn(capacity);
         _scale = new byte[capacity];
         _quality = new byte[capacity];
         _next = new short[capacity];
@@ -50,6 +50,8 @@ internal sealed class SeriesTable
 
     public void Reset()
     {
+        _interval.Clear();
+        _lastStep.Clear();
         Count = 0;
         Previous = -1;
         PreviousTime = 0;
@@ -79,9 +81,9 @@ internal sealed class SeriesTable
         var slot = Count++;
         _keys[slot] = key;
         _lastTime[slot] = 0;
-        _interval[slot] = 0;
+        _interval.Set(slot, 0);
         _lastValue[slot] = 0;
-        _lastStep[slot] = 0;
+        _lastStep.Set(slot, 0);
         _scale[slot] = 0;
         _quality[slot] = 0;
         _next[slot] = -1;
@@ -89,11 +91,11 @@ internal sealed class SeriesTable
     }
 
     /// <summary>The time this series would have if its interval stayed the same.</summary>
-    public long PredictTime(int slot) => unchecked(_lastTime[slot] + _interval[slot]);
+    public long PredictTime(int slot) => unchecked(_lastTime[slot] + _interval.Get(slot));
 
     /// <summary>Last value, or (linear) last value plus last step.</summary>
     public long PredictValue(int slot, bool linear) =>
-        linear ? unchecked(_lastValue[slot] + _lastStep[slot]) : _lastValue[slot];
+        linear ? unchecked(_lastValue[slot] + _lastStep.Get(slot)) : _lastValue[slot];
 
     public int ScaleOf(int slot) => _scale[slot];
 
@@ -101,8 +103,8 @@ internal sealed class SeriesTable
 
     public void Record(int slot, bool isNew, long time, long mantissa, int scale, byte quality)
     {
-        _lastStep[slot] = isNew || scale != _scale[slot] ? 0 : unchecked(mantissa - _lastValue[slot]);
-        _interval[slot] = isNew ? 0 : unchecked(time - _lastTime[slot]);
+        _lastStep.Set(slot, isNew || scale != _scale[slot] ? 0 : unchecked(mantissa - _lastValue[slot]));
+        _interval.Set(slot, isNew ? 0 : unchecked(time - _lastTime[slot]));
         _lastTime[slot] = time;
         _lastValue[slot] = mantissa;
         _scale[slot] = (byte)scale;
