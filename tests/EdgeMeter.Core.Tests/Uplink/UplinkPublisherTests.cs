@@ -36,6 +36,31 @@ public class UplinkPublisherTests
     }
 
     [Fact]
+    public void Readings_of_a_point_no_longer_configured_are_skipped_and_counted_and_the_rest_go_out_in_order()
+    {
+        using var rig = new UplinkRig();
+        for (var i = 0; i < 30; i++)
+        {
+            // Every third reading names point 7 of meter 0: a configuration change removed it (the rig knows 3 points).
+            var reading = new EdgeMeter.Core.Buffer.Reading(0, i % 3 == 2 ? 7 : i % 3, rig.Clock.UtcNow, new FixedDecimal(i, 0), EdgeMeter.Core.Buffer.ReadingQuality.Good);
+            rig.Buffer.Append(ref reading);
+        }
+
+        rig.Buffer.Commit();
+        for (var round = 0; round < 10; round++)
+        {
+            rig.Step();
+            rig.Transport.Acknowledge();
+        }
+
+        var delivered = rig.DeliveredReadings();
+        Assert.Equal(Enumerable.Range(1, 30).Where(n => n % 3 != 0).Select(n => (long)n), delivered.Select(r => r.Sequence));
+        Assert.Equal(Enumerable.Range(0, 30).Where(i => i % 3 != 2).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), delivered.Select(r => r.Value.ToString()));
+        Assert.Equal(10, rig.Publisher.ReadingsOrphaned);
+        Assert.Equal(30, rig.Buffer.AcknowledgedThrough);
+    }
+
+    [Fact]
     public void The_cursor_never_passes_an_unacknowledged_packet()
     {
         using var rig = new UplinkRig();
