@@ -5,7 +5,8 @@ namespace EdgeMeter.Core.Uplink;
 /// <summary>
 /// Turns the buffer's compact (meter index, point index) back into the ids and units a packet carries: the
 /// buffer stores small integers, the wire carries the configuration's names. Meters of one model repeat the same point
-/// ids and units: a row equal to an earlier meter's is that row, and each distinct text is kept once (the configuration's copies are freed after start-up).
+/// ids and units: a row equal to an earlier meter's is that row, and each distinct text is kept once (the
+/// configuration's copies are freed after start-up).
 /// </summary>
 public sealed class PointDirectory
 {
