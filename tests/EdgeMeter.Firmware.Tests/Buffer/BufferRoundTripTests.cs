@@ -27,6 +27,37 @@ public static class BufferRoundTripTests
         RoundTrip(memory, memory);
     }
 
+    // Gaps of 30 days and steps beyond an int are kept beside the series tables' 4-byte columns (SmallLongColumn):
+    // here for every series at once, so the columns grow (Array.Copy) and clear (Array.Clear) on this runtime.
+    [TestMethod]
+    public static void Outages_of_a_month_and_counter_jumps_read_back_exactly()
+    {
+        var memory = new MemoryFlashFileSystem();
+        var options = new BufferOptions { Budget = 64 * 1024, SegmentSize = 4096, FrameCapacity = 512, AllocationUnit = 512, MaxSeries = 16 };
+        using var buffer = ReadingBuffer.Open(memory, options);
+        for (var cycle = 0; cycle < 6; cycle++)
+        {
+            for (var point = 0; point < 8; point++)
+            {
+                var reading = new Reading(2, point, Start.AddDays(30 * cycle), new FixedDecimal(JumpingValue(cycle, point), 2), ReadingQuality.Good);
+                buffer.Append(ref reading);
+            }
+
+            buffer.Commit();
+        }
+
+        var into = new Reading[60];
+        Assert.AreEqual(48, buffer.Read(0, into));
+        for (var i = 0; i < 48; i++)
+        {
+            var cycle = i / 8;
+            var point = i % 8;
+            Assert.AreEqual(point, into[i].Point);
+            Assert.AreEqual(Start.AddDays(30 * cycle).Ticks, into[i].Time.Ticks);
+            Assert.IsTrue(new FixedDecimal(JumpingValue(cycle, point), 2).Equals(into[i].Value));
+        }
+    }
+
     [TestMethod]
     public static void Round_trip_on_littlefs_drive_I()
     {
@@ -119,6 +150,8 @@ public static class BufferRoundTripTests
         Assert.AreEqual(200L, into[159].Sequence);
         Assert.IsTrue(new FixedDecimal(1000 + (49 * 7 * 4), 2).Equals(into[159].Value));
     }
+
+    private static long JumpingValue(int cycle, int point) => (cycle % 2 == 0 ? 1000000000000L : -3000000000L) * (cycle + 1) + point;
 
     private static void Remove()
     {
