@@ -66,7 +66,7 @@ public static class ReceiverApp
         var disposables = new Stack<IAsyncDisposable>();
         try
         {
-            var store = PacketStore.Open(options.Store.Path, options.Store.MaxBatch, options.Store.ReplayWindow, time, loggerFactory.CreateLogger("edgemeter.store"), options.Store.CheckpointInCommit);
+            var store = PacketStore.Open(options.Store, time, loggerFactory.CreateLogger("edgemeter.store"));
             disposables.Push(new AsyncDisposer(() => store.Dispose()));
             var audit = new AuditLog(options.Admin.AuditLog, time);
             disposables.Push(new AsyncDisposer(() => audit.Dispose()));

@@ -38,6 +38,35 @@ public sealed class PostgresServer : IDisposable
 
     private string LogFile => Path.Combine(_directory, "server.log");
 
+    /// <summary>
+    /// One cluster for the whole test run, started on first use and stopped when the process exits: a test takes a
+    /// database of its own from it (<see cref="CreateDatabase"/>), which costs a fraction of a cluster's start.
+    /// </summary>
+    public static PostgresServer Shared => SharedServer.Value;
+
+    private static readonly Lazy<PostgresServer> SharedServer = new(() =>
+    {
+        var server = Start();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
+        return server;
+    });
+
+    private static int _databases;
+
+    /// <summary>Creates an empty database in this cluster; its connection string.</summary>
+    public string CreateDatabase()
+    {
+        var name = $"test_{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}";
+        using (var admin = new Npgsql.NpgsqlConnection(ConnectionString))
+        {
+            admin.Open();
+            using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            create.ExecuteNonQuery();
+        }
+
+        return $"Host=127.0.0.1;Port={Port};Username={User};Database={name}";
+    }
+
     public static PostgresServer Start()
     {
         var binaries = BinaryDirectory();

@@ -3,13 +3,13 @@ using EdgeMeter.Common.Cli;
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.History;
 using EdgeMeter.Receiver.Indicators;
-using Microsoft.Data.Sqlite;
+using EdgeMeter.Receiver.Store;
 
 namespace EdgeMeter.Receiver.Cli;
 
 /// <summary>
 /// `export --config C --from D --to D [--what readings|indicators] [--gateway G] [--meter M] [--item CODE] [--out F]`:
-/// `[--format csv|xlsx]`: history in Beijing time, read from the database without stopping the receiver (a read-only connection).
+/// `[--format csv|xlsx]`: history in Beijing time, read from the database without stopping the receiver (a read-only connection on SQLite).
 /// </summary>
 internal static class ExportVerb
 {
@@ -47,13 +47,12 @@ internal static class ExportVerb
                 throw new CliException(problem.StartsWith('\'') ? $"--what {problem}" : problem, ExitCodes.Usage);
             }
 
-            if (!File.Exists(options.Store.Path))
+            if (options.Store.Database == StoreKind.Sqlite && !File.Exists(options.Store.Path))
             {
                 throw new CliException($"no database at {options.Store.Path} (Store.Path)", ExitCodes.Failure);
             }
 
-            using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = options.Store.Path, Mode = SqliteOpenMode.ReadOnly }.ToString());
-            db.Open();
+            using var db = PacketStore.OpenQueryConnection(options.Store);
             long rows;
             if (parse.GetValue(file) is { } path)
             {

@@ -18,7 +18,7 @@ public static class ReceiverCli
         foreach (var command in new[]
         {
             RunVerb.Create(output), RunVerb.CreateCheck(output), KeysVerb.Create(output), HashPasswordVerb.Create(output, input),
-            AuditVerb.Create(output), PlatformVerb.Create(output, input), DeadLettersVerb.Create(output), GatewaysVerb.Create(output), UsersVerb.Create(output, input), ExportVerb.Create(output), VersionVerb(output),
+            AuditVerb.Create(output), PlatformVerb.Create(output, input), DeadLettersVerb.Create(output), GatewaysVerb.Create(output), UsersVerb.Create(output, input), ExportVerb.Create(output), MigrateVerb.Create(output), VersionVerb(output),
         })
         {
             root.Subcommands.Add(command);

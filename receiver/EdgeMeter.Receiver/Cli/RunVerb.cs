@@ -30,7 +30,7 @@ internal static class RunVerb
 
                 running = await ReceiverApp.StartAsync(options, new ReceiverStartOptions { Time = simulated?.AsTimeProvider() ?? TimeProvider.System, ConfigPath = Path.GetFullPath(parse.GetValue(config)!) });
             }
-            catch (Exception failure) when (failure is IOException or System.Net.Sockets.SocketException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            catch (Exception failure) when (failure is IOException or System.Net.Sockets.SocketException or System.Data.Common.DbException or InvalidOperationException)
             {
                 throw new CliException($"cannot start: {failure.Message}", ExitCodes.Failure);
             }

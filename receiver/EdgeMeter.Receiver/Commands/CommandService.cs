@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using EdgeMeter.Common.Crypto;
@@ -10,7 +11,6 @@ using EdgeMeter.Receiver.Ingest;
 using EdgeMeter.Receiver.Keys;
 using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Store;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Commands;
@@ -63,7 +63,7 @@ public sealed class CommandService : IAsyncDisposable
         {
             var now = Sql.Time(_time.GetUtcNow().UtcDateTime);
             _store.WriteAsync(db => db.Execute(
-                "UPDATE commands SET state = 'queued' WHERE state = 'sent' AND replied_at IS NULL AND expires_at > $now", ("$now", now))).GetAwaiter().GetResult();
+                "UPDATE commands SET state = 'queued' WHERE state = 'sent' AND replied_at IS NULL AND expires_at > @now", ("@now", now))).GetAwaiter().GetResult();
         }
 
         _loop.Start();
@@ -80,9 +80,9 @@ public sealed class CommandService : IAsyncDisposable
         var argsJson = JsonSerializer.Serialize(args);
         var id = await _store.WriteAsync(db =>
         {
-            var last = db.ScalarLong("SELECT last_seq FROM command_seq WHERE gw = $gw", ("$gw", gatewayId)) ?? 0;
+            var last = db.ScalarLong("SELECT last_seq FROM command_seq WHERE gw = @gw", ("@gw", gatewayId)) ?? 0;
             var seq = Math.Max(last + 1, new DateTimeOffset(now).ToUnixTimeMilliseconds());
-            db.Execute("INSERT INTO command_seq(gw, last_seq) VALUES ($gw, $seq) ON CONFLICT(gw) DO UPDATE SET last_seq = $seq", ("$gw", gatewayId), ("$seq", seq));
+            db.Execute("INSERT INTO command_seq(gw, last_seq) VALUES (@gw, @seq) ON CONFLICT(gw) DO UPDATE SET last_seq = @seq", ("@gw", gatewayId), ("@seq", seq));
             var signer = new PacketSigner(gatewayId, keyVersion, key, new DotNetPacketMac(), PacketLimits.MaxDownPacketBytes);
             if (!signer.SignCommand(seq, now, command))
             {
@@ -92,10 +92,10 @@ public sealed class CommandService : IAsyncDisposable
             return db.ScalarLong(
                 """
                 INSERT INTO commands(gw, seq, name, args, requested_by, created_at, expires_at, packet, state)
-                VALUES ($gw, $seq, $name, $args, $by, $created, $expires, $packet, 'queued') RETURNING id
+                VALUES (@gw, @seq, @name, @args, @by, @created, @expires, @packet, 'queued') RETURNING id
                 """,
-                ("$gw", gatewayId), ("$seq", seq), ("$name", name), ("$args", argsJson), ("$by", requestedBy), ("$created", Sql.Time(now)),
-                ("$expires", Sql.Time(command.ExpiresUtc)), ("$packet", signer.PacketString()))!.Value;
+                ("@gw", gatewayId), ("@seq", seq), ("@name", name), ("@args", argsJson), ("@by", requestedBy), ("@created", Sql.Time(now)),
+                ("@expires", Sql.Time(command.ExpiresUtc)), ("@packet", signer.PacketString()))!.Value;
         });
 
         _metrics.CommandQueued();
@@ -105,10 +105,10 @@ public sealed class CommandService : IAsyncDisposable
     }
 
     public CommandRecord? Get(string gatewayId, long id) =>
-        _store.Read(db => db.Query(SelectSql + " WHERE gw = $gw AND id = $id", ReadRecord, ("$gw", gatewayId), ("$id", id))).FirstOrDefault();
+        _store.Read(db => db.Query(SelectSql + " WHERE gw = @gw AND id = @id", ReadRecord, ("@gw", gatewayId), ("@id", id))).FirstOrDefault();
 
     public IReadOnlyList<CommandRecord> List(string gatewayId, int limit) =>
-        _store.Read(db => db.Query(SelectSql + " WHERE gw = $gw ORDER BY id DESC LIMIT $limit", ReadRecord, ("$gw", gatewayId), ("$limit", limit)));
+        _store.Read(db => db.Query(SelectSql + " WHERE gw = @gw ORDER BY id DESC LIMIT @limit", ReadRecord, ("@gw", gatewayId), ("@limit", limit)));
 
     public Task StopAsync() => _loop.StopAsync();
 
@@ -117,7 +117,7 @@ public sealed class CommandService : IAsyncDisposable
     private const string SelectSql =
         "SELECT id, gw, seq, name, args, requested_by, created_at, expires_at, state, attempts, sent_at, result, message, replied_at FROM commands";
 
-    private static CommandRecord ReadRecord(SqliteDataReader r) => new(
+    private static CommandRecord ReadRecord(DbDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3),
         JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4)) ?? [],
         r.GetString(5), Sql.ParseTime(r.GetString(6)), Sql.ParseTime(r.GetString(7)), r.GetString(8), r.GetInt32(9),
@@ -175,7 +175,7 @@ public sealed class CommandService : IAsyncDisposable
             await ExpireAsync();
             await DeliverQueuedAsync(stop);
         }
-        catch (Exception failure) when (failure is SqliteException or ObjectDisposedException)
+        catch (Exception failure) when (failure is DbException or ObjectDisposedException)
         {
             _log.LogError("command delivery: {Reason}", failure.Message);
         }
@@ -187,7 +187,7 @@ public sealed class CommandService : IAsyncDisposable
     {
         var now = Sql.Time(_time.GetUtcNow().UtcDateTime);
         var expired = await _store.WriteAsync(db => db.Execute(
-            "UPDATE commands SET state = 'expired' WHERE state IN ('queued', 'sent') AND replied_at IS NULL AND expires_at <= $now", ("$now", now)));
+            "UPDATE commands SET state = 'expired' WHERE state IN ('queued', 'sent') AND replied_at IS NULL AND expires_at <= @now", ("@now", now)));
         if (expired > 0)
         {
             _metrics.CommandsExpired(expired);
@@ -199,8 +199,8 @@ public sealed class CommandService : IAsyncDisposable
     private async Task DeliverQueuedAsync(CancellationToken stop)
     {
         var queued = _store.Read(db => db.Query(
-            "SELECT id, gw, packet FROM commands WHERE state = 'queued' AND expires_at > $now ORDER BY id",
-            r => (Id: r.GetInt64(0), Gateway: r.GetString(1), Packet: r.GetString(2)), ("$now", Sql.Time(_time.GetUtcNow().UtcDateTime))));
+            "SELECT id, gw, packet FROM commands WHERE state = 'queued' AND expires_at > @now ORDER BY id",
+            r => (Id: r.GetInt64(0), Gateway: r.GetString(1), Packet: r.GetString(2)), ("@now", Sql.Time(_time.GetUtcNow().UtcDateTime))));
         var blocked = new HashSet<string>(StringComparer.Ordinal);
         foreach (var command in queued)
         {
@@ -218,7 +218,7 @@ public sealed class CommandService : IAsyncDisposable
 
             var now = Sql.Time(_time.GetUtcNow().UtcDateTime);
             await _store.WriteAsync(db => db.Execute(
-                "UPDATE commands SET state = 'sent', attempts = attempts + 1, sent_at = $now WHERE id = $id AND state = 'queued'", ("$now", now), ("$id", command.Id)));
+                "UPDATE commands SET state = 'sent', attempts = attempts + 1, sent_at = @now WHERE id = @id AND state = 'queued'", ("@now", now), ("@id", command.Id)));
             _metrics.CommandSent();
             _log.LogInformation("command {Id} sent to {Gateway}", command.Id, command.Gateway);
         }

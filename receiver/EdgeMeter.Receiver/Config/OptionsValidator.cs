@@ -65,9 +65,17 @@ public static class OptionsValidator
 
     private static void ValidateStore(StoreOptions store, Action<string, string> problem)
     {
-        if (string.IsNullOrWhiteSpace(store.Path))
+        if (!Enum.IsDefined(store.Database))
+        {
+            problem("Store.Database", $"{store.Database} is not Sqlite or Postgres");
+        }
+        else if (store.Database == StoreKind.Sqlite && string.IsNullOrWhiteSpace(store.Path))
         {
             problem("Store.Path", "is required (the SQLite database file)");
+        }
+        else if (store.Database == StoreKind.Postgres)
+        {
+            ValidateConnectionString(store.ConnectionString, problem);
         }
 
         if (store.MaxBatch is < 1 or > 10_000)
@@ -94,6 +102,28 @@ public static class OptionsValidator
         if (retention.BatchPackets is < 1 or > 100000)
         {
             problem("Store.Retention.BatchPackets", $"{retention.BatchPackets} is not 1-100000");
+        }
+    }
+
+    private static void ValidateConnectionString(string? connectionString, Action<string, string> problem)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            problem("Store.ConnectionString", "is required with Database Postgres (\"Host=...;Database=...;Username=...;Password=...\")");
+            return;
+        }
+
+        try
+        {
+            var parsed = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            if (string.IsNullOrWhiteSpace(parsed.Host) || string.IsNullOrWhiteSpace(parsed.Database))
+            {
+                problem("Store.ConnectionString", "names no Host or no Database");
+            }
+        }
+        catch (ArgumentException failure)
+        {
+            problem("Store.ConnectionString", $"is not a PostgreSQL connection string: {failure.Message}");
         }
     }
 

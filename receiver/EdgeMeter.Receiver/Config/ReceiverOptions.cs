@@ -49,10 +49,29 @@ public sealed class ReceiverOptions
     public LoggingOptions Logging { get; set; } = new();
 }
 
+/// <summary>The database the store runs on (docs/storage.md, "Two databases").</summary>
+public enum StoreKind
+{
+    /// <summary>A file beside one receiver: the default for an enterprise.</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL database several receivers share: for a province or a service provider.</summary>
+    Postgres,
+}
+
 public sealed class StoreOptions
 {
+    /// <summary>Sqlite (default) or Postgres.</summary>
+    public StoreKind Database { get; set; } = StoreKind.Sqlite;
+
     /// <summary>SQLite database file (WAL, synchronous=FULL). Relative paths are relative to the config file.</summary>
     public string Path { get; set; } = "edgemeter-receiver.db";
+
+    /// <summary>
+    /// With Database = Postgres: an Npgsql connection string ("Host=db1;Database=edgemeter;Username=edgemeter;Password=...").
+    /// Keep the password out of the file with the environment: EDGEMETER_RECEIVER__Store__ConnectionString.
+    /// </summary>
+    public string? ConnectionString { get; set; }
 
     /// <summary>Most writes committed together in one transaction (group commit).</summary>
     public int MaxBatch { get; set; } = 256;

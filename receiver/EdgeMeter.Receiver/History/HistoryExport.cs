@@ -2,7 +2,7 @@ using System.Globalization;
 using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Store;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace EdgeMeter.Receiver.History;
 
@@ -15,7 +15,7 @@ public static class HistoryExport
     public static readonly string[] ReadingColumns = ["gateway", "n", "meter", "point", "time_beijing", "value", "unit", "flags"];
     public static readonly string[] IndicatorColumns = ["enterprise", "data_code", "name", "stat_type", "start_beijing", "value", "unit", "valid", "flags", "final", "revision"];
 
-    public static async Task<long> WriteAsync(SqliteConnection db, ItemCatalogue items, ExportRequest request, IExportSheet sheet, CancellationToken cancel)
+    public static async Task<long> WriteAsync(DbConnection db, ItemCatalogue items, ExportRequest request, IExportSheet sheet, CancellationToken cancel)
     {
         var readings = request.What == ExportRequest.Readings;
         await sheet.TitleAsync(request.Title(), readings ? ReadingColumns : IndicatorColumns, cancel);
@@ -25,18 +25,20 @@ public static class HistoryExport
     }
 
     /// <summary>In reading-time order through readings_by_time (a range of the index, whatever the filters).</summary>
-    private static async Task<long> ReadingsAsync(SqliteConnection db, ExportRequest request, IExportSheet sheet, CancellationToken cancel)
+    private static async Task<long> ReadingsAsync(DbConnection db, ExportRequest request, IExportSheet sheet, CancellationToken cancel)
     {
         using var command = db.CreateCommand();
-        command.CommandText = """
-            SELECT gw, n, meter, point, t, val, unit, flags FROM readings INDEXED BY readings_by_time
-            WHERE t >= $from AND t < $to AND ($gw IS NULL OR gw = $gw) AND ($meter IS NULL OR meter = $meter)
+        // SQLite is told the index; PostgreSQL's planner chooses it for a range of t by itself.
+        var byTime = db is Microsoft.Data.Sqlite.SqliteConnection ? "INDEXED BY readings_by_time" : "";
+        command.CommandText = $"""
+            SELECT gw, n, meter, point, t, val, unit, flags FROM readings {byTime}
+            WHERE t >= @from AND t < @to AND (@gw IS NULL OR gw = @gw) AND (@meter IS NULL OR meter = @meter)
             ORDER BY t, gw, meter, point, n
             """;
-        command.Parameters.AddWithValue("$from", Iso(request.FromUtc));
-        command.Parameters.AddWithValue("$to", Iso(request.ToUtc));
-        command.Parameters.AddWithValue("$gw", (object?)request.Gateway ?? DBNull.Value);
-        command.Parameters.AddWithValue("$meter", (object?)request.Meter ?? DBNull.Value);
+        command.Parameters.Add(Sql.Parameter(command, "@from", Iso(request.FromUtc)));
+        command.Parameters.Add(Sql.Parameter(command, "@to", Iso(request.ToUtc)));
+        command.Parameters.Add(Sql.Parameter(command, "@gw", (object?)request.Gateway ?? DBNull.Value));
+        command.Parameters.Add(Sql.Parameter(command, "@meter", (object?)request.Meter ?? DBNull.Value));
         using var reader = command.ExecuteReader();
         var row = new ExportCell[ReadingColumns.Length];
         long rows = 0;
@@ -58,7 +60,7 @@ public static class HistoryExport
     }
 
     /// <summary>Item by item, each period type a range of the indicators' key.</summary>
-    private static async Task<long> IndicatorValuesAsync(SqliteConnection db, ItemCatalogue items, ExportRequest request, IExportSheet sheet, CancellationToken cancel)
+    private static async Task<long> IndicatorValuesAsync(DbConnection db, ItemCatalogue items, ExportRequest request, IExportSheet sheet, CancellationToken cancel)
     {
         var keys = request.Item is { } one ? [one] : db.Query(
             """
@@ -78,12 +80,12 @@ public static class HistoryExport
                 using var command = db.CreateCommand();
                 command.CommandText = """
                     SELECT start_t, value, valid, flags, final, revision FROM indicators
-                    WHERE item = $item AND stat_type = $type AND start_t >= $from AND start_t < $to ORDER BY start_t
+                    WHERE item = @item AND stat_type = @type AND start_t >= @from AND start_t < @to ORDER BY start_t
                     """;
-                command.Parameters.AddWithValue("$item", key);
-                command.Parameters.AddWithValue("$type", (int)type);
-                command.Parameters.AddWithValue("$from", SampleReader.ToMs(request.FromUtc));
-                command.Parameters.AddWithValue("$to", SampleReader.ToMs(request.ToUtc));
+                command.Parameters.Add(Sql.Parameter(command, "@item", key));
+                command.Parameters.Add(Sql.Parameter(command, "@type", (int)type));
+                command.Parameters.Add(Sql.Parameter(command, "@from", SampleReader.ToMs(request.FromUtc)));
+                command.Parameters.Add(Sql.Parameter(command, "@to", SampleReader.ToMs(request.ToUtc)));
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {

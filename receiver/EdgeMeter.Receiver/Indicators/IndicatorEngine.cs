@@ -5,7 +5,7 @@ using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Hosting;
 using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Store;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Indicators;
@@ -81,7 +81,7 @@ public sealed class IndicatorEngine : IAsyncDisposable
         var corrections = await _store.WriteAsync(db =>
         {
             var corrected = item is null ? 0 : values.Sum(value => Store(db, item, value));
-            db.Execute("DELETE FROM indicator_dirty WHERE item = $c AND version = $v", ("$c", code), ("$v", version));
+            db.Execute("DELETE FROM indicator_dirty WHERE item = @c AND version = @v", ("@c", code), ("@v", version));
             return corrected;
         });
         _metrics.Computed();
@@ -92,7 +92,7 @@ public sealed class IndicatorEngine : IAsyncDisposable
     }
 
     /// <summary>Every period of <paramref name="item"/> that data from <paramref name="from"/> on can change.</summary>
-    private List<PeriodValue> Compute(SqliteConnection db, DataItem item, DateTime from)
+    private List<PeriodValue> Compute(DbConnection db, DataItem item, DateTime from)
     {
         if (SampleReader.LatestSample(db, item) is not { } latest || SampleReader.InService(db, item) is not { } inService)
         {
@@ -136,19 +136,19 @@ public sealed class IndicatorEngine : IAsyncDisposable
         return values.Where(v => v.Value is not null).ToList();
     }
 
-    private static PeriodValue Stored(SqliteConnection db, DataItem item, IndicatorPeriod period) =>
+    private static PeriodValue Stored(DbConnection db, DataItem item, IndicatorPeriod period) =>
         db.Query(
-            "SELECT value, flags FROM indicators WHERE item = $c AND stat_type = $s AND start_t = $t",
+            "SELECT value, flags FROM indicators WHERE item = @c AND stat_type = @s AND start_t = @t",
             r => new PeriodValue(period, r.IsDBNull(0) ? null : Parse(r.GetString(0)), (IndicatorFlags)r.GetInt32(1), []),
-            ("$c", item.Key), ("$s", (int)period.Type), ("$t", SampleReader.ToMs(period.StartUtc))).FirstOrDefault()
+            ("@c", item.Key), ("@s", (int)period.Type), ("@t", SampleReader.ToMs(period.StartUtc))).FirstOrDefault()
         ?? PeriodValue.Missing(period);
 
     /// <summary>Stores one value; a final one that changed becomes a correction queued for upload (returns 1 then).</summary>
-    private int Store(SqliteConnection db, DataItem item, PeriodValue value)
+    private int Store(DbConnection db, DataItem item, PeriodValue value)
     {
-        var key = (("$c", (object?)item.Key), ("$s", (object?)(int)value.Period.Type), ("$t", (object?)SampleReader.ToMs(value.Period.StartUtc)));
+        var key = (("@c", (object?)item.Key), ("@s", (object?)(int)value.Period.Type), ("@t", (object?)SampleReader.ToMs(value.Period.StartUtc)));
         var existing = db.Query(
-            "SELECT final, revision, uploaded_value, uploaded_valid FROM indicators WHERE item = $c AND stat_type = $s AND start_t = $t",
+            "SELECT final, revision, uploaded_value, uploaded_valid FROM indicators WHERE item = @c AND stat_type = @s AND start_t = @t",
             r => (Final: r.GetInt32(0) == 1, Revision: r.GetInt32(1), Value: r.IsDBNull(2) ? null : r.GetString(2), Valid: r.IsDBNull(3) ? 0 : r.GetInt32(3)),
             key.Item1, key.Item2, key.Item3).FirstOrDefault();
         var text = value.Value!.Value.ToString();
@@ -156,11 +156,11 @@ public sealed class IndicatorEngine : IAsyncDisposable
         var now = Sql.Time(_time.GetUtcNow().UtcDateTime);
         db.Execute(
             """
-            INSERT INTO indicators(item, stat_type, start_t, end_t, value, valid, flags, updated_at) VALUES ($c, $s, $t, $e, $v, $valid, $f, $now)
-            ON CONFLICT(item, stat_type, start_t) DO UPDATE SET value = $v, valid = $valid, flags = $f, updated_at = $now
-            WHERE value IS NOT $v OR valid <> $valid OR flags <> $f
+            INSERT INTO indicators(item, stat_type, start_t, end_t, value, valid, flags, updated_at) VALUES (@c, @s, @t, @e, @v, @valid, @f, @now)
+            ON CONFLICT(item, stat_type, start_t) DO UPDATE SET value = @v, valid = @valid, flags = @f, updated_at = @now
+            WHERE value IS DISTINCT FROM @v OR valid <> @valid OR flags <> @f
             """,
-            key.Item1, key.Item2, key.Item3, ("$e", SampleReader.ToMs(value.Period.EndUtc)), ("$v", text), ("$valid", valid), ("$f", (int)value.Flags), ("$now", now));
+            key.Item1, key.Item2, key.Item3, ("@e", SampleReader.ToMs(value.Period.EndUtc)), ("@v", text), ("@valid", valid), ("@f", (int)value.Flags), ("@now", now));
         if (!existing.Final || (existing.Value == text && existing.Valid == valid))
         {
             return 0;
@@ -170,12 +170,12 @@ public sealed class IndicatorEngine : IAsyncDisposable
         db.Execute(
             """
             INSERT INTO indicator_corrections(item, stat_type, start_t, old_value, old_valid, new_value, new_valid, revision, created_at)
-            VALUES ($c, $s, $t, $old, $oldValid, $v, $valid, $r, $now)
+            VALUES (@c, @s, @t, @old, @oldValid, @v, @valid, @r, @now)
             """,
-            key.Item1, key.Item2, key.Item3, ("$old", existing.Value), ("$oldValid", existing.Valid), ("$v", text), ("$valid", valid), ("$r", revision), ("$now", now));
+            key.Item1, key.Item2, key.Item3, ("@old", existing.Value), ("@oldValid", existing.Valid), ("@v", text), ("@valid", valid), ("@r", revision), ("@now", now));
         db.Execute(
-            "UPDATE indicators SET revision = $r, uploaded_value = $v, uploaded_valid = $valid WHERE item = $c AND stat_type = $s AND start_t = $t",
-            key.Item1, key.Item2, key.Item3, ("$r", revision), ("$v", text), ("$valid", valid));
+            "UPDATE indicators SET revision = @r, uploaded_value = @v, uploaded_valid = @valid WHERE item = @c AND stat_type = @s AND start_t = @t",
+            key.Item1, key.Item2, key.Item3, ("@r", revision), ("@v", text), ("@valid", valid));
         Queue(db, item, value.Period, text, valid, value.Flags | IndicatorFlags.Corrected, revision, now);
         _metrics.Correction();
         _log.LogWarning("{Item} {Period}: {Old} became {New} after it was uploaded; sending revision {Revision}", item.Key, value.Period, existing.Value, text, revision);
@@ -186,10 +186,10 @@ public sealed class IndicatorEngine : IAsyncDisposable
     {
         var now = _time.GetUtcNow().UtcDateTime;
         var open = _store.Read(db => db.Query(
-            "SELECT item, stat_type, start_t, end_t, value, valid, flags FROM indicators WHERE final = 0 AND end_t <= $now ORDER BY end_t, stat_type, item",
+            "SELECT item, stat_type, start_t, end_t, value, valid, flags FROM indicators WHERE final = 0 AND end_t <= @now ORDER BY end_t, stat_type, item",
             r => (Code: r.GetString(0), Type: (StatType)r.GetInt32(1), Start: SampleReader.FromMs(r.GetInt64(2)), End: SampleReader.FromMs(r.GetInt64(3)),
                 Value: r.GetString(4), Valid: r.GetInt32(5), Flags: (IndicatorFlags)r.GetInt32(6)),
-            ("$now", SampleReader.ToMs(now))));
+            ("@now", SampleReader.ToMs(now))));
         var ready = new List<(DataItem Item, IndicatorPeriod Period, string Value, int Valid, IndicatorFlags Flags)>();
         var decided = new Dictionary<(string, DateTime), bool>();
         _store.Read(db =>
@@ -226,8 +226,8 @@ public sealed class IndicatorEngine : IAsyncDisposable
             foreach (var (item, period, value, valid, flags) in ready)
             {
                 db.Execute(
-                    "UPDATE indicators SET final = 1, revision = 0, uploaded_value = value, uploaded_valid = valid WHERE item = $c AND stat_type = $s AND start_t = $t",
-                    ("$c", item.Key), ("$s", (int)period.Type), ("$t", SampleReader.ToMs(period.StartUtc)));
+                    "UPDATE indicators SET final = 1, revision = 0, uploaded_value = value, uploaded_valid = valid WHERE item = @c AND stat_type = @s AND start_t = @t",
+                    ("@c", item.Key), ("@s", (int)period.Type), ("@t", SampleReader.ToMs(period.StartUtc)));
                 Queue(db, item, period, value, valid, flags, 0, stamp);
                 _metrics.Final(period.Type);
             }
@@ -239,7 +239,7 @@ public sealed class IndicatorEngine : IAsyncDisposable
     /// Final at <paramref name="end"/>: the wall-clock limit has passed, or every term's data reaches the grace past
     /// it and its gateway's latest status (sent after that point) reports nothing queued.
     /// </summary>
-    private bool IsFinal(SqliteConnection db, DataItem item, DateTime end, DateTime now)
+    private bool IsFinal(DbConnection db, DataItem item, DateTime end, DateTime now)
     {
         if (now >= end.AddMinutes(_options.FinalAfterMinutes))
         {
@@ -252,9 +252,9 @@ public sealed class IndicatorEngine : IAsyncDisposable
     }
 
     /// <summary>The gateway's latest status was sent at or after <paramref name="since"/> with nothing queued (or it never sent one).</summary>
-    private static bool GatewayDrained(SqliteConnection db, string gateway, DateTime since)
+    private static bool GatewayDrained(DbConnection db, string gateway, DateTime since)
     {
-        var packet = db.Scalar("SELECT packet FROM packets WHERE gw = $g AND kind = 'status' ORDER BY id DESC LIMIT 1", ("$g", gateway)) as string;
+        var packet = db.Scalar("SELECT packet FROM packets WHERE gw = @g AND kind = 'status' ORDER BY id DESC LIMIT 1", ("@g", gateway)) as string;
         if (packet is null)
         {
             return true;
@@ -274,15 +274,15 @@ public sealed class IndicatorEngine : IAsyncDisposable
         return parts.Length == 3 ? Base64Url.DecodeFromChars(parts[1]) : System.Text.Encoding.UTF8.GetBytes(packet);
     }
 
-    private static void Queue(SqliteConnection db, DataItem item, IndicatorPeriod period, string value, int valid, IndicatorFlags flags, int revision, string now) =>
+    private static void Queue(DbConnection db, DataItem item, IndicatorPeriod period, string value, int valid, IndicatorFlags flags, int revision, string now) =>
         db.Execute(
             """
             INSERT INTO indicator_uploads(enterprise, data_code, stat_type, start_t, value, valid, flags, revision, convert_ration, scope, input_type, created_at)
-            VALUES ($e, $c, $s, $t, $v, $valid, $f, $r, $ration, $scope, $input, $now)
+            VALUES (@e, @c, @s, @t, @v, @valid, @f, @r, @ration, @scope, @input, @now)
             """,
-            ("$e", item.Enterprise), ("$c", item.DataCode), ("$s", (int)period.Type), ("$t", SampleReader.ToMs(period.StartUtc)), ("$v", value),
-            ("$valid", valid), ("$f", (int)flags), ("$r", revision), ("$ration", item.ConvertRation.ToString()), ("$scope", (int)item.Scope),
-            ("$input", (int)item.InputType), ("$now", now));
+            ("@e", item.Enterprise), ("@c", item.DataCode), ("@s", (int)period.Type), ("@t", SampleReader.ToMs(period.StartUtc)), ("@v", value),
+            ("@valid", valid), ("@f", (int)flags), ("@r", revision), ("@ration", item.ConvertRation.ToString()), ("@scope", (int)item.Scope),
+            ("@input", (int)item.InputType), ("@now", now));
 
     private static FixedDecimal Parse(string text) =>
         FixedDecimal.TryParse(text, out var value) ? value : throw new InvalidDataException($"stored value '{text}' is not an exact decimal");

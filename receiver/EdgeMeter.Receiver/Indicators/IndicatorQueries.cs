@@ -3,7 +3,7 @@ using EdgeMeter.Core.Values;
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Store;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace EdgeMeter.Receiver.Indicators;
 
@@ -24,36 +24,36 @@ public static class IndicatorQueries
     public const int MaxTraced = 2000;
 
     /// <summary>Each item's completeness on the Beijing day <paramref name="day"/> (yyyy-MM-dd).</summary>
-    public static IReadOnlyList<ItemCompleteness> Completeness(SqliteConnection db, ItemCatalogue items, DateOnly day, int targetPercent)
+    public static IReadOnlyList<ItemCompleteness> Completeness(DbConnection db, ItemCatalogue items, DateOnly day, int targetPercent)
     {
         var start = Beijing(day.ToDateTime(TimeOnly.MinValue));
         return items.Items.Select(item =>
         {
             var valid = (int)(db.ScalarLong(
-                "SELECT COUNT(*) FROM indicators WHERE item = $c AND stat_type = 0 AND start_t >= $from AND start_t < $to AND valid = 1",
-                ("$c", item.Key), ("$from", SampleReader.ToMs(start)), ("$to", SampleReader.ToMs(start.AddDays(1)))) ?? 0);
+                "SELECT COUNT(*) FROM indicators WHERE item = @c AND stat_type = 0 AND start_t >= @from AND start_t < @to AND valid = 1",
+                ("@c", item.Key), ("@from", SampleReader.ToMs(start)), ("@to", SampleReader.ToMs(start.AddDays(1)))) ?? 0);
             var percent = Math.Round(100.0 * valid / item.IntervalsPerDay, 1);
             return new ItemCompleteness(item.Enterprise, item.DataCode, item.Name, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), valid, item.IntervalsPerDay, percent, percent < targetPercent);
         }).ToList();
     }
 
-    public static IReadOnlyList<IndicatorView> Values(SqliteConnection db, DataItem? item, int? statType, DateTime? fromUtc, DateTime? toUtc, int limit) =>
+    public static IReadOnlyList<IndicatorView> Values(DbConnection db, DataItem? item, int? statType, DateTime? fromUtc, DateTime? toUtc, int limit) =>
         db.Query(
             """
             SELECT item, stat_type, start_t, value, valid, flags, final, revision, uploaded_value FROM indicators
-            WHERE ($c IS NULL OR item = $c) AND ($s IS NULL OR stat_type = $s) AND start_t >= $from AND start_t < $to
-            ORDER BY start_t DESC, stat_type, item LIMIT $limit
+            WHERE (@c IS NULL OR item = @c) AND (@s IS NULL OR stat_type = @s) AND start_t >= @from AND start_t < @to
+            ORDER BY start_t DESC, stat_type, item LIMIT @limit
             """,
             r => new IndicatorView(
                 EnterpriseOf(r.GetString(0)), DataCodeOf(r.GetString(0)), r.GetInt32(1), PlatformTime.Format(PlatformTime.FromUtc(SampleReader.FromMs(r.GetInt64(2)))), r.IsDBNull(3) ? null : r.GetString(3),
                 r.GetInt32(4) == 1, IndicatorFlagNames.Of((IndicatorFlags)r.GetInt32(5)), r.GetInt32(6) == 1, r.GetInt32(7), r.IsDBNull(8) ? null : r.GetString(8)),
-            ("$c", item?.Key), ("$s", statType), ("$from", fromUtc is { } f ? SampleReader.ToMs(f) : long.MinValue), ("$to", toUtc is { } t ? SampleReader.ToMs(t) : long.MaxValue), ("$limit", limit));
+            ("@c", item?.Key), ("@s", statType), ("@from", fromUtc is { } f ? SampleReader.ToMs(f) : long.MinValue), ("@to", toUtc is { } t ? SampleReader.ToMs(t) : long.MaxValue), ("@limit", limit));
 
     /// <summary>
     /// The readings a value comes from, computed again over the whole period: each term's boundary readings (a month
     /// or year from the day its item entered service), or the readings averaged (at most <see cref="MaxTraced"/>).
     /// </summary>
-    public static IReadOnlyList<TraceReading> Trace(SqliteConnection db, DataItem item, IndicatorPeriod period, IndicatorOptions options)
+    public static IReadOnlyList<TraceReading> Trace(DbConnection db, DataItem item, IndicatorPeriod period, IndicatorOptions options)
     {
         if (period.Type is StatType.Month or StatType.Year && SampleReader.InService(db, item) is { } inService && inService > period.StartUtc)
         {
@@ -63,22 +63,22 @@ public static class IndicatorQueries
         var tracks = SampleReader.Load(db, item, BeijingCalendar.DayStart(period.StartUtc), period.EndUtc, TimeSpan.FromMinutes(options.MaxInterpolationMinutes));
         var ids = ItemCalculator.Period(item, tracks, period).Readings.Distinct().Take(MaxTraced);
         return ids.Select(id => db.Query(
-            "SELECT r.id, r.gw, r.n, r.meter, r.point, r.t, r.val, p.seq FROM readings r JOIN packets p ON p.id = r.packet_id WHERE r.id = $id",
+            "SELECT r.id, r.gw, r.n, r.meter, r.point, r.t, r.val, p.seq FROM readings r JOIN packets p ON p.id = r.packet_id WHERE r.id = @id",
             x => new TraceReading(x.GetInt64(0), x.GetString(1), x.GetInt64(2), x.GetString(3), x.GetString(4), x.GetString(5), x.GetString(6), x.GetInt64(7)),
-            ("$id", id)).Single()).ToList();
+            ("@id", id)).Single()).ToList();
     }
 
     /// <summary>Records a meter replacement and marks the items reading that point for computation from the reading before it.</summary>
-    public static void RecordReplacement(SqliteConnection db, ItemCatalogue items, MeterReplacement replacement, string actor, DateTime now)
+    public static void RecordReplacement(DbConnection db, ItemCatalogue items, MeterReplacement replacement, string actor, DateTime now)
     {
         var series = replacement.Series;
         db.Execute(
-            "INSERT INTO meter_replacements(gw, meter, point, at_t, old_final, new_initial, recorded_by, recorded_at) VALUES ($g, $m, $p, $t, $old, $new, $by, $at)",
-            ("$g", series.Gateway), ("$m", series.Meter), ("$p", series.Point), ("$t", SampleReader.ToMs(replacement.AtUtc)),
-            ("$old", replacement.OldFinal.ToString()), ("$new", replacement.NewInitial.ToString()), ("$by", actor), ("$at", Sql.Time(now)));
+            "INSERT INTO meter_replacements(gw, meter, point, at_t, old_final, new_initial, recorded_by, recorded_at) VALUES (@g, @m, @p, @t, @old, @new, @by, @at)",
+            ("@g", series.Gateway), ("@m", series.Meter), ("@p", series.Point), ("@t", SampleReader.ToMs(replacement.AtUtc)),
+            ("@old", replacement.OldFinal.ToString()), ("@new", replacement.NewInitial.ToString()), ("@by", actor), ("@at", Sql.Time(now)));
         var before = db.ScalarLong(
-            "SELECT MAX(s.t) FROM samples s JOIN series x ON x.id = s.series WHERE x.gw = $g AND x.meter = $m AND x.point = $p AND s.t < $t",
-            ("$g", series.Gateway), ("$m", series.Meter), ("$p", series.Point), ("$t", SampleReader.ToMs(replacement.AtUtc)));
+            "SELECT MAX(s.t) FROM samples s JOIN series x ON x.id = s.series WHERE x.gw = @g AND x.meter = @m AND x.point = @p AND s.t < @t",
+            ("@g", series.Gateway), ("@m", series.Meter), ("@p", series.Point), ("@t", SampleReader.ToMs(replacement.AtUtc)));
         var from = before is { } ms ? SampleReader.FromMs(ms) : replacement.AtUtc;
         foreach (var item in items.ItemsReading(series))
         {
@@ -86,7 +86,7 @@ public static class IndicatorQueries
         }
     }
 
-    public static object Replacements(SqliteConnection db) =>
+    public static object Replacements(DbConnection db) =>
         db.Query(
             "SELECT id, gw, meter, point, at_t, old_final, new_initial, recorded_by, recorded_at FROM meter_replacements ORDER BY at_t",
             r => new
@@ -96,23 +96,23 @@ public static class IndicatorQueries
                 recordedBy = r.GetString(7), recordedAt = r.GetString(8),
             });
 
-    public static object Unmapped(SqliteConnection db) =>
+    public static object Unmapped(DbConnection db) =>
         db.Query(
             "SELECT gw, meter, point, readings, first_seen, last_seen FROM unmapped_points ORDER BY gw, meter, point",
             r => new { gateway = r.GetString(0), meter = r.GetString(1), point = r.GetString(2), readings = r.GetInt64(3), firstSeen = r.GetString(4), lastSeen = r.GetString(5) });
 
-    public static object Corrections(SqliteConnection db, int limit) =>
+    public static object Corrections(DbConnection db, int limit) =>
         db.Query(
-            "SELECT item, stat_type, start_t, old_value, old_valid, new_value, new_valid, revision, created_at FROM indicator_corrections ORDER BY id DESC LIMIT $limit",
+            "SELECT item, stat_type, start_t, old_value, old_valid, new_value, new_valid, revision, created_at FROM indicator_corrections ORDER BY id DESC LIMIT @limit",
             r => new
             {
                 enterprise = EnterpriseOf(r.GetString(0)), dataCode = DataCodeOf(r.GetString(0)), statType = r.GetInt32(1), statDate = PlatformTime.Format(PlatformTime.FromUtc(SampleReader.FromMs(r.GetInt64(2)))),
                 oldValue = r.GetString(3), oldValid = r.GetInt32(4) == 1, newValue = r.GetString(5), newValid = r.GetInt32(6) == 1, revision = r.GetInt32(7), at = r.GetString(8),
             },
-            ("$limit", limit));
+            ("@limit", limit));
 
     /// <summary>Counts for the summary lines: values uploaded (final) per statType, and corrections.</summary>
-    public static (long[] FinalByType, long Corrections, long Unmapped) Totals(SqliteConnection db)
+    public static (long[] FinalByType, long Corrections, long Unmapped) Totals(DbConnection db)
     {
         var finals = new long[4];
         foreach (var (type, count) in db.Query("SELECT stat_type, COUNT(*) FROM indicators WHERE final = 1 GROUP BY stat_type", r => (r.GetInt32(0), r.GetInt64(1))))

@@ -1,6 +1,6 @@
 using EdgeMeter.Core.Values;
 using EdgeMeter.Receiver.Store;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace EdgeMeter.Receiver.Indicators;
 
@@ -11,7 +11,7 @@ public static class SampleReader
     /// The tracks of <paramref name="item"/> for [from, to]: the samples inside, plus the last one before and the
     /// first one after (a boundary interpolates between them however far apart they are).
     /// </summary>
-    public static ItemTracks Load(SqliteConnection db, DataItem item, DateTime fromUtc, DateTime toUtc, TimeSpan maxGap)
+    public static ItemTracks Load(DbConnection db, DataItem item, DateTime fromUtc, DateTime toUtc, TimeSpan maxGap)
     {
         var replacements = Replacements(db, item.Series);
         var terms = item.Terms.ToDictionary(
@@ -29,13 +29,13 @@ public static class SampleReader
     }
 
     /// <summary>The latest sample time of the item's terms, or null before the first.</summary>
-    public static DateTime? LatestSample(SqliteConnection db, DataItem item)
+    public static DateTime? LatestSample(DbConnection db, DataItem item)
     {
         long? latest = null;
         foreach (var term in item.Terms)
         {
             var t = db.ScalarLong(
-                "SELECT MAX(s.t) FROM samples s JOIN series x ON x.id = s.series WHERE x.gw = $g AND x.meter = $m AND x.point = $p",
+                "SELECT MAX(s.t) FROM samples s JOIN series x ON x.id = s.series WHERE x.gw = @g AND x.meter = @m AND x.point = @p",
                 Key(term.Series));
             latest = t is { } value && (latest is null || value > latest) ? value : latest;
         }
@@ -47,13 +47,13 @@ public static class SampleReader
     /// When the item entered service: the first Beijing midnight at or after the first sample of every term (before
     /// it the item has no days, so months and years count from it rather than being incomplete forever).
     /// </summary>
-    public static DateTime? InService(SqliteConnection db, DataItem item)
+    public static DateTime? InService(DbConnection db, DataItem item)
     {
         long? first = null;
         foreach (var term in item.Terms)
         {
             var t = db.ScalarLong(
-                "SELECT MIN(s.t) FROM samples s JOIN series x ON x.id = s.series WHERE x.gw = $g AND x.meter = $m AND x.point = $p",
+                "SELECT MIN(s.t) FROM samples s JOIN series x ON x.id = s.series WHERE x.gw = @g AND x.meter = @m AND x.point = @p",
                 Key(term.Series));
             if (t is null)
             {
@@ -74,8 +74,8 @@ public static class SampleReader
     }
 
     /// <summary>The latest sample time of one series, or null.</summary>
-    public static DateTime? LatestSample(SqliteConnection db, SeriesKey series) =>
-        db.ScalarLong("SELECT MAX(s.t) FROM samples s JOIN series x ON x.id = s.series WHERE x.gw = $g AND x.meter = $m AND x.point = $p", Key(series)) is { } ms
+    public static DateTime? LatestSample(DbConnection db, SeriesKey series) =>
+        db.ScalarLong("SELECT MAX(s.t) FROM samples s JOIN series x ON x.id = s.series WHERE x.gw = @g AND x.meter = @m AND x.point = @p", Key(series)) is { } ms
             ? FromMs(ms)
             : null;
 
@@ -83,9 +83,9 @@ public static class SampleReader
 
     public static DateTime FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime;
 
-    private static (List<Sample> Samples, List<DateTime> Unsynced) Samples(SqliteConnection db, SeriesKey series, DateTime fromUtc, DateTime toUtc)
+    private static (List<Sample> Samples, List<DateTime> Unsynced) Samples(DbConnection db, SeriesKey series, DateTime fromUtc, DateTime toUtc)
     {
-        var id = db.ScalarLong("SELECT id FROM series WHERE gw = $g AND meter = $m AND point = $p", Key(series));
+        var id = db.ScalarLong("SELECT id FROM series WHERE gw = @g AND meter = @m AND point = @p", Key(series));
         if (id is null)
         {
             return ([], []);
@@ -94,24 +94,24 @@ public static class SampleReader
         var (from, to) = (ToMs(fromUtc), ToMs(toUtc));
         var samples = db.Query(
             """
-            SELECT t, val, source, reading_id FROM (SELECT * FROM samples WHERE series = $s AND t < $from ORDER BY t DESC LIMIT 1)
-            UNION ALL SELECT t, val, source, reading_id FROM samples WHERE series = $s AND t >= $from AND t <= $to
-            UNION ALL SELECT t, val, source, reading_id FROM (SELECT * FROM samples WHERE series = $s AND t > $to ORDER BY t LIMIT 1)
+            SELECT t, val, source, reading_id FROM (SELECT * FROM samples WHERE series = @s AND t < @from ORDER BY t DESC LIMIT 1)
+            UNION ALL SELECT t, val, source, reading_id FROM samples WHERE series = @s AND t >= @from AND t <= @to
+            UNION ALL SELECT t, val, source, reading_id FROM (SELECT * FROM samples WHERE series = @s AND t > @to ORDER BY t LIMIT 1)
             """,
             r => new Sample(FromMs(r.GetInt64(0)), Parse(r.GetString(1)), (SampleSource)r.GetInt32(2), r.GetInt64(3)),
-            ("$s", id), ("$from", from), ("$to", to));
+            ("@s", id), ("@from", from), ("@to", to));
         var unsynced = db.Query(
-            "SELECT t FROM unsynced_samples WHERE series = $s AND t >= $from AND t <= $to", r => FromMs(r.GetInt64(0)), ("$s", id), ("$from", from), ("$to", to));
+            "SELECT t FROM unsynced_samples WHERE series = @s AND t >= @from AND t <= @to", r => FromMs(r.GetInt64(0)), ("@s", id), ("@from", from), ("@to", to));
         return (samples, unsynced);
     }
 
-    private static List<MeterReplacement> Replacements(SqliteConnection db, IEnumerable<SeriesKey> series)
+    private static List<MeterReplacement> Replacements(DbConnection db, IEnumerable<SeriesKey> series)
     {
         var all = new List<MeterReplacement>();
         foreach (var key in series)
         {
             all.AddRange(db.Query(
-                "SELECT at_t, old_final, new_initial FROM meter_replacements WHERE gw = $g AND meter = $m AND point = $p ORDER BY at_t",
+                "SELECT at_t, old_final, new_initial FROM meter_replacements WHERE gw = @g AND meter = @m AND point = @p ORDER BY at_t",
                 r => new MeterReplacement(key, FromMs(r.GetInt64(0)), Parse(r.GetString(1)), Parse(r.GetString(2))),
                 Key(key)));
         }
@@ -119,7 +119,7 @@ public static class SampleReader
         return all;
     }
 
-    private static (string, object?)[] Key(SeriesKey series) => [("$g", series.Gateway), ("$m", series.Meter), ("$p", series.Point)];
+    private static (string, object?)[] Key(SeriesKey series) => [("@g", series.Gateway), ("@m", series.Meter), ("@p", series.Point)];
 
     private static FixedDecimal Parse(string text) =>
         FixedDecimal.TryParse(text, out var value) ? value : throw new InvalidDataException($"stored value '{text}' is not an exact decimal");

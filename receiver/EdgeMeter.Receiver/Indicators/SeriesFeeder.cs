@@ -2,7 +2,7 @@ using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Receiver.Hosting;
 using EdgeMeter.Receiver.Store;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Indicators;
@@ -53,7 +53,7 @@ public sealed class SeriesFeeder : IAsyncDisposable
     public void Start()
     {
         _cursor = _store.Read(db => db.ScalarLong(
-            "SELECT last_id FROM relay_cursor WHERE tier = $tier AND gw = $gw", ("$tier", CursorName), ("$gw", AllGateways))) ?? 0;
+            "SELECT last_id FROM relay_cursor WHERE tier = @tier AND gw = @gw", ("@tier", CursorName), ("@gw", AllGateways))) ?? 0;
         _loop.Start();
     }
 
@@ -74,9 +74,9 @@ public sealed class SeriesFeeder : IAsyncDisposable
         }
 
         var readings = _store.Read(db => db.Query(
-            "SELECT id, gw, meter, point, t, val, flags FROM readings WHERE id > $after ORDER BY id LIMIT $limit",
+            "SELECT id, gw, meter, point, t, val, flags FROM readings WHERE id > @after ORDER BY id LIMIT @limit",
             r => new StoredReading(r.GetInt64(0), new SeriesKey(r.GetString(1), r.GetString(2), r.GetString(3)), r.GetString(4), r.GetString(5), (ReadingFlags)r.GetInt32(6)),
-            ("$after", _cursor), ("$limit", BatchSize)));
+            ("@after", _cursor), ("@limit", BatchSize)));
         if (readings.Count == 0)
         {
             return TimeSpan.FromSeconds(5);
@@ -92,7 +92,7 @@ public sealed class SeriesFeeder : IAsyncDisposable
         return readings.Count == BatchSize ? TimeSpan.Zero : TimeSpan.FromSeconds(5);
     }
 
-    private bool Apply(SqliteConnection db, List<StoredReading> readings, bool moveCursor = true)
+    private bool Apply(DbConnection db, List<StoredReading> readings, bool moveCursor = true)
     {
         var now = Sql.Time(_time.GetUtcNow().UtcDateTime);
         var dirty = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -115,7 +115,7 @@ public sealed class SeriesFeeder : IAsyncDisposable
             var t = new DateTimeOffset(time).ToUnixTimeMilliseconds();
             if ((reading.Flags & Unusable) != 0)
             {
-                db.Execute("INSERT OR IGNORE INTO unsynced_samples(series, t, reading_id) VALUES ($s, $t, $id)", ("$s", series), ("$t", t), ("$id", reading.Id));
+                db.Execute("INSERT INTO unsynced_samples(series, t, reading_id) VALUES (@s, @t, @id) ON CONFLICT DO NOTHING", ("@s", series), ("@t", t), ("@id", reading.Id));
                 continue;
             }
 
@@ -123,15 +123,15 @@ public sealed class SeriesFeeder : IAsyncDisposable
             var source = (reading.Flags & ReadingFlags.Frozen) != 0 ? SampleSource.Frozen : SampleSource.Polled;
             db.Execute(
                 """
-                INSERT INTO samples(series, t, val, source, reading_id) VALUES ($s, $t, $v, $src, $id)
+                INSERT INTO samples(series, t, val, source, reading_id) VALUES (@s, @t, @v, @src, @id)
                 ON CONFLICT(series, t) DO UPDATE SET val = excluded.val, source = excluded.source, reading_id = excluded.reading_id
                 WHERE samples.source = 1 AND excluded.source = 0
                 """,
-                ("$s", series), ("$t", t), ("$v", reading.Value), ("$src", (int)source), ("$id", reading.Id));
+                ("@s", series), ("@t", t), ("@v", reading.Value), ("@src", (int)source), ("@id", reading.Id));
             _metrics.SampleFed();
 
             // The values that change start at the sample before this one: interpolation spans it.
-            var from = db.ScalarLong("SELECT MAX(t) FROM samples WHERE series = $s AND t < $t", ("$s", series), ("$t", t)) ?? t;
+            var from = db.ScalarLong("SELECT MAX(t) FROM samples WHERE series = @s AND t < @t", ("@s", series), ("@t", t)) ?? t;
             foreach (var item in items)
             {
                 dirty[item.Key] = Math.Min(dirty.GetValueOrDefault(item.Key, long.MaxValue), from);
@@ -147,17 +147,17 @@ public sealed class SeriesFeeder : IAsyncDisposable
         {
             db.Execute(
                 """
-                INSERT INTO indicator_dirty(item, from_t, version) VALUES ($c, $f, 1)
-                ON CONFLICT(item) DO UPDATE SET from_t = min(from_t, $f), version = version + 1
+                INSERT INTO indicator_dirty(item, from_t, version) VALUES (@c, @f, 1)
+                ON CONFLICT(item) DO UPDATE SET from_t = min(from_t, @f), version = version + 1
                 """,
-                ("$c", code), ("$f", from));
+                ("@c", code), ("@f", from));
         }
 
         if (moveCursor && readings.Count > 0)
         {
             db.Execute(
-                "INSERT INTO relay_cursor(tier, gw, last_id) VALUES ($tier, $gw, $id) ON CONFLICT(tier, gw) DO UPDATE SET last_id = $id",
-                ("$tier", CursorName), ("$gw", AllGateways), ("$id", readings[^1].Id));
+                "INSERT INTO relay_cursor(tier, gw, last_id) VALUES (@tier, @gw, @id) ON CONFLICT(tier, gw) DO UPDATE SET last_id = @id",
+                ("@tier", CursorName), ("@gw", AllGateways), ("@id", readings[^1].Id));
         }
 
         return dirty.Count > 0;
@@ -174,13 +174,13 @@ public sealed class SeriesFeeder : IAsyncDisposable
         foreach (var series in adopted)
         {
             var readings = _store.Read(db => db.Query(
-                "SELECT id, gw, meter, point, t, val, flags FROM readings WHERE gw = $g AND meter = $m AND point = $p AND id <= $upTo ORDER BY id",
+                "SELECT id, gw, meter, point, t, val, flags FROM readings WHERE gw = @g AND meter = @m AND point = @p AND id <= @upTo ORDER BY id",
                 r => new StoredReading(r.GetInt64(0), new SeriesKey(r.GetString(1), r.GetString(2), r.GetString(3)), r.GetString(4), r.GetString(5), (ReadingFlags)r.GetInt32(6)),
-                ("$g", series.Gateway), ("$m", series.Meter), ("$p", series.Point), ("$upTo", _cursor)));
+                ("@g", series.Gateway), ("@m", series.Meter), ("@p", series.Point), ("@upTo", _cursor)));
             await _store.WriteAsync(db =>
             {
                 Apply(db, readings, moveCursor: false);
-                db.Execute("DELETE FROM unmapped_points WHERE gw = $g AND meter = $m AND point = $p", ("$g", series.Gateway), ("$m", series.Meter), ("$p", series.Point));
+                db.Execute("DELETE FROM unmapped_points WHERE gw = @g AND meter = @m AND point = @p", ("@g", series.Gateway), ("@m", series.Meter), ("@p", series.Point));
             });
             _log.LogInformation("{Series} is read by a data item now: its {Count} stored readings were taken in", series, readings.Count);
         }
@@ -192,29 +192,29 @@ public sealed class SeriesFeeder : IAsyncDisposable
     }
 
     /// <summary>Marks an item for a full computation again from <paramref name="fromUtc"/> (a meter replacement was recorded).</summary>
-    public static void MarkDirty(SqliteConnection db, DataItem item, DateTime fromUtc) =>
+    public static void MarkDirty(DbConnection db, DataItem item, DateTime fromUtc) =>
         db.Execute(
             """
-            INSERT INTO indicator_dirty(item, from_t, version) VALUES ($c, $f, 1)
-            ON CONFLICT(item) DO UPDATE SET from_t = min(from_t, $f), version = version + 1
+            INSERT INTO indicator_dirty(item, from_t, version) VALUES (@c, @f, 1)
+            ON CONFLICT(item) DO UPDATE SET from_t = min(from_t, @f), version = version + 1
             """,
-            ("$c", item.Key), ("$f", new DateTimeOffset(fromUtc).ToUnixTimeMilliseconds()));
+            ("@c", item.Key), ("@f", new DateTimeOffset(fromUtc).ToUnixTimeMilliseconds()));
 
-    public static long SeriesId(SqliteConnection db, SeriesKey key)
+    public static long SeriesId(DbConnection db, SeriesKey key)
     {
-        db.Execute("INSERT OR IGNORE INTO series(gw, meter, point) VALUES ($g, $m, $p)", ("$g", key.Gateway), ("$m", key.Meter), ("$p", key.Point));
-        return db.ScalarLong("SELECT id FROM series WHERE gw = $g AND meter = $m AND point = $p", ("$g", key.Gateway), ("$m", key.Meter), ("$p", key.Point))!.Value;
+        db.Execute("INSERT INTO series(gw, meter, point) VALUES (@g, @m, @p) ON CONFLICT DO NOTHING", ("@g", key.Gateway), ("@m", key.Meter), ("@p", key.Point));
+        return db.ScalarLong("SELECT id FROM series WHERE gw = @g AND meter = @m AND point = @p", ("@g", key.Gateway), ("@m", key.Meter), ("@p", key.Point))!.Value;
     }
 
     /// <summary>Counts a batch's readings of one unmapped point in one write (every reading would be one per reading).</summary>
-    private void Unmapped(SqliteConnection db, SeriesKey series, int readings, string now)
+    private void Unmapped(DbConnection db, SeriesKey series, int readings, string now)
     {
         db.Execute(
             """
-            INSERT INTO unmapped_points(gw, meter, point, readings, first_seen, last_seen) VALUES ($g, $m, $p, $n, $now, $now)
-            ON CONFLICT(gw, meter, point) DO UPDATE SET readings = readings + $n, last_seen = $now
+            INSERT INTO unmapped_points(gw, meter, point, readings, first_seen, last_seen) VALUES (@g, @m, @p, @n, @now, @now)
+            ON CONFLICT(gw, meter, point) DO UPDATE SET readings = readings + @n, last_seen = @now
             """,
-            ("$g", series.Gateway), ("$m", series.Meter), ("$p", series.Point), ("$n", readings), ("$now", now));
+            ("@g", series.Gateway), ("@m", series.Meter), ("@p", series.Point), ("@n", readings), ("@now", now));
         _metrics.UnmappedRead(readings);
         if (_reportedUnmapped.Add(series))
         {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using EdgeMeter.Receiver.Commands;
 using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Ingest;
@@ -78,9 +79,9 @@ internal static class AdminEndpoints
         admin.MapGet("/readings", (string? gateway, long? after, int? limit) => gateway is null
             ? Results.Json(new { error = "gateway: required (and after: the last reading number already read, limit: at most 10000)" }, statusCode: StatusCodes.Status400BadRequest)
             : Results.Json(services.Store.Read(db => db.Query(
-                "SELECT n, meter, point, t, val, unit, flags FROM readings WHERE gw = $g AND n > $after ORDER BY n LIMIT $limit",
+                "SELECT n, meter, point, t, val, unit, flags FROM readings WHERE gw = @g AND n > @after ORDER BY n LIMIT @limit",
                 r => new { n = r.GetInt64(0), meter = r.GetString(1), point = r.GetString(2), t = r.GetString(3), value = r.GetString(4), unit = r.GetString(5), flags = r.GetInt32(6) },
-                ("$g", gateway), ("$after", after ?? 0), ("$limit", Math.Clamp(limit ?? 1000, 1, 10_000))))));
+                ("@g", gateway), ("@after", after ?? 0), ("@limit", Math.Clamp(limit ?? 1000, 1, 10_000))))));
         admin.MapGet("/quarantine", (int? limit) => Results.Json(Quarantine(services.Store, Limit(limit))));
         admin.MapGet("/quarantine/summary", (int? days) => days is < 1 or > 400
             ? Results.Json(new { error = "days: 1-400" }, statusCode: StatusCodes.Status400BadRequest)
@@ -88,14 +89,14 @@ internal static class AdminEndpoints
         admin.MapPost("/quarantine/{id:long}/retry", async (long id, HttpContext http) => await RetryAsync(services, id, (string)http.Items[ActorItem]!));
         MapDeadLetters(admin, services);
         admin.MapGet("/platform-messages", (int? limit) => Results.Json(services.Store.Read(db => db.Query(
-            "SELECT id, account, platform, message_id, issued_at, received_at, via, text, gateways, forwarded FROM platform_messages ORDER BY id DESC LIMIT $limit",
+            "SELECT id, account, platform, message_id, issued_at, received_at, via, text, gateways, forwarded FROM platform_messages ORDER BY id DESC LIMIT @limit",
             r => new
             {
                 id = r.GetInt64(0), account = r.GetString(1), platform = r.GetString(2), messageId = r.GetString(3), issuedAt = r.GetString(4), receivedAt = r.GetString(5),
                 via = r.GetString(6), text = r.GetString(7), gateways = System.Text.Json.JsonSerializer.Deserialize<string[]>(r.GetString(8)),
                 forwarded = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(9)),
             },
-            ("$limit", Limit(limit))))));
+            ("@limit", Limit(limit))))));
         MapIndicators(admin, services);
     }
 
@@ -136,7 +137,7 @@ internal static class AdminEndpoints
 
     private static async Task<IResult> ActOnDeadLettersAsync(
         ReceiverServices services, Relay.DeadLetterSelection selection, string actor, string action,
-        Func<Microsoft.Data.Sqlite.SqliteConnection, string, string, IReadOnlyList<long>> act)
+        Func<System.Data.Common.DbConnection, string, string, IReadOnlyList<long>> act)
     {
         var (problem, ids) = await DeadLetterActions.ActAsync(services, selection, actor, action, act);
         return problem is not null
@@ -254,15 +255,15 @@ internal static class AdminEndpoints
     private static object QuarantineSummary(PacketStore store, DateTime sinceUtc) =>
         store.Read(db => db.Query(
             """
-            SELECT gw, error, SUM(total), SUM(kept), MAX(last_at) FROM quarantine_counts WHERE day >= $since
+            SELECT gw, error, SUM(total), SUM(kept), MAX(last_at) FROM quarantine_counts WHERE day >= @since
             GROUP BY gw, error ORDER BY SUM(total) DESC, gw, error LIMIT 1000
             """,
             r => new { gateway = r.GetString(0), error = r.GetString(1), total = r.GetInt64(2), kept = r.GetInt64(3), lastAt = r.GetString(4) },
-            ("$since", sinceUtc.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))));
+            ("@since", sinceUtc.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))));
 
     private static object Quarantine(PacketStore store, int limit) =>
         store.Read(db => db.Query(
-            "SELECT id, received_at, client, topic, gw, seq, error, reason, size, packet, resolved_at, resolution FROM quarantine ORDER BY id DESC LIMIT $limit",
+            "SELECT id, received_at, client, topic, gw, seq, error, reason, size, packet, resolved_at, resolution FROM quarantine ORDER BY id DESC LIMIT @limit",
             r => new
             {
                 id = r.GetInt64(0),
@@ -278,15 +279,15 @@ internal static class AdminEndpoints
                 resolvedAt = r.NullableString(10),
                 resolution = r.NullableString(11),
             },
-            ("$limit", limit)));
+            ("@limit", limit)));
 
     // Verifies a quarantined message again, e.g. after the missing key was registered.
     private static async Task<IResult> RetryAsync(ReceiverServices services, long id, string actor)
     {
         var row = services.Store.Read(db => db.Query(
-            "SELECT topic, size, packet, resolved_at FROM quarantine WHERE id = $id",
+            "SELECT topic, size, packet, resolved_at FROM quarantine WHERE id = @id",
             r => (Topic: r.GetString(0), Size: r.GetInt32(1), Packet: (byte[])r.GetValue(2), Resolved: r.NullableString(3)),
-            ("$id", id))).FirstOrDefault();
+            ("@id", id))).FirstOrDefault();
         if (row.Topic is null)
         {
             return Results.Json(new { error = $"no quarantine entry {id}" }, statusCode: StatusCodes.Status404NotFound);
@@ -303,8 +304,8 @@ internal static class AdminEndpoints
         {
             var resolution = $"{result.Disposition} on retry by {actor}";
             await services.Store.WriteAsync(db => db.Execute(
-                "UPDATE quarantine SET resolved_at = $at, resolution = $resolution WHERE id = $id",
-                ("$at", Sql.Time(services.Time.GetUtcNow().UtcDateTime)), ("$resolution", resolution), ("$id", id)));
+                "UPDATE quarantine SET resolved_at = @at, resolution = @resolution WHERE id = @id",
+                ("@at", Sql.Time(services.Time.GetUtcNow().UtcDateTime)), ("@resolution", resolution), ("@id", id)));
         }
 
         services.Audit.Append(actor, "quarantine.retry", id.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Disposition.ToString().ToLowerInvariant(), result.Reason);

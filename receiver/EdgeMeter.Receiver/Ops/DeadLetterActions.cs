@@ -1,5 +1,5 @@
 using EdgeMeter.Receiver.Store;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace EdgeMeter.Receiver.Ops;
 
@@ -11,7 +11,7 @@ internal static class DeadLetterActions
 {
     /// <summary>The ids acted on, or why nothing was done.</summary>
     public static async Task<(string? Problem, IReadOnlyList<long> Ids)> ActAsync(
-        ReceiverServices services, Relay.DeadLetterSelection selection, string actor, string action, Func<SqliteConnection, string, string, IReadOnlyList<long>> act)
+        ReceiverServices services, Relay.DeadLetterSelection selection, string actor, string action, Func<DbConnection, string, string, IReadOnlyList<long>> act)
     {
         var problem = selection.Problem()
             ?? (selection.Tier is { } tier && services.Tiers.All(t => t.Name != tier) ? $"tier: no platform tier named '{tier}'" : null);

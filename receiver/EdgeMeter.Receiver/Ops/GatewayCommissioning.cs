@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeMeter.Receiver.Store;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace EdgeMeter.Receiver.Ops;
 
@@ -17,10 +17,10 @@ public static class GatewayCommissioning
     // Enough of the newest readings to find every point's last value without reading months of history.
     private const int RecentReadings = 5000;
 
-    public static JsonObject? Show(SqliteConnection db, string gateway, bool readyForCommands)
+    public static JsonObject? Show(DbConnection db, string gateway, bool readyForCommands)
     {
         var row = db.Query(
-            "SELECT high_water, state, first_seen, last_seen FROM gateways WHERE gw = $gw",
+            "SELECT high_water, state, first_seen, last_seen FROM gateways WHERE gw = @gw",
             r => new JsonObject
             {
                 ["gateway"] = gateway,
@@ -30,7 +30,7 @@ public static class GatewayCommissioning
                 ["lastSeen"] = r.GetString(3),
                 ["readyForCommands"] = readyForCommands,
             },
-            ("$gw", gateway)).FirstOrDefault();
+            ("@gw", gateway)).FirstOrDefault();
         if (row is null)
         {
             return null;
@@ -42,11 +42,11 @@ public static class GatewayCommissioning
     }
 
     // The newest status packet's payload, as the gateway signed it (verified when it arrived).
-    internal static JsonNode? LatestStatus(SqliteConnection db, string gateway)
+    internal static JsonNode? LatestStatus(DbConnection db, string gateway)
     {
         var packet = db.Query(
-            "SELECT packet, received_at FROM packets WHERE gw = $gw AND kind = 'status' ORDER BY id DESC LIMIT 1",
-            r => (Jws: r.GetString(0), Received: r.GetString(1)), ("$gw", gateway)).FirstOrDefault();
+            "SELECT packet, received_at FROM packets WHERE gw = @gw AND kind = 'status' ORDER BY id DESC LIMIT 1",
+            r => (Jws: r.GetString(0), Received: r.GetString(1)), ("@gw", gateway)).FirstOrDefault();
         if (packet.Jws is null)
         {
             return null;
@@ -58,11 +58,11 @@ public static class GatewayCommissioning
         return payload;
     }
 
-    private static JsonArray LastValues(SqliteConnection db, string gateway) =>
+    private static JsonArray LastValues(DbConnection db, string gateway) =>
         [.. db.Query(
             """
             SELECT meter, point, val, unit, t, flags, MAX(n) FROM readings
-            WHERE gw = $gw AND n > (SELECT COALESCE(MAX(n), 0) FROM readings WHERE gw = $gw) - $recent
+            WHERE gw = @gw AND n > (SELECT COALESCE(MAX(n), 0) FROM readings WHERE gw = @gw) - @recent
             GROUP BY meter, point ORDER BY meter, point
             """,
             r => (JsonNode)new JsonObject
@@ -70,5 +70,5 @@ public static class GatewayCommissioning
                 ["meter"] = r.GetString(0), ["point"] = r.GetString(1), ["value"] = r.GetString(2), ["unit"] = r.GetString(3),
                 ["t"] = r.GetString(4), ["flags"] = r.GetInt32(5), ["n"] = r.GetInt64(6),
             },
-            ("$gw", gateway), ("$recent", RecentReadings))];
+            ("@gw", gateway), ("@recent", RecentReadings))];
 }

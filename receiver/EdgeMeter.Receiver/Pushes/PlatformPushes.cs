@@ -57,18 +57,18 @@ public sealed class PlatformPushes(
         var id = await store.WriteAsync(db => db.ScalarLong(
             """
             INSERT INTO platform_messages(account, platform, message_id, issued_at, received_at, via, text, gateways, forwarded, jws)
-            VALUES ($account, $platform, $mid, $issued, $received, $via, $text, $gateways, '{}', $jws)
+            VALUES (@account, @platform, @mid, @issued, @received, @via, @text, @gateways, '{}', @jws)
             ON CONFLICT(account, message_id) DO NOTHING RETURNING id
             """,
-            ("$account", message.Account), ("$platform", message.Platform), ("$mid", message.MessageId), ("$issued", Sql.Time(message.IssuedAt.UtcDateTime)),
-            ("$received", received), ("$via", via), ("$text", message.Text), ("$gateways", JsonSerializer.Serialize(gateways)), ("$jws", jws.Trim())));
+            ("@account", message.Account), ("@platform", message.Platform), ("@mid", message.MessageId), ("@issued", Sql.Time(message.IssuedAt.UtcDateTime)),
+            ("@received", received), ("@via", via), ("@text", message.Text), ("@gateways", JsonSerializer.Serialize(gateways)), ("@jws", jws.Trim())));
         if (id is null)
         {
             return new PushOutcome(PushDisposition.Duplicate, $"message {message.MessageId} of {message.Account} was received before");
         }
 
         var forwarded = await ForwardAsync(message, gateways);
-        await store.WriteAsync(db => db.Execute("UPDATE platform_messages SET forwarded = $f WHERE id = $id", ("$f", JsonSerializer.Serialize(forwarded)), ("$id", id)));
+        await store.WriteAsync(db => db.Execute("UPDATE platform_messages SET forwarded = @f WHERE id = @id", ("@f", JsonSerializer.Serialize(forwarded)), ("@id", id)));
         audit.Append($"platform:{message.Account}", "platform.push", message.MessageId, "ok", $"via {via} to {gateways.Count} gateways");
         log.LogInformation("platform {Platform} ({Account}) pushed message {Id} via {Via} to {Count} gateways", message.Platform, message.Account, message.MessageId, via, gateways.Count);
         return new PushOutcome(PushDisposition.Accepted, $"stored as {id}, forwarded to {gateways.Count} gateways", id, forwarded);
@@ -87,7 +87,7 @@ public sealed class PlatformPushes(
         foreach (var (id, message, gateways) in pending)
         {
             var forwarded = await ForwardAsync(message, gateways);
-            await store.WriteAsync(db => db.Execute("UPDATE platform_messages SET forwarded = $f WHERE id = $id", ("$f", JsonSerializer.Serialize(forwarded)), ("$id", id)));
+            await store.WriteAsync(db => db.Execute("UPDATE platform_messages SET forwarded = @f WHERE id = @id", ("@f", JsonSerializer.Serialize(forwarded)), ("@id", id)));
         }
 
         return pending.Count;

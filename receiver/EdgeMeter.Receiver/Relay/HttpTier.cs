@@ -5,7 +5,7 @@ using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Store;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Relay;
@@ -59,30 +59,30 @@ public sealed class HttpTier : TierRelay<IndicatorUploadRow>
         };
     }
 
-    /// <summary>The enterprise's queued values after the cursor ($gw = enterprise, $after, $limit), in order.</summary>
+    /// <summary>The enterprise's queued values after the cursor (@gw = enterprise, @after, @limit), in order.</summary>
     internal const string PendingUploadsSql = """
         SELECT id, data_code, stat_type, start_t, value, valid, revision, convert_ration, scope, input_type
-        FROM indicator_uploads WHERE enterprise = $gw AND id > $after ORDER BY id LIMIT $limit
+        FROM indicator_uploads WHERE enterprise = @gw AND id > @after ORDER BY id LIMIT @limit
         """;
 
-    internal const string LagUploadsSql = "SELECT COUNT(*) FROM indicator_uploads WHERE enterprise = $gw AND id > $after";
+    internal const string LagUploadsSql = "SELECT COUNT(*) FROM indicator_uploads WHERE enterprise = @gw AND id > @after";
 
     protected override string PendingSql => PendingUploadsSql;
 
     protected override string LagSql => LagUploadsSql;
 
-    protected override string OldestWaitingSql => "SELECT created_at FROM indicator_uploads WHERE enterprise = $gw AND id > $after ORDER BY id LIMIT 1";
+    protected override string OldestWaitingSql => "SELECT created_at FROM indicator_uploads WHERE enterprise = @gw AND id > @after ORDER BY id LIMIT 1";
 
     protected override string RowByIdSql => """
         SELECT id, data_code, stat_type, start_t, value, valid, revision, convert_ration, scope, input_type
-        FROM indicator_uploads WHERE id = $id
+        FROM indicator_uploads WHERE id = @id
         """;
 
     /// <summary>A later correction of the same period was queued: sending this older value now would overwrite it.</summary>
-    protected override string? SupersededBy(SqliteConnection db, string enterprise, IndicatorUploadRow row) =>
+    protected override string? SupersededBy(DbConnection db, string enterprise, IndicatorUploadRow row) =>
         db.ScalarLong(
-            "SELECT MAX(revision) FROM indicator_uploads WHERE enterprise = $e AND data_code = $code AND stat_type = $type AND start_t = $start AND revision > $revision",
-            ("$e", enterprise), ("$code", row.DataCode), ("$type", (int)row.StatType), ("$start", SampleReader.ToMs(row.StartUtc)), ("$revision", row.Revision)) is { } newer
+            "SELECT MAX(revision) FROM indicator_uploads WHERE enterprise = @e AND data_code = @code AND stat_type = @type AND start_t = @start AND revision > @revision",
+            ("@e", enterprise), ("@code", row.DataCode), ("@type", (int)row.StatType), ("@start", SampleReader.ToMs(row.StartUtc)), ("@revision", row.Revision)) is { } newer
             ? $"superseded by correction {newer} of the same period"
             : null;
 
@@ -119,7 +119,7 @@ public sealed class HttpTier : TierRelay<IndicatorUploadRow>
         return revision > 0 ? $"{key}:r{revision}" : key;
     }
 
-    protected override IndicatorUploadRow ReadRow(SqliteDataReader reader) => new(
+    protected override IndicatorUploadRow ReadRow(DbDataReader reader) => new(
         reader.GetInt64(0), reader.GetString(1), (StatType)reader.GetInt32(2), SampleReader.FromMs(reader.GetInt64(3)), reader.GetString(4),
         reader.GetInt32(5) == 1, reader.GetInt32(6), reader.GetString(7), (DataScope)reader.GetInt32(8), (InputType)reader.GetInt32(9));
 

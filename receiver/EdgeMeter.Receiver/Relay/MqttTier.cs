@@ -5,7 +5,7 @@ using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Store;
 using MQTTnet;
 using MQTTnet.Protocol;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Relay;
@@ -34,15 +34,15 @@ public sealed class MqttTier : TierRelay<PacketRelayRow>
     }
 
     protected override string PendingSql =>
-        "SELECT id, kind, packet FROM packets WHERE gw = $gw AND id > $after AND (kind = 'status' OR (kind = 'up' AND fresh_readings > 0)) ORDER BY id LIMIT $limit";
+        "SELECT id, kind, packet FROM packets WHERE gw = @gw AND id > @after AND (kind = 'status' OR (kind = 'up' AND fresh_readings > 0)) ORDER BY id LIMIT @limit";
 
-    protected override string RowByIdSql => "SELECT id, kind, packet FROM packets WHERE id = $id";
+    protected override string RowByIdSql => "SELECT id, kind, packet FROM packets WHERE id = @id";
 
     protected override string LagSql =>
-        "SELECT COUNT(*) FROM packets WHERE gw = $gw AND id > $after AND (kind = 'status' OR (kind = 'up' AND fresh_readings > 0))";
+        "SELECT COUNT(*) FROM packets WHERE gw = @gw AND id > @after AND (kind = 'status' OR (kind = 'up' AND fresh_readings > 0))";
 
     protected override string OldestWaitingSql =>
-        "SELECT received_at FROM packets WHERE gw = $gw AND id > $after AND (kind = 'status' OR (kind = 'up' AND fresh_readings > 0)) ORDER BY id LIMIT 1";
+        "SELECT received_at FROM packets WHERE gw = @gw AND id > @after AND (kind = 'status' OR (kind = 'up' AND fresh_readings > 0)) ORDER BY id LIMIT 1";
 
     public override async ValueTask DisposeAsync()
     {
@@ -62,7 +62,7 @@ public sealed class MqttTier : TierRelay<PacketRelayRow>
         _client.Dispose();
     }
 
-    protected override PacketRelayRow ReadRow(SqliteDataReader reader) => new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+    protected override PacketRelayRow ReadRow(DbDataReader reader) => new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
 
     protected override async Task<BatchOutcome> SendAsync(string gateway, IReadOnlyList<PacketRelayRow> rows, CancellationToken cancellation)
     {

@@ -1,10 +1,10 @@
+using System.Data.Common;
 using System.Collections.Concurrent;
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Hosting;
 using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Store;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Relay;
@@ -113,22 +113,22 @@ public abstract class TierRelay<TRow> : IRelayTier
 
     protected ILogger Log { get; }
 
-    /// <summary>SQL with $gw, $after and $limit selecting the rows to relay, in id order.</summary>
+    /// <summary>SQL with @gw, @after and @limit selecting the rows to relay, in id order.</summary>
     protected abstract string PendingSql { get; }
 
-    /// <summary>SQL with $gw and $after counting the rows still to relay.</summary>
+    /// <summary>SQL with @gw and @after counting the rows still to relay.</summary>
     protected abstract string LagSql { get; }
 
-    /// <summary>SQL with $gw and $after selecting when the first row still to relay was stored (UTC text).</summary>
+    /// <summary>SQL with @gw and @after selecting when the first row still to relay was stored (UTC text).</summary>
     protected abstract string OldestWaitingSql { get; }
 
-    /// <summary>SQL with $id selecting one row (columns as in <see cref="PendingSql"/>): a dead letter to resend.</summary>
+    /// <summary>SQL with @id selecting one row (columns as in <see cref="PendingSql"/>): a dead letter to resend.</summary>
     protected abstract string RowByIdSql { get; }
 
     public void Start()
     {
         var cursors = _store.Read(db => db.Query(
-            "SELECT gw, last_id FROM relay_cursor WHERE tier = $tier", reader => (reader.GetString(0), reader.GetInt64(1)), ("$tier", Name)))
+            "SELECT gw, last_id FROM relay_cursor WHERE tier = @tier", reader => (reader.GetString(0), reader.GetInt64(1)), ("@tier", Name)))
             .ToDictionary(row => row.Item1, row => row.Item2, StringComparer.Ordinal);
         foreach (var gateway in _gateways)
         {
@@ -143,11 +143,11 @@ public abstract class TierRelay<TRow> : IRelayTier
 
     /// <summary>Rows stored and not yet relayed by this tier, over all its gateways.</summary>
     public long Lag() =>
-        _store.Read(db => _states.Sum(pair => db.ScalarLong(LagSql, ("$gw", pair.Key), ("$after", pair.Value.Cursor)) ?? 0));
+        _store.Read(db => _states.Sum(pair => db.ScalarLong(LagSql, ("@gw", pair.Key), ("@after", pair.Value.Cursor)) ?? 0));
 
     public DateTime? OldestWaitingUtc() =>
         _store.Read(db => _states
-            .Select(pair => db.Scalar(OldestWaitingSql, ("$gw", pair.Key), ("$after", pair.Value.Cursor)) as string)
+            .Select(pair => db.Scalar(OldestWaitingSql, ("@gw", pair.Key), ("@after", pair.Value.Cursor)) as string)
             .Where(stored => stored is not null)
             .Select(stored => DateTime.Parse(stored!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal))
             .Order()
@@ -166,7 +166,7 @@ public abstract class TierRelay<TRow> : IRelayTier
         GC.SuppressFinalize(this);
     }
 
-    protected abstract TRow ReadRow(SqliteDataReader reader);
+    protected abstract TRow ReadRow(DbDataReader reader);
 
     /// <summary>Sends <paramref name="rows"/> (in order, all of one gateway) and says how far it got.</summary>
     protected abstract Task<BatchOutcome> SendAsync(string gateway, IReadOnlyList<TRow> rows, CancellationToken cancellation);
@@ -209,7 +209,7 @@ public abstract class TierRelay<TRow> : IRelayTier
 
     private async Task<bool> RelayOnceAsync(string gateway, GatewayRelayState state, CancellationToken stop)
     {
-        var rows = _store.Read(db => db.Query(PendingSql, ReadRow, ("$gw", gateway), ("$after", state.Cursor), ("$limit", _options.BatchSize)));
+        var rows = _store.Read(db => db.Query(PendingSql, ReadRow, ("@gw", gateway), ("@after", state.Cursor), ("@limit", _options.BatchSize)));
         if (rows.Count == 0)
         {
             return false;
@@ -275,8 +275,8 @@ public abstract class TierRelay<TRow> : IRelayTier
     private async Task<int> ResendAsync(IReadOnlyCollection<string> due, CancellationToken stop)
     {
         var marked = _store.Read(db => db.Query(
-            "SELECT id, gw, row_id FROM dead_letters WHERE tier = $tier AND state = 'resend' ORDER BY id",
-            reader => new MarkedLetter(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2)), ("$tier", Name)));
+            "SELECT id, gw, row_id FROM dead_letters WHERE tier = @tier AND state = 'resend' ORDER BY id",
+            reader => new MarkedLetter(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2)), ("@tier", Name)));
         var resent = 0;
         foreach (var letters in marked.GroupBy(letter => letter.Gateway))
         {
@@ -301,7 +301,7 @@ public abstract class TierRelay<TRow> : IRelayTier
         {
             foreach (var letter in letters)
             {
-                var row = db.Query(RowByIdSql, ReadRow, ("$id", letter.Row)).FirstOrDefault();
+                var row = db.Query(RowByIdSql, ReadRow, ("@id", letter.Row)).FirstOrDefault();
                 if (row is null)
                 {
                     settled.Add(Settlement.Dead(letter, 0, "the row is no longer stored"));
@@ -353,7 +353,7 @@ public abstract class TierRelay<TRow> : IRelayTier
     }
 
     /// <summary>Why <paramref name="row"/> must not go again because a newer row replaces it (a later correction), or null.</summary>
-    protected virtual string? SupersededBy(SqliteConnection db, string gateway, TRow row) => null;
+    protected virtual string? SupersededBy(DbConnection db, string gateway, TRow row) => null;
 
     // Only letters still marked: an operator may have dropped one while it was being sent.
     private Task SettleAsync(IReadOnlyList<Settlement> settled)
@@ -366,14 +366,14 @@ public abstract class TierRelay<TRow> : IRelayTier
                 if (settlement.State == "dead")
                 {
                     db.Execute(
-                        "UPDATE dead_letters SET state = 'dead', attempts = attempts + 1, code = $code, reason = $reason, resolved_at = NULL WHERE id = $id AND state = 'resend'",
-                        ("$code", settlement.Code), ("$reason", settlement.Reason), ("$id", settlement.Letter.Id));
+                        "UPDATE dead_letters SET state = 'dead', attempts = attempts + 1, code = @code, reason = @reason, resolved_at = NULL WHERE id = @id AND state = 'resend'",
+                        ("@code", settlement.Code), ("@reason", settlement.Reason), ("@id", settlement.Letter.Id));
                 }
                 else
                 {
                     db.Execute(
-                        "UPDATE dead_letters SET state = $state, resolved_at = $at, reason = COALESCE($reason, reason) WHERE id = $id AND state = 'resend'",
-                        ("$state", settlement.State), ("$at", now), ("$reason", settlement.Reason), ("$id", settlement.Letter.Id));
+                        "UPDATE dead_letters SET state = @state, resolved_at = @at, reason = COALESCE(@reason, reason) WHERE id = @id AND state = 'resend'",
+                        ("@state", settlement.State), ("@at", now), ("@reason", settlement.Reason), ("@id", settlement.Letter.Id));
                 }
             }
         });
@@ -394,16 +394,16 @@ public abstract class TierRelay<TRow> : IRelayTier
                 foreach (var dead in deadLetters)
                 {
                     db.Execute(
-                        "INSERT INTO dead_letters(tier, gw, row_id, n, code, reason, created_at) VALUES ($tier, $gw, $row, $n, $code, $reason, $at)",
-                        ("$tier", Name), ("$gw", gateway), ("$row", dead.RowId), ("$n", dead.ReadingSequence), ("$code", dead.Code), ("$reason", dead.Reason), ("$at", now));
+                        "INSERT INTO dead_letters(tier, gw, row_id, n, code, reason, created_at) VALUES (@tier, @gw, @row, @n, @code, @reason, @at)",
+                        ("@tier", Name), ("@gw", gateway), ("@row", dead.RowId), ("@n", dead.ReadingSequence), ("@code", dead.Code), ("@reason", dead.Reason), ("@at", now));
                 }
 
                 db.Execute(
-                    "INSERT INTO relay_cursor(tier, gw, last_id) VALUES ($tier, $gw, $id) ON CONFLICT(tier, gw) DO UPDATE SET last_id = $id",
-                    ("$tier", Name), ("$gw", gateway), ("$id", cursor));
+                    "INSERT INTO relay_cursor(tier, gw, last_id) VALUES (@tier, @gw, @id) ON CONFLICT(tier, gw) DO UPDATE SET last_id = @id",
+                    ("@tier", Name), ("@gw", gateway), ("@id", cursor));
             });
         }
-        catch (Exception failure) when (failure is SqliteException or ObjectDisposedException)
+        catch (Exception failure) when (failure is DbException or ObjectDisposedException)
         {
             Log.LogError("[{Tier}] {Gateway}: could not record the relay cursor: {Reason}", Name, gateway, failure.Message);
             return false;

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace EdgeMeter.Receiver.Store;
 
@@ -9,15 +9,16 @@ internal readonly record struct GatewayRow(long HighWater, long? WillSequence, s
 /// The writer's copy of the gateways table. The single writer is the table's only writer, so the rows it read
 /// or changed stay true until a rollback; a packet's replay decision then costs no query, and each gateway's row
 /// is written once per group transaction (<see cref="Flush"/>, just before COMMIT) rather than once per packet.
-/// After a rollback the copy is dropped (<see cref="Discard"/>) and read again.
+/// After a rollback the copy is dropped (<see cref="Discard"/>) and read again. Where other receivers write the same
+/// database (<see cref="StoreDatabase.SharedWithOtherWriters"/>) the copy lasts one transaction, and the database
+/// merges what is flushed with what another receiver stored meanwhile.
 /// </summary>
-internal sealed class GatewayLedger : IDisposable
+internal sealed class GatewayLedger(bool forOneTransaction = false)
 {
     private readonly Dictionary<string, GatewayRow> _rows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _changed = new(StringComparer.Ordinal);
-    private RawStatement? _upsert;
 
-    public GatewayRow? Find(SqliteConnection db, string gw)
+    public GatewayRow? Find(DbConnection db, string gw)
     {
         if (_rows.TryGetValue(gw, out var row))
         {
@@ -40,7 +41,6 @@ internal sealed class GatewayLedger : IDisposable
         _changed[gw] = seenAt;
     }
 
-    /// <summary>Writes the rows changed in this transaction.</summary>
     /// <summary>
     /// Retention deleted packets of <paramref name="gw"/> up to seq <paramref name="sequence"/> (gateways.pruned_seq is
     /// already written in this transaction): a cached row learns it too, without becoming a change to flush.
@@ -53,26 +53,19 @@ internal sealed class GatewayLedger : IDisposable
         }
     }
 
-    public void Flush(SqliteConnection db)
+    /// <summary>Writes the rows changed in this transaction, in gateway order (two receivers never wait on each other in a circle).</summary>
+    public void Flush(IIngestStatements statements)
     {
-        if (_changed.Count == 0)
+        foreach (var (gw, seenAt) in _changed.OrderBy(change => change.Key, StringComparer.Ordinal))
         {
-            return;
-        }
-
-        _upsert ??= new RawStatement(
-            db,
-            """
-            INSERT INTO gateways(gw, high_water, will_seq, state, state_seq, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
-            ON CONFLICT(gw) DO UPDATE SET high_water = ?2, will_seq = ?3, state = ?4, state_seq = ?5, last_seen = ?6
-            """);
-        foreach (var (gw, seenAt) in _changed)
-        {
-            var row = _rows[gw];
-            _upsert.Bind(1, gw).Bind(2, row.HighWater).Bind(3, row.WillSequence).Bind(4, row.State).Bind(5, row.StateSequence).Bind(6, seenAt).Execute();
+            statements.UpsertGateway(gw, _rows[gw], seenAt);
         }
 
         _changed.Clear();
+        if (forOneTransaction)
+        {
+            _rows.Clear();
+        }
     }
 
     /// <summary>Forgets everything: the transaction that changed it was rolled back.</summary>
@@ -82,12 +75,10 @@ internal sealed class GatewayLedger : IDisposable
         _changed.Clear();
     }
 
-    public void Dispose() => _upsert?.Dispose();
-
     // Once per gateway until a rollback: no need to keep the statement.
-    private static GatewayRow? Load(SqliteConnection db, string gw)
+    private static GatewayRow? Load(DbConnection db, string gw)
     {
-        using var select = db.Command("SELECT high_water, will_seq, state, state_seq, pruned_seq FROM gateways WHERE gw = $gw", ("$gw", gw));
+        using var select = db.Command("SELECT high_water, will_seq, state, state_seq, pruned_seq FROM gateways WHERE gw = @gw", ("@gw", gw));
         using var reader = select.ExecuteReader();
         return reader.Read()
             ? new GatewayRow(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.NullableString(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.GetInt64(4))

@@ -1,6 +1,6 @@
+using System.Data.Common;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Store;
@@ -11,7 +11,7 @@ namespace EdgeMeter.Receiver.Store;
 /// </summary>
 internal interface ITransactionHooks
 {
-    void BeforeCommit(SqliteConnection db);
+    void BeforeCommit(DbConnection db);
 
     void AfterRollback();
 }
@@ -27,7 +27,8 @@ internal interface ITransactionHooks
 /// </summary>
 internal sealed class GroupCommitWriter : IDisposable
 {
-    private readonly SqliteConnection _db;
+    private readonly DbConnection _db;
+    private readonly string _begin;
     private readonly int _maxBatch;
     private readonly ILogger _log;
     private readonly BlockingCollection<WriteItem> _queue = new();
@@ -36,9 +37,11 @@ internal sealed class GroupCommitWriter : IDisposable
 
     private readonly ITransactionHooks _hooks;
 
-    public GroupCommitWriter(SqliteConnection db, int maxBatch, ITransactionHooks hooks, ILogger log)
+    /// <param name="begin">The statement that starts a write transaction (<see cref="StoreDatabase.BeginWrite"/>).</param>
+    public GroupCommitWriter(DbConnection db, string begin, int maxBatch, ITransactionHooks hooks, ILogger log)
     {
         _db = db;
+        _begin = begin;
         _hooks = hooks;
         _maxBatch = maxBatch;
         _log = log;
@@ -50,7 +53,7 @@ internal sealed class GroupCommitWriter : IDisposable
     public event Action? NewDataCommitted;
 
     /// <summary>Runs on the writer thread after each commit, its callers answered (the WAL checkpointer's turn).</summary>
-    public Action<SqliteConnection>? AfterCommit { get; set; }
+    public Action<DbConnection>? AfterCommit { get; set; }
 
     public int Pending => _queue.Count;
 
@@ -61,7 +64,7 @@ internal sealed class GroupCommitWriter : IDisposable
     /// <summary>The last COMMIT failure, cleared by the next successful commit.</summary>
     public Exception? Fault => _fault;
 
-    public Task<T> Enqueue<T>(Func<SqliteConnection, T> work, bool newData)
+    public Task<T> Enqueue<T>(Func<DbConnection, T> work, bool newData)
     {
         var item = new WriteItem<T>(work, newData);
         try
@@ -117,7 +120,7 @@ internal sealed class GroupCommitWriter : IDisposable
             _db.Execute("COMMIT");
             _fault = null;
         }
-        catch (SqliteException failure)
+        catch (DbException failure)
         {
             _fault = failure;
             _log.LogError("store commit failed, {Count} writes not stored: {Reason}", done.Count, failure.Message);
@@ -150,7 +153,7 @@ internal sealed class GroupCommitWriter : IDisposable
     // The usual case: every item succeeds, no savepoints. False (transaction left open) when one threw.
     private bool RunAll(List<WriteItem> batch, List<WriteItem> done)
     {
-        _db.Execute("BEGIN IMMEDIATE");
+        _db.Execute(_begin);
         foreach (var item in batch)
         {
             try
@@ -170,7 +173,7 @@ internal sealed class GroupCommitWriter : IDisposable
 
     private void RunEachInSavepoint(List<WriteItem> batch, List<WriteItem> done)
     {
-        _db.Execute("BEGIN IMMEDIATE");
+        _db.Execute(_begin);
         foreach (var item in batch)
         {
             _db.Execute("SAVEPOINT item");
@@ -201,7 +204,7 @@ internal sealed class GroupCommitWriter : IDisposable
         {
             _db.Execute("ROLLBACK");
         }
-        catch (SqliteException)
+        catch (DbException)
         {
             // No transaction left to roll back.
         }
@@ -213,21 +216,21 @@ internal sealed class GroupCommitWriter : IDisposable
     {
         public bool NewData { get; } = newData;
 
-        public abstract void Run(SqliteConnection db);
+        public abstract void Run(DbConnection db);
 
         public abstract void Complete();
 
         public abstract void Fail(Exception failure);
     }
 
-    private sealed class WriteItem<T>(Func<SqliteConnection, T> work, bool newData) : WriteItem(newData)
+    private sealed class WriteItem<T>(Func<DbConnection, T> work, bool newData) : WriteItem(newData)
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
 
         public Task<T> Task => _completion.Task;
 
-        public override void Run(SqliteConnection db) => _result = work(db);
+        public override void Run(DbConnection db) => _result = work(db);
 
         public override void Complete() => _completion.TrySetResult(_result!);
 

@@ -1,7 +1,7 @@
 using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Receiver.Verify;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace EdgeMeter.Receiver.Store;
 
@@ -18,29 +18,24 @@ namespace EdgeMeter.Receiver.Store;
 /// once and the gateways' replay state comes from the <see cref="GatewayLedger"/>: the usual packet costs one insert
 /// for its row and one per 16 readings, nothing else.
 /// </summary>
-internal sealed class IngestWrite : ITransactionHooks, IDisposable
+internal sealed class IngestWrite(long replayWindow, IIngestStatements statements, bool sharedWithOtherWriters) : ITransactionHooks, IDisposable
 {
-    private readonly GatewayLedger _ledger = new();
-    private readonly long _replayWindow;
-    private RawStatement? _insertPacket;
-    private readonly ReadingInsert _insertReadings = new();
-
-    public IngestWrite(long replayWindow) => _replayWindow = replayWindow;
+    private readonly GatewayLedger _ledger = new(forOneTransaction: sharedWithOtherWriters);
 
     /// <summary>Writes what the ledger holds for this transaction; the writer calls it just before COMMIT.</summary>
-    public void BeforeCommit(SqliteConnection db) => _ledger.Flush(db);
+    public void BeforeCommit(DbConnection db) => _ledger.Flush(statements);
 
     /// <summary>The transaction was rolled back: what the ledger holds may not be in the database.</summary>
     public void AfterRollback() => _ledger.Discard();
 
-    public StoreOutcome Apply(SqliteConnection db, IngestedPacket packet, string? client, string topic, DateTime nowUtc)
+    public StoreOutcome Apply(DbConnection db, IngestedPacket packet, string? client, string topic, DateTime nowUtc)
     {
         var gw = packet.GatewayId;
         var state = _ledger.Find(db, gw);
-        if (state is { } known && _replayWindow > 0 && packet.Sequence < known.HighWater - _replayWindow && !IsAnnouncedWill(packet, known))
+        if (state is { } known && replayWindow > 0 && packet.Sequence < known.HighWater - replayWindow && !IsAnnouncedWill(packet, known))
         {
             return StoredBefore(db, packet, client, topic, nowUtc)
-                ?? Refuse(db, packet, client, topic, nowUtc, StoreOutcome.ReplayWindow, $"seq {packet.Sequence} is more than {_replayWindow} below {gw}'s high-water mark {known.HighWater}");
+                ?? Refuse(db, packet, client, topic, nowUtc, StoreOutcome.ReplayWindow, $"seq {packet.Sequence} is more than {replayWindow} below {gw}'s high-water mark {known.HighWater}");
         }
 
         // Retention deleted this gateway's packets up to PrunedSequence: an unknown one from then is a replay, not news.
@@ -51,22 +46,18 @@ internal sealed class IngestWrite : ITransactionHooks, IDisposable
         }
 
         var now = Sql.Time(nowUtc);
-        _insertPacket ??= new RawStatement(
-            db, "INSERT INTO packets(gw, seq, kind, packet, received_at, client, fresh_readings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(gw, seq) DO NOTHING RETURNING id");
-        var inserted = _insertPacket
-            .Bind(1, gw).Bind(2, packet.Sequence).Bind(3, PacketNames.Kind(packet.Kind)).Bind(4, packet.Packet).Bind(5, now).Bind(6, client).Bind(7, packet.Readings.Count)
-            .ExecuteInt64();
+        var inserted = statements.InsertPacket(gw, packet.Sequence, PacketNames.Kind(packet.Kind), packet.Packet, now, client, packet.Readings.Count);
         if (inserted is not { } packetId)
         {
             return StoredBefore(db, packet, client, topic, nowUtc) ?? throw new InvalidOperationException($"seq {packet.Sequence} of {gw} is neither new nor stored");
         }
 
-        var fresh = _insertReadings.Insert(db, packet, packetId);
+        var fresh = statements.InsertReadings(packet, packetId);
         var conflicts = new List<string>();
         if (fresh < packet.Readings.Count)
         {
             // Rare (readings re-sent after a reboot): the packet row assumed they were all new.
-            db.Execute("UPDATE packets SET fresh_readings = $fresh WHERE id = $id", ("$fresh", fresh), ("$id", packetId));
+            db.Execute("UPDATE packets SET fresh_readings = @fresh WHERE id = @id", ("@fresh", fresh), ("@id", packetId));
             conflicts = ReadingConflicts(db, packet, packetId);
             foreach (var conflict in conflicts)
             {
@@ -90,15 +81,15 @@ internal sealed class IngestWrite : ITransactionHooks, IDisposable
     /// The readings of this packet whose (gw, n) another packet stored with other content: a gateway never re-sends
     /// a reading changed, so this is forgery or a corrupt buffer. The stored reading stays; each is described.
     /// </summary>
-    private static List<string> ReadingConflicts(SqliteConnection db, IngestedPacket packet, long packetId)
+    private static List<string> ReadingConflicts(DbConnection db, IngestedPacket packet, long packetId)
     {
         var conflicts = new List<string>();
         foreach (var reading in packet.Readings)
         {
             var stored = db.Query(
-                "SELECT meter, point, t, val, unit, flags FROM readings WHERE gw = $gw AND n = $n AND packet_id != $packet",
+                "SELECT meter, point, t, val, unit, flags FROM readings WHERE gw = @gw AND n = @n AND packet_id != @packet",
                 r => (Meter: r.GetString(0), Point: r.GetString(1), Time: r.GetString(2), Value: r.GetString(3), Unit: r.GetString(4), Flags: r.GetInt64(5)),
-                ("$gw", packet.GatewayId), ("$n", reading.N), ("$packet", packetId)).FirstOrDefault();
+                ("@gw", packet.GatewayId), ("@n", reading.N), ("@packet", packetId)).FirstOrDefault();
             if (stored.Meter is not null && stored != (reading.Meter, reading.Point, reading.Time, reading.Value, reading.Unit, (long)reading.Flags))
             {
                 conflicts.Add($"reading n {reading.N} of {packet.GatewayId} was stored as {stored.Meter}/{stored.Point} {stored.Value} {stored.Unit} at {stored.Time}; " +
@@ -113,41 +104,36 @@ internal sealed class IngestWrite : ITransactionHooks, IDisposable
     /// Counts every quarantined message per gateway, error and UTC day (quarantine_counts), and keeps the first
     /// <see cref="QuarantineEntry.SamplePerDay"/> of each whole: a client sending junk cannot grow the database without end.
     /// </summary>
-    public static void Quarantine(SqliteConnection db, QuarantineEntry entry)
+    public static void Quarantine(DbConnection db, QuarantineEntry entry)
     {
         var at = Sql.Time(entry.ReceivedUtc);
-        (string, object?)[] key = [("$gw", entry.GatewayId ?? ""), ("$error", entry.Error), ("$day", at[..10]), ("$at", at)];
+        (string, object?)[] key = [("@gw", entry.GatewayId ?? ""), ("@error", entry.Error), ("@day", at[..10]), ("@at", at)];
         var kept = db.ScalarLong(
             """
-            INSERT INTO quarantine_counts(gw, error, day, total, kept, last_at) VALUES ($gw, $error, $day, 1, 0, $at)
-            ON CONFLICT(gw, error, day) DO UPDATE SET total = total + 1, last_at = $at RETURNING kept
+            INSERT INTO quarantine_counts(gw, error, day, total, kept, last_at) VALUES (@gw, @error, @day, 1, 0, @at)
+            ON CONFLICT(gw, error, day) DO UPDATE SET total = quarantine_counts.total + 1, last_at = @at RETURNING kept
             """, key);
         if (kept >= QuarantineEntry.SamplePerDay)
         {
             return;
         }
 
-        db.Execute("UPDATE quarantine_counts SET kept = kept + 1 WHERE gw = $gw AND error = $error AND day = $day", key);
+        db.Execute("UPDATE quarantine_counts SET kept = kept + 1 WHERE gw = @gw AND error = @error AND day = @day", key);
         db.Execute(
-            "INSERT INTO quarantine(received_at, client, topic, gw, seq, error, reason, size, packet) VALUES ($at, $client, $topic, $gw, $seq, $error, $reason, $size, $packet)",
-            ("$at", at), ("$client", entry.Client), ("$topic", entry.Topic), ("$gw", entry.GatewayId),
-            ("$seq", entry.Sequence), ("$error", entry.Error), ("$reason", entry.Reason), ("$size", entry.Size), ("$packet", entry.Kept));
+            "INSERT INTO quarantine(received_at, client, topic, gw, seq, error, reason, size, packet) VALUES (@at, @client, @topic, @gw, @seq, @error, @reason, @size, @packet)",
+            ("@at", at), ("@client", entry.Client), ("@topic", entry.Topic), ("@gw", entry.GatewayId),
+            ("@seq", entry.Sequence), ("@error", entry.Error), ("@reason", entry.Reason), ("@size", entry.Size), ("@packet", entry.Kept));
     }
 
     /// <summary>Retention deleted <paramref name="gw"/>'s packets up to seq <paramref name="sequence"/> in this transaction.</summary>
     public void RaisePruned(string gw, long sequence) => _ledger.RaisePruned(gw, sequence);
 
-    public void Dispose()
-    {
-        _ledger.Dispose();
-        _insertPacket?.Dispose();
-        _insertReadings.Dispose();
-    }
+    public void Dispose() => statements.Dispose();
 
     // (gw, seq) stored before: the same bytes are a redelivery, other bytes a replay conflict. Null: not stored.
-    private static StoreOutcome? StoredBefore(SqliteConnection db, IngestedPacket packet, string? client, string topic, DateTime nowUtc)
+    private static StoreOutcome? StoredBefore(DbConnection db, IngestedPacket packet, string? client, string topic, DateTime nowUtc)
     {
-        using var find = db.Command("SELECT id, packet FROM packets WHERE gw = $gw AND seq = $seq", ("$gw", packet.GatewayId), ("$seq", packet.Sequence));
+        using var find = db.Command("SELECT id, packet FROM packets WHERE gw = @gw AND seq = @seq", ("@gw", packet.GatewayId), ("@seq", packet.Sequence));
         long id;
         string stored;
         using (var reader = find.ExecuteReader())
@@ -165,7 +151,7 @@ internal sealed class IngestWrite : ITransactionHooks, IDisposable
             : Refuse(db, packet, client, topic, nowUtc, StoreOutcome.ReplayConflict, $"seq {packet.Sequence} of {packet.GatewayId} was stored before with different content");
     }
 
-    private static StoreOutcome Refuse(SqliteConnection db, IngestedPacket packet, string? client, string topic, DateTime nowUtc, string error, string reason)
+    private static StoreOutcome Refuse(DbConnection db, IngestedPacket packet, string? client, string topic, DateTime nowUtc, string error, string reason)
     {
         Quarantine(db, new QuarantineEntry(nowUtc, client, topic, packet.GatewayId, packet.Sequence, error, reason, packet.Packet.Length, Bytes(packet)));
         return StoreOutcome.Quarantine(error, reason);
@@ -195,15 +181,15 @@ internal sealed class IngestWrite : ITransactionHooks, IDisposable
     }
 
     // The first reply to a command decides its result; later ones (e.g. "rejected" for a re-delivered command) are kept in replies.
-    private static void RecordReply(SqliteConnection db, IngestedPacket packet, ReplyInfo reply, string now)
+    private static void RecordReply(DbConnection db, IngestedPacket packet, ReplyInfo reply, string now)
     {
         var result = PacketNames.Result(reply.Result);
         db.Execute(
-            "INSERT INTO replies(gw, seq, cmd, result, message, received_at) VALUES ($gw, $seq, $cmd, $result, $msg, $at)",
-            ("$gw", packet.GatewayId), ("$seq", packet.Sequence), ("$cmd", reply.CommandSequence), ("$result", result), ("$msg", reply.Message), ("$at", now));
+            "INSERT INTO replies(gw, seq, cmd, result, message, received_at) VALUES (@gw, @seq, @cmd, @result, @msg, @at)",
+            ("@gw", packet.GatewayId), ("@seq", packet.Sequence), ("@cmd", reply.CommandSequence), ("@result", result), ("@msg", reply.Message), ("@at", now));
         db.Execute(
-            "UPDATE commands SET state = 'replied', result = $result, message = $msg, replied_at = $at WHERE gw = $gw AND seq = $cmd AND replied_at IS NULL",
-            ("$gw", packet.GatewayId), ("$cmd", reply.CommandSequence), ("$result", result), ("$msg", reply.Message), ("$at", now));
+            "UPDATE commands SET state = 'replied', result = @result, message = @msg, replied_at = @at WHERE gw = @gw AND seq = @cmd AND replied_at IS NULL",
+            ("@gw", packet.GatewayId), ("@cmd", reply.CommandSequence), ("@result", result), ("@msg", reply.Message), ("@at", now));
     }
 
     private static byte[] Bytes(IngestedPacket packet) => System.Text.Encoding.ASCII.GetBytes(packet.Packet);

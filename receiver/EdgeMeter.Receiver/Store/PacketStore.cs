@@ -1,51 +1,49 @@
+using System.Data.Common;
+using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Verify;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeMeter.Receiver.Store;
 
 /// <summary>
-/// The durable store: SQLite in WAL mode with synchronous=FULL, written by one group-commit writer
-/// (<see cref="GroupCommitWriter"/>) and read by any number of short-lived reader connections. A task returned
-/// by a write completes only once its data is on disk; that is what the ingest waits for before acknowledging.
+/// The durable store, on SQLite (one receiver, a file beside it) or PostgreSQL (receivers in a group on one
+/// database), written by one group-commit writer (<see cref="GroupCommitWriter"/>) and read by any number of
+/// short-lived reader connections. A task returned by a write completes only once its data is committed
+/// durably; that is what the ingest waits for before acknowledging.
 /// </summary>
 public sealed class PacketStore : IDisposable
 {
-    private readonly SqliteConnection _writerConnection;
+    private readonly StoreDatabase _database;
     private readonly GroupCommitWriter _writer;
-    private readonly string _readerConnectionString;
     private readonly TimeProvider _time;
     private readonly IngestWrite _ingest;
-    private readonly WalCheckpointer? _checkpointer;
     private int _disposed;
 
-    private PacketStore(string path, SqliteConnection writerConnection, int maxBatch, long replayWindow, TimeProvider time, ILogger log, bool checkpointInCommit)
+    private PacketStore(StoreDatabase database, int maxBatch, long replayWindow, TimeProvider time, ILogger log)
     {
-        Path = path;
-        _writerConnection = writerConnection;
+        _database = database;
         _time = time;
-        _ingest = new IngestWrite(replayWindow);
-        _readerConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = true }.ToString();
-        _writer = new GroupCommitWriter(writerConnection, maxBatch, _ingest, log);
+        _ingest = new IngestWrite(replayWindow, database.CreateIngestStatements(), database.SharedWithOtherWriters);
+        _writer = new GroupCommitWriter(database.Writer, database.BeginWrite, maxBatch, _ingest, log);
         _writer.NewDataCommitted += () => NewData?.Invoke();
-        if (!checkpointInCommit)
-        {
-            _checkpointer = new WalCheckpointer(_readerConnectionString, log);
-            _writer.AfterCommit = _checkpointer.FinishAfterCommit;
-        }
+        _writer.AfterCommit = database.AfterCommit;
     }
 
-    /// <summary>WAL checkpoints so far: by the checkpoint thread, and by the writer to let the WAL start again (zeros when they run in commits).</summary>
-    public (long Background, long Finishing) Checkpoints => _checkpointer?.Checkpoints ?? (0, 0);
+    /// <summary>WAL checkpoints so far (SQLite): by the checkpoint thread, and by the writer to let the WAL start again (zeros when they run in commits).</summary>
+    public (long Background, long Finishing) Checkpoints => _database.Checkpoints;
 
-    /// <summary>The most 4 KB frames the WAL held at a checkpoint.</summary>
-    public long LargestWalFrames => _checkpointer?.LargestWalFrames ?? 0;
+    /// <summary>The most 4 KB frames the WAL held at a checkpoint (SQLite).</summary>
+    public long LargestWalFrames => _database.LargestWalFrames;
 
     /// <summary>Raised (on the writer thread; keep handlers short) after packets, commands or replies were committed.</summary>
     public event Action? NewData;
 
-    public string Path { get; }
+    /// <summary>The SQLite file, or the PostgreSQL host and database.</summary>
+    public string Path => _database.Description;
+
+    /// <summary>True on PostgreSQL, where other receivers may store packets into the same database.</summary>
+    public bool Shared => _database.SharedWithOtherWriters;
 
     /// <summary>Writes queued and not yet committed: the store's lag.</summary>
     public int PendingWrites => _writer.Pending;
@@ -58,48 +56,43 @@ public sealed class PacketStore : IDisposable
     public Exception? Fault => _writer.Fault;
 
     /// <summary>
-    /// WAL pages between checkpoints when they run inside commits (SQLite's default is 1,000). Packets of many
-    /// gateways dirty a leaf page per gateway in each per-gateway index, and a checkpoint writes each dirty page once
-    /// however often it changed since the last: with 200 gateways a 40 MB WAL stored 16,000 packets/s against 11,700
-    /// with 4 MB. By default checkpoints run beside the commits instead (<see cref="WalCheckpointer"/>).
-    /// </summary>
-    public const int WalCheckpointPages = 10_000;
-
-    /// <summary>
-    /// Opens (creating if needed) the database. Throws <see cref="SqliteException"/> or InvalidOperationException.
+    /// Opens (creating if needed) a SQLite database file. Throws Microsoft.Data.Sqlite.SqliteException or InvalidOperationException.
     /// <paramref name="checkpointInCommit"/>: SQLite's automatic checkpoint inside commits, as before issue 20 (for comparison).
     /// </summary>
     public static PacketStore Open(string path, int maxBatch = 256, long replayWindow = 1_000_000, TimeProvider? time = null, ILogger? log = null, bool checkpointInCommit = false)
     {
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
+        log ??= NullLogger.Instance;
+        return new PacketStore(SqliteDatabase.Open(path, log, checkpointInCommit), maxBatch, replayWindow, time ?? TimeProvider.System, log);
+    }
 
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
-        try
-        {
-            connection.Open();
-            var mode = connection.Scalar("PRAGMA journal_mode=WAL") as string;
-            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidOperationException($"database {path}: cannot switch to WAL (journal_mode is {mode})");
-            }
+    /// <summary>
+    /// Connects to a PostgreSQL database and brings its schema up to date (<see cref="PostgresSchema"/>).
+    /// Throws Npgsql.NpgsqlException or InvalidOperationException.
+    /// </summary>
+    public static PacketStore OpenPostgres(string connectionString, int maxBatch = 256, long replayWindow = 1_000_000, TimeProvider? time = null, ILogger? log = null)
+    {
+        log ??= NullLogger.Instance;
+        return new PacketStore(PostgresDatabase.Open(connectionString, log), maxBatch, replayWindow, time ?? TimeProvider.System, log);
+    }
 
-            connection.Execute("PRAGMA synchronous=FULL");
-            connection.Execute($"PRAGMA wal_autocheckpoint={(checkpointInCommit ? WalCheckpointPages : 0)}");
-            connection.Execute("PRAGMA journal_size_limit=67108864"); // a WAL file grown past 64 MB is cut back when it starts again
-            connection.Execute("PRAGMA busy_timeout=5000");
-            StoreSchema.Create(connection);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+    /// <summary>The store the configuration names.</summary>
+    public static PacketStore Open(StoreOptions options, TimeProvider? time = null, ILogger? log = null) =>
+        options.Database == StoreKind.Postgres
+            ? OpenPostgres(options.ConnectionString!, options.MaxBatch, options.ReplayWindow, time, log)
+            : Open(options.Path, options.MaxBatch, options.ReplayWindow, time, log, options.CheckpointInCommit);
 
-        return new PacketStore(path, connection, maxBatch, replayWindow, time ?? TimeProvider.System, log ?? NullLogger.Instance, checkpointInCommit);
+    /// <summary>
+    /// A connection for queries beside a running receiver, without opening a store: read-only on SQLite; on PostgreSQL
+    /// the schema must be there already. Dispose it after use.
+    /// </summary>
+    public static DbConnection OpenQueryConnection(StoreOptions options)
+    {
+        DbConnection connection = options.Database == StoreKind.Postgres
+            ? new Npgsql.NpgsqlConnection(options.ConnectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection(
+                new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = options.Path, Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly }.ToString());
+        connection.Open();
+        return connection;
     }
 
     /// <summary>Stores a verified packet (replay decision included) and completes once it is on disk.</summary>
@@ -118,9 +111,9 @@ public sealed class PacketStore : IDisposable
         }, newData: false);
 
     /// <summary>Runs <paramref name="work"/> in the writer's next group transaction.</summary>
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, bool newData = false) => _writer.Enqueue(work, newData);
+    public Task<T> WriteAsync<T>(Func<DbConnection, T> work, bool newData = false) => _writer.Enqueue(work, newData);
 
-    public Task WriteAsync(Action<SqliteConnection> work, bool newData = false) =>
+    public Task WriteAsync(Action<DbConnection> work, bool newData = false) =>
         _writer.Enqueue(db =>
         {
             work(db);
@@ -131,18 +124,13 @@ public sealed class PacketStore : IDisposable
     /// Runs a retention batch in the writer's next group transaction. The batch reports each gateway's highest deleted
     /// seq to the replay ledger (the second argument), so that a replay of a deleted packet is refused, not stored again.
     /// </summary>
-    internal Task<T> PruneAsync<T>(Func<SqliteConnection, Action<string, long>, T> batch) => _writer.Enqueue(db => batch(db, _ingest.RaisePruned), newData: false);
+    internal Task<T> PruneAsync<T>(Func<DbConnection, Action<string, long>, T> batch) => _writer.Enqueue(db => batch(db, _ingest.RaisePruned), newData: false);
 
-    /// <summary>A reader connection (WAL: readers never wait for the writer). Dispose it after use.</summary>
-    public SqliteConnection OpenReader()
-    {
-        var connection = new SqliteConnection(_readerConnectionString);
-        connection.Open();
-        return connection;
-    }
+    /// <summary>A reader connection (readers never wait for the writer). Dispose it after use.</summary>
+    public DbConnection OpenReader() => _database.OpenReader();
 
     /// <summary>Runs a query on a fresh reader connection.</summary>
-    public T Read<T>(Func<SqliteConnection, T> query)
+    public T Read<T>(Func<DbConnection, T> query)
     {
         using var connection = OpenReader();
         return query(connection);
@@ -157,9 +145,7 @@ public sealed class PacketStore : IDisposable
         }
 
         _writer.Dispose();
-        _checkpointer?.Dispose();
         _ingest.Dispose();
-        _writerConnection.Dispose();
-        SqliteConnection.ClearPool(new SqliteConnection(_readerConnectionString));
+        _database.Dispose();
     }
 }

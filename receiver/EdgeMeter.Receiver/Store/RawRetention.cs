@@ -1,7 +1,7 @@
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Hosting;
 using EdgeMeter.Receiver.Indicators;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Store;
@@ -81,11 +81,11 @@ internal sealed class RawRetention : IAsyncDisposable
         return TimeSpan.FromMinutes(_options.EveryMinutes);
     }
 
-    private (PruneResult Result, long After, bool Done) PruneBatch(SqliteConnection db, Action<string, long> raisePruned, string cutoff, long after, RetentionHolds holds)
+    private (PruneResult Result, long After, bool Done) PruneBatch(DbConnection db, Action<string, long> raisePruned, string cutoff, long after, RetentionHolds holds)
     {
         var candidates = db.Query(
-            "SELECT id, gw, seq, kind, received_at FROM packets WHERE id > $after ORDER BY id LIMIT $n",
-            r => new OldPacket(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4)), ("$after", after), ("$n", _options.BatchPackets));
+            "SELECT id, gw, seq, kind, received_at FROM packets WHERE id > @after ORDER BY id LIMIT @n",
+            r => new OldPacket(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4)), ("@after", after), ("@n", _options.BatchPackets));
         long packets = 0, readings = 0, kept = 0;
         var done = candidates.Count < _options.BatchPackets;
         foreach (var packet in candidates)
@@ -103,9 +103,9 @@ internal sealed class RawRetention : IAsyncDisposable
                 continue;
             }
 
-            readings += db.Execute("DELETE FROM readings WHERE packet_id = $id", ("$id", packet.Id));
-            db.Execute("DELETE FROM packets WHERE id = $id", ("$id", packet.Id));
-            db.Execute("UPDATE gateways SET pruned_seq = MAX(pruned_seq, $seq) WHERE gw = $gw", ("$gw", packet.Gateway), ("$seq", packet.Sequence));
+            readings += db.Execute("DELETE FROM readings WHERE packet_id = @id", ("@id", packet.Id));
+            db.Execute("DELETE FROM packets WHERE id = @id", ("@id", packet.Id));
+            db.Execute("UPDATE gateways SET pruned_seq = CASE WHEN pruned_seq > @seq THEN pruned_seq ELSE @seq END WHERE gw = @gw", ("@gw", packet.Gateway), ("@seq", packet.Sequence));
             raisePruned(packet.Gateway, packet.Sequence);
             packets++;
         }
@@ -133,7 +133,7 @@ internal sealed class RetentionHolds
     private RetentionHolds(Dictionary<string, long> deliveredUpTo, HashSet<long> openDeadLetters, long readByIndicators) =>
         (_deliveredUpTo, _openDeadLetters, _readByIndicators) = (deliveredUpTo, openDeadLetters, readByIndicators);
 
-    public static RetentionHolds Load(SqliteConnection db, IReadOnlyList<PacketTier> tiers)
+    public static RetentionHolds Load(DbConnection db, IReadOnlyList<PacketTier> tiers)
     {
         var cursors = db.Query("SELECT tier, gw, last_id FROM relay_cursor", r => (Tier: r.GetString(0), Gateway: r.GetString(1), Id: r.GetInt64(2)))
             .ToDictionary(c => (c.Tier, c.Gateway), c => c.Id);
@@ -153,17 +153,17 @@ internal sealed class RetentionHolds
         return new RetentionHolds(delivered, open, cursors.GetValueOrDefault((SeriesFeeder.CursorName, SeriesFeeder.AllGateways)));
     }
 
-    public bool Hold(SqliteConnection db, OldPacket packet) =>
+    public bool Hold(DbConnection db, OldPacket packet) =>
         (_deliveredUpTo.TryGetValue(packet.Gateway, out var delivered) && packet.Id > delivered)
         || _openDeadLetters.Contains(packet.Id)
         || (packet.Kind == "status" && packet.Id == LatestStatus(db, packet.Gateway))
-        || (db.ScalarLong("SELECT MAX(id) FROM readings WHERE packet_id = $id", ("$id", packet.Id)) ?? 0) > _readByIndicators;
+        || (db.ScalarLong("SELECT MAX(id) FROM readings WHERE packet_id = @id", ("@id", packet.Id)) ?? 0) > _readByIndicators;
 
-    private long LatestStatus(SqliteConnection db, string gateway)
+    private long LatestStatus(DbConnection db, string gateway)
     {
         if (!_latestStatus.TryGetValue(gateway, out var id))
         {
-            id = db.ScalarLong("SELECT id FROM packets WHERE gw = $gw AND kind = 'status' ORDER BY id DESC LIMIT 1", ("$gw", gateway)) ?? 0;
+            id = db.ScalarLong("SELECT id FROM packets WHERE gw = @gw AND kind = 'status' ORDER BY id DESC LIMIT 1", ("@gw", gateway)) ?? 0;
             _latestStatus[gateway] = id;
         }
 

@@ -87,7 +87,7 @@ internal static class ConsoleEndpoints
                 return Results.Redirect("/console/login");
             }
 
-            var known = gw is not null && services.Store.Read(db => db.ScalarLong("SELECT COUNT(*) FROM gateways WHERE gw = $gw", ("$gw", gw))) > 0;
+            var known = gw is not null && services.Store.Read(db => db.ScalarLong("SELECT COUNT(*) FROM gateways WHERE gw = @gw", ("@gw", gw))) > 0;
             return known
                 ? Html(ConsolePages.Gateway(Language(http), session, gw!, services.Store.Read(db => GatewayCommissioning.LatestStatus(db, gw!)), services.Commands.List(gw!, 20), queued))
                 : Html(ConsolePages.Message(Language(http), string.Format(System.Globalization.CultureInfo.InvariantCulture, ConsoleText.Of("unknownGateway", Language(http)), gw)), StatusCodes.Status404NotFound);

@@ -23,7 +23,7 @@ public sealed class ReceiverTarget : IIngestTarget
     private readonly string _directory;
     private readonly bool _ownsDirectory;
     private readonly RunningReceiver _receiver;
-    private readonly SqliteConnection _commitReader;
+    private readonly System.Data.Common.DbConnection _commitReader;
     private readonly ConcurrentQueue<(long MaxId, long Timestamp)> _commits = new();
     private readonly SemaphoreSlim _signal = new(0);
     private DeliveryClock? _clock;
@@ -155,9 +155,7 @@ public sealed class ReceiverTarget : IIngestTarget
                 }
 
                 using var query = reader.CreateCommand();
-                query.CommandText = "SELECT gw, seq FROM packets WHERE id > $after AND id <= $through AND kind = 'up'";
-                query.Parameters.AddWithValue("$after", _mappedThrough);
-                query.Parameters.AddWithValue("$through", commit.MaxId);
+                query.CommandText = $"SELECT gw, seq FROM packets WHERE id > {_mappedThrough} AND id <= {commit.MaxId} AND kind = 'up'";
                 using var rows = query.ExecuteReader();
                 while (rows.Read())
                 {
@@ -169,7 +167,7 @@ public sealed class ReceiverTarget : IIngestTarget
         }
     }
 
-    private static long MaxPacketId(SqliteConnection connection)
+    private static long MaxPacketId(System.Data.Common.DbConnection connection)
     {
         using var query = connection.CreateCommand();
         query.CommandText = "SELECT coalesce(max(id), 0) FROM packets";

@@ -9,12 +9,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace EdgeMeter.Receiver.Tests.Receiver.Store;
 
 /// <summary>Raw retention: what is old and done with goes, what anything still needs stays, and a deleted packet cannot come back.</summary>
-public sealed class RawRetentionTests : IDisposable
+public abstract class RawRetentionTests(StoreKind kind) : IDisposable
 {
     private const string UpTopic = "edgemeter/v1/gw-0001/up";
     private const string StatusTopic = "edgemeter/v1/gw-0001/status";
     private readonly TestGateway _gateway = new(TestKeys.Gateway1, TestKeys.Gateway1V1);
-    private readonly TempStore _store = new();
+    private readonly TempStore _store = new(kind: kind);
 
     public void Dispose() => _store.Dispose();
 
@@ -62,7 +62,7 @@ public sealed class RawRetentionTests : IDisposable
         var readings = _store.Strings("SELECT id FROM readings ORDER BY id").Select(long.Parse).ToList();
         await CursorsAsync(mqtt: ids[2], indicators: readings[2]); // the tier sent 1-3, the indicators read 1-3
         await _store.Store.WriteAsync(db => db.Execute(
-            "INSERT INTO dead_letters(tier, gw, row_id, code, reason, created_at, state) VALUES ('mqtt-tier', 'gw-0001', $id, 1, 'refused', '2026-01-01T00:00:00.000Z', 'dead')", ("$id", ids[1])));
+            "INSERT INTO dead_letters(tier, gw, row_id, code, reason, created_at, state) VALUES ('mqtt-tier', 'gw-0001', @id, 1, 'refused', '2026-01-01T00:00:00.000Z', 'dead')", ("@id", ids[1])));
 
         var result = await Retention([new PacketTier("mqtt-tier", ["gw-0001"])]).PruneAsync(TestContext.Current.CancellationToken);
 
@@ -129,7 +129,11 @@ public sealed class RawRetentionTests : IDisposable
 
     private Task CursorsAsync(long mqtt, long indicators) => _store.Store.WriteAsync(db =>
     {
-        db.Execute("INSERT OR REPLACE INTO relay_cursor(tier, gw, last_id) VALUES ('mqtt-tier', 'gw-0001', $id)", ("$id", mqtt));
-        db.Execute("INSERT OR REPLACE INTO relay_cursor(tier, gw, last_id) VALUES ($tier, $all, $id)", ("$tier", SeriesFeeder.CursorName), ("$all", SeriesFeeder.AllGateways), ("$id", indicators));
+        db.Execute("INSERT INTO relay_cursor(tier, gw, last_id) VALUES ('mqtt-tier', 'gw-0001', @id) ON CONFLICT(tier, gw) DO UPDATE SET last_id = excluded.last_id", ("@id", mqtt));
+        db.Execute("INSERT INTO relay_cursor(tier, gw, last_id) VALUES (@tier, @all, @id) ON CONFLICT(tier, gw) DO UPDATE SET last_id = excluded.last_id", ("@tier", SeriesFeeder.CursorName), ("@all", SeriesFeeder.AllGateways), ("@id", indicators));
     });
 }
+
+public sealed class RawRetentionOnSqliteTests() : RawRetentionTests(StoreKind.Sqlite);
+
+public sealed class RawRetentionOnPostgresTests() : RawRetentionTests(StoreKind.Postgres);

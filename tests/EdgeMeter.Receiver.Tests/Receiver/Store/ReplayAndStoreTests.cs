@@ -1,11 +1,13 @@
 using EdgeMeter.Core.Messages;
+using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Ingest;
 using EdgeMeter.Receiver.Store;
 using EdgeMeter.Receiver.Tests.Receiver.Support;
 
 namespace EdgeMeter.Receiver.Tests.Receiver.Store;
 
-public sealed class ReplayAndStoreTests
+/// <summary>The store's guarantees to the ingest (replay, duplicates, group commit, durability), on both databases.</summary>
+public abstract class ReplayAndStoreTests(StoreKind kind)
 {
     private const string UpTopic = "edgemeter/v1/gw-0001/up";
     private const string StatusTopic = "edgemeter/v1/gw-0001/status";
@@ -14,7 +16,7 @@ public sealed class ReplayAndStoreTests
     [Fact]
     public async Task Quarantine_keeps_a_sample_per_gateway_reason_and_day_and_counts_every_message()
     {
-        using var store = new TempStore();
+        using var store = new TempStore(kind: kind);
         var day = new DateTime(2026, 12, 5, 10, 0, 0, DateTimeKind.Utc);
         for (var i = 0; i < 250; i++)
         {
@@ -32,7 +34,7 @@ public sealed class ReplayAndStoreTests
     [Fact]
     public async Task An_exact_duplicate_is_acknowledged_and_dropped()
     {
-        using var store = new TempStore();
+        using var store = new TempStore(kind: kind);
         var packet = _gateway.SignReadings(10, TestGateway.Reading(100, "1.5"));
 
         Assert.Equal(IngestDisposition.Stored, (await store.IngestAsync(UpTopic, packet)).Disposition);
@@ -47,7 +49,7 @@ public sealed class ReplayAndStoreTests
     [Fact]
     public async Task The_same_seq_with_other_content_is_quarantined_as_an_alert()
     {
-        using var store = new TempStore();
+        using var store = new TempStore(kind: kind);
         await store.IngestAsync(UpTopic, _gateway.SignReadings(10, TestGateway.Reading(100, "1.5")));
 
         var forged = await store.IngestAsync(UpTopic, _gateway.SignReadings(10, TestGateway.Reading(100, "999.5")));
@@ -62,7 +64,7 @@ public sealed class ReplayAndStoreTests
     [Fact]
     public async Task A_reading_number_resent_with_another_value_is_quarantined_as_an_alert_and_the_stored_one_kept()
     {
-        using var store = new TempStore();
+        using var store = new TempStore(kind: kind);
         await store.IngestAsync(UpTopic, _gateway.SignReadings(10, TestGateway.Reading(100, "1.5"), TestGateway.Reading(101, "1.6")));
 
         var altered = await store.IngestAsync(UpTopic, _gateway.SignReadings(11, TestGateway.Reading(100, "1.5"), TestGateway.Reading(101, "9.9"), TestGateway.Reading(102, "1.7")));
@@ -78,7 +80,7 @@ public sealed class ReplayAndStoreTests
     [Fact]
     public async Task Readings_resent_in_a_new_packet_after_a_reboot_are_counted_not_stored_again()
     {
-        using var store = new TempStore();
+        using var store = new TempStore(kind: kind);
         await store.IngestAsync(UpTopic, _gateway.SignReadings(10, TestGateway.Reading(100, "1.5"), TestGateway.Reading(101, "1.6")));
 
         // After a reboot: new packet number, the same two readings (same n) plus a new one.
@@ -95,7 +97,7 @@ public sealed class ReplayAndStoreTests
     [Fact]
     public async Task An_unseen_seq_below_the_high_water_mark_is_accepted()
     {
-        using var store = new TempStore();
+        using var store = new TempStore(kind: kind);
         await store.IngestAsync(UpTopic, _gateway.SignReadings(500, TestGateway.Reading(1, "1")));
 
         var older = await store.IngestAsync(UpTopic, _gateway.SignReadings(450, TestGateway.Reading(2, "2")));
@@ -107,7 +109,7 @@ public sealed class ReplayAndStoreTests
     [Fact]
     public async Task A_seq_far_below_the_window_is_quarantined_except_the_announced_last_will()
     {
-        using var store = new TempStore(replayWindow: 100);
+        using var store = new TempStore(replayWindow: 100, kind: kind);
         await store.IngestAsync(StatusTopic, _gateway.SignStatus(1000, GatewayState.Online, will: 700));
 
         var stale = await store.IngestAsync(UpTopic, _gateway.SignReadings(800, TestGateway.Reading(1, "1")));
@@ -123,7 +125,7 @@ public sealed class ReplayAndStoreTests
     [Fact]
     public async Task Writes_queued_together_commit_together_and_a_failing_one_rolls_back_alone()
     {
-        using var store = new TempStore();
+        using var store = new TempStore(kind: kind);
         using var gate = new ManualResetEventSlim();
         var blocker = store.Store.WriteAsync(_ =>
         {
@@ -156,17 +158,25 @@ public sealed class ReplayAndStoreTests
     [Fact]
     public async Task What_was_acknowledged_is_there_after_reopening()
     {
-        string directory;
-        using (var store = new TempStore())
-        {
-            directory = store.Store.Path;
-            await store.IngestAsync(UpTopic, _gateway.SignReadings(42, TestGateway.Reading(7, "12.340")));
-            var copy = directory + ".copy";
-            store.Store.Dispose();
-            File.Copy(directory, copy);
-            using var reopened = EdgeMeter.Receiver.Store.PacketStore.Open(copy);
-            Assert.Equal(["12.340"], reopened.Read(db => db.Query("SELECT val FROM readings", r => r.GetString(0))));
-            Assert.Equal([42L], reopened.Read(db => db.Query("SELECT high_water FROM gateways", r => r.GetInt64(0))));
-        }
+        using var store = new TempStore(kind: kind);
+        await store.IngestAsync(UpTopic, _gateway.SignReadings(42, TestGateway.Reading(7, "12.340")));
+        store.Store.Dispose();
+
+        // SQLite: a copy of the file, so nothing the closed store left in memory can help; PostgreSQL: a new connection.
+        using var reopened = store.ConnectionString is { } postgres
+            ? EdgeMeter.Receiver.Store.PacketStore.OpenPostgres(postgres)
+            : EdgeMeter.Receiver.Store.PacketStore.Open(CopyOf(Path.Combine(store.Directory, "receiver.db")));
+        Assert.Equal(["12.340"], reopened.Read(db => db.Query("SELECT val FROM readings", r => r.GetString(0))));
+        Assert.Equal([42L], reopened.Read(db => db.Query("SELECT high_water FROM gateways", r => r.GetInt64(0))));
+    }
+
+    private static string CopyOf(string file)
+    {
+        File.Copy(file, file + ".copy");
+        return file + ".copy";
     }
 }
+
+public sealed class ReplayAndStoreOnSqliteTests() : ReplayAndStoreTests(StoreKind.Sqlite);
+
+public sealed class ReplayAndStoreOnPostgresTests() : ReplayAndStoreTests(StoreKind.Postgres);

@@ -21,13 +21,14 @@ public sealed class WriterStateTests : IDisposable
     [Fact]
     public void The_ledger_writes_a_gateway_once_per_flush_with_its_latest_state()
     {
-        using var ledger = new GatewayLedger();
+        var ledger = new GatewayLedger();
+        using var statements = new SqliteIngestStatements(_db);
         Assert.Null(ledger.Find(_db, "gw-1"));
 
         ledger.Record("gw-1", new GatewayRow(5, null, null, null), "2026-11-26T10:00:00.000Z");
         ledger.Record("gw-1", new GatewayRow(9, 8, "online", 7), "2026-11-26T10:00:01.000Z");
         Assert.Equal(0L, _db.ScalarLong("SELECT COUNT(*) FROM gateways"));
-        ledger.Flush(_db);
+        ledger.Flush(statements);
 
         Assert.Equal("9 8 online 7 2026-11-26T10:00:01.000Z", Row("gw-1"));
         Assert.Equal(new GatewayRow(9, 8, "online", 7), ledger.Find(_db, "gw-1"));
@@ -36,13 +37,14 @@ public sealed class WriterStateTests : IDisposable
     [Fact]
     public void After_a_rollback_the_ledger_reads_the_database_again()
     {
-        using var ledger = new GatewayLedger();
+        var ledger = new GatewayLedger();
+        using var statements = new SqliteIngestStatements(_db);
         ledger.Record("gw-1", new GatewayRow(3, null, null, null), "2026-11-26T10:00:00.000Z");
-        ledger.Flush(_db);
+        ledger.Flush(statements);
 
         ledger.Record("gw-1", new GatewayRow(40, null, null, null), "2026-11-26T10:00:01.000Z");
         ledger.Discard();
-        ledger.Flush(_db);
+        ledger.Flush(statements);
 
         Assert.Equal(new GatewayRow(3, null, null, null), ledger.Find(_db, "gw-1"));
         Assert.Equal("3    2026-11-26T10:00:00.000Z", Row("gw-1"));
@@ -85,7 +87,7 @@ public sealed class ReadingInsertTests : IDisposable
     public ReadingInsertTests()
     {
         _db.Open();
-        StoreSchema.Create(_db);
+        SqliteSchema.Create(_db);
     }
 
     public void Dispose() => _db.Dispose();

@@ -1,5 +1,6 @@
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Uplink;
+using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Ingest;
 using EdgeMeter.Receiver.Keys;
 using EdgeMeter.Receiver.Ops;
@@ -7,24 +8,37 @@ using EdgeMeter.Receiver.Store;
 using EdgeMeter.Receiver.Tests.Relay.Http;
 using EdgeMeter.Receiver.Verify;
 using Microsoft.Data.Sqlite;
+using EdgeMeter.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeMeter.Receiver.Tests.Receiver.Support;
 
-/// <summary>A store in a temporary folder with an ingest pipeline over it (no broker).</summary>
+/// <summary>
+/// A store with an ingest pipeline over it (no broker): SQLite in a temporary folder, or a new database in the test
+/// run's PostgreSQL cluster (<see cref="PostgresServer.Shared"/>).
+/// </summary>
 internal sealed class TempStore : IDisposable
 {
-    public TempStore(IPacketKeyStore? keys = null, DateTimeOffset? now = null, long replayWindow = 1_000_000)
+    public TempStore(IPacketKeyStore? keys = null, DateTimeOffset? now = null, long replayWindow = 1_000_000, StoreKind kind = StoreKind.Sqlite)
     {
         Directory = Path.Combine(Path.GetTempPath(), "edgemeter-receiver-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         Time = new ManualTime(now ?? new DateTimeOffset(TestGateway.Now));
-        Store = PacketStore.Open(Path.Combine(Directory, "receiver.db"), 64, replayWindow, Time);
+        Kind = kind;
+        ConnectionString = kind == StoreKind.Postgres ? PostgresServer.Shared.CreateDatabase() : null;
+        Store = ConnectionString is { } postgres
+            ? PacketStore.OpenPostgres(postgres, 64, replayWindow, Time)
+            : PacketStore.Open(Path.Combine(Directory, "receiver.db"), 64, replayWindow, Time);
         Intake = new PacketIntake(keys ?? ReceiverKeyStore.FromEntries(ReceiverTestKeys.All), new MqttTopics(), 1024);
         Pipeline = new IngestPipeline(Intake, Store, Metrics, Time, NullLogger.Instance);
     }
 
     public string Directory { get; }
+
+    public StoreKind Kind { get; }
+
+    /// <summary>The PostgreSQL database's connection string; null on SQLite.</summary>
+    public string? ConnectionString { get; }
 
     public ManualTime Time { get; }
 

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace EdgeMeter.Receiver.Tests.Receiver.Store;
 
 /// <summary>The store's schema as older databases meet it: made as they were, opened by the store, then looked at.</summary>
-public sealed class StoreSchemaTests : IDisposable
+public sealed class SqliteSchemaTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("edgemeter-schema-").FullName;
 
@@ -21,7 +21,7 @@ public sealed class StoreSchemaTests : IDisposable
     {
         using var check = OpenedByTheStore(old =>
         {
-            StoreSchema.Create(old);
+            SqliteSchema.Create(old);
             old.Execute("CREATE INDEX readings_by_gateway ON readings(gw, id)");
         });
 
@@ -57,7 +57,7 @@ public sealed class StoreSchemaTests : IDisposable
     {
         using var check = OpenedByTheStore(old =>
         {
-            StoreSchema.Create(old);
+            SqliteSchema.Create(old);
             old.Execute("ALTER TABLE gateways DROP COLUMN pruned_seq; UPDATE meta SET value = '3' WHERE key = 'schema'");
             old.Execute("INSERT INTO gateways(gw, high_water, first_seen, last_seen) VALUES ('gw-1', 41, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')");
         });

@@ -3,13 +3,13 @@ using Microsoft.Data.Sqlite;
 namespace EdgeMeter.Receiver.Store;
 
 /// <summary>
-/// The receiver's tables. Ids are INTEGER PRIMARY KEY (the rowid): one writer assigns them in commit order, so
+/// The receiver's tables in SQLite (PostgreSQL: <see cref="PostgresSchema"/>). Ids are INTEGER PRIMARY KEY (the rowid): one writer assigns them in commit order, so
 /// "rows after id X of gateway G" is exactly what a relay tier has not sent yet. A packet's readings are inserted
 /// right after it, so reading ids grow with packet ids: a gateway's readings are found through its packets
 /// (<c>packets_by_gateway</c>, then <c>readings_by_packet</c>). An index of readings by gateway would put every
 /// reading in a page of its own gateway, one more page written per gateway and commit; one by packet only appends.
 /// </summary>
-internal static class StoreSchema
+internal static class SqliteSchema
 {
     /// <summary>
     /// 2: the indicator tables. 3: dead letters can be resent or dropped (state, attempts, resolved_by/at); platform_messages.
@@ -107,11 +107,11 @@ internal static class StoreSchema
         var version = db.Scalar("SELECT value FROM meta WHERE key = 'schema'") as string;
         if (version is null)
         {
-            db.Execute("INSERT INTO meta(key, value) VALUES ('schema', $v)", ("$v", Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            db.Execute("INSERT INTO meta(key, value) VALUES ('schema', @v)", ("@v", Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
         else if (version is "1" or "2" or "3")
         {
-            db.Execute("UPDATE meta SET value = $v WHERE key = 'schema'", ("$v", Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            db.Execute("UPDATE meta SET value = @v WHERE key = 'schema'", ("@v", Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
         else if (version != Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
         {

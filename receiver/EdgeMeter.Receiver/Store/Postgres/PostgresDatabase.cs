@@ -1,0 +1,177 @@
+using System.Data.Common;
+using EdgeMeter.Receiver.Verify;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EdgeMeter.Receiver.Store;
+
+/// <summary>
+/// The store for receivers in a group: a PostgreSQL database that several receivers write at once, each with one
+/// group-commit writer connection, and readers from Npgsql's pool. A COMMIT returns once PostgreSQL made it durable
+/// (synchronous_commit on, checked at start). Two receivers storing the same packet or reading meet on the unique
+/// keys: the second insert waits for the first transaction and then does nothing.
+/// </summary>
+internal sealed class PostgresDatabase : StoreDatabase
+{
+    private readonly NpgsqlDataSource _source;
+    private readonly NpgsqlConnection _writer;
+
+    private PostgresDatabase(NpgsqlDataSource source, NpgsqlConnection writer, string description)
+    {
+        _source = source;
+        _writer = writer;
+        Description = description;
+    }
+
+    public override string Description { get; }
+
+    public override DbConnection Writer => _writer;
+
+    public override string BeginWrite => "BEGIN";
+
+    public override bool SharedWithOtherWriters => true;
+
+    /// <summary>Connects, refuses a server that would acknowledge commits before they are durable, and migrates the schema.</summary>
+    public static PostgresDatabase Open(string connectionString, ILogger log)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            // The statements every packet runs are prepared on the server after their second use.
+            MaxAutoPrepare = Math.Max(new NpgsqlConnectionStringBuilder(connectionString).MaxAutoPrepare, 32),
+            AutoPrepareMinUsages = 2,
+        };
+        var description = $"postgresql://{builder.Host}:{builder.Port}/{builder.Database}";
+        var source = NpgsqlDataSource.Create(builder);
+        NpgsqlConnection? writer = null;
+        try
+        {
+            writer = source.OpenConnection();
+            RequireDurableCommits(writer, description);
+            var (from, to) = PostgresSchema.Migrate(writer, Environment.MachineName);
+            if (from != to)
+            {
+                log.LogInformation("store {Database}: schema migrated from version {From} to {To}", description, from, to);
+            }
+
+            return new PostgresDatabase(source, writer, description);
+        }
+        catch
+        {
+            writer?.Dispose();
+            source.Dispose();
+            throw;
+        }
+    }
+
+    public override DbConnection OpenReader() => _source.OpenConnection();
+
+    public override IIngestStatements CreateIngestStatements() => new PostgresIngestStatements(_writer);
+
+    public override void Dispose()
+    {
+        _writer.Dispose();
+        _source.Dispose();
+    }
+
+    // PUBACK after commit means nothing if the server answers COMMIT before the WAL is flushed.
+    private static void RequireDurableCommits(NpgsqlConnection db, string description)
+    {
+        foreach (var setting in new[] { "fsync", "synchronous_commit" })
+        {
+            if (db.Scalar($"SHOW {setting}") as string == "off")
+            {
+                throw new InvalidOperationException($"database {description}: {setting} is off; the receiver acknowledges a packet only once it is durable, so it needs {setting} on");
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The hot path on PostgreSQL: typed parameters, statements prepared once on the writer connection, a packet's
+/// readings in one statement however many (arrays unnested), and a gateway's replay state merged with what another
+/// receiver stored meanwhile (the high-water mark only grows; the newer state wins).
+/// </summary>
+internal sealed class PostgresIngestStatements(NpgsqlConnection db) : IIngestStatements
+{
+    // The flushed row's status is the newer: a higher state_seq, or at the same one the announced last will (offline).
+    private const string NewerState =
+        "(COALESCE(excluded.state_seq, -1), COALESCE(excluded.state, '') = 'offline') >= (COALESCE(g.state_seq, -1), COALESCE(g.state, '') = 'offline')";
+
+    private NpgsqlCommand? _insertPacket;
+    private NpgsqlCommand? _insertReadings;
+    private NpgsqlCommand? _upsertGateway;
+
+    public long? InsertPacket(string gw, long seq, string kind, string packet, string receivedAt, string? client, int readings)
+    {
+        var insert = _insertPacket ??= Prepare(
+            "INSERT INTO packets(gw, seq, kind, packet, received_at, client, fresh_readings) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT(gw, seq) DO NOTHING RETURNING id",
+            NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint);
+        Set(insert, gw, seq, kind, packet, receivedAt, client, (long)readings);
+        return insert.ExecuteScalar() is long id ? id : null;
+    }
+
+    public int InsertReadings(IngestedPacket packet, long packetId)
+    {
+        var insert = _insertReadings ??= Prepare(
+            """
+            INSERT INTO readings(gw, n, packet_id, meter, point, t, val, unit, flags)
+            SELECT $1, r.n, $2, r.meter, r.point, r.t, r.val, r.unit, r.flags FROM unnest($3, $4, $5, $6, $7, $8, $9) AS r(n, meter, point, t, val, unit, flags)
+            ON CONFLICT(gw, n) DO NOTHING
+            """,
+            NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Array | NpgsqlDbType.Bigint, NpgsqlDbType.Array | NpgsqlDbType.Text,
+            NpgsqlDbType.Array | NpgsqlDbType.Text, NpgsqlDbType.Array | NpgsqlDbType.Text, NpgsqlDbType.Array | NpgsqlDbType.Text,
+            NpgsqlDbType.Array | NpgsqlDbType.Text, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+        var readings = packet.Readings;
+        Set(
+            insert, packet.GatewayId, packetId,
+            readings.Select(r => r.N).ToArray(), readings.Select(r => r.Meter).ToArray(), readings.Select(r => r.Point).ToArray(),
+            readings.Select(r => r.Time).ToArray(), readings.Select(r => r.Value).ToArray(), readings.Select(r => r.Unit).ToArray(),
+            readings.Select(r => (long)r.Flags).ToArray());
+        return insert.ExecuteNonQuery();
+    }
+
+    public void UpsertGateway(string gw, GatewayRow row, string seenAt)
+    {
+        var upsert = _upsertGateway ??= Prepare(
+            $"""
+            INSERT INTO gateways AS g(gw, high_water, will_seq, state, state_seq, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, $6, $6)
+            ON CONFLICT(gw) DO UPDATE SET
+                high_water = GREATEST(g.high_water, excluded.high_water),
+                will_seq = CASE WHEN {NewerState} THEN excluded.will_seq ELSE g.will_seq END,
+                state = CASE WHEN {NewerState} THEN excluded.state ELSE g.state END,
+                state_seq = CASE WHEN {NewerState} THEN excluded.state_seq ELSE g.state_seq END,
+                last_seen = GREATEST(g.last_seen, excluded.last_seen)
+            """,
+            NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text);
+        Set(upsert, gw, row.HighWater, row.WillSequence, row.State, row.StateSequence, seenAt);
+        upsert.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        _insertPacket?.Dispose();
+        _insertReadings?.Dispose();
+        _upsertGateway?.Dispose();
+    }
+
+    private NpgsqlCommand Prepare(string sql, params NpgsqlDbType[] types)
+    {
+        var command = new NpgsqlCommand(sql, db);
+        foreach (var type in types)
+        {
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = type });
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    private static void Set(NpgsqlCommand command, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+    }
+}

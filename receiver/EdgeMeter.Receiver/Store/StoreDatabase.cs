@@ -1,0 +1,58 @@
+using System.Data.Common;
+
+namespace EdgeMeter.Receiver.Store;
+
+/// <summary>
+/// The database under the <see cref="PacketStore"/>: what SQLite and PostgreSQL do differently. The writer, the
+/// replay decision and every query above are shared SQL (docs/storage.md, "Two databases"); a database supplies
+/// the connections, how a write transaction begins, and the statements the writer runs for every packet.
+/// </summary>
+internal abstract class StoreDatabase : IDisposable
+{
+    /// <summary>What the logs and errors call it: a file path, or a PostgreSQL host and database.</summary>
+    public abstract string Description { get; }
+
+    /// <summary>The one connection the group-commit writer uses, open and with the schema up to date.</summary>
+    public abstract DbConnection Writer { get; }
+
+    /// <summary>The statement that starts the writer's transaction.</summary>
+    public abstract string BeginWrite { get; }
+
+    /// <summary>
+    /// True when other receivers may write between this writer's transactions: what the writer read before may be
+    /// out of date, so its gateway ledger lasts one transaction and merges its rows instead of overwriting them.
+    /// </summary>
+    public abstract bool SharedWithOtherWriters { get; }
+
+    /// <summary>A connection for queries; dispose it after use.</summary>
+    public abstract DbConnection OpenReader();
+
+    /// <summary>The statements for every packet and reading, prepared on <see cref="Writer"/>.</summary>
+    public abstract IIngestStatements CreateIngestStatements();
+
+    /// <summary>Runs on the writer thread after each commit, its callers answered.</summary>
+    public virtual void AfterCommit(DbConnection writer)
+    {
+    }
+
+    /// <summary>WAL checkpoints so far (SQLite only): by the checkpoint thread, and by the writer to let the WAL start again.</summary>
+    public virtual (long Background, long Finishing) Checkpoints => (0, 0);
+
+    /// <summary>The most 4 KB frames the WAL held at a checkpoint (SQLite only).</summary>
+    public virtual long LargestWalFrames => 0;
+
+    public abstract void Dispose();
+}
+
+/// <summary>The writer's statements for every packet and every reading; the rest of its SQL is shared.</summary>
+internal interface IIngestStatements : IDisposable
+{
+    /// <summary>The new packet row's id, or null when (gw, seq) is stored already.</summary>
+    long? InsertPacket(string gw, long seq, string kind, string packet, string receivedAt, string? client, int readings);
+
+    /// <summary>Inserts the readings not stored before ((gw, n) unique); how many that were.</summary>
+    int InsertReadings(Verify.IngestedPacket packet, long packetId);
+
+    /// <summary>Writes a gateway's replay state (<see cref="StoreDatabase.SharedWithOtherWriters"/>: merged with what is stored).</summary>
+    void UpsertGateway(string gw, GatewayRow row, string seenAt);
+}
