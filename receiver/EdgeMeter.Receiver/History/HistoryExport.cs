@@ -32,7 +32,7 @@ public static class HistoryExport
         var byTime = db is Microsoft.Data.Sqlite.SqliteConnection ? "INDEXED BY readings_by_time" : "";
         command.CommandText = $"""
             SELECT gw, n, meter, point, t, val, unit, flags FROM readings {byTime}
-            WHERE t >= @from AND t < @to AND (@gw IS NULL OR gw = @gw) AND (@meter IS NULL OR meter = @meter)
+            WHERE t >= @from AND t < @to AND (CAST(@gw AS TEXT) IS NULL OR gw = @gw) AND (CAST(@meter AS TEXT) IS NULL OR meter = @meter)
             ORDER BY t, gw, meter, point, n
             """;
         command.Parameters.Add(Sql.Parameter(command, "@from", Iso(request.FromUtc)));

@@ -158,7 +158,7 @@ public sealed class IndicatorEngine : IAsyncDisposable
             """
             INSERT INTO indicators(item, stat_type, start_t, end_t, value, valid, flags, updated_at) VALUES (@c, @s, @t, @e, @v, @valid, @f, @now)
             ON CONFLICT(item, stat_type, start_t) DO UPDATE SET value = @v, valid = @valid, flags = @f, updated_at = @now
-            WHERE value IS DISTINCT FROM @v OR valid <> @valid OR flags <> @f
+            WHERE indicators.value IS DISTINCT FROM @v OR indicators.valid <> @valid OR indicators.flags <> @f
             """,
             key.Item1, key.Item2, key.Item3, ("@e", SampleReader.ToMs(value.Period.EndUtc)), ("@v", text), ("@valid", valid), ("@f", (int)value.Flags), ("@now", now));
         if (!existing.Final || (existing.Value == text && existing.Valid == valid))

@@ -41,7 +41,7 @@ public static class IndicatorQueries
         db.Query(
             """
             SELECT item, stat_type, start_t, value, valid, flags, final, revision, uploaded_value FROM indicators
-            WHERE (@c IS NULL OR item = @c) AND (@s IS NULL OR stat_type = @s) AND start_t >= @from AND start_t < @to
+            WHERE (CAST(@c AS TEXT) IS NULL OR item = @c) AND (CAST(@s AS BIGINT) IS NULL OR stat_type = @s) AND start_t >= @from AND start_t < @to
             ORDER BY start_t DESC, stat_type, item LIMIT @limit
             """,
             r => new IndicatorView(

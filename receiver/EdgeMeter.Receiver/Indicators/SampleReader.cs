@@ -94,9 +94,9 @@ public static class SampleReader
         var (from, to) = (ToMs(fromUtc), ToMs(toUtc));
         var samples = db.Query(
             """
-            SELECT t, val, source, reading_id FROM (SELECT * FROM samples WHERE series = @s AND t < @from ORDER BY t DESC LIMIT 1)
+            SELECT t, val, source, reading_id FROM (SELECT * FROM samples WHERE series = @s AND t < @from ORDER BY t DESC LIMIT 1) AS earlier
             UNION ALL SELECT t, val, source, reading_id FROM samples WHERE series = @s AND t >= @from AND t <= @to
-            UNION ALL SELECT t, val, source, reading_id FROM (SELECT * FROM samples WHERE series = @s AND t > @to ORDER BY t LIMIT 1)
+            UNION ALL SELECT t, val, source, reading_id FROM (SELECT * FROM samples WHERE series = @s AND t > @to ORDER BY t LIMIT 1) AS later
             """,
             r => new Sample(FromMs(r.GetInt64(0)), Parse(r.GetString(1)), (SampleSource)r.GetInt32(2), r.GetInt64(3)),
             ("@s", id), ("@from", from), ("@to", to));

@@ -148,7 +148,7 @@ public sealed class SeriesFeeder : IAsyncDisposable
             db.Execute(
                 """
                 INSERT INTO indicator_dirty(item, from_t, version) VALUES (@c, @f, 1)
-                ON CONFLICT(item) DO UPDATE SET from_t = min(from_t, @f), version = version + 1
+                ON CONFLICT(item) DO UPDATE SET from_t = CASE WHEN indicator_dirty.from_t < @f THEN indicator_dirty.from_t ELSE @f END, version = indicator_dirty.version + 1
                 """,
                 ("@c", code), ("@f", from));
         }
@@ -196,7 +196,7 @@ public sealed class SeriesFeeder : IAsyncDisposable
         db.Execute(
             """
             INSERT INTO indicator_dirty(item, from_t, version) VALUES (@c, @f, 1)
-            ON CONFLICT(item) DO UPDATE SET from_t = min(from_t, @f), version = version + 1
+            ON CONFLICT(item) DO UPDATE SET from_t = CASE WHEN indicator_dirty.from_t < @f THEN indicator_dirty.from_t ELSE @f END, version = indicator_dirty.version + 1
             """,
             ("@c", item.Key), ("@f", new DateTimeOffset(fromUtc).ToUnixTimeMilliseconds()));
 
@@ -212,7 +212,7 @@ public sealed class SeriesFeeder : IAsyncDisposable
         db.Execute(
             """
             INSERT INTO unmapped_points(gw, meter, point, readings, first_seen, last_seen) VALUES (@g, @m, @p, @n, @now, @now)
-            ON CONFLICT(gw, meter, point) DO UPDATE SET readings = readings + @n, last_seen = @now
+            ON CONFLICT(gw, meter, point) DO UPDATE SET readings = unmapped_points.readings + @n, last_seen = @now
             """,
             ("@g", series.Gateway), ("@m", series.Meter), ("@p", series.Point), ("@n", readings), ("@now", now));
         _metrics.UnmappedRead(readings);

@@ -61,9 +61,11 @@ public static class GatewayCommissioning
     private static JsonArray LastValues(DbConnection db, string gateway) =>
         [.. db.Query(
             """
-            SELECT meter, point, val, unit, t, flags, MAX(n) FROM readings
-            WHERE gw = @gw AND n > (SELECT COALESCE(MAX(n), 0) FROM readings WHERE gw = @gw) - @recent
-            GROUP BY meter, point ORDER BY meter, point
+            SELECT r.meter, r.point, r.val, r.unit, r.t, r.flags, r.n FROM readings r JOIN (
+                SELECT meter, point, MAX(n) AS n FROM readings
+                WHERE gw = @gw AND n > (SELECT COALESCE(MAX(n), 0) FROM readings WHERE gw = @gw) - @recent
+                GROUP BY meter, point) latest ON r.gw = @gw AND r.n = latest.n
+            ORDER BY r.meter, r.point
             """,
             r => (JsonNode)new JsonObject
             {

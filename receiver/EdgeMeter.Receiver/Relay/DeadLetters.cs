@@ -31,7 +31,7 @@ public static class DeadLetters
         db.Query(
             """
             SELECT id, tier, gw, row_id, n, code, reason, created_at, state, attempts, resolved_by, resolved_at FROM dead_letters
-            WHERE (@state IS NULL OR state = @state) AND (@tier IS NULL OR tier = @tier) ORDER BY id DESC LIMIT @limit
+            WHERE (CAST(@state AS TEXT) IS NULL OR state = @state) AND (CAST(@tier AS TEXT) IS NULL OR tier = @tier) ORDER BY id DESC LIMIT @limit
             """,
             reader => new DeadLetterView(
                 reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4),
@@ -54,8 +54,9 @@ public static class DeadLetters
         DbConnection db, DeadLetterSelection selection, IReadOnlyCollection<string>? tiers, string set, string eligible, string actor, string? now)
     {
         var ids = db.Query(
-            $"SELECT id FROM dead_letters WHERE {eligible} AND (@tier IS NULL OR tier = @tier) AND (@tiers IS NULL OR tier IN (SELECT value FROM json_each(@tiers))) ORDER BY id",
-            reader => reader.GetInt64(0), ("@tier", selection.Tier), ("@tiers", tiers is null ? null : System.Text.Json.JsonSerializer.Serialize(tiers)));
+                $"SELECT id, tier FROM dead_letters WHERE {eligible} AND (CAST(@tier AS TEXT) IS NULL OR tier = @tier) ORDER BY id",
+                reader => (Id: reader.GetInt64(0), Tier: reader.GetString(1)), ("@tier", selection.Tier))
+            .Where(row => tiers is null || tiers.Contains(row.Tier)).Select(row => row.Id).ToList();
         if (selection.Ids is { Length: > 0 } chosen)
         {
             ids = ids.Intersect(chosen).ToList();

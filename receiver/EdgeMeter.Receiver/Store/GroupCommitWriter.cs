@@ -27,8 +27,7 @@ internal interface ITransactionHooks
 /// </summary>
 internal sealed class GroupCommitWriter : IDisposable
 {
-    private readonly DbConnection _db;
-    private readonly string _begin;
+    private readonly StoreDatabase _database;
     private readonly int _maxBatch;
     private readonly ILogger _log;
     private readonly BlockingCollection<WriteItem> _queue = new();
@@ -37,11 +36,11 @@ internal sealed class GroupCommitWriter : IDisposable
 
     private readonly ITransactionHooks _hooks;
 
-    /// <param name="begin">The statement that starts a write transaction (<see cref="StoreDatabase.BeginWrite"/>).</param>
-    public GroupCommitWriter(DbConnection db, string begin, int maxBatch, ITransactionHooks hooks, ILogger log)
+    private DbConnection Writer => _database.Writer;
+
+    public GroupCommitWriter(StoreDatabase database, int maxBatch, ITransactionHooks hooks, ILogger log)
     {
-        _db = db;
-        _begin = begin;
+        _database = database;
         _hooks = hooks;
         _maxBatch = maxBatch;
         _log = log;
@@ -109,6 +108,7 @@ internal sealed class GroupCommitWriter : IDisposable
         var done = new List<WriteItem>(batch.Count);
         try
         {
+            _database.EnsureWriterOpen();
             if (!RunAll(batch, done))
             {
                 Rollback();
@@ -116,12 +116,13 @@ internal sealed class GroupCommitWriter : IDisposable
                 RunEachInSavepoint(batch, done);
             }
 
-            _hooks.BeforeCommit(_db);
-            _db.Execute("COMMIT");
+            _hooks.BeforeCommit(Writer);
+            _database.Commit(Writer);
             _fault = null;
         }
-        catch (DbException failure)
+        catch (Exception failure) when (failure is DbException or InvalidOperationException)
         {
+            // InvalidOperationException: the connection broke (the next batch opens another) or the commit rolled back.
             _fault = failure;
             _log.LogError("store commit failed, {Count} writes not stored: {Reason}", done.Count, failure.Message);
             TryRollback();
@@ -147,18 +148,18 @@ internal sealed class GroupCommitWriter : IDisposable
             NewDataCommitted?.Invoke();
         }
 
-        AfterCommit?.Invoke(_db);
+        AfterCommit?.Invoke(Writer);
     }
 
     // The usual case: every item succeeds, no savepoints. False (transaction left open) when one threw.
     private bool RunAll(List<WriteItem> batch, List<WriteItem> done)
     {
-        _db.Execute(_begin);
+        Writer.Execute(_database.BeginWrite);
         foreach (var item in batch)
         {
             try
             {
-                item.Run(_db);
+                item.Run(Writer);
             }
             catch (Exception failure) when (failure is not OutOfMemoryException)
             {
@@ -173,20 +174,20 @@ internal sealed class GroupCommitWriter : IDisposable
 
     private void RunEachInSavepoint(List<WriteItem> batch, List<WriteItem> done)
     {
-        _db.Execute(_begin);
+        Writer.Execute(_database.BeginWrite);
         foreach (var item in batch)
         {
-            _db.Execute("SAVEPOINT item");
+            Writer.Execute("SAVEPOINT item");
             try
             {
-                item.Run(_db);
-                _db.Execute("RELEASE item");
+                item.Run(Writer);
+                Writer.Execute("RELEASE item");
                 done.Add(item);
             }
             catch (Exception failure) when (failure is not OutOfMemoryException)
             {
-                _db.Execute("ROLLBACK TO item");
-                _db.Execute("RELEASE item");
+                Writer.Execute("ROLLBACK TO item");
+                Writer.Execute("RELEASE item");
                 item.Fail(failure);
             }
         }
@@ -194,7 +195,7 @@ internal sealed class GroupCommitWriter : IDisposable
 
     private void Rollback()
     {
-        _db.Execute("ROLLBACK");
+        Writer.Execute("ROLLBACK");
         _hooks.AfterRollback();
     }
 
@@ -202,11 +203,11 @@ internal sealed class GroupCommitWriter : IDisposable
     {
         try
         {
-            _db.Execute("ROLLBACK");
+            Writer.Execute("ROLLBACK");
         }
-        catch (DbException)
+        catch (Exception failure) when (failure is DbException or InvalidOperationException)
         {
-            // No transaction left to roll back.
+            // No transaction left to roll back, or no connection.
         }
 
         _hooks.AfterRollback();

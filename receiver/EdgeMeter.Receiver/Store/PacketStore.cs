@@ -25,7 +25,7 @@ public sealed class PacketStore : IDisposable
         _database = database;
         _time = time;
         _ingest = new IngestWrite(replayWindow, database.CreateIngestStatements(), database.SharedWithOtherWriters);
-        _writer = new GroupCommitWriter(database.Writer, database.BeginWrite, maxBatch, _ingest, log);
+        _writer = new GroupCommitWriter(database, maxBatch, _ingest, log);
         _writer.NewDataCommitted += () => NewData?.Invoke();
         _writer.AfterCommit = database.AfterCommit;
     }

@@ -24,6 +24,14 @@ internal abstract class StoreDatabase : IDisposable
     /// </summary>
     public abstract bool SharedWithOtherWriters { get; }
 
+    /// <summary>Ends the writer's transaction; throws when it did not commit.</summary>
+    public virtual void Commit(DbConnection writer) => writer.Execute("COMMIT");
+
+    /// <summary>Opens the writer connection again when it broke (a database restart); called before each transaction.</summary>
+    public virtual void EnsureWriterOpen()
+    {
+    }
+
     /// <summary>A connection for queries; dispose it after use.</summary>
     public abstract DbConnection OpenReader();
 

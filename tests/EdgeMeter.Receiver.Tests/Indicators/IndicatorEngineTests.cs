@@ -24,7 +24,7 @@ public sealed class IndicatorEngineTests : IAsyncDisposable
 
     public IndicatorEngineTests()
     {
-        _store = PacketStore.Open(Path.Combine(_directory, "receiver.db"), time: _time);
+        _store = EdgeMeter.Receiver.Tests.Receiver.Support.TestStores.Open(_directory, _time);
     }
 
     public async ValueTask DisposeAsync()
@@ -142,21 +142,21 @@ public sealed class IndicatorEngineTests : IAsyncDisposable
 
     private Task Reading(int hour, int minute, string value, ReadingFlags flags = ReadingFlags.None) =>
         _store.WriteAsync(db => db.Execute(
-            "INSERT INTO readings(gw, n, packet_id, meter, point, t, val, unit, flags) VALUES ($g, $n, 0, $m, $p, $t, $v, 'kWh', $f)",
-            ("$g", Feeder.Gateway), ("$n", ++_n), ("$m", Feeder.Meter), ("$p", Feeder.Point),
-            ("$t", Beijing(2026, 5, 20, hour, minute).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)),
-            ("$v", value), ("$f", (int)flags)));
+            "INSERT INTO readings(gw, n, packet_id, meter, point, t, val, unit, flags) VALUES (@g, @n, 0, @m, @p, @t, @v, 'kWh', @f)",
+            ("@g", Feeder.Gateway), ("@n", ++_n), ("@m", Feeder.Meter), ("@p", Feeder.Point),
+            ("@t", Beijing(2026, 5, 20, hour, minute).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)),
+            ("@v", value), ("@f", (int)flags)));
 
     private Task Status(int queued, int hour, int minute) =>
         _store.WriteAsync(db => db.Execute(
-            "INSERT INTO packets(gw, seq, kind, packet, received_at) VALUES ($g, $s, 'status', $p, '2026-05-20T00:00:00Z')",
-            ("$g", Feeder.Gateway), ("$s", ++_n + 100_000),
-            ("$p", $$"""{"queued":{{queued}},"ts":"{{Beijing(2026, 5, 20, hour, minute):yyyy-MM-dd'T'HH:mm:ss'Z'}}"}""")));
+            "INSERT INTO packets(gw, seq, kind, packet, received_at) VALUES (@g, @s, 'status', @p, '2026-05-20T00:00:00Z')",
+            ("@g", Feeder.Gateway), ("@s", ++_n + 100_000),
+            ("@p", $$"""{"queued":{{queued}},"ts":"{{Beijing(2026, 5, 20, hour, minute):yyyy-MM-dd'T'HH:mm:ss'Z'}}"}""")));
 
     /// <summary>The queued uploads of one statType as "value:revision", in queue order.</summary>
     private List<string> Uploads(StatType type) => _store.Read(db => db.Query(
-        "SELECT value, revision FROM indicator_uploads WHERE stat_type = $s ORDER BY id",
-        r => $"{r.GetString(0)}:{r.GetInt32(1)}", ("$s", (int)type)));
+        "SELECT value, revision FROM indicator_uploads WHERE stat_type = @s ORDER BY id",
+        r => $"{r.GetString(0)}:{r.GetInt32(1)}", ("@s", (int)type)));
 
     private long Scalar(string sql) => _store.Read(db => db.ScalarLong(sql)) ?? -1;
 

@@ -15,11 +15,13 @@ namespace EdgeMeter.Receiver.Store;
 internal sealed class PostgresDatabase : StoreDatabase
 {
     private readonly NpgsqlDataSource _source;
-    private readonly NpgsqlConnection _writer;
+    private readonly ILogger _log;
+    private NpgsqlConnection _writer;
 
-    private PostgresDatabase(NpgsqlDataSource source, NpgsqlConnection writer, string description)
+    private PostgresDatabase(NpgsqlDataSource source, NpgsqlConnection writer, string description, ILogger log)
     {
         _source = source;
+        _log = log;
         _writer = writer;
         Description = description;
     }
@@ -54,7 +56,7 @@ internal sealed class PostgresDatabase : StoreDatabase
                 log.LogInformation("store {Database}: schema migrated from version {From} to {To}", description, from, to);
             }
 
-            return new PostgresDatabase(source, writer, description);
+            return new PostgresDatabase(source, writer, description, log);
         }
         catch
         {
@@ -66,7 +68,30 @@ internal sealed class PostgresDatabase : StoreDatabase
 
     public override DbConnection OpenReader() => _source.OpenConnection();
 
-    public override IIngestStatements CreateIngestStatements() => new PostgresIngestStatements(_writer);
+    public override IIngestStatements CreateIngestStatements() => new PostgresIngestStatements(() => _writer);
+
+    /// <summary>
+    /// PostgreSQL answers COMMIT of a transaction that had failed with ROLLBACK, not an error; the writer must hear it
+    /// as a failure, or it would acknowledge packets that were never stored. In such a transaction every other
+    /// statement fails, so a SELECT sent ahead of the COMMIT, in the same round trip, makes it one.
+    /// </summary>
+    public override void Commit(DbConnection writer)
+    {
+        using var commit = new NpgsqlBatch((NpgsqlConnection)writer) { BatchCommands = { new("SELECT 1"), new("COMMIT") } };
+        commit.ExecuteNonQuery();
+    }
+
+    public override void EnsureWriterOpen()
+    {
+        if (_writer.FullState == System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        _log.LogWarning("store {Database}: the writer's connection broke; connecting again", Description);
+        _writer.Dispose();
+        _writer = _source.OpenConnection();
+    }
 
     public override void Dispose()
     {
@@ -92,8 +117,10 @@ internal sealed class PostgresDatabase : StoreDatabase
 /// readings in one statement however many (arrays unnested), and a gateway's replay state merged with what another
 /// receiver stored meanwhile (the high-water mark only grows; the newer state wins).
 /// </summary>
-internal sealed class PostgresIngestStatements(NpgsqlConnection db) : IIngestStatements
+internal sealed class PostgresIngestStatements(Func<NpgsqlConnection> writer) : IIngestStatements
 {
+    private NpgsqlConnection? _preparedOn;
+
     // The flushed row's status is the newer: a higher state_seq, or at the same one the announced last will (offline).
     private const string NewerState =
         "(COALESCE(excluded.state_seq, -1), COALESCE(excluded.state, '') = 'offline') >= (COALESCE(g.state_seq, -1), COALESCE(g.state, '') = 'offline')";
@@ -104,6 +131,7 @@ internal sealed class PostgresIngestStatements(NpgsqlConnection db) : IIngestSta
 
     public long? InsertPacket(string gw, long seq, string kind, string packet, string receivedAt, string? client, int readings)
     {
+        ForgetIfReconnected();
         var insert = _insertPacket ??= Prepare(
             "INSERT INTO packets(gw, seq, kind, packet, received_at, client, fresh_readings) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT(gw, seq) DO NOTHING RETURNING id",
             NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint);
@@ -113,6 +141,7 @@ internal sealed class PostgresIngestStatements(NpgsqlConnection db) : IIngestSta
 
     public int InsertReadings(IngestedPacket packet, long packetId)
     {
+        ForgetIfReconnected();
         var insert = _insertReadings ??= Prepare(
             """
             INSERT INTO readings(gw, n, packet_id, meter, point, t, val, unit, flags)
@@ -133,6 +162,7 @@ internal sealed class PostgresIngestStatements(NpgsqlConnection db) : IIngestSta
 
     public void UpsertGateway(string gw, GatewayRow row, string seenAt)
     {
+        ForgetIfReconnected();
         var upsert = _upsertGateway ??= Prepare(
             $"""
             INSERT INTO gateways AS g(gw, high_water, will_seq, state, state_seq, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, $6, $6)
@@ -153,11 +183,22 @@ internal sealed class PostgresIngestStatements(NpgsqlConnection db) : IIngestSta
         _insertPacket?.Dispose();
         _insertReadings?.Dispose();
         _upsertGateway?.Dispose();
+        (_insertPacket, _insertReadings, _upsertGateway) = (null, null, null);
     }
 
+    private void ForgetIfReconnected()
+    {
+        if (!ReferenceEquals(_preparedOn, writer()))
+        {
+            Dispose();
+            _preparedOn = writer();
+        }
+    }
+
+    // Statements are prepared on one connection: a new writer connection (after a database restart) prepares them again.
     private NpgsqlCommand Prepare(string sql, params NpgsqlDbType[] types)
     {
-        var command = new NpgsqlCommand(sql, db);
+        var command = new NpgsqlCommand(sql, writer());
         foreach (var type in types)
         {
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = type });

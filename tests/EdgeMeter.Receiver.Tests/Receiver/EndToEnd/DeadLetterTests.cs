@@ -115,15 +115,13 @@ public sealed class DeadLetterTests : IAsyncLifetime
     // What the indicator engine queues when late data changes an uploaded value: the same period, revision 1.
     private void QueueCorrection(long rowId)
     {
-        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_harness.Options.Store.Path};Pooling=False");
-        db.Open();
-        using var insert = db.CreateCommand();
-        insert.CommandText = """
+        Assert.Equal(1, _harness.Count("SELECT COUNT(*) FROM indicator_uploads WHERE id = @id", ("@id", rowId)));
+        _harness.Execute(
+            """
             INSERT INTO indicator_uploads(enterprise, data_code, stat_type, start_t, value, valid, flags, revision, convert_ration, scope, input_type, created_at)
-            SELECT enterprise, data_code, stat_type, start_t, '0.011', valid, flags, 1, '1.229', scope, input_type, created_at FROM indicator_uploads WHERE id = $id
-            """;
-        insert.Parameters.AddWithValue("$id", rowId);
-        Assert.Equal(1, insert.ExecuteNonQuery());
+            SELECT enterprise, data_code, stat_type, start_t, '0.011', valid, flags, 1, '1.229', scope, input_type, created_at FROM indicator_uploads WHERE id = @id
+            """,
+            ("@id", rowId));
     }
 
     private JsonElement DeadLetters(string? state)

@@ -393,10 +393,11 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         var packet = _gateway1.SignReadings(1, TestGateway.Reading(1, "4.25"));
         var (gate, held) = HoldWriter(receiver);
 
-        // The packet's transaction is ended behind the writer's back, so its COMMIT fails.
+        // SQLite: the packet's transaction is ended behind the writer's back, so its COMMIT fails.
+        // PostgreSQL: the writer's connection is cut (as by a database restart); the next transaction connects again.
         var publish = _gateway1.PublishAsync(PacketKind.Up, packet);
         await Eventually.Until(() => receiver.Metrics.Snapshot().PacketsVerified == 1, "the packet verified");
-        var sabotage = receiver.Store.WriteAsync(db => db.Execute("COMMIT"));
+        var sabotage = receiver.Store.WriteAsync(db => db.Execute(receiver.Store.Shared ? "SELECT pg_terminate_backend(pg_backend_pid())" : "COMMIT"));
         gate.Set();
         await held;
         gate.Dispose();

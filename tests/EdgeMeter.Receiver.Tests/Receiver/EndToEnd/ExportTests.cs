@@ -152,7 +152,8 @@ public sealed class ExportTests : IAsyncLifetime
     private string Config()
     {
         var config = JsonNode.Parse(File.ReadAllText(Repo.PathOf("examples/receiver/receiver.json")))!.AsObject();
-        config["Store"] = new JsonObject { ["Path"] = _harness.Options.Store.Path };
+        var store = _harness.Options.Store;
+        config["Store"] = new JsonObject { ["Database"] = store.Database.ToString(), ["Path"] = store.Path, ["ConnectionString"] = store.ConnectionString };
         var path = Path.Combine(_harness.Directory, "export-receiver.json");
         File.WriteAllText(path, config.ToJsonString());
         return path;

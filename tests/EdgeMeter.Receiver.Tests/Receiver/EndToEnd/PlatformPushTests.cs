@@ -123,16 +123,10 @@ public sealed class PlatformPushTests : IAsyncLifetime
     public async Task A_message_stored_but_not_forwarded_when_the_receiver_stopped_is_forwarded_at_the_next_start()
     {
         await _harness.StopAsync();
-        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_harness.Options.Store.Path};Pooling=False"))
-        {
-            db.Open();
-            using var insert = db.CreateCommand();
-            insert.CommandText = """
+        _harness.Execute("""
             INSERT INTO platform_messages(account, platform, message_id, issued_at, received_at, via, text, gateways, forwarded, jws)
             VALUES ('svc.platform-test', 'provincial', 'cut-short', '2026-12-05T08:00:00.000Z', '2026-12-05T08:00:01.000Z', 'mqtt', 'left behind', '["gw-0001"]', '{}', 'x')
-            """;
-            insert.ExecuteNonQuery();
-        }
+            """);
 
         await _harness.StartAsync();
 

@@ -193,13 +193,6 @@ public sealed class WebConsoleActionTests : IAsyncLifetime
 
     private static FormUrlEncodedContent Form(string csrf, string tier) => new(new Dictionary<string, string> { ["csrf"] = csrf, ["tier"] = tier });
 
-    private void Execute(string sql)
-    {
-        using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _harness.Options.Store.Path, Pooling = false }.ToString());
-        db.Open();
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private void Execute(string sql) => _harness.Execute(sql);
 
 }

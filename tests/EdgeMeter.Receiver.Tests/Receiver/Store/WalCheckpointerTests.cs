@@ -9,7 +9,7 @@ public sealed class WalCheckpointerTests
     [Fact]
     public async Task Writing_far_more_than_the_restart_size_keeps_the_wal_bounded_and_every_row()
     {
-        using var store = new TempStore();
+        using var store = new TempStore(kind: EdgeMeter.Receiver.Config.StoreKind.Sqlite);
         await store.Store.WriteAsync(db => db.Execute("CREATE TABLE filler(id INTEGER PRIMARY KEY, data BLOB NOT NULL)"));
         var chunk = new byte[256 * 1024];
         var writes = 0;
@@ -17,7 +17,7 @@ public sealed class WalCheckpointerTests
         long largestWal = 0;
         while (writes < 4000 && (store.Store.Checkpoints.Finishing < 3 || writes < 600))
         {
-            await store.Store.WriteAsync(db => db.Execute("INSERT INTO filler(data) VALUES ($d)", ("$d", chunk)));
+            await store.Store.WriteAsync(db => db.Execute("INSERT INTO filler(data) VALUES (@d)", ("@d", chunk)));
             writes++;
             wal.Refresh();
             largestWal = Math.Max(largestWal, wal.Length);

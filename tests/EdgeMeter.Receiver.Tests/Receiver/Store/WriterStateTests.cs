@@ -74,9 +74,9 @@ public sealed class WriterStateTests : IDisposable
     }
 
     private string Row(string gw) => string.Join(' ', _db.Query(
-        "SELECT high_water, will_seq, state, state_seq, last_seen FROM gateways WHERE gw = $gw",
+        "SELECT high_water, will_seq, state, state_seq, last_seen FROM gateways WHERE gw = @gw",
         r => Enumerable.Range(0, 5).Select(i => r.IsDBNull(i) ? "" : r.GetValue(i).ToString()).ToArray(),
-        ("$gw", gw)).Single());
+        ("@gw", gw)).Single());
 }
 
 /// <summary>A packet's readings go in with one statement per <see cref="ReadingInsert.RowsPerStatement"/> rows.</summary>

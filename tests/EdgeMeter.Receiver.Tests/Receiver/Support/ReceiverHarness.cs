@@ -6,6 +6,7 @@ using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Keys;
+using EdgeMeter.Receiver.Store;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeMeter.Receiver.Tests.Receiver.Support;
@@ -32,7 +33,6 @@ internal sealed class ReceiverHarness : IAsyncDisposable
         KeyFile.Write(KeyFilePath, ReceiverTestKeys.All);
         Options = new ReceiverOptions
         {
-            Store = { Path = Path.Combine(directory, "receiver.db") },
             Keys = { File = KeyFilePath, ReloadSeconds = 1 },
             Ingest = { Mode = IngestMode.Embedded, Embedded = { Address = "127.0.0.1", Port = 0 } },
             Gateways =
@@ -44,6 +44,7 @@ internal sealed class ReceiverHarness : IAsyncDisposable
             Enterprises = [new EnterpriseOptions { Code = Enterprise1 }, new EnterpriseOptions { Code = Enterprise2 }],
             Admin = { Urls = "http://127.0.0.1:0", Tokens = [new AdminTokenOptions { Name = "operator", Token = AdminToken }], AuditLog = Path.Combine(directory, "audit.log") },
         };
+        TestStores.Configure(Options.Store, directory, TestStores.Default);
     }
 
     public string Directory { get; }
@@ -152,7 +153,9 @@ internal sealed class ReceiverHarness : IAsyncDisposable
         command.CommandText = sql;
         foreach (var (name, value) in args)
         {
-            command.Parameters.AddWithValue(name, value);
+            var parameter = command.CreateParameter();
+            (parameter.ParameterName, parameter.Value) = (name, value);
+            command.Parameters.Add(parameter);
         }
 
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
@@ -186,10 +189,25 @@ internal sealed class ReceiverHarness : IAsyncDisposable
         }
     }
 
-    private SqliteConnection Open()
+    /// <summary>Runs a statement on the receiver's database (for a test that sets up what a receiver left behind).</summary>
+    public void Execute(string sql, params (string, object)[] args)
     {
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Options.Store.Path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        using System.Data.Common.DbConnection db = Options.Store.Database == StoreKind.Postgres
+            ? new Npgsql.NpgsqlConnection(Options.Store.ConnectionString)
+            : new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Options.Store.Path, Pooling = false }.ToString());
         db.Open();
-        return db;
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            var parameter = command.CreateParameter();
+            (parameter.ParameterName, parameter.Value) = (name, value);
+            command.Parameters.Add(parameter);
+        }
+
+        command.ExecuteNonQuery();
     }
+
+    // A query connection: read-only on SQLite.
+    private System.Data.Common.DbConnection Open() => PacketStore.OpenQueryConnection(Options.Store);
 }

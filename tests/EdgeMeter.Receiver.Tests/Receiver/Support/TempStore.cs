@@ -19,13 +19,13 @@ namespace EdgeMeter.Receiver.Tests.Receiver.Support;
 /// </summary>
 internal sealed class TempStore : IDisposable
 {
-    public TempStore(IPacketKeyStore? keys = null, DateTimeOffset? now = null, long replayWindow = 1_000_000, StoreKind kind = StoreKind.Sqlite)
+    public TempStore(IPacketKeyStore? keys = null, DateTimeOffset? now = null, long replayWindow = 1_000_000, StoreKind? kind = null)
     {
         Directory = Path.Combine(Path.GetTempPath(), "edgemeter-receiver-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         Time = new ManualTime(now ?? new DateTimeOffset(TestGateway.Now));
-        Kind = kind;
-        ConnectionString = kind == StoreKind.Postgres ? PostgresServer.Shared.CreateDatabase() : null;
+        Kind = kind ?? TestStores.Default;
+        ConnectionString = Kind == StoreKind.Postgres ? PostgresServer.Shared.CreateDatabase() : null;
         Store = ConnectionString is { } postgres
             ? PacketStore.OpenPostgres(postgres, 64, replayWindow, Time)
             : PacketStore.Open(Path.Combine(Directory, "receiver.db"), 64, replayWindow, Time);

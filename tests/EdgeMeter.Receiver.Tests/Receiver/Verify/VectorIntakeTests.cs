@@ -86,7 +86,7 @@ public sealed class VectorIntakeTests
         }
 
         // The last will (seq 1000) came after the online status (1006) that announced it: accepted, gateway offline.
-        Assert.Equal(["gw-0001|3106|1000|offline", "gw-0002|1||"], store.Strings("SELECT gw || '|' || high_water || '|' || IFNULL(will_seq, '') || '|' || IFNULL(state, '') FROM gateways ORDER BY gw"));
+        Assert.Equal(["gw-0001|3106|1000|offline", "gw-0002|1||"], store.Strings("SELECT gw || '|' || high_water || '|' || COALESCE(CAST(will_seq AS TEXT), '') || '|' || COALESCE(state, '') FROM gateways ORDER BY gw"));
         Assert.Equal(2, store.Count("SELECT COUNT(*) FROM replies"));
         Assert.Equal(0, store.Count("SELECT COUNT(*) FROM quarantine"));
 
