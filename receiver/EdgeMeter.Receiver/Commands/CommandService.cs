@@ -53,7 +53,7 @@ public sealed class CommandService : IAsyncDisposable
         _time = time;
         _log = log;
         _sessionsSurviveRestart = sessionsSurviveRestart;
-        _loop = new WakeableLoop(PassAsync);
+        _loop = new WakeableLoop(PassAsync, lease: store.Lease);
         _link.GatewayReady += _ => Wake();
     }
 

@@ -1,3 +1,4 @@
+using EdgeMeter.Receiver.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -8,17 +9,35 @@ namespace EdgeMeter.Receiver.Hosting;
 /// <see cref="Wake"/> says there is new work. Wakes between passes collapse into one. Used by the relay tiers and the
 /// command service. Waits run on <paramref name="time"/>, so a simulated clock speeds them up too. A pass that throws
 /// is logged and tried again after <see cref="RetryAfterFailure"/>: one bad row must not stop the loop for good.
+/// With a <see cref="WorkLease"/>, passes run only while this receiver holds it, and <paramref name="resume"/> runs
+/// before the first pass of each new term (another receiver may have moved the work on meanwhile).
 /// </summary>
-public sealed class WakeableLoop(Func<CancellationToken, Task<TimeSpan>> pass, TimeProvider? time = null, ILogger? log = null) : IAsyncDisposable
+public sealed class WakeableLoop(
+    Func<CancellationToken, Task<TimeSpan>> pass, TimeProvider? time = null, ILogger? log = null, WorkLease? lease = null, Action? resume = null) : IAsyncDisposable
 {
     public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a loop without the lease looks again (taking it also wakes the loop at once).</summary>
+    public static readonly TimeSpan LeaseWait = TimeSpan.FromSeconds(1);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+    private long _term;
+
+    /// <summary>Starts the loop; what its owner loaded before counts as the current term's start.</summary>
+    public void Start()
+    {
+        if (lease is not null)
+        {
+            _term = lease.Term;
+            lease.Taken += Wake;
+        }
+
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
 
     /// <summary>New work: run the next pass now instead of after the wait.</summary>
     public void Wake()
@@ -55,6 +74,11 @@ public sealed class WakeableLoop(Func<CancellationToken, Task<TimeSpan>> pass, T
 
     public async ValueTask DisposeAsync()
     {
+        if (lease is not null)
+        {
+            lease.Taken -= Wake;
+        }
+
         await StopAsync();
         _stop.Dispose();
         _wake.Dispose();
@@ -67,7 +91,7 @@ public sealed class WakeableLoop(Func<CancellationToken, Task<TimeSpan>> pass, T
             TimeSpan wait;
             try
             {
-                wait = await pass(stop);
+                wait = MayPass() ? await pass(stop) : LeaseWait;
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {
@@ -80,6 +104,27 @@ public sealed class WakeableLoop(Func<CancellationToken, Task<TimeSpan>> pass, T
                 await WaitAsync(wait, stop);
             }
         }
+    }
+
+    private bool MayPass()
+    {
+        if (lease is null)
+        {
+            return true;
+        }
+
+        if (!lease.IsHeld)
+        {
+            return false;
+        }
+
+        if (lease.Term != _term)
+        {
+            resume?.Invoke();
+            _term = lease.Term;
+        }
+
+        return true;
     }
 
     private async Task WaitAsync(TimeSpan wait, CancellationToken stop)

@@ -37,7 +37,7 @@ public sealed class IndicatorEngine : IAsyncDisposable
         _metrics = metrics;
         _time = time;
         _log = log;
-        _loop = new WakeableLoop(PassAsync, time, log);
+        _loop = new WakeableLoop(PassAsync, time, log, store.Lease);
     }
 
     /// <summary>Raised after values were queued for upload.</summary>

@@ -44,7 +44,7 @@ public sealed class SeriesFeeder : IAsyncDisposable
         _metrics = metrics;
         _time = time;
         _log = log;
-        _loop = new WakeableLoop(PassAsync, time, log);
+        _loop = new WakeableLoop(PassAsync, time, log, store.Lease, LoadCursor);
     }
 
     /// <summary>Raised after a batch changed some item's samples.</summary>
@@ -52,9 +52,16 @@ public sealed class SeriesFeeder : IAsyncDisposable
 
     public void Start()
     {
+        LoadCursor();
+        _loop.Start();
+    }
+
+    // At the start, and each time this receiver takes the work lease again: another receiver may have fed meanwhile.
+    private void LoadCursor()
+    {
         _cursor = _store.Read(db => db.ScalarLong(
             "SELECT last_id FROM relay_cursor WHERE tier = @tier AND gw = @gw", ("@tier", CursorName), ("@gw", AllGateways))) ?? 0;
-        _loop.Start();
+        _adopted = false;
     }
 
     /// <summary>Readings were stored.</summary>

@@ -100,7 +100,7 @@ public abstract class TierRelay<TRow> : IRelayTier
         Metrics = metrics.Tier(name);
         _retry = new RetryPolicy(
             TimeSpan.FromMilliseconds(options.Retry.InitialDelayMs), TimeSpan.FromMilliseconds(options.Retry.MaxDelayMs), random: random);
-        _loop = new WakeableLoop(PassAsync);
+        _loop = new WakeableLoop(PassAsync, lease: store.Lease, resume: LoadCursors);
     }
 
     public string Name { get; }
@@ -127,6 +127,13 @@ public abstract class TierRelay<TRow> : IRelayTier
 
     public void Start()
     {
+        LoadCursors();
+        _loop.Start();
+    }
+
+    // At the start, and each time this receiver takes the work lease again: another receiver may have relayed meanwhile.
+    private void LoadCursors()
+    {
         var cursors = _store.Read(db => db.Query(
             "SELECT gw, last_id FROM relay_cursor WHERE tier = @tier", reader => (reader.GetString(0), reader.GetInt64(1)), ("@tier", Name)))
             .ToDictionary(row => row.Item1, row => row.Item2, StringComparer.Ordinal);
@@ -134,8 +141,6 @@ public abstract class TierRelay<TRow> : IRelayTier
         {
             _states[gateway] = new GatewayRelayState { Cursor = cursors.GetValueOrDefault(gateway) };
         }
-
-        _loop.Start();
     }
 
     /// <summary>New rows were stored: look again now instead of at the next poll.</summary>

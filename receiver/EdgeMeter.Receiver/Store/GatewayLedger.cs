@@ -10,8 +10,8 @@ internal readonly record struct GatewayRow(long HighWater, long? WillSequence, s
 /// or changed stay true until a rollback; a packet's replay decision then costs no query, and each gateway's row
 /// is written once per group transaction (<see cref="Flush"/>, just before COMMIT) rather than once per packet.
 /// After a rollback the copy is dropped (<see cref="Discard"/>) and read again. Where other receivers write the same
-/// database (<see cref="StoreDatabase.SharedWithOtherWriters"/>) the copy lasts one transaction, and the database
-/// merges what is flushed with what another receiver stored meanwhile.
+/// database (<see cref="StoreDatabase.SharedWithOtherWriters"/>) the copy lasts one transaction: the receivers'
+/// transactions take turns, so within one the copy is the truth, but between two another receiver may have written.
 /// </summary>
 internal sealed class GatewayLedger(bool forOneTransaction = false)
 {
@@ -53,10 +53,10 @@ internal sealed class GatewayLedger(bool forOneTransaction = false)
         }
     }
 
-    /// <summary>Writes the rows changed in this transaction, in gateway order (two receivers never wait on each other in a circle).</summary>
+    /// <summary>Writes the rows changed in this transaction.</summary>
     public void Flush(IIngestStatements statements)
     {
-        foreach (var (gw, seenAt) in _changed.OrderBy(change => change.Key, StringComparer.Ordinal))
+        foreach (var (gw, seenAt) in _changed)
         {
             statements.UpsertGateway(gw, _rows[gw], seenAt);
         }

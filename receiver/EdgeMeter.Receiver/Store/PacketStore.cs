@@ -28,7 +28,11 @@ public sealed class PacketStore : IDisposable
         _writer = new GroupCommitWriter(database, maxBatch, _ingest, log);
         _writer.NewDataCommitted += () => NewData?.Invoke();
         _writer.AfterCommit = database.AfterCommit;
+        Lease = database.CreateLease(log);
     }
+
+    /// <summary>Whether this receiver does the background work now (always, on SQLite).</summary>
+    public WorkLease Lease { get; }
 
     /// <summary>WAL checkpoints so far (SQLite): by the checkpoint thread, and by the writer to let the WAL start again (zeros when they run in commits).</summary>
     public (long Background, long Finishing) Checkpoints => _database.Checkpoints;
@@ -144,6 +148,7 @@ public sealed class PacketStore : IDisposable
             return;
         }
 
+        Lease.Dispose();
         _writer.Dispose();
         _ingest.Dispose();
         _database.Dispose();

@@ -30,7 +30,7 @@ internal sealed class RawRetention : IAsyncDisposable
     public RawRetention(PacketStore store, RetentionOptions options, IReadOnlyList<PacketTier> tiers, TimeProvider time, ILogger log)
     {
         (_store, _options, _tiers, _time, _log) = (store, options, tiers, time, log);
-        _loop = new WakeableLoop(PassAsync, time, log);
+        _loop = new WakeableLoop(PassAsync, time, log, store.Lease);
     }
 
     public long PrunedPackets => Interlocked.Read(ref _prunedPackets);

@@ -19,8 +19,8 @@ internal abstract class StoreDatabase : IDisposable
     public abstract string BeginWrite { get; }
 
     /// <summary>
-    /// True when other receivers may write between this writer's transactions: what the writer read before may be
-    /// out of date, so its gateway ledger lasts one transaction and merges its rows instead of overwriting them.
+    /// True when other receivers may write between this writer's transactions: what the writer read in an earlier
+    /// transaction may be out of date, so its gateway ledger lasts one transaction.
     /// </summary>
     public abstract bool SharedWithOtherWriters { get; }
 
@@ -31,6 +31,9 @@ internal abstract class StoreDatabase : IDisposable
     public virtual void EnsureWriterOpen()
     {
     }
+
+    /// <summary>The background work's lease (<see cref="WorkLease"/>).</summary>
+    public abstract WorkLease CreateLease(Microsoft.Extensions.Logging.ILogger log);
 
     /// <summary>A connection for queries; dispose it after use.</summary>
     public abstract DbConnection OpenReader();
@@ -61,6 +64,6 @@ internal interface IIngestStatements : IDisposable
     /// <summary>Inserts the readings not stored before ((gw, n) unique); how many that were.</summary>
     int InsertReadings(Verify.IngestedPacket packet, long packetId);
 
-    /// <summary>Writes a gateway's replay state (<see cref="StoreDatabase.SharedWithOtherWriters"/>: merged with what is stored).</summary>
+    /// <summary>Writes a gateway's replay state.</summary>
     void UpsertGateway(string gw, GatewayRow row, string seenAt);
 }

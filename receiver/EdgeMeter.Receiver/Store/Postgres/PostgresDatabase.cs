@@ -9,18 +9,30 @@ namespace EdgeMeter.Receiver.Store;
 /// <summary>
 /// The store for receivers in a group: a PostgreSQL database that several receivers write at once, each with one
 /// group-commit writer connection, and readers from Npgsql's pool. A COMMIT returns once PostgreSQL made it durable
-/// (synchronous_commit on, checked at start). Two receivers storing the same packet or reading meet on the unique
-/// keys: the second insert waits for the first transaction and then does nothing.
+/// (fsync and synchronous_commit on, checked at start). The receivers' writer transactions take turns
+/// (<see cref="WriterLock"/>); a packet or reading another receiver stored already meets its unique key and is not
+/// stored again.
 /// </summary>
 internal sealed class PostgresDatabase : StoreDatabase
 {
+    /// <summary>
+    /// Taken by every writer transaction before its first statement: the receivers' transactions commit one after the
+    /// other, so ids grow in commit order as with SQLite's one writer. "Rows after id X" then stays exactly what a tier
+    /// or the indicators have not read, the command counter and the gateways' replay state are read and written by one
+    /// transaction at a time, and two receivers never wait on each other's rows in a circle. A second receiver buys
+    /// availability, not a second writer's throughput (docs/receiver.md, "Receivers in a group").
+    /// </summary>
+    private const long WriterLock = 0x45_64_67_65_4D_33; // "EdgeM3"
+
     private readonly NpgsqlDataSource _source;
+    private readonly string _connectionString;
     private readonly ILogger _log;
     private NpgsqlConnection _writer;
 
-    private PostgresDatabase(NpgsqlDataSource source, NpgsqlConnection writer, string description, ILogger log)
+    private PostgresDatabase(NpgsqlDataSource source, string connectionString, NpgsqlConnection writer, string description, ILogger log)
     {
         _source = source;
+        _connectionString = connectionString;
         _log = log;
         _writer = writer;
         Description = description;
@@ -30,7 +42,7 @@ internal sealed class PostgresDatabase : StoreDatabase
 
     public override DbConnection Writer => _writer;
 
-    public override string BeginWrite => "BEGIN";
+    public override string BeginWrite => $"BEGIN; SELECT pg_advisory_xact_lock({WriterLock})";
 
     public override bool SharedWithOtherWriters => true;
 
@@ -56,7 +68,7 @@ internal sealed class PostgresDatabase : StoreDatabase
                 log.LogInformation("store {Database}: schema migrated from version {From} to {To}", description, from, to);
             }
 
-            return new PostgresDatabase(source, writer, description, log);
+            return new PostgresDatabase(source, builder.ConnectionString, writer, description, log);
         }
         catch
         {
@@ -69,6 +81,8 @@ internal sealed class PostgresDatabase : StoreDatabase
     public override DbConnection OpenReader() => _source.OpenConnection();
 
     public override IIngestStatements CreateIngestStatements() => new PostgresIngestStatements(() => _writer);
+
+    public override WorkLease CreateLease(ILogger log) => new AdvisoryLease(_connectionString, Description, log);
 
     /// <summary>
     /// PostgreSQL answers COMMIT of a transaction that had failed with ROLLBACK, not an error; the writer must hear it
@@ -113,18 +127,12 @@ internal sealed class PostgresDatabase : StoreDatabase
 }
 
 /// <summary>
-/// The hot path on PostgreSQL: typed parameters, statements prepared once on the writer connection, a packet's
-/// readings in one statement however many (arrays unnested), and a gateway's replay state merged with what another
-/// receiver stored meanwhile (the high-water mark only grows; the newer state wins).
+/// The hot path on PostgreSQL: typed parameters, statements prepared once on the writer connection, and a packet's
+/// readings in one statement however many (arrays unnested).
 /// </summary>
 internal sealed class PostgresIngestStatements(Func<NpgsqlConnection> writer) : IIngestStatements
 {
     private NpgsqlConnection? _preparedOn;
-
-    // The flushed row's status is the newer: a higher state_seq, or at the same one the announced last will (offline).
-    private const string NewerState =
-        "(COALESCE(excluded.state_seq, -1), COALESCE(excluded.state, '') = 'offline') >= (COALESCE(g.state_seq, -1), COALESCE(g.state, '') = 'offline')";
-
     private NpgsqlCommand? _insertPacket;
     private NpgsqlCommand? _insertReadings;
     private NpgsqlCommand? _upsertGateway;
@@ -164,14 +172,9 @@ internal sealed class PostgresIngestStatements(Func<NpgsqlConnection> writer) : 
     {
         ForgetIfReconnected();
         var upsert = _upsertGateway ??= Prepare(
-            $"""
-            INSERT INTO gateways AS g(gw, high_water, will_seq, state, state_seq, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, $6, $6)
-            ON CONFLICT(gw) DO UPDATE SET
-                high_water = GREATEST(g.high_water, excluded.high_water),
-                will_seq = CASE WHEN {NewerState} THEN excluded.will_seq ELSE g.will_seq END,
-                state = CASE WHEN {NewerState} THEN excluded.state ELSE g.state END,
-                state_seq = CASE WHEN {NewerState} THEN excluded.state_seq ELSE g.state_seq END,
-                last_seen = GREATEST(g.last_seen, excluded.last_seen)
+            """
+            INSERT INTO gateways(gw, high_water, will_seq, state, state_seq, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, $6, $6)
+            ON CONFLICT(gw) DO UPDATE SET high_water = $2, will_seq = $3, state = $4, state_seq = $5, last_seen = $6
             """,
             NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text);
         Set(upsert, gw, row.HighWater, row.WillSequence, row.State, row.StateSequence, seenAt);

@@ -92,6 +92,8 @@ internal sealed class SqliteDatabase : StoreDatabase
         return connection;
     }
 
+    public override WorkLease CreateLease(ILogger log) => new SoleReceiverLease();
+
     public override IIngestStatements CreateIngestStatements() => new SqliteIngestStatements(_writer);
 
     public override void AfterCommit(DbConnection writer) => _checkpointer?.FinishAfterCommit((SqliteConnection)writer);

@@ -15,17 +15,18 @@ namespace EdgeMeter.Receiver.Tests.Receiver.Support;
 
 /// <summary>
 /// A store with an ingest pipeline over it (no broker): SQLite in a temporary folder, or a new database in the test
-/// run's PostgreSQL cluster (<see cref="PostgresServer.Shared"/>).
+/// run's PostgreSQL cluster (<see cref="PostgresServer.Shared"/>), or one such database another TempStore writes too
+/// (<c>sharedPostgres</c>: two receivers in a group).
 /// </summary>
 internal sealed class TempStore : IDisposable
 {
-    public TempStore(IPacketKeyStore? keys = null, DateTimeOffset? now = null, long replayWindow = 1_000_000, StoreKind? kind = null)
+    public TempStore(IPacketKeyStore? keys = null, DateTimeOffset? now = null, long replayWindow = 1_000_000, StoreKind? kind = null, string? sharedPostgres = null)
     {
         Directory = Path.Combine(Path.GetTempPath(), "edgemeter-receiver-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         Time = new ManualTime(now ?? new DateTimeOffset(TestGateway.Now));
-        Kind = kind ?? TestStores.Default;
-        ConnectionString = Kind == StoreKind.Postgres ? PostgresServer.Shared.CreateDatabase() : null;
+        Kind = sharedPostgres is null ? kind ?? TestStores.Default : StoreKind.Postgres;
+        ConnectionString = sharedPostgres ?? (Kind == StoreKind.Postgres ? PostgresServer.Shared.CreateDatabase() : null);
         Store = ConnectionString is { } postgres
             ? PacketStore.OpenPostgres(postgres, 64, replayWindow, Time)
             : PacketStore.Open(Path.Combine(Directory, "receiver.db"), 64, replayWindow, Time);
