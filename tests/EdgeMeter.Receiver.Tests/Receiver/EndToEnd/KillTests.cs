@@ -113,33 +113,11 @@ public sealed class KillTests : IAsyncLifetime
 
         var total = 2 * PacketsPerGateway * ReadingsPerPacket;
         var expected = _gateways.SelectMany(g => Enumerable.Range(1, PacketsPerGateway * ReadingsPerPacket).Select(n => $"{g.Id}:{n}")).Order().ToArray();
-        await Eventually.Until(() => RelayedReadings().Count >= total, "every reading on the platform", timeoutSeconds: 30);
+        await Eventually.Until(() => _platform.RelayedReadings().Count >= total, "every reading on the platform", timeoutSeconds: 30);
         Assert.Equal(expected, _harness.Strings("SELECT gw || ':' || n FROM readings").Order());
-        Assert.Equal(expected, RelayedReadings().Order());
+        Assert.Equal(expected, _platform.RelayedReadings().Order());
         Assert.Empty(_harness.Strings("SELECT error || ': ' || reason FROM quarantine"));
         TestContext.Current.TestOutputHelper?.WriteLine($"packets on the platform: {_platform.Published.Count}, re-sent: {_harness.Count("SELECT COUNT(*) FROM packets WHERE seq > 10000")} packets");
-    }
-
-    /// <summary>"gw:n" of every reading in the packets the platform's broker received (a packet relayed twice counts once).</summary>
-    private HashSet<string> RelayedReadings() =>
-        _platform.Published.Where(p => p.Topic.EndsWith("/up", StringComparison.Ordinal)).SelectMany(p =>
-        {
-            using var packet = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(p.Payload.Split('.')[1]));
-            var gateway = packet.RootElement.GetProperty("gw").GetString();
-            return ReadingNumbers(packet.RootElement).Select(n => $"{gateway}:{n}").ToList();
-        }).ToHashSet();
-
-    /// <summary>The "n" of every reading in an "up" payload: one per object in v1; in v2 "n" counts on through the rows' values.</summary>
-    private static IEnumerable<long> ReadingNumbers(JsonElement payload)
-    {
-        var rows = payload.GetProperty("r").EnumerateArray();
-        if (payload.GetProperty("v").GetInt32() == 1)
-        {
-            return rows.Select(r => r.GetProperty("n").GetInt64()).ToList();
-        }
-
-        var values = rows.Sum(row => row.GetArrayLength() - (row[2].ValueKind == JsonValueKind.Array ? 4 : 3));
-        return Enumerable.Range(0, values).Select(i => payload.GetProperty("n").GetInt64() + i).ToList();
     }
 
     // Like a gateway with a bounded in-flight window: when the receiver dies, at most that many more can be acknowledged.

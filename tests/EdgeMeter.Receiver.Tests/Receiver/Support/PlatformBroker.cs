@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using System.Text.Json;
 using MQTTnet.Server;
 
 namespace EdgeMeter.Receiver.Tests.Receiver.Support;
@@ -38,4 +39,26 @@ internal sealed class PlatformBroker : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    /// <summary>"gw:n" of every reading in the packets the platform's broker received (a packet relayed twice counts once).</summary>
+    public HashSet<string> RelayedReadings() =>
+        Published.Where(p => p.Topic.EndsWith("/up", StringComparison.Ordinal)).SelectMany(p =>
+        {
+            using var packet = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(p.Payload.Split('.')[1]));
+            var gateway = packet.RootElement.GetProperty("gw").GetString();
+            return ReadingNumbers(packet.RootElement).Select(n => $"{gateway}:{n}").ToList();
+        }).ToHashSet();
+
+    /// <summary>The "n" of every reading in an "up" payload: one per object in v1; in v2 "n" counts on through the rows' values.</summary>
+    private static IEnumerable<long> ReadingNumbers(JsonElement payload)
+    {
+        var rows = payload.GetProperty("r").EnumerateArray();
+        if (payload.GetProperty("v").GetInt32() == 1)
+        {
+            return rows.Select(r => r.GetProperty("n").GetInt64()).ToList();
+        }
+
+        var values = rows.Sum(row => row.GetArrayLength() - (row[2].ValueKind == JsonValueKind.Array ? 4 : 3));
+        return Enumerable.Range(0, values).Select(i => payload.GetProperty("n").GetInt64() + i).ToList();
+    }
 }
