@@ -15,7 +15,7 @@ public static class LoadTestProgram
 {
     public const string DefaultOutput = "artifacts/performance";
 
-    private static readonly string[] Commands = ["bus", "ingest", "stages", "tail", "relay", "export", "flood", "pinned", "consume", "all"];
+    private static readonly string[] Commands = ["bus", "ingest", "stages", "tail", "relay", "export", "flood", "pinned", "consume", "group", "all"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
@@ -86,6 +86,21 @@ public static class LoadTestProgram
         if (all || command == "tail")
         {
             tables.Add(await TailLatencyTest.RunAsync(Fleets(args, smoke), smoke ? 200 : 3000, TimeSpan.FromSeconds(smoke ? 2 : int.Parse(Option(args, "--seconds") ?? "60", CultureInfo.InvariantCulture)), output));
+        }
+
+        if (command == "group")
+        {
+            var group = smoke
+                ? new IngestLoadOptions { Gateways = 2, PacketsPerGateway = 100, Runs = runs, RunTimeout = TimeSpan.FromSeconds(30), SteadyPacketsPerSecond = 200, SteadyDuration = TimeSpan.FromSeconds(0.5) }
+                : new IngestLoadOptions { Runs = runs };
+            var table = IngestTest.CreateTable(group);
+            foreach (var gateways in Fleets(args, smoke))
+            {
+                await ReceiverGroupScenario.RunAsync(group with { Gateways = gateways, PacketsPerGateway = Math.Max(1, group.Gateways * group.PacketsPerGateway / gateways) }, table, output);
+            }
+
+            ReceiverGroupScenario.AddNotes(table);
+            tables.Add(table);
         }
 
         if (command == "pinned")

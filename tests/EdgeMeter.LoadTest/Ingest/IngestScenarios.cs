@@ -51,7 +51,7 @@ public static class IngestScenarios
         + "(MQTTnet) that does nothing. Receiver latency is publish to commit (SQLite, synchronous=FULL, group commit); baseline latency "
         + "is publish to arrival. Publishers, broker and receiver share the machine's cores.");
 
-    private static T Track<T>(List<IIngestTarget> targets, T target)
+    internal static T Track<T>(List<IIngestTarget> targets, T target)
         where T : IIngestTarget
     {
         targets.Add(target);

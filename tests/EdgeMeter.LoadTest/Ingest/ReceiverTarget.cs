@@ -31,8 +31,9 @@ public sealed class ReceiverTarget : IIngestTarget
     private Task? _mapping;
     private long _mappedThrough;
 
-    private ReceiverTarget(string name, string directory, bool ownsDirectory, RunningReceiver receiver, int port)
+    private ReceiverTarget(string name, string directory, bool ownsDirectory, RunningReceiver receiver, int port, string topicPrefix)
     {
+        TopicPrefix = topicPrefix;
         Name = name;
         _directory = directory;
         _ownsDirectory = ownsDirectory;
@@ -44,7 +45,7 @@ public sealed class ReceiverTarget : IIngestTarget
 
     public string Name { get; }
 
-    public string TopicPrefix => "edgemeter/v1";
+    public string TopicPrefix { get; }
 
     public int Port { get; }
 
@@ -79,7 +80,7 @@ public sealed class ReceiverTarget : IIngestTarget
         };
         configure?.Invoke(options);
         var receiver = await ReceiverApp.StartAsync(options);
-        return new ReceiverTarget(name, directory, ownsDirectory, receiver, receiver.BrokerPort ?? externalPort!.Value);
+        return new ReceiverTarget(name, directory, ownsDirectory, receiver, receiver.BrokerPort ?? externalPort!.Value, options.TopicPrefix);
     }
 
     /// <summary>The store's group commits so far and the seconds its writer spent in them.</summary>
