@@ -92,7 +92,7 @@ public static class LoadTestProgram
         {
             var group = smoke
                 ? new IngestLoadOptions { Gateways = 2, PacketsPerGateway = 100, Runs = runs, RunTimeout = TimeSpan.FromSeconds(30), SteadyPacketsPerSecond = 200, SteadyDuration = TimeSpan.FromSeconds(0.5) }
-                : new IngestLoadOptions { Runs = runs };
+                : new IngestLoadOptions { Runs = runs, SteadyPacketsPerSecond = 1000 }; // below PostgreSQL's capacity here, so latency is not a queue
             var table = IngestTest.CreateTable(group);
             foreach (var gateways in Fleets(args, smoke))
             {

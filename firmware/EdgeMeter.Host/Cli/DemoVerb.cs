@@ -17,6 +17,12 @@ public static class DemoVerb
         var json = new Option<bool>("--json") { Description = "Print only the summary, as JSON." };
         var keep = new Option<string?>("--keep") { Description = "Keep everything in this directory: configurations, keys, logs, databases, a read-only platform account." };
         var chaos = new Option<bool>("--chaos") { Description = "Kill and restart gateways and the receiver, take a platform down, silence meters, at random moments." };
+        var store = new Option<string>("--store")
+        {
+            Description = "sqlite: one receiver with its embedded broker. postgres: receivers in a group on a private PostgreSQL cluster, sharing Mosquitto (Debian's postgresql and mosquitto).",
+            DefaultValueFactory = _ => "sqlite",
+        };
+        var receivers = new Option<int>("--receivers") { Description = "Receivers in the group (with --store postgres): 1-3.", DefaultValueFactory = _ => 1 };
         var hold = new Option<bool>("--hold") { Description = "After the summary, keep the chain running (gateways started again) until Ctrl+C, to browse the web console." };
         var seed = new Option<int>("--seed") { Description = "Seed of the chaos schedule.", DefaultValueFactory = _ => 7 };
         var days = new Option<int>("--simulated-days")
@@ -26,13 +32,14 @@ public static class DemoVerb
         };
 
         var command = new Command("demo", "Run meters, gateways, the receiver and two platforms on this machine and check that every reading arrived once.");
-        foreach (var option in new Option[] { duration, gateways, meters, json, keep, chaos, seed, days, hold })
+        foreach (var option in new Option[] { duration, gateways, meters, json, keep, chaos, seed, days, hold, store, receivers })
         {
             command.Options.Add(option);
         }
 
         command.SetAction((parse, cancel) => RunAsync(console, new DemoOptions(
-            parse.GetValue(keep) ?? "", parse.GetValue(duration), parse.GetValue(gateways), parse.GetValue(meters), parse.GetValue(json), parse.GetValue(chaos), parse.GetValue(seed), parse.GetValue(days), parse.GetValue(hold)),
+            parse.GetValue(keep) ?? "", parse.GetValue(duration), parse.GetValue(gateways), parse.GetValue(meters), parse.GetValue(json), parse.GetValue(chaos), parse.GetValue(seed), parse.GetValue(days), parse.GetValue(hold),
+            Postgres(parse.GetValue(store)!), parse.GetValue(receivers)),
             parse.GetValue(keep), cancel));
         return command;
     }
@@ -53,6 +60,16 @@ public static class DemoVerb
         if (gateways is < 1 or > 20 || meters is < 1 or > 12)
         {
             throw new CliException("--gateways must be 1..20 and --meters 1..12", ExitCodes.Usage);
+        }
+
+        if (requested.Receivers is < 1 or > 3 || (requested.Receivers > 1 && !requested.Postgres))
+        {
+            throw new CliException("--receivers must be 1..3, and more than 1 needs --store postgres (a group shares one database)", ExitCodes.Usage);
+        }
+
+        if (requested.Postgres)
+        {
+            RequireGroupPeers();
         }
 
         var directory = keep ?? Path.Combine(Path.GetTempPath(), "edgemeter-demo-" + Guid.NewGuid().ToString("N")[..8]);
@@ -120,6 +137,27 @@ public static class DemoVerb
             ? "PASSED: every reading reached the receiver once and unchanged" + (f.SimulatedDays > 0 ? "; every platform holds every day of every item routed to it, each value equal to what the readings give, intervals summing to days and days to months." : ".")
             : "FAILED: see the figures above and the logs.",
     ]);
+
+    private static bool Postgres(string store) => store.ToLowerInvariant() switch
+    {
+        "sqlite" => false,
+        "postgres" => true,
+        _ => throw new CliException($"--store '{store}' is not sqlite or postgres", ExitCodes.Usage),
+    };
+
+    // A group needs what Debian packages: say so before anything starts.
+    private static void RequireGroupPeers()
+    {
+        if (Common.Postgres.LocalPostgresCluster.BinaryDirectory() is null)
+        {
+            throw new CliException("--store postgres needs PostgreSQL (apt-get install postgresql): no /usr/lib/postgresql/*/bin/pg_ctl", ExitCodes.Failure);
+        }
+
+        if (!File.Exists(DemoRunner.Mosquitto))
+        {
+            throw new CliException($"--store postgres needs Mosquitto, the broker the receivers share (apt-get install mosquitto): no {DemoRunner.Mosquitto}", ExitCodes.Failure);
+        }
+    }
 
     private static void TryDelete(string directory)
     {

@@ -2,16 +2,19 @@ namespace EdgeMeter.Host.Demo;
 
 /// <summary>
 /// The faults a chaos run injects at seeded random moments: kill -9 of a gateway (restarted seconds later), kill -9
-/// of the receiver (which is also the broker: every gateway loses its connection), the national platform down for a
+/// of the receiver (which is also the broker: every gateway loses its connection; in a group, one of the receivers,
+/// while Mosquitto and the other receivers go on), the national platform down for a
 /// while, a meter that stops answering. Faults stop in the last quarter of the run so everything can recover. With
 /// two or more simulated days, one gateway is also off for longer than a simulated day, from a quarter of the run:
-/// on its return it reads the missed midnights back from its DL/T 645-2007 meters' daily freezes.
+/// on its return it reads the missed midnights back from its DL/T 645-2007 meters' daily freezes. Receivers in a
+/// group are each killed once, in turn, at seeded moments in the first two thirds of the run (issue 21).
 /// </summary>
 internal sealed class DemoChaos(DemoRunner runner, Random random)
 {
     private readonly List<(TimeSpan At, Func<CancellationToken, Task> Action)> _pending = [];
     private TimeSpan _next = TimeSpan.FromSeconds(3);
     private bool _longOutageDone;
+    private Queue<(double At, int Receiver)>? _groupKills;
 
     /// <summary>The long outage: a day and two hours of simulated time.</summary>
     public static readonly TimeSpan LongOutage = TimeSpan.FromHours(26);
@@ -22,6 +25,18 @@ internal sealed class DemoChaos(DemoRunner runner, Random random)
         {
             _pending.Remove(due);
             await due.Action(cancel);
+        }
+
+        if (GroupKillDue(elapsed, duration) is { } index)
+        {
+            var receiver = runner.KillReceiver(index);
+            runner.Say($"chaos: kill -9 {receiver.Name} (Mosquitto keeps its share; the others store on, and take the work lease if it held it)");
+            Later(elapsed, 2 + random.Next(3), _ =>
+            {
+                runner.RestartReceiver(receiver);
+                return Task.CompletedTask;
+            });
+            return;
         }
 
         // Only while the gateway runs, so no pending restart of an earlier kill can end the outage early.
@@ -63,13 +78,18 @@ internal sealed class DemoChaos(DemoRunner runner, Random random)
 
                 break;
             case 1:
-                runner.Say("chaos: kill -9 the receiver (its broker drops every gateway)");
-                runner.KillReceiver();
-                Later(elapsed, 2 + random.Next(3), _ =>
+                if (runner.KillReceiver() is { } receiver)
                 {
-                    runner.RestartReceiver();
-                    return Task.CompletedTask;
-                });
+                    runner.Say(runner.ReceiverGroup
+                        ? $"chaos: kill -9 {receiver.Name} (Mosquitto keeps its share; the others store on, and take the work lease if it held it)"
+                        : "chaos: kill -9 the receiver (its broker drops every gateway)");
+                    Later(elapsed, 2 + random.Next(3), _ =>
+                    {
+                        runner.RestartReceiver(receiver);
+                        return Task.CompletedTask;
+                    });
+                }
+
                 break;
             case 2:
                 runner.Say("chaos: the national platform goes down");
@@ -98,6 +118,19 @@ internal sealed class DemoChaos(DemoRunner runner, Random random)
         }
 
         _pending.Clear();
+    }
+
+    // Receiver i of n dies once, somewhere in the i-th of n equal slices of the run's first two thirds.
+    private int? GroupKillDue(TimeSpan elapsed, TimeSpan duration)
+    {
+        if (!runner.ReceiverGroup)
+        {
+            return null;
+        }
+
+        var count = runner.ReceiverCount;
+        _groupKills ??= new Queue<(double, int)>(Enumerable.Range(0, count).Select(i => ((i + 0.2 + (0.6 * random.NextDouble())) * 2.0 / (3 * count), i)));
+        return _groupKills.TryPeek(out var next) && elapsed >= duration * next.At ? _groupKills.Dequeue().Receiver : null;
     }
 
     private void Later(TimeSpan now, int seconds, Func<CancellationToken, Task> action) => _pending.Add((now + TimeSpan.FromSeconds(seconds), action));

@@ -25,11 +25,12 @@ public sealed class DemoPlan
     private static readonly (string Point, string Di, string Unit)[] Dlt1997Points = [("energy", "9010", "kWh"), ("voltage-a", "B611", "V")];
     private static readonly (string Point, int Register, int Decimals, string Unit)[] ModbusPoints = [("voltage-a", 0, 1, "V"), ("current-a", 6, 3, "A"), ("energy", 72, 2, "kWh")];
 
-    public DemoPlan(string directory, int gateways, int metersPerGateway, DemoPorts ports, DemoCalendar? calendar = null)
+    public DemoPlan(string directory, int gateways, int metersPerGateway, DemoPorts ports, DemoCalendar? calendar = null, DemoGroup? group = null)
     {
         Directory = Path.GetFullPath(directory);
         Ports = ports;
         Calendar = calendar;
+        Group = group;
         PlatformPassword = Secret(12);
         ReaderPassword = Secret(12);
         AdminToken = Secret(24);
@@ -45,6 +46,20 @@ public sealed class DemoPlan
     public string Directory { get; }
 
     public DemoPorts Ports { get; }
+
+    /// <summary>
+    /// Null: one receiver on SQLite with its embedded broker at <see cref="DemoPorts.Broker"/>. Otherwise receivers in a
+    /// group on PostgreSQL, sharing Mosquitto at <see cref="DemoPorts.Broker"/> (docs/receiver.md, "Receivers in a group").
+    /// </summary>
+    public DemoGroup? Group { get; }
+
+    /// <summary>Every receiver: its name, configuration file and admin port (the first one's is <see cref="DemoPorts.Admin"/>).</summary>
+    public IReadOnlyList<(string Name, string ConfigPath, int AdminPort)> Receivers =>
+        Group is null
+            ? [("receiver", ReceiverConfigPath, Ports.Admin)]
+            : [.. Enumerable.Range(0, Group.Receivers).Select(i => ($"receiver-{Instance(i)}", Path.Combine(Directory, "receiver", $"receiver-{Instance(i)}.json"), i == 0 ? Ports.Admin : Group.AdminPorts[i - 1]))];
+
+    public string MosquittoConfigPath => Path.Combine(Directory, "mosquitto.conf");
 
     /// <summary>The simulated days lived through, or null for a run in real time.</summary>
     public DemoCalendar? Calendar { get; }
@@ -79,7 +94,7 @@ public sealed class DemoPlan
 
     public string ConsoleAddress => $"http://127.0.0.1:{Ports.Admin}/console";
 
-    public string ReceiverConfigPath => Path.Combine(Directory, "receiver", "receiver.json");
+    public string ReceiverConfigPath => Path.Combine(Directory, "receiver", Group is null ? "receiver.json" : "receiver-a.json");
 
     public string ReceiverKeysPath => Path.Combine(Directory, "receiver", "keys.json");
 
@@ -105,7 +120,19 @@ public sealed class DemoPlan
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "receiver"));
         var registry = new JsonObject { ["keys"] = new JsonArray(Gateways.Select(KeyEntry).ToArray()) };
         Save(ReceiverKeysPath, registry);
-        Save(ReceiverConfigPath, ReceiverConfig());
+        for (var i = 0; i < Receivers.Count; i++)
+        {
+            Save(Receivers[i].ConfigPath, ReceiverConfig(i));
+        }
+
+        if (Group is not null)
+        {
+            // Anonymous on loopback, as the tests run it; the receivers' sessions hold everything while one is killed.
+            File.WriteAllLines(MosquittoConfigPath, [
+                $"listener {Ports.Broker} 127.0.0.1", "allow_anonymous true", "persistence false", "max_packet_size 34000",
+                "max_queued_messages 1000000", "max_inflight_messages 100", "log_dest stdout"]);
+        }
+
         foreach (var gateway in Gateways)
         {
             System.IO.Directory.CreateDirectory(GatewayDirectory(gateway));
@@ -179,7 +206,7 @@ public sealed class DemoPlan
         return config;
     }
 
-    private JsonObject ReceiverConfig()
+    private JsonObject ReceiverConfig(int instance)
     {
         var items = new JsonArray(Items.Select(item => (JsonNode)new JsonObject
         {
@@ -191,9 +218,21 @@ public sealed class DemoPlan
         return new JsonObject
         {
             ["MaxPacketBytes"] = 1024,
-            ["Store"] = new JsonObject { ["Path"] = "receiver.db" },
+            ["Store"] = Group is null
+                ? new JsonObject { ["Path"] = "receiver.db" }
+                : new JsonObject { ["Database"] = "Postgres", ["ConnectionString"] = Group.ConnectionString },
             ["Keys"] = new JsonObject { ["File"] = "keys.json", ["ReloadSeconds"] = 5 },
-            ["Ingest"] = new JsonObject { ["Mode"] = "Embedded", ["Embedded"] = new JsonObject { ["Address"] = "127.0.0.1", ["Port"] = Ports.Broker } },
+            ["Ingest"] = Group is null
+                ? new JsonObject { ["Mode"] = "Embedded", ["Embedded"] = new JsonObject { ["Address"] = "127.0.0.1", ["Port"] = Ports.Broker } }
+                : new JsonObject
+                {
+                    ["Mode"] = "External",
+                    ["External"] = new JsonObject
+                    {
+                        ["Host"] = "127.0.0.1", ["Port"] = Ports.Broker, ["ClientId"] = "svc.demo-receiver", ["SharedGroup"] = "receivers",
+                        ["InstanceId"] = Instance(instance), ["ReconnectDelayMs"] = 200,
+                    },
+                },
             ["Enterprises"] = new JsonArray(
                 new JsonObject { ["Code"] = ProvincialEnterprise, ["Name"] = "Demo steel works (province with a platform)", ["Platforms"] = new JsonArray("provincial", "national") },
                 new JsonObject { ["Code"] = NationalOnlyEnterprise, ["Name"] = "Demo cement works (province without one)", ["Platforms"] = new JsonArray("national") }),
@@ -211,9 +250,9 @@ public sealed class DemoPlan
             ["Indicators"] = new JsonObject { ["FinalAfterMinutes"] = FinalAfterMinutes },
             ["Admin"] = new JsonObject
             {
-                ["Urls"] = $"http://127.0.0.1:{Ports.Admin}",
+                ["Urls"] = $"http://127.0.0.1:{Receivers[instance].AdminPort}",
                 ["Tokens"] = new JsonArray(new JsonObject { ["Name"] = "demo", ["Token"] = AdminToken }),
-                ["AuditLog"] = "audit.log",
+                ["AuditLog"] = Group is null ? "audit.log" : $"audit-{Instance(instance)}.log",
             },
             ["Logging"] = new JsonObject { ["Level"] = "Warning" },
         };
@@ -283,6 +322,8 @@ public sealed class DemoPlan
     private static void Save(string path, JsonNode node) =>
         File.WriteAllText(path, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 
+    private static string Instance(int index) => ((char)('a' + index)).ToString();
+
     private static string Secret(int bytes) => Convert.ToHexString(RandomNumberGenerator.GetBytes(bytes)).ToLowerInvariant();
 }
 
@@ -295,11 +336,21 @@ public sealed record DemoItem(string DataCode, string Enterprise, string Name, s
 
 public sealed record DemoTerm(string Gateway, string Meter, string Point);
 
+/// <summary>Receivers in a group: how many, their database, and the admin ports of all but the first.</summary>
+public sealed record DemoGroup(int Receivers, string ConnectionString, int[] AdminPorts);
+
 public sealed record DemoPorts(int Meters, int Broker, int Admin, int Provincial, int National)
 {
     public static DemoPorts Pick()
     {
-        var ports = new int[5];
+        var ports = Free(5);
+        return new DemoPorts(ports[0], ports[1], ports[2], ports[3], ports[4]);
+    }
+
+    /// <summary><paramref name="count"/> distinct loopback ports free at the moment.</summary>
+    public static int[] Free(int count)
+    {
+        var ports = new int[count];
         var listeners = new List<System.Net.Sockets.TcpListener>();
         for (var i = 0; i < ports.Length; i++)
         {
@@ -310,6 +361,6 @@ public sealed record DemoPorts(int Meters, int Broker, int Admin, int Provincial
         }
 
         listeners.ForEach(l => l.Stop());
-        return new DemoPorts(ports[0], ports[1], ports[2], ports[3], ports[4]);
+        return ports;
     }
 }

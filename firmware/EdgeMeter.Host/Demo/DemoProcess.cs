@@ -3,8 +3,12 @@ using System.Runtime.InteropServices;
 
 namespace EdgeMeter.Host.Demo;
 
-/// <summary>One program of the demo (a gateway, the receiver, a platform, the meters) as a real process.</summary>
-public sealed class DemoProcess(string name, string assembly, IReadOnlyList<string> arguments, string logPath, IReadOnlyDictionary<string, string>? environment = null) : IDisposable
+/// <summary>
+/// One program of the demo (a gateway, the receiver, a platform, the meters) as a real process: one of ours run by
+/// `dotnet`, or with <paramref name="executable"/> an installed program (Mosquitto, for a receiver group).
+/// </summary>
+public sealed class DemoProcess(
+    string name, string assembly, IReadOnlyList<string> arguments, string logPath, IReadOnlyDictionary<string, string>? environment = null, string? executable = null) : IDisposable
 {
     private Process? _process;
     private StreamWriter? _log;
@@ -17,8 +21,12 @@ public sealed class DemoProcess(string name, string assembly, IReadOnlyList<stri
 
     public void Start()
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(DemoPrograms.PathOf(assembly));
+        var start = new ProcessStartInfo(executable ?? "dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (executable is null)
+        {
+            start.ArgumentList.Add(DemoPrograms.PathOf(assembly));
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using EdgeMeter.Common.Postgres;
 using Spectre.Console;
 
 namespace EdgeMeter.Host.Demo;
@@ -19,7 +20,8 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
     private DemoPlan _plan = null!;
     private DemoProbe _probe = null!;
     private DemoProcess _meters = null!;
-    private DemoProcess _receiver = null!;
+    private readonly List<DemoProcess> _receivers = [];
+    private LocalPostgresCluster? _postgres;
     private readonly List<DemoProcess> _gateways = [];
     private Dictionary<string, string>? _clock;
     private readonly Dictionary<string, long> _restarts = new() { ["gateways"] = 0, ["receiver"] = 0, ["meters_silenced"] = 0, ["platform_outages"] = 0, ["long_outages"] = 0 };
@@ -28,12 +30,20 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
     {
         var calendar = options.SimulatedDays > 0 ? DemoCalendar.Plan(options.SimulatedDays, options.DurationSeconds, DateTime.UtcNow) : null;
         _clock = calendar is null ? null : new Dictionary<string, string> { [Common.Time.SimulatedTime.Variable] = calendar.Clock.ToString() };
-        _plan = new DemoPlan(options.Directory, options.Gateways, options.MetersPerGateway, DemoPorts.Pick(), calendar);
+        _plan = new DemoPlan(options.Directory, options.Gateways, options.MetersPerGateway, DemoPorts.Pick(), calendar, Group());
         _plan.Write();
         _probe = new DemoProbe(_plan, _http);
-        StartAll();
+        StartServices();
+        if (_plan.Group is not null)
+        {
+            await WaitForReceiversSubscribedAsync(cancel);
+        }
+
+        StartGateways();
         await WaitForPlatformsAsync(cancel);
-        Say($"demo in {_plan.Directory}: {options.Gateways} gateways x {options.MetersPerGateway} meters, receiver broker on 127.0.0.1:{_plan.Ports.Broker}" + (options.Chaos ? ", chaos on" : ""));
+        Say($"demo in {_plan.Directory}: {options.Gateways} gateways x {options.MetersPerGateway} meters, " + (_plan.Group is { } group
+            ? $"{group.Receivers} receivers on PostgreSQL (127.0.0.1:{_postgres!.Port}) sharing Mosquitto on 127.0.0.1:{_plan.Ports.Broker}"
+            : $"receiver broker on 127.0.0.1:{_plan.Ports.Broker}") + (options.Chaos ? ", chaos on" : ""));
         if (calendar is not null)
         {
             Say($"living through {calendar.Days} simulated day(s) from {calendar.FirstDayUtc.AddHours(8):yyyy-MM-dd} (Beijing) at {calendar.Clock.Speed}x: every process runs on the same simulated clock");
@@ -71,7 +81,7 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
         figures = figures with { PushExpected = pushExpected, PushShown = pushShown };
         if (!options.Hold)
         {
-            _receiver.Stop(TimeSpan.FromSeconds(20));
+            _receivers.ForEach(receiver => receiver.Stop(TimeSpan.FromSeconds(20)));
         }
 
         return figures;
@@ -95,6 +105,7 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
             process.Dispose();
         }
 
+        _postgres?.Dispose();
         _http.Dispose();
     }
 
@@ -110,13 +121,40 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
         _restarts["gateways"]++;
     }
 
-    internal void KillReceiver() => _receiver.Kill();
+    internal int ReceiverCount => _receivers.Count;
 
-    internal void RestartReceiver()
+    /// <summary>Kills receiver <paramref name="index"/> (of a group).</summary>
+    internal DemoProcess KillReceiver(int index)
     {
-        _receiver.Start();
-        _restarts["receiver"]++;
+        _receivers[index].Kill();
+        return _receivers[index];
     }
+
+    /// <summary>Kills a receiver that runs (in a group, one of those running, at random); which, or null when none runs.</summary>
+    internal DemoProcess? KillReceiver()
+    {
+        var running = _receivers.Where(receiver => receiver.IsRunning).ToList();
+        if (running.Count == 0)
+        {
+            return null;
+        }
+
+        var victim = running[_random.Next(running.Count)];
+        victim.Kill();
+        return victim;
+    }
+
+    // A group's receiver may be due twice (a random kill, then its turn): it runs once.
+    internal void RestartReceiver(DemoProcess receiver)
+    {
+        if (!receiver.IsRunning)
+        {
+            receiver.Start();
+            _restarts["receiver"]++;
+        }
+    }
+
+    internal bool ReceiverGroup => _plan.Group is not null;
 
     internal void SilenceMeter(string spec)
     {
@@ -153,15 +191,30 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
         }
     }
 
-    private void StartAll()
+    // Everything but the gateways: a group's broker drops what arrives before any receiver's session subscribed.
+    private void StartServices()
     {
         var dir = _plan.Directory;
         _meters = Add(new DemoProcess("meters", "edgemeter-meter-sim.dll", MeterArguments(null), Path.Combine(dir, "meters.log"), _clock));
         Add(new DemoProcess("provincial", "edgemeter-platform-sim.dll", [.. PlatformArguments("provincial", _plan.Ports.Provincial, DemoPlan.ProvincialEnterprise), "--password-sm4", _plan.ProvincialSm4], Path.Combine(dir, "provincial.log"))).Start();
         Add(new DemoProcess("national", "edgemeter-platform-sim.dll", PlatformArguments("national", _plan.Ports.National, DemoPlan.ProvincialEnterprise, DemoPlan.NationalOnlyEnterprise), Path.Combine(dir, "national.log"))).Start();
-        _receiver = Add(new DemoProcess("receiver", "edgemeter-receiver.dll", ["run", "--config", _plan.ReceiverConfigPath], Path.Combine(dir, "receiver", "receiver.log"), _clock));
+        if (_plan.Group is not null)
+        {
+            _postgres = LocalPostgresCluster.Start(Path.Combine(dir, "postgres"), _postgresPort, "edgemeter");
+            Add(new DemoProcess("mosquitto", "", ["-c", _plan.MosquittoConfigPath], Path.Combine(dir, "mosquitto.out"), executable: Mosquitto)).Start();
+        }
+
+        foreach (var (name, config, _) in _plan.Receivers)
+        {
+            _receivers.Add(Add(new DemoProcess(name, "edgemeter-receiver.dll", ["run", "--config", config], Path.Combine(dir, "receiver", name + ".log"), _clock)));
+        }
+
         _meters.Start();
-        _receiver.Start();
+        _receivers.ForEach(receiver => receiver.Start());
+    }
+
+    private void StartGateways()
+    {
         foreach (var gateway in _plan.Gateways)
         {
             var process = Add(new DemoProcess(gateway.Id, "edgemeter.dll",
@@ -172,6 +225,24 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
             process.Start();
             _gateways.Add(process);
         }
+    }
+
+    /// <summary>Debian's Mosquitto, the broker a receiver group shares.</summary>
+    public const string Mosquitto = "/usr/sbin/mosquitto";
+
+    private int _postgresPort;
+
+    // Receivers in a group: their database's port is chosen now, so that the plan can name it.
+    private DemoGroup? Group()
+    {
+        if (options.Receivers <= 1 && !options.Postgres)
+        {
+            return null;
+        }
+
+        var ports = DemoPorts.Free(options.Receivers);
+        _postgresPort = ports[0];
+        return new DemoGroup(options.Receivers, $"Host=127.0.0.1;Port={_postgresPort};Username=edgemeter;Database=postgres", ports[1..]);
     }
 
     private List<string> MeterArguments(string? fault)
@@ -216,6 +287,35 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
         old.Dispose();
         _processes.Remove(old);
         return Add(fresh);
+    }
+
+    // Once a receiver's admin API answers, its ingest has started; connected means subscribed (edgemeter_broker_connects_total).
+    private async Task WaitForReceiversSubscribedAsync(CancellationToken cancel)
+    {
+        foreach (var (name, _, adminPort) in _plan.Receivers)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    var metrics = await _http.GetStringAsync($"http://127.0.0.1:{adminPort}/metrics", cancel);
+                    if (metrics.Split('\n').Any(line => line.StartsWith("edgemeter_broker_connects_total ", StringComparison.Ordinal) && !line.EndsWith(" 0", StringComparison.Ordinal)))
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException) when (attempt < 600)
+                {
+                }
+
+                if (attempt >= 600)
+                {
+                    throw new InvalidOperationException($"{name} did not subscribe to Mosquitto within 60 s (see its log in {_plan.Directory}/receiver)");
+                }
+
+                await Task.Delay(100, cancel);
+            }
+        }
     }
 
     private async Task WaitForPlatformsAsync(CancellationToken cancel)
@@ -342,4 +442,8 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
     }
 }
 
-public sealed record DemoOptions(string Directory, int DurationSeconds, int Gateways, int MetersPerGateway, bool Json, bool Chaos, int Seed, int SimulatedDays = 0, bool Hold = false);
+/// <param name="Postgres">The receivers store into a private PostgreSQL cluster (needs Debian's postgresql and mosquitto).</param>
+/// <param name="Receivers">Receivers in a group on that database, sharing Mosquitto; 1 with SQLite.</param>
+public sealed record DemoOptions(
+    string Directory, int DurationSeconds, int Gateways, int MetersPerGateway, bool Json, bool Chaos, int Seed, int SimulatedDays = 0, bool Hold = false,
+    bool Postgres = false, int Receivers = 1);

@@ -49,7 +49,7 @@ public sealed class ReceiverOptions
     public LoggingOptions Logging { get; set; } = new();
 }
 
-/// <summary>The database the store runs on (docs/storage.md, "Two databases").</summary>
+/// <summary>The database the store runs on (docs/receiver.md, "Receivers in a group").</summary>
 public enum StoreKind
 {
     /// <summary>A file beside one receiver: the default for an enterprise.</summary>

@@ -5,7 +5,7 @@ namespace EdgeMeter.Receiver.Store;
 
 /// <summary>
 /// Small helpers so that SQL reads as SQL: named parameters as ("@name", value) pairs. They work on any ADO.NET
-/// connection; the SQL written with them is the part SQLite and PostgreSQL share (docs/storage.md, "Two databases").
+/// connection; the SQL written with them is the part SQLite and PostgreSQL share (docs/receiver.md, "Receivers in a group").
 /// </summary>
 internal static class Sql
 {

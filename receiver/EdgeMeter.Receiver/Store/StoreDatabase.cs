@@ -4,7 +4,7 @@ namespace EdgeMeter.Receiver.Store;
 
 /// <summary>
 /// The database under the <see cref="PacketStore"/>: what SQLite and PostgreSQL do differently. The writer, the
-/// replay decision and every query above are shared SQL (docs/storage.md, "Two databases"); a database supplies
+/// replay decision and every query above are shared SQL (docs/receiver.md, "Receivers in a group"); a database supplies
 /// the connections, how a write transaction begins, and the statements the writer runs for every packet.
 /// </summary>
 internal abstract class StoreDatabase : IDisposable

@@ -47,7 +47,27 @@ public class DemoTests
         Assert.True(restarts.Sum(r => (long)r.Value!) > 0, "the chaos schedule injected no fault");
     }
 
+    [Fact]
+    public void Two_receivers_on_postgresql_behind_mosquitto_lose_nothing_when_one_is_killed()
+    {
+        Peers.Require("/usr/sbin/mosquitto", "mosquitto");
+        Peers.Require(EdgeMeter.Common.Postgres.LocalPostgresCluster.BinaryDirectory() is { } bin ? Path.Combine(bin, "pg_ctl") : "pg_ctl", "postgresql");
+        var run = CliRun.Of(
+            "demo", "--store", "postgres", "--receivers", "2", "--duration", "20", "--simulated-days", "1", "--gateways", "2", "--meters", "2", "--chaos", "--seed", "7", "--json");
+        var summary = Summary(run);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True((long)summary["readings_taken"]! > 0);
+        Assert.Equal((long)summary["readings_taken"]!, (long)summary["readings_stored"]!);
+        Assert.Equal((0L, 0L, 0L, 0L), ((long)summary["lost"]!, (long)summary["duplicated"]!, (long)summary["altered"]!, (long)summary["rejected"]!));
+        Assert.Equal(0, (long)summary["reconciliation_failures"]!);
+        Assert.Equal(0, (long)summary["missing_days"]!);
+        Assert.True((long)summary["restarts"]!["receiver"]! >= 1, $"the chaos schedule killed no receiver: {run}");
+    }
+
     [Theory]
+    [InlineData("--receivers", "2", "more than 1 needs --store postgres")]
+    [InlineData("--store", "oracle", "--store 'oracle' is not sqlite or postgres")]
     [InlineData("--duration", "1", "--duration must be 5..86400 seconds")]
     [InlineData("--gateways", "0", "--gateways must be 1..20")]
     [InlineData("--simulated-days", "-1", "--simulated-days must be 0..62")]

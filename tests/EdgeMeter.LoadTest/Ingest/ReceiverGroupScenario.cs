@@ -22,6 +22,9 @@ public static class ReceiverGroupScenario
             var two = IngestScenarios.Track(targets, await ReceiverGroupTarget.StartAsync(
                 "Mosquitto -> 2 receivers (shared subscription), PostgreSQL", 2, options.Gateways, broker.Port, postgres.CreateDatabase(), "pg2/v1"));
             await IngestTest.RunAsync(options, [(baseline, null), (sqlite, baseline), (one, baseline), (two, baseline)], table, log);
+            var (bytes, readings) = one.DatabaseSize();
+            table.Notes.Add($"{options.Gateways} gateways: the PostgreSQL database of one receiver holds {readings:N0} readings in {bytes / 1e6:N0} MB, "
+                + $"{(double)bytes / Math.Max(1, readings):N0} bytes a reading (pg_database_size: tables, indexes and the signed packets, not the WAL).");
         }
         finally
         {

@@ -1,3 +1,5 @@
+using EdgeMeter.Receiver.Store;
+
 namespace EdgeMeter.LoadTest.Ingest;
 
 /// <summary>
@@ -46,6 +48,12 @@ public sealed class ReceiverGroupTarget : IIngestTarget
 
     /// <summary>The writers' group commits so far and the seconds they spent in them, over the group.</summary>
     public (long Commits, double Seconds) WriterWork => (_receivers.Sum(r => r.WriterWork.Commits), _receivers.Sum(r => r.WriterWork.Seconds));
+
+    /// <summary>The database's size (pg_database_size) and the readings it holds.</summary>
+    public (long Bytes, long Readings) DatabaseSize() =>
+        _receivers[0].Receiver.Store.Read(db => (
+            db.ScalarLong("SELECT pg_database_size(current_database())") ?? 0,
+            db.ScalarLong("SELECT COUNT(*) FROM readings") ?? 0));
 
     public async Task AttachAsync(DeliveryClock clock)
     {
