@@ -1,6 +1,6 @@
-using EdgeMeter.Common.Crypto;
 using System.Net;
 using System.Net.Sockets;
+using EdgeMeter.Common.Crypto;
 using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Auth;
 using EdgeMeter.Receiver.Commands;

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.CommandLine;
+using System.Globalization;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Host.Demo;
 using EdgeMeter.Pc.Cli;

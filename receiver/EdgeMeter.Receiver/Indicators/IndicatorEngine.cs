@@ -1,11 +1,11 @@
 using System.Buffers.Text;
+using System.Data.Common;
 using System.Text.Json;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Hosting;
 using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Store;
-using System.Data.Common;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Indicators;

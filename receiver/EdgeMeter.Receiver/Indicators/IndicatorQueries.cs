@@ -1,9 +1,9 @@
+using System.Data.Common;
 using System.Globalization;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Store;
-using System.Data.Common;
 
 namespace EdgeMeter.Receiver.Indicators;
 

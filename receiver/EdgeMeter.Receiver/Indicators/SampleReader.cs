@@ -1,6 +1,6 @@
+using System.Data.Common;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Receiver.Store;
-using System.Data.Common;
 
 namespace EdgeMeter.Receiver.Indicators;
 

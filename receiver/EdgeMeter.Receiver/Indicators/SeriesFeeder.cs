@@ -1,8 +1,8 @@
+using System.Data.Common;
 using EdgeMeter.Core.Messages;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Receiver.Hosting;
 using EdgeMeter.Receiver.Store;
-using System.Data.Common;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Indicators;

@@ -1,5 +1,5 @@
-using EdgeMeter.Receiver.Store;
 using System.Data.Common;
+using EdgeMeter.Receiver.Store;
 
 namespace EdgeMeter.Receiver.Ops;
 

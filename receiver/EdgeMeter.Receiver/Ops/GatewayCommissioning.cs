@@ -1,8 +1,8 @@
+using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeMeter.Receiver.Store;
-using System.Data.Common;
 
 namespace EdgeMeter.Receiver.Ops;
 

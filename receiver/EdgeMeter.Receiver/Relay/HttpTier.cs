@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Receiver.Config;
@@ -5,7 +6,6 @@ using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Store;
-using System.Data.Common;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Relay;

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Uplink;
 using EdgeMeter.Receiver.Config;
@@ -5,7 +6,6 @@ using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Store;
 using MQTTnet;
 using MQTTnet.Protocol;
-using System.Data.Common;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Relay;

@@ -1,5 +1,5 @@
-using System.Data.Common;
 using System.Collections.Concurrent;
+using System.Data.Common;
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Hosting;
 using EdgeMeter.Receiver.Ops;

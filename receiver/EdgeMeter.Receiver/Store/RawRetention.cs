@@ -1,7 +1,7 @@
+using System.Data.Common;
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Hosting;
 using EdgeMeter.Receiver.Indicators;
-using System.Data.Common;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMeter.Receiver.Store;

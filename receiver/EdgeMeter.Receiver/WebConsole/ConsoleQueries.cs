@@ -1,8 +1,8 @@
+using System.Data.Common;
 using EdgeMeter.Receiver.Indicators;
 using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Store;
-using System.Data.Common;
 
 namespace EdgeMeter.Receiver.WebConsole;
 

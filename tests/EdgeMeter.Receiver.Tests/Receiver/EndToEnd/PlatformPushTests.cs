@@ -6,10 +6,10 @@ using System.Text.Json;
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Pushes;
 using EdgeMeter.Receiver.Tests.Receiver.Support;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace EdgeMeter.Receiver.Tests.Receiver.EndToEnd;
 

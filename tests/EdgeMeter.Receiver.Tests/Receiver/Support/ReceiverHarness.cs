@@ -4,8 +4,8 @@ using EdgeMeter.PlatformSim;
 using EdgeMeter.Receiver.Auth;
 using EdgeMeter.Receiver.Config;
 using EdgeMeter.Receiver.Indicators;
-using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Keys;
+using EdgeMeter.Receiver.Relay.Http;
 using EdgeMeter.Receiver.Store;
 using Microsoft.Data.Sqlite;
 

@@ -7,8 +7,8 @@ using EdgeMeter.Receiver.Ops;
 using EdgeMeter.Receiver.Store;
 using EdgeMeter.Receiver.Tests.Relay.Http;
 using EdgeMeter.Receiver.Verify;
-using Microsoft.Data.Sqlite;
 using EdgeMeter.TestSupport;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeMeter.Receiver.Tests.Receiver.Support;
