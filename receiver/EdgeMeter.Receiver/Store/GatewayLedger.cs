@@ -18,6 +18,29 @@ internal sealed class GatewayLedger(bool forOneTransaction = false)
     private readonly Dictionary<string, GatewayRow> _rows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _changed = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// A transaction begins with writes for <paramref name="gateways"/>: where the copy lasts one transaction, their
+    /// rows are read now in one query rather than one each.
+    /// </summary>
+    public void Prefetch(DbConnection db, IReadOnlyCollection<string> gateways)
+    {
+        var missing = gateways.Where(gw => !_rows.ContainsKey(gw)).ToList();
+        if (!forOneTransaction || missing.Count < 2)
+        {
+            return;
+        }
+
+        var names = missing.Select((_, i) => $"@g{i}").ToList();
+        using var select = db.Command(
+            $"SELECT gw, high_water, will_seq, state, state_seq, pruned_seq FROM gateways WHERE gw IN ({string.Join(", ", names)})",
+            [.. missing.Select((gw, i) => (names[i], (object?)gw))]);
+        using var reader = select.ExecuteReader();
+        while (reader.Read())
+        {
+            _rows[reader.GetString(0)] = Row(reader, 1);
+        }
+    }
+
     public GatewayRow? Find(DbConnection db, string gw)
     {
         if (_rows.TryGetValue(gw, out var row))
@@ -80,8 +103,10 @@ internal sealed class GatewayLedger(bool forOneTransaction = false)
     {
         using var select = db.Command("SELECT high_water, will_seq, state, state_seq, pruned_seq FROM gateways WHERE gw = @gw", ("@gw", gw));
         using var reader = select.ExecuteReader();
-        return reader.Read()
-            ? new GatewayRow(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.NullableString(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.GetInt64(4))
-            : null;
+        return reader.Read() ? Row(reader, 0) : null;
     }
+
+    private static GatewayRow Row(DbDataReader reader, int first) => new(
+        reader.GetInt64(first), reader.IsDBNull(first + 1) ? null : reader.GetInt64(first + 1), reader.NullableString(first + 2),
+        reader.IsDBNull(first + 3) ? null : reader.GetInt64(first + 3), reader.GetInt64(first + 4));
 }

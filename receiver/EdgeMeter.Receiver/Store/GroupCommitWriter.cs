@@ -1,5 +1,5 @@
-using System.Data.Common;
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
@@ -11,6 +11,9 @@ namespace EdgeMeter.Receiver.Store;
 /// </summary>
 internal interface ITransactionHooks
 {
+    /// <summary>Told right after BEGIN, with the gateway of each write that named one (packets), for a look-up ahead.</summary>
+    void AfterBegin(DbConnection db, IReadOnlyCollection<string> gateways);
+
     void BeforeCommit(DbConnection db);
 
     void AfterRollback();
@@ -63,9 +66,10 @@ internal sealed class GroupCommitWriter : IDisposable
     /// <summary>The last COMMIT failure, cleared by the next successful commit.</summary>
     public Exception? Fault => _fault;
 
-    public Task<T> Enqueue<T>(Func<DbConnection, T> work, bool newData)
+    /// <param name="gateway">The gateway the write is about, if any (<see cref="ITransactionHooks.AfterBegin"/>).</param>
+    public Task<T> Enqueue<T>(Func<DbConnection, T> work, bool newData, string? gateway = null)
     {
-        var item = new WriteItem<T>(work, newData);
+        var item = new WriteItem<T>(work, newData, gateway);
         try
         {
             _queue.Add(item);
@@ -154,7 +158,7 @@ internal sealed class GroupCommitWriter : IDisposable
     // The usual case: every item succeeds, no savepoints. False (transaction left open) when one threw.
     private bool RunAll(List<WriteItem> batch, List<WriteItem> done)
     {
-        Writer.Execute(_database.BeginWrite);
+        Begin(batch);
         foreach (var item in batch)
         {
             try
@@ -174,7 +178,7 @@ internal sealed class GroupCommitWriter : IDisposable
 
     private void RunEachInSavepoint(List<WriteItem> batch, List<WriteItem> done)
     {
-        Writer.Execute(_database.BeginWrite);
+        Begin(batch);
         foreach (var item in batch)
         {
             Writer.Execute("SAVEPOINT item");
@@ -191,6 +195,12 @@ internal sealed class GroupCommitWriter : IDisposable
                 item.Fail(failure);
             }
         }
+    }
+
+    private void Begin(List<WriteItem> batch)
+    {
+        Writer.Execute(_database.BeginWrite);
+        _hooks.AfterBegin(Writer, batch.Select(item => item.Gateway).OfType<string>().ToHashSet(StringComparer.Ordinal));
     }
 
     private void Rollback()
@@ -213,9 +223,11 @@ internal sealed class GroupCommitWriter : IDisposable
         _hooks.AfterRollback();
     }
 
-    private abstract class WriteItem(bool newData)
+    private abstract class WriteItem(bool newData, string? gateway)
     {
         public bool NewData { get; } = newData;
+
+        public string? Gateway { get; } = gateway;
 
         public abstract void Run(DbConnection db);
 
@@ -224,7 +236,7 @@ internal sealed class GroupCommitWriter : IDisposable
         public abstract void Fail(Exception failure);
     }
 
-    private sealed class WriteItem<T>(Func<DbConnection, T> work, bool newData) : WriteItem(newData)
+    private sealed class WriteItem<T>(Func<DbConnection, T> work, bool newData, string? gateway) : WriteItem(newData, gateway)
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;

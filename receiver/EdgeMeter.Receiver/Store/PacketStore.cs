@@ -103,7 +103,7 @@ public sealed class PacketStore : IDisposable
     public Task<StoreOutcome> StoreAsync(IngestedPacket packet, string? client, string topic)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        return _writer.Enqueue(db => _ingest.Apply(db, packet, client, topic, now), newData: true);
+        return _writer.Enqueue(db => _ingest.Apply(db, packet, client, topic, now), newData: true, packet.GatewayId);
     }
 
     /// <summary>Records a refused message and completes once it is on disk.</summary>

@@ -58,11 +58,11 @@ internal abstract class StoreDatabase : IDisposable
 /// <summary>The writer's statements for every packet and every reading; the rest of its SQL is shared.</summary>
 internal interface IIngestStatements : IDisposable
 {
-    /// <summary>The new packet row's id, or null when (gw, seq) is stored already.</summary>
-    long? InsertPacket(string gw, long seq, string kind, string packet, string receivedAt, string? client, int readings);
-
-    /// <summary>Inserts the readings not stored before ((gw, n) unique); how many that were.</summary>
-    int InsertReadings(Verify.IngestedPacket packet, long packetId);
+    /// <summary>
+    /// Inserts the packet's row and, when it is new, its readings not stored before ((gw, n) unique). The new row's id
+    /// (null when (gw, seq) is stored already: then nothing was inserted) and how many of its readings were new.
+    /// </summary>
+    (long? PacketId, int FreshReadings) InsertPacket(Verify.IngestedPacket packet, string kind, string receivedAt, string? client);
 
     /// <summary>Writes a gateway's replay state.</summary>
     void UpsertGateway(string gw, GatewayRow row, string seenAt);

@@ -127,45 +127,45 @@ internal sealed class PostgresDatabase : StoreDatabase
 }
 
 /// <summary>
-/// The hot path on PostgreSQL: typed parameters, statements prepared once on the writer connection, and a packet's
-/// readings in one statement however many (arrays unnested).
+/// The hot path on PostgreSQL: typed parameters, statements prepared once on the writer connection, and a packet with
+/// its readings in one statement however many (arrays unnested): one round trip to the server per packet.
 /// </summary>
 internal sealed class PostgresIngestStatements(Func<NpgsqlConnection> writer) : IIngestStatements
 {
     private NpgsqlConnection? _preparedOn;
     private NpgsqlCommand? _insertPacket;
-    private NpgsqlCommand? _insertReadings;
     private NpgsqlCommand? _upsertGateway;
 
-    public long? InsertPacket(string gw, long seq, string kind, string packet, string receivedAt, string? client, int readings)
+    public (long? PacketId, int FreshReadings) InsertPacket(IngestedPacket packet, string kind, string receivedAt, string? client)
     {
         ForgetIfReconnected();
-        var insert = _insertPacket ??= Prepare(
-            "INSERT INTO packets(gw, seq, kind, packet, received_at, client, fresh_readings) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT(gw, seq) DO NOTHING RETURNING id",
-            NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint);
-        Set(insert, gw, seq, kind, packet, receivedAt, client, (long)readings);
-        return insert.ExecuteScalar() is long id ? id : null;
-    }
 
-    public int InsertReadings(IngestedPacket packet, long packetId)
-    {
-        ForgetIfReconnected();
-        var insert = _insertReadings ??= Prepare(
+        // One round trip: the packet's row, and only when it is new, its readings from arrays (unnest).
+        var insert = _insertPacket ??= Prepare(
             """
-            INSERT INTO readings(gw, n, packet_id, meter, point, t, val, unit, flags)
-            SELECT $1, r.n, $2, r.meter, r.point, r.t, r.val, r.unit, r.flags FROM unnest($3, $4, $5, $6, $7, $8, $9) AS r(n, meter, point, t, val, unit, flags)
-            ON CONFLICT(gw, n) DO NOTHING
+            WITH p AS (
+                INSERT INTO packets(gw, seq, kind, packet, received_at, client, fresh_readings) VALUES ($1, $2, $3, $4, $5, $6, $7)
+                ON CONFLICT(gw, seq) DO NOTHING RETURNING id),
+            r AS (
+                INSERT INTO readings(gw, n, packet_id, meter, point, t, val, unit, flags)
+                SELECT $1, x.n, p.id, x.meter, x.point, x.t, x.val, x.unit, x.flags
+                FROM p, unnest($8, $9, $10, $11, $12, $13, $14) AS x(n, meter, point, t, val, unit, flags)
+                ON CONFLICT(gw, n) DO NOTHING RETURNING 1)
+            SELECT (SELECT id FROM p), (SELECT COUNT(*) FROM r)
             """,
-            NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Array | NpgsqlDbType.Bigint, NpgsqlDbType.Array | NpgsqlDbType.Text,
+            NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint,
+            NpgsqlDbType.Array | NpgsqlDbType.Bigint, NpgsqlDbType.Array | NpgsqlDbType.Text, NpgsqlDbType.Array | NpgsqlDbType.Text,
             NpgsqlDbType.Array | NpgsqlDbType.Text, NpgsqlDbType.Array | NpgsqlDbType.Text, NpgsqlDbType.Array | NpgsqlDbType.Text,
-            NpgsqlDbType.Array | NpgsqlDbType.Text, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+            NpgsqlDbType.Array | NpgsqlDbType.Bigint);
         var readings = packet.Readings;
         Set(
-            insert, packet.GatewayId, packetId,
+            insert, packet.GatewayId, packet.Sequence, kind, packet.Packet, receivedAt, client, (long)readings.Count,
             readings.Select(r => r.N).ToArray(), readings.Select(r => r.Meter).ToArray(), readings.Select(r => r.Point).ToArray(),
             readings.Select(r => r.Time).ToArray(), readings.Select(r => r.Value).ToArray(), readings.Select(r => r.Unit).ToArray(),
             readings.Select(r => (long)r.Flags).ToArray());
-        return insert.ExecuteNonQuery();
+        using var row = insert.ExecuteReader();
+        row.Read();
+        return row.IsDBNull(0) ? (null, 0) : (row.GetInt64(0), (int)row.GetInt64(1));
     }
 
     public void UpsertGateway(string gw, GatewayRow row, string seenAt)
@@ -184,9 +184,8 @@ internal sealed class PostgresIngestStatements(Func<NpgsqlConnection> writer) : 
     public void Dispose()
     {
         _insertPacket?.Dispose();
-        _insertReadings?.Dispose();
         _upsertGateway?.Dispose();
-        (_insertPacket, _insertReadings, _upsertGateway) = (null, null, null);
+        (_insertPacket, _upsertGateway) = (null, null);
     }
 
     private void ForgetIfReconnected()

@@ -113,11 +113,13 @@ internal sealed class SqliteIngestStatements(SqliteConnection db) : IIngestState
     private RawStatement? _upsertGateway;
     private readonly ReadingInsert _insertReadings = new();
 
-    public long? InsertPacket(string gw, long seq, string kind, string packet, string receivedAt, string? client, int readings) =>
-        (_insertPacket ??= new RawStatement(db, InsertPacketSql))
-            .Bind(1, gw).Bind(2, seq).Bind(3, kind).Bind(4, packet).Bind(5, receivedAt).Bind(6, client).Bind(7, readings).ExecuteInt64();
-
-    public int InsertReadings(IngestedPacket packet, long packetId) => _insertReadings.Insert(db, packet, packetId);
+    public (long? PacketId, int FreshReadings) InsertPacket(IngestedPacket packet, string kind, string receivedAt, string? client)
+    {
+        var id = (_insertPacket ??= new RawStatement(db, InsertPacketSql))
+            .Bind(1, packet.GatewayId).Bind(2, packet.Sequence).Bind(3, kind).Bind(4, packet.Packet).Bind(5, receivedAt).Bind(6, client).Bind(7, packet.Readings.Count)
+            .ExecuteInt64();
+        return id is { } packetId ? (packetId, _insertReadings.Insert(db, packet, packetId)) : (null, 0);
+    }
 
     public void UpsertGateway(string gw, GatewayRow row, string seenAt) =>
         (_upsertGateway ??= new RawStatement(db, UpsertGatewaySql))
