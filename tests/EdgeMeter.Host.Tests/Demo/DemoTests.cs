@@ -12,12 +12,7 @@ public class DemoTests
         var run = CliRun.Of("demo", "--duration", "10", "--simulated-days", "1", "--gateways", "2", "--meters", "2", "--json");
         var summary = Summary(run);
 
-        Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.True((long)summary["readings_taken"]! > 0);
-        Assert.Equal((long)summary["readings_taken"]!, (long)summary["readings_stored"]!);
-        Assert.Equal((0L, 0L, 0L, 0L), ((long)summary["lost"]!, (long)summary["duplicated"]!, (long)summary["altered"]!, (long)summary["rejected"]!));
-        Assert.Equal(0, (long)summary["reconciliation_failures"]!);
-        Assert.Equal(0, (long)summary["missing_days"]!);
+        AssertEveryReadingOnceAndReconciled(run, summary);
         Assert.True((double)summary["completeness_min"]! >= 90, run.ToString());
         var provincial = summary["platforms"]!["provincial"]!;
         var national = summary["platforms"]!["national"]!;
@@ -56,12 +51,7 @@ public class DemoTests
             "demo", "--store", "postgres", "--receivers", "2", "--duration", "20", "--simulated-days", "1", "--gateways", "2", "--meters", "2", "--chaos", "--seed", "7", "--json");
         var summary = Summary(run);
 
-        Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.True((long)summary["readings_taken"]! > 0);
-        Assert.Equal((long)summary["readings_taken"]!, (long)summary["readings_stored"]!);
-        Assert.Equal((0L, 0L, 0L, 0L), ((long)summary["lost"]!, (long)summary["duplicated"]!, (long)summary["altered"]!, (long)summary["rejected"]!));
-        Assert.Equal(0, (long)summary["reconciliation_failures"]!);
-        Assert.Equal(0, (long)summary["missing_days"]!);
+        AssertEveryReadingOnceAndReconciled(run, summary);
         Assert.True((long)summary["restarts"]!["receiver"]! >= 1, $"the chaos schedule killed no receiver: {run}");
     }
 
@@ -76,6 +66,16 @@ public class DemoTests
         var run = CliRun.Of("demo", option, value);
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(message, run.Error, StringComparison.Ordinal);
+    }
+
+    private static void AssertEveryReadingOnceAndReconciled(CliRun run, JsonObject summary)
+    {
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True((long)summary["readings_taken"]! > 0);
+        Assert.Equal((long)summary["readings_taken"]!, (long)summary["readings_stored"]!);
+        Assert.Equal((0L, 0L, 0L, 0L), ((long)summary["lost"]!, (long)summary["duplicated"]!, (long)summary["altered"]!, (long)summary["rejected"]!));
+        Assert.Equal(0, (long)summary["reconciliation_failures"]!);
+        Assert.Equal(0, (long)summary["missing_days"]!);
     }
 
     private static JsonObject Summary(CliRun run)

@@ -13,7 +13,7 @@ namespace EdgeMeter.Receiver.Tests.Receiver.EndToEnd;
 /// <summary>The external-broker mode against a real Mosquitto (Debian package), started by the test.</summary>
 public sealed class MosquittoTests : IAsyncLifetime
 {
-    private const string Mosquitto = "/usr/sbin/mosquitto";
+    private const string Mosquitto = TestMosquitto.Program;
     private const string Energy = "000000000112000001";
     private const string ReceiverPassword = "receiver-password";
     private readonly ReceiverHarness _harness = ReceiverHarness.Create();
@@ -24,14 +24,7 @@ public sealed class MosquittoTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        Peers.Require(Mosquitto, "mosquitto");
-        var config = Path.Combine(_harness.Directory, "mosquitto.conf");
-        File.WriteAllText(config, $"listener {_port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stdout\nmax_packet_size 34000\n");
-        _mosquitto = ChildProcess.Start(Mosquitto, "-c", config);
-        await _mosquitto.WaitForPortAsync(_port, "mosquitto to listen");
-    }
+    public async ValueTask InitializeAsync() => _mosquitto = await TestMosquitto.StartAsync(_harness.Directory, _port);
 
     public async ValueTask DisposeAsync()
     {
@@ -245,9 +238,7 @@ public sealed class MosquittoTests : IAsyncLifetime
     private string MosquittoConfig(out int port, string extra)
     {
         port = FreePort.Next();
-        var config = Path.Combine(_harness.Directory, $"mosquitto-{port}.conf");
-        File.WriteAllText(config, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stdout\nmax_packet_size 34000\n{extra}\n");
-        return config;
+        return TestMosquitto.Config(_harness.Directory, port, extra);
     }
 
     private static void JoinGroup(ReceiverHarness harness, int port, string username, string instance)

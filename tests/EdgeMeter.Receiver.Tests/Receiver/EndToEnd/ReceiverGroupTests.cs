@@ -15,7 +15,6 @@ namespace EdgeMeter.Receiver.Tests.Receiver.EndToEnd;
 /// </summary>
 public sealed class ReceiverGroupTests : IAsyncLifetime
 {
-    private const string Mosquitto = "/usr/sbin/mosquitto";
     private const int PacketsPerGateway = 60;
     private const int ReadingsPerPacket = 3;
     private const int Seed = 21;
@@ -29,11 +28,7 @@ public sealed class ReceiverGroupTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Peers.Require(Mosquitto, "mosquitto");
-        var config = Path.Combine(_harness.Directory, "mosquitto.conf");
-        File.WriteAllText(config, $"listener {_port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stdout\nmax_packet_size 34000\n");
-        _mosquitto = ChildProcess.Start(Mosquitto, "-c", config);
-        await _mosquitto.WaitForPortAsync(_port, "mosquitto to listen");
+        _mosquitto = await TestMosquitto.StartAsync(_harness.Directory, _port);
         await _platform.StartAsync();
     }
 

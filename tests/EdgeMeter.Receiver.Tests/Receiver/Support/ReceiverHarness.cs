@@ -151,12 +151,7 @@ internal sealed class ReceiverHarness : IAsyncDisposable
         using var db = Open();
         using var command = db.CreateCommand();
         command.CommandText = sql;
-        foreach (var (name, value) in args)
-        {
-            var parameter = command.CreateParameter();
-            (parameter.ParameterName, parameter.Value) = (name, value);
-            command.Parameters.Add(parameter);
-        }
+        AddParameters(command, args);
 
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -198,14 +193,19 @@ internal sealed class ReceiverHarness : IAsyncDisposable
         db.Open();
         using var command = db.CreateCommand();
         command.CommandText = sql;
+        AddParameters(command, args);
+
+        command.ExecuteNonQuery();
+    }
+
+    private static void AddParameters(System.Data.Common.DbCommand command, (string Name, object Value)[] args)
+    {
         foreach (var (name, value) in args)
         {
             var parameter = command.CreateParameter();
             (parameter.ParameterName, parameter.Value) = (name, value);
             command.Parameters.Add(parameter);
         }
-
-        command.ExecuteNonQuery();
     }
 
     // A query connection: read-only on SQLite.
