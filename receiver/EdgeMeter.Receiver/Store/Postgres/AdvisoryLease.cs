@@ -5,8 +5,9 @@ namespace EdgeMeter.Receiver.Store;
 
 /// <summary>
 /// The work lease of receivers sharing a PostgreSQL database: a session advisory lock, held on a connection of its
-/// own. PostgreSQL releases it the moment that session ends: a receiver that exits or is killed closes its socket,
-/// and TCP keepalives end the session of one whose machine vanished. The others try to take it every
+/// own. PostgreSQL releases it the moment that session ends: a receiver that exits or is killed closes its socket;
+/// the session of one whose machine vanished ends when the server's TCP keepalives find it gone (tcp_keepalives_idle,
+/// docs/receiver.md). The others try to take it every
 /// <see cref="CheckInterval"/>; the holder checks every interval that its session is still there and gives the lease
 /// up when it is not (its database link broke, so another receiver may hold it now).
 /// </summary>
@@ -28,7 +29,7 @@ internal sealed class AdvisoryLease : WorkLease
 
     public AdvisoryLease(string connectionString, string database, ILogger log)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 5, Timeout = 5, CommandTimeout = 5 };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5, CommandTimeout = 5 };
         _source = NpgsqlDataSource.Create(builder);
         _database = database;
         _log = log;

@@ -79,6 +79,22 @@ public sealed class ReceiverGroupStoreTests
         await Eventually.Until(() => second.Store.Lease.Term == 2 && second.Store.Lease.IsHeld, "the lease taken again, in a new term", timeoutSeconds: 10);
     }
 
+    [Fact]
+    public void A_database_that_would_acknowledge_commits_before_they_are_durable_is_refused()
+    {
+        var database = PostgresServer.Shared.CreateDatabase();
+        using (var admin = new Npgsql.NpgsqlConnection(PostgresServer.Shared.ConnectionString))
+        {
+            admin.Open();
+            using var lax = new Npgsql.NpgsqlCommand($"ALTER DATABASE {new Npgsql.NpgsqlConnectionStringBuilder(database).Database} SET synchronous_commit = off", admin);
+            lax.ExecuteNonQuery();
+        }
+
+        var refused = Assert.Throws<InvalidOperationException>(() => PacketStore.OpenPostgres(database).Dispose());
+
+        Assert.Contains("synchronous_commit is off", refused.Message, StringComparison.Ordinal);
+    }
+
     // What a relay tier does: read the rows after the last id it saw, move on to the largest.
     private static async Task FollowIds(PacketStore store, ConcurrentBag<long> seen, CancellationToken stop)
     {
