@@ -147,7 +147,13 @@ public static class ReceiverApp
             var retention = new RawRetention(store, options.Store.Retention, [.. tiers.OfType<MqttTier>().Select(tier => new PacketTier(tier.Name, tier.Gateways))], time, loggerFactory.CreateLogger("edgemeter.retention"));
             retention.Start();
             disposables.Push(retention);
-            await pushes.ForwardPendingAsync();
+            // Messages stored but not forwarded (a receiver stopped in between) are background work: the lease holder's.
+            if (store.Lease.IsHeld)
+            {
+                await pushes.ForwardPendingAsync();
+            }
+
+            store.Lease.Taken += () => _ = ForwardPendingAsync(pushes, log);
             var timeKeeper = new GatewayTimeKeeper(commands, ingest, time, loggerFactory.CreateLogger("edgemeter.time"));
             pipeline.StatusStored += (gateway, sequence, status) => timeKeeper.Offer(gateway, sequence, status);
             await ingest.StartAsync();
@@ -202,6 +208,20 @@ public static class ReceiverApp
                 });
             }
         });
+
+    // On the lease's thread: hand the work to the pool and log what fails.
+    private static async Task ForwardPendingAsync(PlatformPushes pushes, ILogger log)
+    {
+        try
+        {
+            await Task.Yield();
+            await pushes.ForwardPendingAsync();
+        }
+        catch (Exception failure) when (failure is System.Data.Common.DbException or InvalidOperationException or ObjectDisposedException)
+        {
+            log.LogWarning("platform messages waiting to be forwarded: {Reason}; they go at the next start or lease", failure.Message);
+        }
+    }
 
     private static ReceiverKeyStore LoadKeys(string path)
     {

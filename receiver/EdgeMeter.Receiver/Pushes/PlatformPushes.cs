@@ -75,8 +75,8 @@ public sealed class PlatformPushes(
     }
 
     /// <summary>
-    /// Forwards the messages stored but not yet forwarded (the receiver stopped in between). Called once at start;
-    /// returns how many.
+    /// Forwards the messages stored but not yet forwarded (a receiver stopped in between). Called by the receiver that
+    /// holds the work lease, at start or when it takes the lease; returns how many.
     /// </summary>
     public async Task<int> ForwardPendingAsync()
     {

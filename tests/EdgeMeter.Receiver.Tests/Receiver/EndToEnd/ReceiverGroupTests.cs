@@ -110,6 +110,30 @@ public sealed class ReceiverGroupTests : IAsyncLifetime
         Assert.Contains(_started, started => started.Receiver == 1 && started.Process.Output.Contains("took the work lease", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Platform_messages_a_stopped_receiver_left_unforwarded_go_once_by_the_receiver_that_takes_the_lease()
+    {
+        TestStores.Configure(_harness.Options.Store, _harness.Directory, StoreKind.Postgres);
+        await using var second = ReceiverHarness.Create();
+        (second.Options.Store.Database, second.Options.Store.ConnectionString) = (StoreKind.Postgres, _harness.Options.Store.ConnectionString);
+        var first = await _harness.StartAsync();
+        await Eventually.Until(() => first.Store.Lease.IsHeld, "the first receiver to take the lease");
+        _harness.Execute("""
+            INSERT INTO platform_messages(account, platform, message_id, issued_at, received_at, via, text, gateways, forwarded, jws)
+            VALUES ('svc.platform-test', 'provincial', 'cut-short', '2026-12-05T08:00:00.000Z', '2026-12-05T08:00:01.000Z', 'mqtt', 'left behind', '["gw-0001"]', '{}', 'x')
+            """);
+
+        // A receiver that starts without the lease leaves them to the holder.
+        await second.StartAsync();
+        await Task.Delay(2 * EdgeMeter.Receiver.Store.AdvisoryLease.CheckInterval, TestContext.Current.CancellationToken);
+        Assert.Equal(0, _harness.Count("SELECT COUNT(*) FROM commands"));
+
+        await _harness.StopAsync();
+        await Eventually.Until(() => second.Count("SELECT COUNT(*) FROM commands") == 1, "the message forwarded by the receiver that took the lease", timeoutSeconds: 15);
+        await Eventually.Until(() => second.Count("SELECT COUNT(*) FROM platform_messages WHERE forwarded <> '{}'") == 1, "the message marked forwarded");
+        Assert.Contains("left behind", second.Strings("SELECT args FROM commands").Single(), StringComparison.Ordinal);
+    }
+
     private string WriteConfig(string instance)
     {
         _harness.Options.Ingest.Mode = IngestMode.External;
