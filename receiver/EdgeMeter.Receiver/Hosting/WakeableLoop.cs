@@ -91,7 +91,14 @@ public sealed class WakeableLoop(
             TimeSpan wait;
             try
             {
-                wait = MayPass() ? await pass(stop) : LeaseWait;
+                if (!MayPass())
+                {
+                    // Real time even on a simulated clock: looking for the lease is not work that time speeds up.
+                    await _wake.WaitAsync(LeaseWait, stop);
+                    continue;
+                }
+
+                wait = await pass(stop);
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {

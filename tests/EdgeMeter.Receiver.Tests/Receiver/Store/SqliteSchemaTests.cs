@@ -1,9 +1,11 @@
 using EdgeMeter.Receiver.Store;
+using EdgeMeter.Receiver.Tests.Receiver.Support;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeMeter.Receiver.Tests.Receiver.Store;
 
 /// <summary>The store's schema as older databases meet it: made as they were, opened by the store, then looked at.</summary>
+[Trait(TestStores.Trait, "Sqlite")]
 public sealed class SqliteSchemaTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("edgemeter-schema-").FullName;

@@ -4,6 +4,7 @@ using EdgeMeter.Receiver.Tests.Receiver.Support;
 namespace EdgeMeter.Receiver.Tests.Receiver.Store;
 
 /// <summary>Checkpoints beside the commits (issue 20): the WAL starts again once large, so it stays bounded, and nothing is lost.</summary>
+[Trait(TestStores.Trait, "Sqlite")]
 public sealed class WalCheckpointerTests
 {
     [Fact]

@@ -1,10 +1,12 @@
 using EdgeMeter.Receiver.Store;
+using EdgeMeter.Receiver.Tests.Receiver.Support;
 using EdgeMeter.Receiver.Verify;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeMeter.Receiver.Tests.Receiver.Store;
 
 /// <summary>The writer's own state beside the database: the gateway ledger and the raw statements of the hot path.</summary>
+[Trait(TestStores.Trait, "Sqlite")]
 public sealed class WriterStateTests : IDisposable
 {
     private readonly SqliteConnection _db = new("Data Source=:memory:");
@@ -80,6 +82,7 @@ public sealed class WriterStateTests : IDisposable
 }
 
 /// <summary>A packet's readings go in with one statement per <see cref="ReadingInsert.RowsPerStatement"/> rows.</summary>
+[Trait(TestStores.Trait, "Sqlite")]
 public sealed class ReadingInsertTests : IDisposable
 {
     private readonly SqliteConnection _db = new("Data Source=:memory:");

@@ -11,6 +11,9 @@ internal static class TestStores
 {
     public const string Variable = "EDGEMETER_TEST_STORE";
 
+    /// <summary>The trait of tests of SQLite's own machinery (its schema, WAL, raw statements): the PostgreSQL pass leaves them out.</summary>
+    public const string Trait = "Database";
+
     public static StoreKind Default =>
         string.Equals(Environment.GetEnvironmentVariable(Variable), "postgres", StringComparison.OrdinalIgnoreCase) ? StoreKind.Postgres : StoreKind.Sqlite;
 
