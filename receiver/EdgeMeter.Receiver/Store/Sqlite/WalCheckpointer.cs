@@ -7,29 +7,40 @@ namespace EdgeMeter.Receiver.Store;
 /// Keeps WAL checkpoints out of the commits the ingest waits for. SQLite's automatic checkpoint runs inside the COMMIT
 /// that crosses its threshold; with a 40 MB WAL that commit took tens of milliseconds, the p99 of issue 20. Here the
 /// writer's automatic checkpoint is off. A thread with a connection of its own copies committed pages into the
-/// database every <see cref="Interval"/> (PASSIVE: it never blocks the writer). Once the WAL holds more than
+/// database every <see cref="DefaultInterval"/> (PASSIVE: it never blocks the writer). Once the WAL holds more than
 /// <see cref="RestartFrames"/>, the writer, after the callers of a commit have their answers, copies the few pages the
 /// thread has not (<see cref="FinishAfterCommit"/>), so that its next transaction starts the WAL from the beginning:
-/// the WAL stays bounded.
+/// the WAL stays bounded. The writer does not trust a figure the thread has not renewed for <see cref="StaleAfter"/> (a
+/// thread starved of CPU on a busy machine): it then checkpoints after each of its commits itself (after the first, each
+/// copies little more than that commit's pages), until the thread counts again.
 /// </summary>
 internal sealed class WalCheckpointer : IDisposable
 {
     /// <summary>4096 frames: 16 MB with SQLite's 4 KB pages.</summary>
     public const int RestartFrames = 4096;
 
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+    private const long NeverCounted = long.MinValue / 2;
+
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How old the thread's last count of the WAL may be before the writer counts for itself.</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(1);
 
     private readonly SqliteConnection _db;
     private readonly ILogger _log;
     private readonly ManualResetEventSlim _stop = new();
     private readonly Thread _thread;
+    private readonly TimeSpan _interval;
     private long _walFrames;
+    private long _countedAt = NeverCounted;
     private long _largestWalFrames;
     private long _background;
     private long _finishing;
 
-    public WalCheckpointer(string connectionString, ILogger log)
+    /// <param name="interval">How often the thread checkpoints; <see cref="Timeout.InfiniteTimeSpan"/> never (tests).</param>
+    public WalCheckpointer(string connectionString, ILogger log, TimeSpan? interval = null)
     {
+        _interval = interval ?? DefaultInterval;
         _db = new SqliteConnection(connectionString);
         _db.Open();
         _db.Execute("PRAGMA busy_timeout=5000");
@@ -47,7 +58,8 @@ internal sealed class WalCheckpointer : IDisposable
     /// <summary>Run by the writer after a commit's callers are answered: lets the WAL start again once it is large.</summary>
     public void FinishAfterCommit(SqliteConnection writer)
     {
-        if (Interlocked.Read(ref _walFrames) < RestartFrames)
+        var stale = Environment.TickCount64 - Interlocked.Read(ref _countedAt) > (long)StaleAfter.TotalMilliseconds;
+        if (!stale && Interlocked.Read(ref _walFrames) < RestartFrames)
         {
             return;
         }
@@ -68,20 +80,27 @@ internal sealed class WalCheckpointer : IDisposable
 
     private void Run()
     {
-        while (!_stop.Wait(Interval))
+        while (!_stop.Wait(_interval))
         {
             try
             {
                 var (log, _) = Checkpoint(_db);
                 Interlocked.Increment(ref _background);
                 Note(log);
-                Interlocked.Exchange(ref _walFrames, log);
+                Counted(log);
             }
             catch (SqliteException failure)
             {
-                _log.LogWarning("WAL checkpoint failed, tried again in {Interval} ms: {Reason}", Interval.TotalMilliseconds, failure.Message);
+                _log.LogWarning("WAL checkpoint failed, tried again in {Interval} ms: {Reason}", _interval.TotalMilliseconds, failure.Message);
             }
         }
+    }
+
+    /// <summary>The thread's count; only the thread renews its time, so a starved thread's count goes stale.</summary>
+    private void Counted(long walFrames)
+    {
+        Interlocked.Exchange(ref _walFrames, walFrames);
+        Interlocked.Exchange(ref _countedAt, Environment.TickCount64);
     }
 
     private void Note(long walFrames)
