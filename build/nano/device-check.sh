@@ -12,7 +12,7 @@
 #   nf-interpreter/  the nf-interpreter sources the board firmware is built from (optional: native checksums)
 # Each can be put elsewhere with NANO_LIB, NANO_MDP, NANO_CLR, NANO_INTERPRETER.
 #
-# It compiles EdgeMeter.Core, EdgeMeter.Firmware and the on-device tests (NFUnitTest) against the real libraries,
+# It compiles EdgeMeter.Core.Protocols, EdgeMeter.Core, EdgeMeter.Firmware and the on-device tests (NFUnitTest) against the real libraries,
 # checks our API declarations against them, turns every assembly into a .pe with the metadata processor, prints
 # their sizes against the tables' limits and the deployment against the partition, compares native checksums with
 # the nf-interpreter sources, and runs NFUnitTest on nanoCLR. The report goes to NANO_DIR/device-check.md.
@@ -56,7 +56,8 @@ for project in firmware/EdgeMeter.Firmware/EdgeMeter.Firmware.nfproj tests/EdgeM
     fail "dotnet build $project against $lib"
   fi
 done
-compiled=("$repo/firmware/EdgeMeter.Core/obj/nano-libraries/EdgeMeter.Core.dll"
+compiled=("$repo/firmware/EdgeMeter.Core.Protocols/obj/nano-libraries/EdgeMeter.Core.Protocols.dll"
+          "$repo/firmware/EdgeMeter.Core/obj/nano-libraries/EdgeMeter.Core.dll"
           "$repo/firmware/EdgeMeter.Firmware/obj/nano-libraries/EdgeMeter.Firmware.exe"
           "$repo/tests/EdgeMeter.Firmware.Tests/obj/nano-libraries/NFUnitTest.dll")
 $nanocheck budget "${compiled[@]}" | sed 's/^/    /' | tee -a "$report" || fail "over a table budget"
@@ -66,7 +67,7 @@ $nanocheck api "$repo/build/nano/NanoCheck/obj/nano-api" "$lib" | sed 's/^/    /
 
 section "Metadata processor"
 mscorlib=${NUGET_PACKAGES:-$HOME/.nuget/packages}/nanoframework.corelibrary/1.17.11/lib
-refs=("$mscorlib" "$lib" "$repo/firmware/EdgeMeter.Core/obj/nano-libraries")
+refs=("$mscorlib" "$lib" "$repo/firmware/EdgeMeter.Core.Protocols/obj/nano-libraries" "$repo/firmware/EdgeMeter.Core/obj/nano-libraries")
 to_pe() { # ASSEMBLY: its .pe from the library folder, else made by the metadata processor
   local name; name=$(basename "${1%.*}")
   if [ -f "$(dirname "$1")/$name.pe" ]; then cp "$(dirname "$1")/$name.pe" "$out/pe/"; return; fi
@@ -85,7 +86,7 @@ deployment=("$out/pe/mscorlib.pe")
 for name in $(grep -o '<Reference Include="[^"]*"' "$repo/firmware/EdgeMeter.Firmware/EdgeMeter.Firmware.nfproj" | cut -d'"' -f2 | grep -v '^mscorlib$'); do
   deployment+=("$out/pe/$name.pe")
 done
-deployment+=("$out/pe/EdgeMeter.Core.pe" "$out/pe/EdgeMeter.Firmware.pe")
+deployment+=("$out/pe/EdgeMeter.Core.Protocols.pe" "$out/pe/EdgeMeter.Core.pe" "$out/pe/EdgeMeter.Firmware.pe")
 $nanocheck pe --partition "$partition" "${deployment[@]}" | tee -a "$report" || fail "reading the .pe images"
 
 section "Native checksums against the board firmware's sources"
@@ -100,7 +101,7 @@ fi
 section "On-device tests on nanoCLR ($(basename "$clr"))"
 # nanoCLR runs static constructors in load order without waiting for referenced assemblies, and the posix host
 # loads its arguments sorted by path: number them in dependency order.
-tests=("$out/pe/mscorlib.pe" "$out/pe/nanoFramework.UnitTestLauncher.pe" "$out/pe/nanoFramework.TestFramework.pe" "$out/pe/EdgeMeter.Core.pe" "$out/pe/NFUnitTest.pe")
+tests=("$out/pe/mscorlib.pe" "$out/pe/nanoFramework.UnitTestLauncher.pe" "$out/pe/nanoFramework.TestFramework.pe" "$out/pe/EdgeMeter.Core.Protocols.pe" "$out/pe/EdgeMeter.Core.pe" "$out/pe/NFUnitTest.pe")
 for name in $(grep -o '<Reference Include="[^"]*"' "$repo/tests/EdgeMeter.Firmware.Tests/EdgeMeter.Firmware.Tests.nfproj" | cut -d'"' -f2); do
   tests+=("$out/pe/$name.pe")
 done

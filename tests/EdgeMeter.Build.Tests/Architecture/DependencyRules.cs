@@ -1,7 +1,8 @@
 namespace EdgeMeter.Build.Tests.Architecture;
 
 /// <summary>
-/// The direction of dependencies (docs/architecture.md): the core references nothing, the device references only
+/// The direction of dependencies (docs/architecture.md): the core references nothing but its own meter protocols, and
+/// those reference nothing, the device references only
 /// device projects, no gateway-side project uses receiver code, the receiver uses only the shared libraries of the
 /// gateway side, and no product depends on a test project. Each violation is one readable sentence.
 /// </summary>
@@ -11,6 +12,7 @@ public static class DependencyRules
     public static readonly string[] SharedLibraries =
     [
         "firmware/EdgeMeter.Core/EdgeMeter.Core.csproj",
+        "firmware/EdgeMeter.Core.Protocols/EdgeMeter.Core.Protocols.csproj",
         "firmware/EdgeMeter.Common/EdgeMeter.Common.csproj",
     ];
 
@@ -40,9 +42,15 @@ public static class DependencyRules
             return "the referenced project is not in EdgeMeter.sln";
         }
 
-        if (project.Path.StartsWith("firmware/EdgeMeter.Core/", StringComparison.Ordinal))
+        if (project.Path.StartsWith("firmware/EdgeMeter.Core.Protocols/", StringComparison.Ordinal))
         {
-            return "the core references nothing (it must build against nanoFramework's mscorlib alone)";
+            return "the core's protocols reference nothing (they must build against nanoFramework's mscorlib alone)";
+        }
+
+        if (project.Path.StartsWith("firmware/EdgeMeter.Core/", StringComparison.Ordinal)
+            && !(edge.Target.StartsWith("firmware/EdgeMeter.Core.Protocols/", StringComparison.Ordinal) && project.IsDevice == target.IsDevice))
+        {
+            return "the core references nothing but its protocols (it must build against nanoFramework's mscorlib alone)";
         }
 
         if (project.IsDevice != target.IsDevice)

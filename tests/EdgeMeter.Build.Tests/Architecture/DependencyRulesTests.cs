@@ -5,6 +5,8 @@ public class DependencyRulesTests
 {
     private const string Core = "firmware/EdgeMeter.Core/EdgeMeter.Core.csproj";
     private const string CoreDevice = "firmware/EdgeMeter.Core/EdgeMeter.Core.nfproj";
+    private const string Protocols = "firmware/EdgeMeter.Core.Protocols/EdgeMeter.Core.Protocols.csproj";
+    private const string ProtocolsDevice = "firmware/EdgeMeter.Core.Protocols/EdgeMeter.Core.Protocols.nfproj";
     private const string Common = "firmware/EdgeMeter.Common/EdgeMeter.Common.csproj";
     private const string Pc = "firmware/EdgeMeter.Pc/EdgeMeter.Pc.csproj";
     private const string Host = "firmware/EdgeMeter.Host/EdgeMeter.Host.csproj";
@@ -16,7 +18,9 @@ public class DependencyRulesTests
     {
         var graph = Graph(
             (Host, [Code(Core), Code(Pc), BuildOrder(Receiver)]),
-            (Receiver, [Code(Core), Code(Common)]),
+            (Core, [Code(Protocols)]),
+            (CoreDevice, [Code(ProtocolsDevice)]),
+            (Receiver, [Code(Core), Code(Protocols), Code(Common)]),
             (Support, [Code(Core)]));
 
         Assert.Empty(DependencyRules.Violations(graph));
@@ -27,6 +31,9 @@ public class DependencyRulesTests
     [InlineData(Receiver, Pc, true, "uses only the shared libraries")]
     [InlineData(Core, Common, true, "the core references nothing")]
     [InlineData(CoreDevice, Core, true, "the core references nothing")]
+    [InlineData(CoreDevice, Protocols, true, "the core references nothing but its protocols")]
+    [InlineData(Protocols, Core, true, "the core's protocols reference nothing")]
+    [InlineData(ProtocolsDevice, Common, true, "the core's protocols reference nothing")]
     [InlineData(Host, CoreDevice, true, "cannot use a device project")]
     [InlineData(Pc, Support, true, "no product depends on a test project")]
     [InlineData(Host, "firmware/EdgeMeter.Gone/EdgeMeter.Gone.csproj", true, "not in EdgeMeter.sln")]

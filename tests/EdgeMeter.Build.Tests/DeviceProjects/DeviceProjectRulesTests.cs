@@ -44,11 +44,14 @@ public partial class DeviceProjectRulesTests
     }
 
     [Fact]
-    public void The_core_and_the_firmware_carry_one_release_version()
+    public void The_core_its_protocols_and_the_firmware_carry_one_release_version()
     {
         var core = Version("firmware/EdgeMeter.Core/Properties/DeviceAssemblyInfo.cs");
+        var protocols = Version("firmware/EdgeMeter.Core.Protocols/Properties/DeviceAssemblyInfo.cs");
         var firmware = Version("firmware/EdgeMeter.Firmware/Properties/AssemblyInfo.cs");
 
+        Assert.NotEmpty(core);
+        Assert.Equal(core, protocols);
         Assert.Equal(core, firmware);
     }
 
