@@ -86,6 +86,14 @@ public sealed class BusSettings
     /// <summary>Device only: COM2 or COM3.</summary>
     public string Uart { get; set; } = "";
 
+    /// <summary>A Modbus TCP server (PLC, DCS, Modbus TCP gateway) instead of an RS-485 bus: its host name or
+    /// address; the gateway connects to it and to nothing else of the plant network.</summary>
+    public string ModbusTcpHost { get; set; } = "";
+
+    public int ModbusTcpPort { get; set; } = 502;
+
+    public bool IsModbusTcp => ModbusTcpHost.Length > 0;
+
     public int Baud { get; set; } = 2400;
 
     public string Parity { get; set; } = "even";

@@ -21,7 +21,7 @@ public static class GatewayConfigReader
     private static readonly string[] MqttMembers =
         { "host", "port", "tls", "caFile", "clientCertFile", "username", "password", "topicPrefix", "keepAliveSeconds" };
 
-    private static readonly string[] BusMembers = { "id", "link", "uart", "baud", "parity", "stopBits", "txPin", "rxPin", "dePin" };
+    private static readonly string[] BusMembers = { "id", "link", "uart", "modbusTcp", "baud", "parity", "stopBits", "txPin", "rxPin", "dePin" };
     private static readonly string[] MeterMembers =
         { "id", "bus", "protocol", "address", "unit", "pollSeconds", "timeoutMs", "retries", "timeSync", "timeByteOrder", "points" };
 
@@ -157,10 +157,11 @@ public static class GatewayConfigReader
         {
             var node = nodes[i];
             node.RejectUnknown(BusMembers);
+            var tcp = node.Has("modbusTcp");
             var bus = new BusSettings
             {
                 Id = node.String("id", true, ""),
-                Link = node.String("link", networkMode == "host", ""),
+                Link = node.String("link", networkMode == "host" && !tcp, ""),
                 Uart = node.Has("uart") ? node.Choice("uart", Uarts, "", false) : "",
                 Baud = node.OneOf("baud", Bauds, 2400),
                 Parity = node.Choice("parity", Parities, "even", false),
@@ -169,7 +170,11 @@ public static class GatewayConfigReader
                 RxPin = (int)node.Integer("rxPin", 0, 48, -1, false),
                 DePin = (int)node.Integer("dePin", 0, 48, -1, false),
             };
-            if (networkMode != "host" && bus.Uart.Length == 0)
+            if (tcp)
+            {
+                ReadModbusTcpEndpoint(node, bus);
+            }
+            else if (networkMode != "host" && bus.Uart.Length == 0)
             {
                 node.Error("uart", "is required on a device (COM2 or COM3)");
             }
@@ -187,6 +192,74 @@ public static class GatewayConfigReader
         }
 
         return buses;
+    }
+
+    /// <summary>"HOST" or "HOST:PORT" (502 by default); a bus that is a Modbus TCP server has no serial line.</summary>
+    private static void ReadModbusTcpEndpoint(ConfigNode node, BusSettings bus)
+    {
+        var endpoint = node.String("modbusTcp", true, "");
+        var colon = endpoint.IndexOf(':');
+        var host = colon < 0 ? endpoint : endpoint.Substring(0, colon);
+        var port = 502;
+        if (!IsHostName(host) || (colon >= 0 && !TryParsePort(endpoint.Substring(colon + 1), out port)))
+        {
+            node.Error("modbusTcp", "must be HOST or HOST:PORT of a Modbus TCP server, e.g. \"10.0.5.20:502\" (found \"" + endpoint + "\")");
+            return;
+        }
+
+        if (node.Has("link") || node.Has("uart"))
+        {
+            node.Error("modbusTcp", "is a bus of its own: leave out link and uart");
+        }
+
+        bus.ModbusTcpHost = host;
+        bus.ModbusTcpPort = port;
+    }
+
+    private static bool IsHostName(string host)
+    {
+        if (host.Length == 0 || host.Length > 253)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < host.Length; i++)
+        {
+            var c = host[i];
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryParsePort(string text, out int port)
+    {
+        port = 0;
+        if (text.Length == 0 || text.Length > 5)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] < '0' || text[i] > '9')
+            {
+                return false;
+            }
+
+            port = (port * 10) + (text[i] - '0');
+        }
+
+        return port >= 1 && port <= 65535;
+    }
+
+    private static bool OnModbusTcp(MeterSettings meter, GatewayConfig config)
+    {
+        var bus = config.BusIndexOf(meter.Bus);
+        return bus >= 0 && config.Buses[bus].IsModbusTcp;
     }
 
     private static MeterSettings[] ReadMeters(ConfigNode root, GatewayConfig config)
@@ -238,7 +311,14 @@ public static class GatewayConfigReader
         }
         else if (meter.Protocol == "modbus")
         {
-            meter.Unit = (int)node.Integer("unit", 1, 247, 1, true);
+            // Behind a Modbus TCP gateway any unit id 0-255 may address a device; on RS-485, 1-247.
+            var tcp = OnModbusTcp(meter, config);
+            meter.Unit = (int)node.Integer("unit", tcp ? 0 : 1, tcp ? 255 : 247, 1, true);
+        }
+
+        if (OnModbusTcp(meter, config) && meter.Protocol != "modbus")
+        {
+            node.Error("protocol", "must be modbus on bus \"" + meter.Bus + "\", a Modbus TCP server");
         }
 
         var points = node.Objects("points", 64);

@@ -8,7 +8,7 @@ namespace EdgeMeter.Core.Polling;
 /// <summary>A Modbus meter: its points coalesced into as few block reads as the planner allows.</summary>
 public sealed class ModbusMeterSession : MeterSession, IMeterRequest
 {
-    private readonly ModbusRtuMaster _master;
+    private readonly IModbusMaster _master;
     private readonly ModbusPoint[] _points;
     private readonly ModbusReadPlan _plan;
     private readonly int _timeoutMilliseconds;
@@ -16,7 +16,7 @@ public sealed class ModbusMeterSession : MeterSession, IMeterRequest
     public ModbusMeterSession(
         int meterIndex,
         string meterId,
-        ModbusRtuMaster master,
+        IModbusMaster master,
         ModbusPoint[] points,
         ModbusBlockPlanner planner,
         int pollSeconds,

@@ -9,7 +9,8 @@ using EdgeMeter.Core.Protocol.Modbus;
 
 namespace EdgeMeter.Core.Runtime;
 
-/// <summary>The configured RS-485 buses: each its link, its masters, its meters, its poller thread.</summary>
+/// <summary>The configured buses (RS-485 lines and Modbus TCP servers): each its link, its masters, its meters, its
+/// poller thread.</summary>
 public sealed class GatewayBuses : System.IDisposable
 {
     private readonly IMeterLink[] _links;
@@ -35,7 +36,7 @@ public sealed class GatewayBuses : System.IDisposable
             var bus = config.Buses[b];
             _links[b] = platform.OpenBus(bus);
             var dlt645 = new Dlt645Master(_links[b], platform.Clock);
-            var modbus = new ModbusRtuMaster(_links[b], platform.Clock);
+            var modbus = bus.IsModbusTcp ? (IModbusMaster)new ModbusTcpMaster(_links[b], platform.Clock) : new ModbusRtuMaster(_links[b], platform.Clock);
             var sessions = new ArrayList();
             var synced = new ArrayList();
             var orders = new ArrayList();
@@ -247,7 +248,7 @@ public sealed class GatewayBuses : System.IDisposable
     }
 
     private static MeterSession CreateSession(
-        int index, MeterSettings meter, Dlt645Master dlt645, ModbusRtuMaster modbus, ModbusBlockPlanner planner, IGatewayPlatform platform, FrozenDayBackfill backfill)
+        int index, MeterSettings meter, Dlt645Master dlt645, IModbusMaster modbus, ModbusBlockPlanner planner, IGatewayPlatform platform, FrozenDayBackfill backfill)
     {
         if (meter.IsDlt645)
         {

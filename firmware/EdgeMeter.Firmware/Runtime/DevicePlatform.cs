@@ -9,6 +9,7 @@ using EdgeMeter.Core.Runtime;
 using EdgeMeter.Core.Time;
 using EdgeMeter.Core.Uplink;
 using EdgeMeter.Firmware.Buffer;
+using EdgeMeter.Firmware.Links;
 using EdgeMeter.Firmware.Provisioning;
 using EdgeMeter.Firmware.Update;
 using EdgeMeter.Firmware.Uplink;
@@ -65,8 +66,9 @@ public sealed class DevicePlatform : IGatewayPlatform
 
     public byte[]? Key(int keyVersion) => keyVersion == _key.KeyVersion ? _key.Key : null;
 
-    public IMeterLink OpenBus(BusSettings bus) =>
-        _services.OpenBus(bus.Uart, bus.Baud, bus.Parity, bus.StopBits, bus.TxPin, bus.RxPin, bus.DePin);
+    public IMeterLink OpenBus(BusSettings bus) => bus.IsModbusTcp
+        ? new SocketMeterLink(bus.ModbusTcpHost, bus.ModbusTcpPort)
+        : _services.OpenBus(bus.Uart, bus.Baud, bus.Parity, bus.StopBits, bus.TxPin, bus.RxPin, bus.DePin);
 
     public IMqttTransport OpenMqtt(GatewayConfig config)
     {

@@ -26,7 +26,7 @@ public static class ReadVerb
 
     public static Command Create(CliConsole console)
     {
-        var link = new Option<string>("--link") { Description = "The bus: serial:///dev/ttyUSB0?baud=2400&parity=even or tcp://HOST:PORT", Required = true };
+        var link = new Option<string>("--link") { Description = "The bus: serial:///dev/ttyUSB0?baud=2400&parity=even, tcp://HOST:PORT (a serial server) or modbus-tcp://HOST[:PORT] (a Modbus TCP server)", Required = true };
         var meter = new Option<string>("--meter") { Description = "The meter: dlt645:ADDRESS12, dlt645-1997:ADDRESS12 or modbus:UNIT", Required = true };
         var di = new Option<string?>("--di") { Description = "DL/T 645 data identifier: 8 hex digits (2007, e.g. 02010100) or 4 (1997, e.g. B611)" };
         var raw = new Option<bool>("--raw") { Description = "DL/T 645: read any DI and print its value bytes in hex (lowest first)" };
@@ -96,6 +96,7 @@ public static class ReadVerb
             throw new CliException($"DI {diName} is not in the {meter.ProtocolName} catalogue (see docs/dlt645.md); --raw reads any DI as bytes", ExitCodes.Usage);
         }
 
+        RequireBus(linkAddress, meter.ProtocolName);
         using var link = new FailureRecordingLink(MeterLinks.Open(linkAddress));
         var master = new Dlt645Master(link, SystemClock.Instance) { Version = version, TimeoutMilliseconds = timeoutMs };
         var status = master.ReadRaw(meter.Address, di);
@@ -156,7 +157,8 @@ public static class ReadVerb
         }
 
         using var link = new FailureRecordingLink(MeterLinks.Open(linkAddress));
-        var master = new ModbusRtuMaster(link, SystemClock.Instance) { ResponseTimeoutMilliseconds = timeoutMs };
+        var master = MeterLinks.ModbusMaster(linkAddress, link, SystemClock.Instance);
+        master.ResponseTimeoutMilliseconds = timeoutMs;
         var registers = new ushort[count];
         var status = request.Function == ModbusFunction.ReadInputRegisters
             ? master.ReadInputRegisters(meter.Unit, request.Register, count, registers)
@@ -176,6 +178,18 @@ public static class ReadVerb
             new("wordOrder", ModbusNames.Of(request.WordOrder)),
         };
         return new MeterReading(meter, identity, known?.Name, value.ToString(), IsNumber: true, unit, null);
+    }
+
+    private static void RequireBus(LinkAddress address, string protocol)
+    {
+        try
+        {
+            MeterLinks.RequireBus(address, protocol);
+        }
+        catch (FormatException wrong)
+        {
+            throw new CliException(wrong.Message, ExitCodes.Usage);
+        }
     }
 
     private static FixedDecimal Decode(ModbusReadRequest request, int? decimals, ushort[] registers, MeterSpec meter, string what)

@@ -58,6 +58,11 @@ public static class ScanVerb
                     4 => ModbusFunction.ReadInputRegisters,
                     var other => throw new CliException($"--function {other} must be 3 or 4", ExitCodes.Usage),
                 });
+            if (plan.Link.Kind == LinkKind.ModbusTcp && !plan.Protocols.Modbus)
+            {
+                throw new CliException($"{plan.Link} is a Modbus TCP server: it carries Modbus only, not DL/T 645", ExitCodes.Usage);
+            }
+
             return Scan(console, plan);
         });
         return command;
@@ -65,19 +70,23 @@ public static class ScanVerb
 
     private static int Scan(CliConsole console, ScanPlan plan)
     {
-        var links = plan.Link.Kind == LinkKind.Tcp ? [plan.Link] : plan.Bauds.Select(plan.Link.WithBaud).ToList();
-        console.Out.WriteLine(plan.Link.Kind == LinkKind.Tcp
-            ? $"scanning {plan.Link} (a TCP link: the baud rate is the serial server's business, so one pass)"
-            : $"scanning {plan.Link.Target} at {string.Join(", ", plan.Bauds)} baud");
+        var serial = plan.Link.Kind == LinkKind.Serial;
+        var links = serial ? plan.Bauds.Select(plan.Link.WithBaud).ToList() : [plan.Link];
+        console.Out.WriteLine(plan.Link.Kind switch
+        {
+            LinkKind.Tcp => $"scanning {plan.Link} (a TCP link: the baud rate is the serial server's business, so one pass)",
+            LinkKind.ModbusTcp => $"scanning {plan.Link} (a Modbus TCP server: Modbus units only, one pass)",
+            _ => $"scanning {plan.Link.Target} at {string.Join(", ", plan.Bauds)} baud",
+        });
 
         var found = new List<Found>();
         ScanProgress.Run(console, progress =>
         {
             foreach (var link in links)
             {
-                var baud = link.Kind == LinkKind.Tcp ? "-" : link.Baud.ToString(CultureInfo.InvariantCulture);
+                var baud = serial ? link.Baud.ToString(CultureInfo.InvariantCulture) : "-";
                 using var recorder = new FailureRecordingLink(MeterLinks.Open(link));
-                if (plan.Protocols.Dlt645)
+                if (plan.Protocols.Dlt645 && link.Kind != LinkKind.ModbusTcp)
                 {
                     ScanDlt645(recorder, link, baud, plan, progress, found);
                 }
@@ -128,7 +137,8 @@ public static class ScanVerb
 
     private static void ScanModbus(FailureRecordingLink link, LinkAddress address, string baud, ScanPlan plan, ScanProgress progress, List<Found> found)
     {
-        var master = new ModbusRtuMaster(link, SystemClock.Instance) { ResponseTimeoutMilliseconds = plan.ModbusTimeoutMilliseconds };
+        var master = MeterLinks.ModbusMaster(address, link, SystemClock.Instance);
+        master.ResponseTimeoutMilliseconds = plan.ModbusTimeoutMilliseconds;
         var registers = new ushort[1];
         var label = $"Modbus units {Describe(plan.Units)}{At(baud)}";
         for (var i = 0; i < plan.Units.Count; i++)

@@ -123,9 +123,12 @@ public static class MeterSimVerb
         var options = simulator.Options;
         output.WriteLine($"meter simulator: serving {simulator.Meters.Count} meter(s) on {host.Link}");
         var width = simulator.Meters.Max(m => m.ToString().Length);
+        var modbusTcp = host.Link.Kind == LinkKind.ModbusTcp;
         foreach (var meter in simulator.Meters)
         {
-            output.WriteLine($"  {meter.ToString().PadRight(width)}  {meter.ProtocolName,-13}  {Describe(simulator, meter)}");
+            var protocol = modbusTcp && !meter.IsDlt645 ? "Modbus TCP" : meter.ProtocolName;
+            var what = modbusTcp && meter.IsDlt645 ? "not reachable: a Modbus TCP server carries Modbus only" : Describe(simulator, meter);
+            output.WriteLine($"  {meter.ToString().PadRight(width)}  {protocol,-13}  {what}");
         }
 
         foreach (var version in new[] { Dlt645Version.V2007, Dlt645Version.V1997 })

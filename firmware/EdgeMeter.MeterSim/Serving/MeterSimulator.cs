@@ -94,6 +94,9 @@ public sealed class MeterSimulator
     /// <summary>A new view of the bus (one per TCP client, one for a serial port).</summary>
     public SimulatorSession OpenSession() => new(this);
 
+    /// <summary>A client connection speaking Modbus TCP.</summary>
+    public ModbusTcpSimulatorSession OpenModbusTcpSession() => new(this);
+
     internal void AnswerDlt645(Dlt645Frame request, List<SimulatorReply> replies)
     {
         lock (_gate)

@@ -7,8 +7,9 @@ namespace EdgeMeter.MeterSim.Serving;
 
 /// <summary>
 /// Puts a <see cref="MeterSimulator"/> on a line: a TCP listener (like an RS-485-to-Ethernet serial server; each
-/// client connection is its own view of the bus) or a serial port (a USB RS-485 adapter, or a pty for bench
-/// tests). Runs on background threads from <see cref="Start"/> until <see cref="Dispose"/>.
+/// client connection is its own view of the bus), a Modbus TCP listener (a PLC or a Modbus TCP gateway: MBAP frames
+/// to the simulated Modbus devices by unit id) or a serial port (a USB RS-485 adapter, or a pty for bench tests).
+/// Runs on background threads from <see cref="Start"/> until <see cref="Dispose"/>.
 /// </summary>
 public sealed class SimulatorHost : IDisposable
 {
@@ -20,6 +21,7 @@ public sealed class SimulatorHost : IDisposable
     private readonly HashSet<IDisposable> _resources = [];
     private readonly object _gate = new();
     private TcpListener? _listener;
+    private bool _modbusTcp;
 
     private SimulatorHost(MeterSimulator simulator, LinkAddress link)
     {
@@ -36,8 +38,8 @@ public sealed class SimulatorHost : IDisposable
     public event Action<string>? Problem;
 
     /// <summary>
-    /// Listens on <paramref name="listen"/>: <c>tcp://HOST:PORT</c> (HOST an IP address or localhost) or a serial
-    /// link. Throws <see cref="LinkException"/> when the address cannot be bound or the port opened.
+    /// Listens on <paramref name="listen"/>: <c>tcp://HOST:PORT</c> or <c>modbus-tcp://HOST:PORT</c> (HOST an IP
+    /// address or localhost) or a serial link. Throws <see cref="LinkException"/> when the address cannot be bound or the port opened.
     /// </summary>
     public static SimulatorHost Start(MeterSimulator simulator, LinkAddress listen)
     {
@@ -46,8 +48,9 @@ public sealed class SimulatorHost : IDisposable
         var host = new SimulatorHost(simulator, listen);
         try
         {
-            if (listen.Kind == LinkKind.Tcp)
+            if (listen.Kind is LinkKind.Tcp or LinkKind.ModbusTcp)
             {
+                host._modbusTcp = listen.Kind == LinkKind.ModbusTcp;
                 host.StartTcp(ResolveListenAddress(listen.Target), listen.Port);
             }
             else
@@ -64,10 +67,11 @@ public sealed class SimulatorHost : IDisposable
         return host;
     }
 
-    /// <summary>Listens on a loopback TCP port; port 0 picks a free one (see <see cref="Link"/>).</summary>
-    public static SimulatorHost StartTcp(MeterSimulator simulator, int port = 0)
+    /// <summary>Listens on a loopback TCP port; port 0 picks a free one (see <see cref="Link"/>). With
+    /// <paramref name="modbusTcp"/> clients speak Modbus TCP instead of the bus's bytes.</summary>
+    public static SimulatorHost StartTcp(MeterSimulator simulator, int port = 0, bool modbusTcp = false)
     {
-        var host = new SimulatorHost(simulator, LinkAddress.Parse("tcp://127.0.0.1:1"));
+        var host = new SimulatorHost(simulator, LinkAddress.Parse("tcp://127.0.0.1:1")) { _modbusTcp = modbusTcp };
         host.StartTcp(IPAddress.Loopback, port);
         return host;
     }
@@ -115,7 +119,7 @@ public sealed class SimulatorHost : IDisposable
         _listener = listener;
         var bound = (IPEndPoint)listener.LocalEndpoint;
         var host = bound.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{bound.Address}]" : bound.Address.ToString();
-        Link = LinkAddress.Parse($"tcp://{host}:{bound.Port}");
+        Link = LinkAddress.Parse($"{(_modbusTcp ? "modbus-tcp" : "tcp")}://{host}:{bound.Port}");
         StartThread("sim-accept", AcceptClients);
     }
 
@@ -184,10 +188,10 @@ public sealed class SimulatorHost : IDisposable
     // The loop of one byte stream: read, answer after each reply's delay, and tell the session about silence.
     private void Serve(Func<byte[], int, int, int, int> read, Action<byte[], int, int> write)
     {
-        var session = Simulator.OpenSession();
+        ISimulatorSession session = _modbusTcp ? Simulator.OpenModbusTcpSession() : Simulator.OpenSession();
         var buffer = new byte[512];
         var quiet = true;
-        while (!_stop.IsCancellationRequested)
+        while (!_stop.IsCancellationRequested && !session.Broken)
         {
             var count = read(buffer, 0, buffer.Length, SilenceMilliseconds);
             IReadOnlyList<SimulatorReply> replies;

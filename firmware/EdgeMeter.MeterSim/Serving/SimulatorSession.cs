@@ -9,7 +9,7 @@ namespace EdgeMeter.MeterSim.Serving;
 /// parser and to a Modbus request scanner; whichever completes a request for a served meter gets it answered.
 /// Not thread-safe: one session per stream.
 /// </summary>
-public sealed class SimulatorSession
+public sealed class SimulatorSession : ISimulatorSession
 {
     private readonly MeterSimulator _simulator;
     private readonly Dlt645FrameParser _dlt645 = new();
@@ -60,4 +60,7 @@ public sealed class SimulatorSession
 
         return replies;
     }
+
+    /// <summary>A byte stream of a bus never breaks: noise is skipped.</summary>
+    public bool Broken => false;
 }

@@ -5,7 +5,8 @@ namespace EdgeMeter.Pc.Links;
 
 /// <summary>
 /// One syntax for every link a command or a config names:
-/// <c>serial:///dev/ttyUSB0?baud=2400&amp;parity=even&amp;data=8&amp;stop=1</c> or <c>tcp://127.0.0.1:4001</c>.
+/// <c>serial:///dev/ttyUSB0?baud=2400&amp;parity=even&amp;data=8&amp;stop=1</c>, <c>tcp://127.0.0.1:4001</c> (a serial
+/// server) or <c>modbus-tcp://10.0.5.20:502</c> (a Modbus TCP server; the port defaults to 502).
 /// Serial defaults are DL/T 645's: 2400 baud, 8 data bits, even parity, 1 stop bit.
 /// </summary>
 public sealed record LinkAddress
@@ -54,29 +55,39 @@ public sealed record LinkAddress
 
         if (text.StartsWith("tcp://", StringComparison.Ordinal))
         {
-            return ParseTcp(text);
+            return ParseTcp(text, LinkKind.Tcp);
         }
 
-        throw new FormatException($"link '{text}' must start with serial:// or tcp:// (e.g. serial:///dev/ttyUSB0?baud=2400&parity=even or tcp://127.0.0.1:4001)");
+        if (text.StartsWith("modbus-tcp://", StringComparison.Ordinal))
+        {
+            return ParseTcp(text, LinkKind.ModbusTcp);
+        }
+
+        throw new FormatException($"link '{text}' must start with serial://, tcp:// or modbus-tcp:// (e.g. serial:///dev/ttyUSB0?baud=2400&parity=even, tcp://127.0.0.1:4001 or modbus-tcp://10.0.5.20:502)");
     }
 
     public LinkAddress WithBaud(int baud) =>
         new(Kind, Target, Port, CheckBaud(baud, ToString()), Parity, DataBits, StopBits);
 
-    public override string ToString() => Kind == LinkKind.Tcp
-        ? $"tcp://{(Target.Contains(':', StringComparison.Ordinal) ? $"[{Target}]" : Target)}:{Port}"
+    public override string ToString() => Kind != LinkKind.Serial
+        ? $"{(Kind == LinkKind.Tcp ? "tcp" : "modbus-tcp")}://{(Target.Contains(':', StringComparison.Ordinal) ? $"[{Target}]" : Target)}:{Port}"
         : $"serial://{Target}?baud={Baud}&parity={Parity.ToString().ToLowerInvariant()}&data={DataBits}&stop={(StopBits == StopBits.Two ? 2 : 1)}";
 
-    private static LinkAddress ParseTcp(string text)
+    private static LinkAddress ParseTcp(string text, LinkKind kind)
     {
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Port <= 0 || string.IsNullOrEmpty(uri.Host)
+        var modbus = kind == LinkKind.ModbusTcp;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Port <= 0 && !(modbus && uri.IsDefaultPort)) || string.IsNullOrEmpty(uri.Host)
             || (uri.AbsolutePath != "/" && uri.AbsolutePath.Length != 0) || uri.Query.Length != 0)
         {
-            throw new FormatException($"link '{text}' is not tcp://HOST:PORT");
+            throw new FormatException($"link '{text}' is not {(modbus ? "modbus-tcp://HOST[:PORT]" : "tcp://HOST:PORT")}");
         }
 
-        return new LinkAddress(LinkKind.Tcp, uri.Host.Trim('[', ']'), uri.Port, DefaultBaud, Parity.None, 8, StopBits.One);
+        var port = uri.Port > 0 ? uri.Port : ModbusTcpPort;
+        return new LinkAddress(kind, uri.Host.Trim('[', ']'), port, modbus ? 0 : DefaultBaud, Parity.None, 8, StopBits.One);
     }
+
+    /// <summary>The port IANA assigned to Modbus TCP.</summary>
+    public const int ModbusTcpPort = 502;
 
     private static LinkAddress ParseSerial(string text)
     {
@@ -154,5 +165,10 @@ public sealed record LinkAddress
 public enum LinkKind
 {
     Serial,
+
+    /// <summary>A transparent serial server: the bus's bytes over TCP.</summary>
     Tcp,
+
+    /// <summary>A Modbus TCP server: MBAP frames, no bus behind the connection as far as the master can tell.</summary>
+    ModbusTcp,
 }

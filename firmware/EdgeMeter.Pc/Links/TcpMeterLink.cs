@@ -5,9 +5,10 @@ namespace EdgeMeter.Pc.Links;
 
 /// <summary>
 /// A bus reached through a transparent TCP serial server (RS-485-to-Ethernet converter): raw RTU / DL/T 645 bytes
-/// over a TCP stream. Connects lazily and reconnects on the next request after a failure.
+/// over a TCP stream; or, with a baud rate of 0, a Modbus TCP server. Connects lazily and reconnects on the next
+/// request after a failure.
 /// </summary>
-public sealed class TcpMeterLink(string host, int port, int baudRate, int bitsPerCharacter, int connectTimeoutMilliseconds = 3000)
+public sealed class TcpMeterLink(string host, int port, int baudRate, int bitsPerCharacter, int connectTimeoutMilliseconds = 3000, string scheme = "tcp")
     : IMeterLink, IDisposable
 {
     private readonly byte[] _scratch = new byte[256];
@@ -27,7 +28,7 @@ public sealed class TcpMeterLink(string host, int port, int baudRate, int bitsPe
         catch (SocketException failure)
         {
             Drop();
-            throw new LinkException($"tcp://{host}:{port}: send failed: {failure.Message}", failure);
+            throw new LinkException($"{scheme}://{host}:{port}: send failed: {failure.Message}", failure);
         }
     }
 
@@ -45,7 +46,7 @@ public sealed class TcpMeterLink(string host, int port, int baudRate, int bitsPe
             if (read == 0)
             {
                 Drop();
-                throw new LinkException($"tcp://{host}:{port}: the serial server closed the connection");
+                throw new LinkException($"{scheme}://{host}:{port}: the server closed the connection");
             }
 
             return read;
@@ -53,7 +54,7 @@ public sealed class TcpMeterLink(string host, int port, int baudRate, int bitsPe
         catch (SocketException failure)
         {
             Drop();
-            throw new LinkException($"tcp://{host}:{port}: receive failed: {failure.Message}", failure);
+            throw new LinkException($"{scheme}://{host}:{port}: receive failed: {failure.Message}", failure);
         }
     }
 
@@ -86,7 +87,7 @@ public sealed class TcpMeterLink(string host, int port, int baudRate, int bitsPe
         {
             socket.Dispose();
             var reason = failure is OperationCanceledException ? $"no answer within {connectTimeoutMilliseconds} ms" : failure.Message;
-            throw new LinkException($"tcp://{host}:{port}: cannot connect: {reason}", failure);
+            throw new LinkException($"{scheme}://{host}:{port}: cannot connect: {reason}", failure);
         }
 
         _socket = socket;

@@ -47,7 +47,9 @@ public sealed class PcGatewayPlatform(GatewayData data, IPacketKeyStore keys, st
 
     public byte[]? Key(int keyVersion) => keys.FindKey(gatewayId, keyVersion);
 
-    public IMeterLink OpenBus(BusSettings bus) => MeterLinks.Open(LinkAddress.Parse(bus.Link));
+    public IMeterLink OpenBus(BusSettings bus) => bus.IsModbusTcp
+        ? new TcpMeterLink(bus.ModbusTcpHost, bus.ModbusTcpPort, 0, 10, scheme: "modbus-tcp")
+        : MeterLinks.Open(LinkAddress.Parse(bus.Link));
 
     public IBusActivity BusActivity => NoBusActivity.Instance;
 

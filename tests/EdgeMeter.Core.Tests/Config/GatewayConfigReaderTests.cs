@@ -150,6 +150,40 @@ public class GatewayConfigReaderTests
         Assert.Contains(expected, errors);
     }
 
+    [Theory]
+    [InlineData("plc.plant.local", "plc.plant.local", 502)]
+    [InlineData("10.0.5.20:1502", "10.0.5.20", 1502)]
+    public void A_bus_can_be_a_Modbus_TCP_server(string endpoint, string host, int port)
+    {
+        var config = Read(TcpBus($"\"modbusTcp\":\"{endpoint}\"", "\"protocol\":\"modbus\",\"unit\":255"), out var errors);
+
+        Assert.Empty(errors);
+        Assert.True(config!.Buses[0].IsModbusTcp);
+        Assert.Equal(host, config.Buses[0].ModbusTcpHost);
+        Assert.Equal(port, config.Buses[0].ModbusTcpPort);
+        Assert.Equal(255, config.Meters[0].Unit);
+    }
+
+    [Theory]
+    [InlineData("\"modbusTcp\":\"10.0.5.20:0\"", "\"protocol\":\"modbus\",\"unit\":1", "$.buses[0].modbusTcp: must be HOST or HOST:PORT of a Modbus TCP server, e.g. \"10.0.5.20:502\" (found \"10.0.5.20:0\")")]
+    [InlineData("\"modbusTcp\":\"http://plc\"", "\"protocol\":\"modbus\",\"unit\":1", "$.buses[0].modbusTcp: must be HOST or HOST:PORT")]
+    [InlineData("\"modbusTcp\":\"plc\",\"uart\":\"COM2\"", "\"protocol\":\"modbus\",\"unit\":1", "$.buses[0].modbusTcp: is a bus of its own: leave out link and uart")]
+    [InlineData("\"modbusTcp\":\"plc\"", "\"protocol\":\"dlt645\",\"address\":\"123456789012\"", "$.meters[0].protocol: must be modbus on bus \"bus1\", a Modbus TCP server")]
+    [InlineData("\"modbusTcp\":\"plc\"", "\"protocol\":\"modbus\",\"unit\":256", "$.meters[0].unit: must be from 0 to 255 (found 256)")]
+    [InlineData("\"uart\":\"COM2\"", "\"protocol\":\"modbus\",\"unit\":255", "$.meters[0].unit: must be from 1 to 247 (found 255)")]
+    public void A_Modbus_TCP_bus_is_checked(string bus, string meter, string expected)
+    {
+        Assert.Null(Read(TcpBus(bus, meter), out var errors));
+        Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    /// <summary>A board's configuration (network ethernet: no PC link) with one bus and one meter.</summary>
+    private static string TcpBus(string busSettings, string meterSettings) => $$"""
+        {"schema":1,"gatewayId":"gw-1","keyVersion":1,"mqtt":{"host":"127.0.0.1"},"network":{"mode":"ethernet"},
+         "buses":[{"id":"bus1",{{busSettings}}}],
+         "meters":[{"id":"m1","bus":"bus1",{{meterSettings}},"points":[{"id":"p","register":0,"unit":"t/h"}]}]}
+        """;
+
     private static string ModbusMeter(string pointSettings) => $$"""
         {"schema":1,"gatewayId":"gw-1","keyVersion":1,"mqtt":{"host":"127.0.0.1"},
          "buses":[{"id":"bus1","link":"tcp://127.0.0.1:4001"}],

@@ -188,7 +188,7 @@ public class ReadVerbTests : IDisposable
     }
 
     [Theory]
-    [InlineData("tcp:/127.0.0.1", "must start with serial:// or tcp://")]
+    [InlineData("tcp:/127.0.0.1", "must start with serial://, tcp:// or modbus-tcp://")]
     [InlineData("tcp://127.0.0.1", "is not tcp://HOST:PORT")]
     [InlineData("serial:///dev/ttyUSB0?baud=fast", "baud=fast")]
     public void A_bad_link_is_a_usage_error(string link, string expected)

@@ -47,7 +47,7 @@ public class SimVerbTests
     [InlineData("unknown protocol", "--meter", "bacnet:1")]
     [InlineData("--line-rate 100", "--line-rate", "100")]
     [InlineData("--duration 0", "--duration", "0")]
-    [InlineData("must start with serial:// or tcp://", "--listen", "udp://127.0.0.1:4001")]
+    [InlineData("must start with serial://, tcp:// or modbus-tcp://", "--listen", "udp://127.0.0.1:4001")]
     [InlineData("must be an IP address", "--listen", "tcp://example.invalid:4001")]
     public void Bad_command_lines_fail_before_serving(string expected, params string[] args)
     {

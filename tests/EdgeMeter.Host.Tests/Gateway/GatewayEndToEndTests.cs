@@ -37,6 +37,29 @@ public class GatewayEndToEndTests
     }
 
     [Fact]
+    public async Task A_Modbus_TCP_server_is_polled_as_a_bus_of_its_own_and_its_readings_arrive()
+    {
+        await using var rig = new GatewayRig(modbusTcp: true);
+        await rig.Broker.StartAsync();
+        using (var runtime = Start(rig))
+        {
+            await Until(() => rig.Taken.Values.Count(t => t.StartsWith("m-plc ", StringComparison.Ordinal)) >= 4 && runtime.Buffer.Depth == 0);
+            runtime.Stop();
+        }
+
+        var delivered = rig.Delivered();
+        foreach (var (n, text) in delivered)
+        {
+            Assert.Equal(rig.Taken[n], text);
+        }
+
+        Assert.Contains(delivered, d => d.Text.StartsWith("m-plc voltage", StringComparison.Ordinal));
+        Assert.Contains(delivered, d => d.Text.StartsWith("m-plc energy", StringComparison.Ordinal));
+        Assert.Contains(delivered, d => d.Text.StartsWith("m-modbus voltage", StringComparison.Ordinal));
+        Assert.True(rig.ModbusTcpServer!.Simulator.RequestsAnswered >= 4);
+    }
+
+    [Fact]
     public async Task With_the_broker_down_readings_wait_in_flash_and_arrive_in_order_after_it_returns()
     {
         await using var rig = new GatewayRig();

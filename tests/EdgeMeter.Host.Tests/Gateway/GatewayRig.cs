@@ -12,6 +12,7 @@ using EdgeMeter.Core.Polling;
 using EdgeMeter.Host.Tests.Support;
 using EdgeMeter.MeterSim.Faults;
 using EdgeMeter.MeterSim.Serving;
+using EdgeMeter.Pc.Meters;
 
 namespace EdgeMeter.Host.Tests.Gateway;
 
@@ -20,12 +21,18 @@ internal sealed class GatewayRig : IReadingObserver, IAsyncDisposable
 {
     public static readonly byte[] Key = Enumerable.Range(0x10, 32).Select(i => (byte)i).ToArray();
 
-    public GatewayRig(string? faults = null)
+    /// <param name="modbusTcp">Adds a second bus, a Modbus TCP server (a second simulator) with meter m-plc, unit 5.</param>
+    public GatewayRig(string? faults = null, bool modbusTcp = false)
     {
         Directory = Path.Combine(Path.GetTempPath(), "edgemeter-gw-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         var options = new SimulatorOptions { Faults = faults is null ? [] : [SimulatorFault.Parse(faults)] };
         Simulator = SimulatorHost.StartTcp(new MeterSimulator(options));
+        if (modbusTcp)
+        {
+            ModbusTcpServer = SimulatorHost.StartTcp(new MeterSimulator(new SimulatorOptions { Meters = [MeterSpec.Modbus(5)] }), modbusTcp: true);
+        }
+
         Broker = new TestBroker();
         File.WriteAllText(KeysPath, $$"""{"keys":[{"gatewayId":"gw-test","keyVersion":1,"key":"{{Convert.ToHexString(Key)}}"}]}""");
         File.WriteAllText(ConfigPath, ConfigJson(Broker.Port));
@@ -40,6 +47,8 @@ internal sealed class GatewayRig : IReadingObserver, IAsyncDisposable
     public string DataPath => Path.Combine(Directory, "data");
 
     public SimulatorHost Simulator { get; }
+
+    public SimulatorHost? ModbusTcpServer { get; }
 
     public TestBroker Broker { get; }
 
@@ -60,7 +69,7 @@ internal sealed class GatewayRig : IReadingObserver, IAsyncDisposable
     public string ConfigJson(int brokerPort) => $$$"""
         {"schema":1,"gatewayId":"gw-test","keyVersion":1,
          "mqtt":{"host":"127.0.0.1","port":{{{brokerPort}}}},
-         "buses":[{"id":"bus1","link":"{{{Simulator.Link}}}"}],
+         "buses":[{"id":"bus1","link":"{{{Simulator.Link}}}"}{{{TcpBus}}}],
          "meters":[
            {"id":"m-2007","bus":"bus1","protocol":"dlt645","address":"123456789012","pollSeconds":1,"timeoutMs":300,
             "points":[{"id":"energy","di":"00010000"},{"id":"voltage","di":"02010100"}]},
@@ -68,8 +77,17 @@ internal sealed class GatewayRig : IReadingObserver, IAsyncDisposable
             "points":[{"id":"energy","di":"9010"}]},
            {"id":"m-modbus","bus":"bus1","protocol":"modbus","unit":1,"pollSeconds":1,"timeoutMs":300,
             "points":[{"id":"voltage","register":0,"function":4,"type":"float32","decimals":1,"unit":"V"},
-                      {"id":"energy","register":72,"function":4,"type":"float32","decimals":2,"unit":"kWh"}]}],
+                      {"id":"energy","register":72,"function":4,"type":"float32","decimals":2,"unit":"kWh"}]}{{{TcpMeter}}}],
          "upload":{"intervalSeconds":1,"maxReadingsPerPacket":20,"statusIntervalSeconds":10}}
+        """;
+
+    private string TcpBus => ModbusTcpServer == null ? "" : $$""",{"id":"plant","modbusTcp":"127.0.0.1:{{ModbusTcpServer.Link.Port}}"}""";
+
+    private string TcpMeter => ModbusTcpServer == null ? "" :
+        """
+        ,{"id":"m-plc","bus":"plant","protocol":"modbus","unit":5,"pollSeconds":1,"timeoutMs":300,
+          "points":[{"id":"voltage","register":0,"function":4,"type":"float32","decimals":1,"unit":"V"},
+                    {"id":"energy","register":4096,"function":3,"type":"uint32","decimals":2,"unit":"kWh"}]}
         """;
 
     public void Committed(EdgeMeter.Core.Buffer.Reading[] readings, int count)
@@ -106,6 +124,7 @@ internal sealed class GatewayRig : IReadingObserver, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Simulator.Dispose();
+        ModbusTcpServer?.Dispose();
         await Broker.DisposeAsync();
         try
         {

@@ -13,6 +13,8 @@ namespace EdgeMeter.Host.Tests.Interop;
 /// <summary>
 /// Our Modbus RTU against independent implementations over real serial devices (ptys made by socat; ptys refuse
 /// parity, so 9600 8N1): mbpoll (a libmodbus master) reads our simulator, and our master reads a libmodbus server.
+/// Our Modbus TCP the same way over loopback: mbpoll and pymodbus's client read our simulator as a Modbus TCP server,
+/// and our master reads a libmodbus and a pymodbus server.
 /// </summary>
 public sealed class ModbusInteropTests : IDisposable
 {
@@ -61,8 +63,8 @@ public sealed class ModbusInteropTests : IDisposable
         var socat = Peers.Require("socat", "socat");
         Peers.RequireFile("/usr/include/modbus/modbus.h", "libmodbus-dev");
 
-        var server = Path.Combine(_directory, "modbus_rtu_server");
-        var source = Path.Combine(AppContext.BaseDirectory, "interop", "modbus_rtu_server.c");
+        var server = Path.Combine(_directory, "modbus_server");
+        var source = Path.Combine(AppContext.BaseDirectory, "interop", "modbus_server.c");
         var (compiled, compilerOutput) = Peers.Run(gcc, $"-O1 -o {server} {source} -I/usr/include/modbus -lmodbus", TimeSpan.FromSeconds(30));
         Assert.True(compiled == 0, compilerOutput);
 
@@ -96,6 +98,98 @@ public sealed class ModbusInteropTests : IDisposable
 
         master.ResponseTimeoutMilliseconds = 200;
         Assert.Equal(ReadStatus.Timeout, master.ReadHoldingRegisters(18, 0x0100, 1, holding));
+    }
+
+    [Fact]
+    public void Mbpoll_reads_the_simulator_over_modbus_tcp()
+    {
+        var mbpoll = Peers.Require("mbpoll", "mbpoll");
+        using var sim = TestSimulator.Start(["modbus:1", "modbus:3"], modbusTcp: true);
+
+        var floats = Poll(mbpoll, $"-m tcp -p {sim.Host.Link.Port} -a 3 -r 1 -c 2 -t 3:float -B -1 -o 2 127.0.0.1");
+        Assert.Equal(ToDouble(sim.Value("modbus:3", Quantity.VoltageA)), floats[1], 0.05);
+        Assert.Equal(ToDouble(sim.Value("modbus:3", Quantity.VoltageB)), floats[3], 0.05);
+
+        var integers = Poll(mbpoll, $"-m tcp -p {sim.Host.Link.Port} -a 1 -0 -r 4354 -c 1 -t 4:int -B -1 -o 2 127.0.0.1");
+        Assert.Equal(-123456789, integers[0x1102]);
+    }
+
+    [Fact]
+    public void Pymodbus_reads_the_simulator_over_modbus_tcp()
+    {
+        var python = Peers.RequirePythonModule("pymodbus", "python3-pymodbus");
+        using var sim = TestSimulator.Start(["modbus:1"], modbusTcp: true);
+        var script = Path.Combine(AppContext.BaseDirectory, "interop", "pymodbus_tcp_client.py");
+
+        var (exitCode, output) = Peers.Run(python, $"{script} 127.0.0.1 {sim.Host.Link.Port} 1 3 4096 2", TimeSpan.FromSeconds(30));
+
+        Assert.True(exitCode == 0, output);
+        var words = Regex.Matches(output, @"^(\d+): (\d+)", RegexOptions.Multiline)
+            .ToDictionary(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        var energy = sim.Value("modbus:1", Quantity.ForwardActiveEnergy).Mantissa;
+        Assert.Equal(energy, (words[0x1000] << 16) | words[0x1001]);
+    }
+
+    [Fact]
+    public void Our_master_reads_a_libmodbus_server_over_modbus_tcp()
+    {
+        var gcc = Peers.Require("gcc", "gcc");
+        Peers.RequireFile("/usr/include/modbus/modbus.h", "libmodbus-dev");
+        var server = Path.Combine(_directory, "modbus_server");
+        var source = Path.Combine(AppContext.BaseDirectory, "interop", "modbus_server.c");
+        var (compiled, compilerOutput) = Peers.Run(gcc, $"-O1 -o {server} {source} -I/usr/include/modbus -lmodbus", TimeSpan.FromSeconds(30));
+        Assert.True(compiled == 0, compilerOutput);
+        var port = FreePort.Next();
+        var libmodbus = Track(ChildProcess.StartCommandLine(server, $"tcp {port} 17"));
+        Assert.True(libmodbus.WaitForOutput("ready", TimeSpan.FromSeconds(5)), libmodbus.Output);
+
+        ReadsTheKnownValues(port);
+    }
+
+    [Fact]
+    public void Our_master_reads_a_pymodbus_server_over_modbus_tcp()
+    {
+        var python = Peers.RequirePythonModule("pymodbus", "python3-pymodbus");
+        var port = FreePort.Next();
+        var script = Path.Combine(AppContext.BaseDirectory, "interop", "pymodbus_tcp_server.py");
+        var pymodbus = Track(ChildProcess.StartCommandLine(python, $"{script} {port}"));
+        Assert.True(pymodbus.WaitForOutput("ready", TimeSpan.FromSeconds(20)), pymodbus.Output);
+
+        ReadsTheKnownValues(port);
+    }
+
+    /// <summary>The values both independent servers hold for unit 17 (tests/interop/modbus_server.c says which).</summary>
+    private static void ReadsTheKnownValues(int port)
+    {
+        using var link = new TcpMeterLink("127.0.0.1", port, 0, 10, scheme: "modbus-tcp");
+        var master = new ModbusTcpMaster(link, SystemClock.Instance) { ResponseTimeoutMilliseconds = 1000 };
+        var holding = new ushort[12];
+        var status = ReadStatus.LinkDown;
+        for (var attempt = 0; attempt < 50 && status == ReadStatus.LinkDown; attempt++)
+        {
+            // The server prints "ready" just before it listens: a refused connection is tried again.
+            status = master.ReadHoldingRegisters(17, 0x0100, 12, holding);
+            if (status == ReadStatus.LinkDown)
+            {
+                Thread.Sleep(100);
+            }
+        }
+
+        Assert.Equal(ReadStatus.Ok, status);
+        Assert.Equal("-1234", Decode(holding, 0, ModbusDataType.Int16));
+        Assert.Equal("60000", Decode(holding, 1, ModbusDataType.UInt16));
+        Assert.Equal("-12345678", Decode(holding, 2, ModbusDataType.Int32));
+        Assert.Equal("230.5", Decode(holding, 4, ModbusDataType.Float32, decimals: 1));
+        Assert.Equal("49.98", Decode(holding, 6, ModbusDataType.Float32, ModbusWordOrder.LittleEndian, decimals: 2));
+        Assert.Equal("-1234567890123", Decode(holding, 8, ModbusDataType.Int64));
+
+        var input = new ushort[4];
+        Assert.Equal(ReadStatus.Ok, master.ReadInputRegisters(17, 0x0200, 4, input));
+        Assert.Equal("12345.67", Decode(input, 0, ModbusDataType.Float32, decimals: 2));
+        Assert.Equal("4000000000", Decode(input, 2, ModbusDataType.UInt32));
+
+        Assert.Equal(ReadStatus.ErrorReply, master.ReadHoldingRegisters(17, 0x0300, 1, holding));
+        Assert.Equal(ModbusExceptionCode.IllegalDataAddress, master.LastException);
     }
 
     private ChildProcess Track(ChildProcess process)

@@ -38,6 +38,20 @@ public class LinkAddressTests
     }
 
     [Theory]
+    [InlineData("modbus-tcp://10.0.5.20:1502", "10.0.5.20", 1502, "modbus-tcp://10.0.5.20:1502")]
+    [InlineData("modbus-tcp://plc.plant.local", "plc.plant.local", 502, "modbus-tcp://plc.plant.local:502")]
+    public void Modbus_tcp_link_has_host_and_port_502_by_default(string text, string host, int port, string canonical)
+    {
+        var link = LinkAddress.Parse(text);
+        Assert.Equal(LinkKind.ModbusTcp, link.Kind);
+        Assert.Equal(host, link.Target);
+        Assert.Equal(port, link.Port);
+        Assert.Equal(canonical, link.ToString());
+        Assert.Equal(canonical, LinkAddress.Parse(link.ToString()).ToString());
+    }
+
+    [Theory]
+    [InlineData("modbus-tcp://10.0.5.20:502/x", "is not modbus-tcp://HOST[:PORT]")]
     [InlineData("/dev/ttyUSB0", "must start with")]
     [InlineData("serial://", "names no serial device")]
     [InlineData("serial:///dev/ttyS0?baud=fast", "baud=fast is not a whole number")]

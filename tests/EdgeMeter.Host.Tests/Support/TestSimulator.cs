@@ -24,7 +24,8 @@ internal sealed class TestSimulator : IDisposable
     /// <summary>The link to pass to --link.</summary>
     public string Link => Host.Link.ToString();
 
-    public static TestSimulator Start(string[]? meters = null, string[]? faults = null, int seed = 1)
+    /// <summary>With <paramref name="modbusTcp"/> the simulator is a Modbus TCP server (modbus-tcp://127.0.0.1:PORT).</summary>
+    public static TestSimulator Start(string[]? meters = null, string[]? faults = null, int seed = 1, bool modbusTcp = false)
     {
         var clock = new FrozenClock();
         var options = new SimulatorOptions
@@ -34,7 +35,7 @@ internal sealed class TestSimulator : IDisposable
             Seed = seed,
             Clock = clock,
         };
-        return new TestSimulator(SimulatorHost.StartTcp(new MeterSimulator(options)), clock);
+        return new TestSimulator(SimulatorHost.StartTcp(new MeterSimulator(options), modbusTcp: modbusTcp), clock);
     }
 
     /// <summary>What a served meter reports for a quantity right now.</summary>

@@ -40,12 +40,21 @@ namespace System.Net.Sockets
 
     public enum SocketType
     {
+        Stream = 1,
         Dgram = 2,
     }
 
     public enum ProtocolType
     {
+        Tcp = 6,
         Udp = 17,
+    }
+
+    public enum SelectMode
+    {
+        SelectRead = 0,
+        SelectWrite = 1,
+        SelectError = 2,
     }
 
     [Flags]
@@ -68,6 +77,22 @@ namespace System.Net.Sockets
             get => throw null!;
             set => throw null!;
         }
+
+        public int Available => throw null!;
+
+        public int SendTimeout
+        {
+            get => throw null!;
+            set => throw null!;
+        }
+
+        public void Connect(EndPoint remoteEP) => throw null!;
+
+        public int Send(byte[] buffer, int offset, int size, SocketFlags socketFlags) => throw null!;
+
+        public int Receive(byte[] buffer, int offset, int size, SocketFlags socketFlags) => throw null!;
+
+        public bool Poll(int microSeconds, SelectMode mode) => throw null!;
 
         public int SendTo(byte[] buffer, int offset, int size, SocketFlags socketFlags, EndPoint remoteEP) => throw null!;
 

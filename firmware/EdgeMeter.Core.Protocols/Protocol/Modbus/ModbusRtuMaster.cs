@@ -11,7 +11,7 @@ namespace EdgeMeter.Core.Protocol.Modbus;
 /// input. Unit 0 broadcasts a write and expects no reply. Allocates nothing per call. Not thread-safe: one
 /// master per link, used by one poller.
 /// </summary>
-public sealed class ModbusRtuMaster
+public sealed class ModbusRtuMaster : IModbusMaster
 {
     public const int DefaultResponseTimeoutMilliseconds = 1000;
 
@@ -224,7 +224,7 @@ public sealed class ModbusRtuMaster
             throw new System.ArgumentOutOfRangeException(nameof(unit), "reads need a unit 1..247");
         }
 
-        CheckRange(address, count, maxCount, destinationLength);
+        ModbusArguments.CheckRange(address, count, maxCount, destinationLength);
     }
 
     private static void CheckWrite(byte unit, int address, int count, int maxCount, int valuesLength)
@@ -234,19 +234,6 @@ public sealed class ModbusRtuMaster
             throw new System.ArgumentOutOfRangeException(nameof(unit), "writes need a unit 0..247");
         }
 
-        CheckRange(address, count, maxCount, valuesLength);
-    }
-
-    private static void CheckRange(int address, int count, int maxCount, int arrayLength)
-    {
-        if (address < 0 || address > 0xFFFF)
-        {
-            throw new System.ArgumentOutOfRangeException(nameof(address));
-        }
-
-        if (count < 1 || count > maxCount || address + count > 0x10000 || arrayLength < count)
-        {
-            throw new System.ArgumentOutOfRangeException(nameof(count));
-        }
+        ModbusArguments.CheckRange(address, count, maxCount, valuesLength);
     }
 }

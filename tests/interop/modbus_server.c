@@ -1,10 +1,11 @@
 /*
- * An independent Modbus RTU server for EdgeMeter's interoperability tests, built on libmodbus (Debian
- * libmodbus-dev). It serves fixed, known values on a serial device (a pty in the tests, so parity none) and
- * answers until it is killed or 60 seconds have passed.
+ * An independent Modbus server for EdgeMeter's interoperability tests, built on libmodbus (Debian libmodbus-dev).
+ * It serves fixed, known values, as an RTU server on a serial device (a pty in the tests, so parity none) or as a
+ * Modbus TCP server on a loopback port, and answers until it is killed or 60 seconds have passed.
  *
- *   gcc -o modbus_rtu_server modbus_rtu_server.c $(pkg-config --cflags --libs libmodbus)
- *   ./modbus_rtu_server /dev/pts/N 9600 17
+ *   gcc -o modbus_server modbus_server.c $(pkg-config --cflags --libs libmodbus)
+ *   ./modbus_server /dev/pts/N 9600 17      RTU, 9600 8N1, unit 17
+ *   ./modbus_server tcp 15020 17            Modbus TCP on 127.0.0.1:15020, unit 17 (one client at a time)
  *
  * Unit (slave id) 17. Holding registers (function 03) 0x0100..0x010F, input registers (function 04)
  * 0x0200..0x020F; anything else is answered with exception 02 (illegal data address) by libmodbus:
@@ -51,20 +52,29 @@ static void put64(uint16_t *registers, uint64_t bits)
 int main(int argc, char **argv)
 {
     if (argc != 4) {
-        fprintf(stderr, "usage: %s DEVICE BAUD UNIT\n", argv[0]);
+        fprintf(stderr, "usage: %s DEVICE BAUD UNIT | %s tcp PORT UNIT\n", argv[0], argv[0]);
         return 2;
     }
 
     alarm(60); /* never outlive a test run */
 
-    modbus_t *ctx = modbus_new_rtu(argv[1], atoi(argv[2]), 'N', 8, 1);
+    int tcp = strcmp(argv[1], "tcp") == 0;
+    modbus_t *ctx = tcp ? modbus_new_tcp("127.0.0.1", atoi(argv[2])) : modbus_new_rtu(argv[1], atoi(argv[2]), 'N', 8, 1);
     if (ctx == NULL) {
-        fprintf(stderr, "modbus_new_rtu: %s\n", modbus_strerror(errno));
+        fprintf(stderr, "modbus_new_%s: %s\n", tcp ? "tcp" : "rtu", modbus_strerror(errno));
         return 1;
     }
 
     modbus_set_slave(ctx, atoi(argv[3]));
-    if (modbus_connect(ctx) == -1) {
+    int listener = -1;
+    if (tcp) {
+        listener = modbus_tcp_listen(ctx, 1);
+        if (listener == -1) {
+            fprintf(stderr, "modbus_tcp_listen %s: %s\n", argv[2], modbus_strerror(errno));
+            modbus_free(ctx);
+            return 1;
+        }
+    } else if (modbus_connect(ctx) == -1) {
         fprintf(stderr, "modbus_connect %s: %s\n", argv[1], modbus_strerror(errno));
         modbus_free(ctx);
         return 1;
@@ -90,15 +100,27 @@ int main(int argc, char **argv)
     printf("ready\n");
     fflush(stdout);
 
-    uint8_t request[MODBUS_RTU_MAX_ADU_LENGTH];
+    uint8_t request[MODBUS_TCP_MAX_ADU_LENGTH];
     for (;;) {
-        int length = modbus_receive(ctx, request);
-        if (length > 0) {
-            modbus_reply(ctx, request, length, map);
-        } else if (length == -1 && errno != EMBBADCRC && errno != EMBBADDATA && errno != ETIMEDOUT) {
-            /* The other end of the pty went away: the test is over. */
+        if (tcp && modbus_tcp_accept(ctx, &listener) == -1) {
             break;
         }
+
+        for (;;) {
+            int length = modbus_receive(ctx, request);
+            if (length > 0) {
+                modbus_reply(ctx, request, length, map);
+            } else if (length == -1 && errno != EMBBADCRC && errno != EMBBADDATA && errno != ETIMEDOUT) {
+                /* The other end went away: over for a pty; for TCP, wait for the next client. */
+                break;
+            }
+        }
+
+        if (!tcp) {
+            break;
+        }
+
+        modbus_close(ctx);
     }
 
     modbus_mapping_free(map);
