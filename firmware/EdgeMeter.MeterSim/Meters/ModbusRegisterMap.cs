@@ -8,6 +8,7 @@ namespace EdgeMeter.MeterSim.Meters;
 /// Eastron SDM630 family: float32, most significant word first, volts, amps, watts, kWh. Holding registers
 /// (function 03) from 0x1000 are an EdgeMeter extension with integer and 64-bit types in both word orders, so
 /// every point type a gateway can be configured with has something to read, plus fixed test patterns at 0x1100.
+/// Holding registers from 0x2000 are a PLC's process area: steam, gas and heat of a boiler house.
 /// </summary>
 public sealed class ModbusRegisterMap
 {
@@ -18,6 +19,10 @@ public sealed class ModbusRegisterMap
     /// <summary>Holding registers served (EdgeMeter extension); registers in it without a point read as 0.</summary>
     public const int HoldingFirst = 0x1000;
     public const int HoldingEnd = 0x1130;
+
+    /// <summary>Holding registers of the process area, laid out as a PLC or DCS exposes a boiler house (steam, gas, heat).</summary>
+    public const int ProcessFirst = 0x2000;
+    public const int ProcessEnd = 0x2020;
 
     private const ModbusFunction Input = ModbusFunction.ReadInputRegisters;
     private const ModbusFunction Holding = ModbusFunction.ReadHoldingRegisters;
@@ -52,7 +57,7 @@ public sealed class ModbusRegisterMap
                 (first, end) = (InputFirst, InputEnd);
                 break;
             case Holding:
-                (first, end) = (HoldingFirst, HoldingEnd);
+                (first, end) = address >= ProcessFirst ? (ProcessFirst, ProcessEnd) : (HoldingFirst, HoldingEnd);
                 break;
             default:
                 return ModbusExceptionCode.IllegalFunction;
@@ -171,6 +176,20 @@ public sealed class ModbusRegisterMap
         Pattern(0x111A, ModbusDataType.UInt64, Little, "876543210987654321");
         Pattern(0x111E, ModbusDataType.Float64, Big, "-98765.4321", 4);
         Pattern(0x1122, ModbusDataType.Float64, Little, "-98765.4321", 4);
+        // A PLC's process area (0x2000..): flows and conditions as float32, totals as scaled uint32, the way boiler
+        // house controllers commonly expose them (docs/simulator.md).
+        void Plc(int address, ModbusDataType type, int power10, int decimals, string name, string unit, Quantity quantity) =>
+            points.Add(ModbusMapPoint.Live(Holding, address, type, Big, power10, decimals, name, unit, quantity, 0));
+
+        Plc(0x2000, ModbusDataType.Float32, 0, 3, "Steam flow", "t/h", Quantity.SteamFlow);
+        Plc(0x2002, ModbusDataType.UInt32, -1, 0, "Steam total", "t", Quantity.SteamTotal);
+        Plc(0x2004, ModbusDataType.Float32, 0, 1, "Steam temperature", "degC", Quantity.SteamTemperature);
+        Plc(0x2006, ModbusDataType.Float32, 0, 3, "Steam pressure", "MPa", Quantity.SteamPressure);
+        Plc(0x2008, ModbusDataType.Float32, 0, 2, "Natural gas flow", "m3/h", Quantity.GasFlow);
+        Plc(0x200A, ModbusDataType.UInt32, 0, 0, "Natural gas total", "m3", Quantity.GasTotal);
+        Plc(0x200C, ModbusDataType.UInt32, -2, 0, "Heat total", "GJ", Quantity.HeatTotal);
+        Plc(0x200E, ModbusDataType.Float32, 0, 3, "Water flow", "m3/h", Quantity.WaterFlow);
+        Plc(0x2010, ModbusDataType.UInt32, -2, 0, "Water total", "m3", Quantity.WaterTotal);
         return points;
     }
 }

@@ -45,4 +45,15 @@ public enum Quantity
     PowerFactorC,
     Frequency,
     Temperature,
+
+    /// <summary>Plant process values a PLC or DCS holds (the Modbus map's process area; water for CJ/T 188 too).</summary>
+    SteamFlow,
+    SteamTotal,
+    SteamTemperature,
+    SteamPressure,
+    GasFlow,
+    GasTotal,
+    HeatTotal,
+    WaterFlow,
+    WaterTotal,
 }

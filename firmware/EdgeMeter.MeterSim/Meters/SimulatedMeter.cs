@@ -6,6 +6,8 @@ namespace EdgeMeter.MeterSim.Meters;
 /// The electrical state of one simulated three-phase meter as a pure function of time, so every protocol and every
 /// request sees consistent values: about 220 V per phase, a load that swings ±30 % over an hour around a per-meter
 /// base, P = V x I x PF per phase, and energy that is the exact integral of that power (it never decreases).
+/// The same device also has a plant process, as a PLC or a utility meter sees it: a steam flow, a gas flow and a water
+/// flow that swing with the load, their totals the exact integrals of those flows, and the heat the steam carries.
 /// </summary>
 public sealed class SimulatedMeter
 {
@@ -17,6 +19,10 @@ public sealed class SimulatedMeter
     private readonly double _startKilowattHours;
     private readonly double _powerFactor;
     private readonly double _phase;
+    private readonly double _baseSteamTonnesPerHour;
+    private readonly double _baseGasCubicMetresPerHour;
+    private readonly double _baseWaterCubicMetresPerHour;
+    private readonly double _startProcessTotal;
 
     public SimulatedMeter(int seed)
     {
@@ -25,7 +31,14 @@ public sealed class SimulatedMeter
         _startKilowattHours = 1000 + (random.NextDouble() * 90_000);
         _powerFactor = 0.86 + (random.NextDouble() * 0.12);
         _phase = random.NextDouble() * 2 * Math.PI;
+        _baseSteamTonnesPerHour = 2 + (random.NextDouble() * 8);
+        _baseGasCubicMetresPerHour = 100 + (random.NextDouble() * 500);
+        _baseWaterCubicMetresPerHour = 5 + (random.NextDouble() * 25);
+        _startProcessTotal = 100 + (random.NextDouble() * 9_000);
     }
+
+    /// <summary>Heat carried by a tonne of saturated steam at about 1 MPa, above feed water: 2.8 GJ.</summary>
+    public const double GigajoulesPerTonneOfSteam = 2.8;
 
     public FixedDecimal Value(Quantity quantity, DateTime utc)
     {
@@ -62,9 +75,25 @@ public sealed class SimulatedMeter
             Quantity.PowerFactorTotal or Quantity.PowerFactorA or Quantity.PowerFactorB or Quantity.PowerFactorC => Round(_powerFactor, 3),
             Quantity.Frequency => Round(50 + (0.03 * Math.Sin((t / 97) + _phase)), 2),
             Quantity.Temperature => Round(31 + (4 * Math.Sin((t / 7200) + _phase)), 1),
+            Quantity.SteamFlow => Round(_baseSteamTonnesPerHour * Load(t), 3),
+            Quantity.SteamTotal => Round(ProcessTotal(t, _baseSteamTonnesPerHour), 1),
+            Quantity.SteamTemperature => Round(184 + (2 * Math.Sin((t / 600) + _phase)), 1),
+            Quantity.SteamPressure => Round(1.0 + (0.02 * Math.Sin((t / 450) + _phase)), 3),
+            Quantity.GasFlow => Round(_baseGasCubicMetresPerHour * Load(t), 2),
+            Quantity.GasTotal => Round(ProcessTotal(t, _baseGasCubicMetresPerHour), 0),
+            Quantity.HeatTotal => Round(ProcessTotal(t, _baseSteamTonnesPerHour) * GigajoulesPerTonneOfSteam, 2),
+            Quantity.WaterFlow => Round(_baseWaterCubicMetresPerHour * Load(t), 3),
+            Quantity.WaterTotal => Round(ProcessTotal(t, _baseWaterCubicMetresPerHour), 2),
             _ => throw new ArgumentOutOfRangeException(nameof(quantity), quantity, "not simulated"),
         };
     }
+
+    /// <summary>The load's swing, 0.7..1.3: the process runs with the electrical load.</summary>
+    private double Load(double t) => PowerKilowatts(t) / _baseKilowatts;
+
+    /// <summary>The exact integral of <c>rate x Load</c> since the epoch, from a per-device start: never decreases.</summary>
+    private double ProcessTotal(double t, double ratePerHour) =>
+        _startProcessTotal + (ratePerHour * (EnergyKilowattHours(t) - _startKilowattHours) / _baseKilowatts);
 
     private double ReactiveRatio => Math.Sqrt(1 - (_powerFactor * _powerFactor)) / _powerFactor;
 

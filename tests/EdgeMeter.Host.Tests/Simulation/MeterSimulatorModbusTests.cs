@@ -59,6 +59,28 @@ public class MeterSimulatorModbusTests
     }
 
     [Fact]
+    public void The_process_area_holds_totals_that_only_grow_and_heat_that_follows_the_steam()
+    {
+        var model = new SimulatedMeter(7);
+        var start = new DateTime(2026, 12, 6, 0, 0, 0, DateTimeKind.Utc);
+        var previous = new Dictionary<Quantity, long>();
+        for (var minute = 0; minute < 24 * 60; minute += 7)
+        {
+            var at = start.AddMinutes(minute);
+            foreach (var total in new[] { Quantity.SteamTotal, Quantity.GasTotal, Quantity.HeatTotal, Quantity.WaterTotal })
+            {
+                var value = model.Value(total, at).Mantissa;
+                Assert.True(!previous.TryGetValue(total, out var before) || value >= before, $"{total} fell at {at:HH:mm}");
+                previous[total] = value;
+            }
+
+            var steam = ToDouble(model.Value(Quantity.SteamTotal, at));
+            Assert.Equal(steam * SimulatedMeter.GigajoulesPerTonneOfSteam, ToDouble(model.Value(Quantity.HeatTotal, at)), 0.2);
+            Assert.InRange(ToDouble(model.Value(Quantity.SteamFlow, at)), 1.4, 13);
+        }
+    }
+
+    [Fact]
     public void Requests_outside_the_map_and_writes_get_exceptions()
     {
         var simulator = Simulator(["modbus:1"]);
