@@ -9,7 +9,9 @@ namespace EdgeMeter.Host.Demo;
 /// Everything one demo run is made of, written to its directory: simulated meters for every gateway, the gateways'
 /// configurations and keys, the receiver's configuration (credentials, key registry, routing, data items) and the
 /// two platforms. Each enterprise's data items: every meter's energy and the whole plant's electricity (the sum of
-/// its meters' energy), all consumption; the other points stay unmapped (GET /admin/unmapped lists them). Gateways with an odd number belong to an enterprise in a province with a platform
+/// its meters' energy), all consumption; the other points stay unmapped (GET /admin/unmapped lists them). Each gateway
+/// also reads its boiler house's PLC over Modbus TCP (a second simulator, as a Modbus TCP server): steam (t), natural
+/// gas (m3) and heat (GJ), each a consumption item with its standard-coal factor. Gateways with an odd number belong to an enterprise in a province with a platform
 /// (provincial + national); even ones to an enterprise whose province has none (national only).
 /// </summary>
 public sealed class DemoPlan
@@ -24,6 +26,19 @@ public sealed class DemoPlan
     private static readonly (string Point, string Di, string Unit)[] DltPoints = [("energy", "00010000", "kWh"), ("voltage-a", "02010100", "V"), ("power", "02030000", "kW")];
     private static readonly (string Point, string Di, string Unit)[] Dlt1997Points = [("energy", "9010", "kWh"), ("voltage-a", "B611", "V")];
     private static readonly (string Point, int Register, int Decimals, string Unit)[] ModbusPoints = [("voltage-a", 0, 1, "V"), ("current-a", 6, 3, "A"), ("energy", 72, 2, "kWh")];
+
+    /// <summary>The boiler PLC's totals (the simulator's process area, docs/simulator.md), each with its data code's
+    /// class and energy type and a standard-coal factor in kgce per unit: the reference values of GB/T 2589-2020's
+    /// appendix, as a platform would assign them (the energy types are placeholders for a platform's dictionary).</summary>
+    private static readonly PlcPoint[] PlcPoints =
+    [
+        new("steam", 0x2002, 1, "t", "02", "3200", "128.6"),
+        new("natural-gas", 0x200A, 0, "m3", "01", "1500", "1.2143"),
+        new("heat", 0x200C, 2, "GJ", "02", "3100", "34.12"),
+    ];
+
+    /// <summary>The id of every gateway's boiler PLC meter; its unit on the PLC simulator is 100 + the gateway's number.</summary>
+    public const string PlcMeter = "boiler";
 
     public DemoPlan(string directory, int gateways, int metersPerGateway, DemoPorts ports, DemoCalendar? calendar = null, DemoGroup? group = null)
     {
@@ -71,7 +86,8 @@ public sealed class DemoPlan
     public const int FinalAfterMinutes = 120;
 
     /// <summary>The data items, as the receiver is configured with them.</summary>
-    public IReadOnlyList<DemoItem> Items => [.. Gateways.SelectMany(MeterItems), .. new[] { ProvincialEnterprise, NationalOnlyEnterprise }.Select(WholePlant).OfType<DemoItem>()];
+    public IReadOnlyList<DemoItem> Items =>
+        [.. Gateways.SelectMany(MeterItems), .. Gateways.SelectMany(PlcItems), .. new[] { ProvincialEnterprise, NationalOnlyEnterprise }.Select(WholePlant).OfType<DemoItem>()];
 
     public List<DemoGateway> Gateways { get; } = [];
 
@@ -99,6 +115,12 @@ public sealed class DemoPlan
     public string ReceiverKeysPath => Path.Combine(Directory, "receiver", "keys.json");
 
     public string Link => $"tcp://127.0.0.1:{Ports.Meters}";
+
+    /// <summary>The boiler houses' PLC: the second simulator, a Modbus TCP server.</summary>
+    public string PlcLink => $"modbus-tcp://127.0.0.1:{Ports.Plc}";
+
+    /// <summary>The units the PLC simulator serves, one per gateway.</summary>
+    public IEnumerable<string> PlcSpecs => Gateways.Select(g => $"modbus:{PlcUnit(g)}");
 
     public string GatewayDirectory(DemoGateway gateway) => Path.Combine(Directory, gateway.Id);
 
@@ -177,8 +199,10 @@ public sealed class DemoPlan
         ["gatewayId"] = gateway.Id,
         ["keyVersion"] = 1,
         ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = Ports.Broker, ["password"] = gateway.MqttPassword },
-        ["buses"] = new JsonArray(new JsonObject { ["id"] = "bus1", ["link"] = Link }),
-        ["meters"] = new JsonArray(gateway.Meters.Select(MeterConfig).ToArray()),
+        ["buses"] = new JsonArray(
+            new JsonObject { ["id"] = "bus1", ["link"] = Link },
+            new JsonObject { ["id"] = "plant", ["modbusTcp"] = $"127.0.0.1:{Ports.Plc}" }),
+        ["meters"] = new JsonArray([.. gateway.Meters.Select(MeterConfig), PlcConfig(gateway)]),
         ["upload"] = new JsonObject { ["intervalSeconds"] = 1, ["maxReadingsPerPacket"] = 20, ["statusIntervalSeconds"] = 10 },
     };
 
@@ -206,12 +230,23 @@ public sealed class DemoPlan
         return config;
     }
 
+    private JsonNode PlcConfig(DemoGateway gateway) => new JsonObject
+    {
+        ["id"] = PlcMeter, ["bus"] = "plant", ["protocol"] = "modbus", ["unit"] = PlcUnit(gateway), ["pollSeconds"] = PollSeconds, ["timeoutMs"] = 500, ["retries"] = 1,
+        ["points"] = new JsonArray(PlcPoints.Select(p => (JsonNode)new JsonObject
+        {
+            ["id"] = p.Point, ["register"] = p.Register, ["function"] = (int)ModbusFunction.ReadHoldingRegisters, ["type"] = ModbusNames.Of(ModbusDataType.UInt32), ["decimals"] = p.Decimals, ["unit"] = p.Unit,
+        }).ToArray()),
+    };
+
+    private static int PlcUnit(DemoGateway gateway) => 100 + int.Parse(gateway.Id[3..], System.Globalization.CultureInfo.InvariantCulture);
+
     private JsonObject ReceiverConfig(int instance)
     {
         var items = new JsonArray(Items.Select(item => (JsonNode)new JsonObject
         {
             ["DataCode"] = item.DataCode, ["Enterprise"] = item.Enterprise, ["Name"] = item.Name, ["Kind"] = item.Kind, ["Unit"] = item.Unit,
-            ["ConvertRation"] = "0.1229",
+            ["ConvertRation"] = item.ConvertRation,
             ["Terms"] = new JsonArray(item.Terms.Select(t => (JsonNode)new JsonObject { ["Gateway"] = t.Gateway, ["Meter"] = t.Meter, ["Point"] = t.Point }).ToArray()),
         }).ToArray());
 
@@ -288,6 +323,13 @@ public sealed class DemoPlan
             DataCode(gateway, meter, "energy"), gateway.Enterprise, $"{gateway.Id} {meter.Id} energy", "Consumption", "kWh",
             [new DemoTerm(gateway.Id, meter.Id, "energy")]));
 
+    private static IEnumerable<DemoItem> PlcItems(DemoGateway gateway) =>
+        PlcPoints.Select((p, i) => new DemoItem(
+            $"0000{GatewayNumber(gateway):D2}90{p.DataClass}{p.EnergyType}{i + 1:D4}", gateway.Enterprise, $"{gateway.Id} boiler {p.Point}", "Consumption", p.Unit,
+            [new DemoTerm(gateway.Id, PlcMeter, p.Point)]) { ConvertRation = p.ConvertRation });
+
+    private static int GatewayNumber(DemoGateway gateway) => int.Parse(gateway.Id[3..], System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The enterprise's electricity: every meter's energy, summed; null for an enterprise with no gateway.</summary>
     private DemoItem? WholePlant(string enterprise)
     {
@@ -332,19 +374,26 @@ public sealed record DemoGateway(string Id, string Enterprise, byte[] Key, strin
 public sealed record DemoMeter(string Id, string Protocol, string Spec, string Address, int Unit);
 
 /// <summary>A data item of the demo: Kind is the receiver's ItemKind name.</summary>
-public sealed record DemoItem(string DataCode, string Enterprise, string Name, string Kind, string Unit, IReadOnlyList<DemoTerm> Terms);
+public sealed record DemoItem(string DataCode, string Enterprise, string Name, string Kind, string Unit, IReadOnlyList<DemoTerm> Terms)
+{
+    /// <summary>Standard coal per unit (kgce): electricity's equivalent value by default.</summary>
+    public string ConvertRation { get; init; } = "0.1229";
+}
+
+/// <summary>A total the boiler PLC holds, and the data item it feeds.</summary>
+internal sealed record PlcPoint(string Point, int Register, int Decimals, string Unit, string DataClass, string EnergyType, string ConvertRation);
 
 public sealed record DemoTerm(string Gateway, string Meter, string Point);
 
 /// <summary>Receivers in a group: how many, their database, and the admin ports of all but the first.</summary>
 public sealed record DemoGroup(int Receivers, string ConnectionString, int[] AdminPorts);
 
-public sealed record DemoPorts(int Meters, int Broker, int Admin, int Provincial, int National)
+public sealed record DemoPorts(int Meters, int Broker, int Admin, int Provincial, int National, int Plc)
 {
     public static DemoPorts Pick()
     {
-        var ports = Free(5);
-        return new DemoPorts(ports[0], ports[1], ports[2], ports[3], ports[4]);
+        var ports = Free(6);
+        return new DemoPorts(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5]);
     }
 
     /// <summary><paramref name="count"/> distinct loopback ports free at the moment.</summary>

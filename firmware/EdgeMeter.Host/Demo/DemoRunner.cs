@@ -196,6 +196,7 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
     {
         var dir = _plan.Directory;
         _meters = Add(new DemoProcess("meters", "edgemeter-meter-sim.dll", MeterArguments(null), Path.Combine(dir, "meters.log"), _clock));
+        var plc = Add(new DemoProcess("plc", "edgemeter-meter-sim.dll", ["--listen", _plan.PlcLink, .. _plan.PlcSpecs.SelectMany(s => new[] { "--meter", s })], Path.Combine(dir, "plc.log"), _clock));
         Add(new DemoProcess("provincial", "edgemeter-platform-sim.dll", [.. PlatformArguments("provincial", _plan.Ports.Provincial, DemoPlan.ProvincialEnterprise), "--password-sm4", _plan.ProvincialSm4], Path.Combine(dir, "provincial.log"))).Start();
         Add(new DemoProcess("national", "edgemeter-platform-sim.dll", PlatformArguments("national", _plan.Ports.National, DemoPlan.ProvincialEnterprise, DemoPlan.NationalOnlyEnterprise), Path.Combine(dir, "national.log"))).Start();
         if (_plan.Group is not null)
@@ -210,6 +211,7 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
         }
 
         _meters.Start();
+        plc.Start();
         _receivers.ForEach(receiver => receiver.Start());
     }
 
