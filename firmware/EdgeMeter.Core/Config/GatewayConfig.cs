@@ -1,3 +1,4 @@
+using EdgeMeter.Core.Protocol.Cjt188;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Core.Values;
 
@@ -113,10 +114,10 @@ public sealed class MeterSettings
 
     public string Bus { get; set; } = "";
 
-    /// <summary>dlt645, dlt645-1997 or modbus.</summary>
+    /// <summary>dlt645, dlt645-1997, modbus or cjt188.</summary>
     public string Protocol { get; set; } = "";
 
-    /// <summary>DL/T 645: 12 digits.</summary>
+    /// <summary>DL/T 645: 12 digits; CJ/T 188: 14 hex digits, A6 first.</summary>
     public string Address { get; set; } = "";
 
     /// <summary>Modbus unit id.</summary>
@@ -135,7 +136,15 @@ public sealed class MeterSettings
 
     public PointSettings[] Points { get; set; } = new PointSettings[0];
 
+    /// <summary>CJ/T 188: the meter type byte (10H cold water ... 30H gas).</summary>
+    public byte Cjt188Type { get; set; }
+
+    /// <summary>CJ/T 188: the meter wants DI 901FH as 1F 90.</summary>
+    public bool SwappedDi { get; set; }
+
     public bool IsDlt645 => Protocol == "dlt645" || Protocol == "dlt645-1997";
+
+    public bool IsCjt188 => Protocol == "cjt188";
 }
 
 public sealed class PointSettings
@@ -160,6 +169,9 @@ public sealed class PointSettings
     public ModbusWordOrder WordOrder { get; set; } = ModbusWordOrder.BigEndian;
 
     public int Decimals { get; set; }
+
+    /// <summary>CJ/T 188: which value of the current data.</summary>
+    public Cjt188Field Field { get; set; }
 
     public string Unit { get; set; } = "";
 }

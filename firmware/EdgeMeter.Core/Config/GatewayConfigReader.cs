@@ -3,6 +3,7 @@ using EdgeMeter.Core.Json;
 using EdgeMeter.Core.Keys;
 using EdgeMeter.Core.Packet;
 using EdgeMeter.Core.Protocol.Dlt645;
+using EdgeMeter.Core.Protocol.Cjt188;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Core.Values;
 
@@ -23,10 +24,10 @@ public static class GatewayConfigReader
 
     private static readonly string[] BusMembers = { "id", "link", "uart", "modbusTcp", "baud", "parity", "stopBits", "txPin", "rxPin", "dePin" };
     private static readonly string[] MeterMembers =
-        { "id", "bus", "protocol", "address", "unit", "pollSeconds", "timeoutMs", "retries", "timeSync", "timeByteOrder", "points" };
+        { "id", "bus", "protocol", "address", "unit", "meterType", "diOrder", "pollSeconds", "timeoutMs", "retries", "timeSync", "timeByteOrder", "points" };
 
     private static readonly string[] PointMembers =
-        { "id", "dataCode", "ratio", "di", "register", "function", "type", "wordOrder", "decimals", "unit" };
+        { "id", "dataCode", "ratio", "di", "register", "function", "type", "wordOrder", "decimals", "field", "unit" };
 
     /// <summary>The largest ratio accepted: a 50,000/5 A CT on a 35 kV/100 V VT is 3,500,000.</summary>
     private const long MaxRatio = 100_000_000;
@@ -37,7 +38,8 @@ public static class GatewayConfigReader
     private static readonly string[] NetworkModes = { "host", "wifi", "ethernet" };
     private static readonly string[] Uarts = { "COM2", "COM3" };
     private static readonly string[] Parities = { "none", "even", "odd" };
-    private static readonly string[] Protocols = { "dlt645", "dlt645-1997", "modbus" };
+    private static readonly string[] Protocols = { "dlt645", "dlt645-1997", "modbus", "cjt188" };
+    private static readonly string[] DiOrders = { "901F", "1F90" };
     private static readonly string[] ByteOrders = { "standard", "reversed" };
     private static readonly int[] Bauds = { 1200, 2400, 4800, 9600, 19200, 38400, 115200 };
     private static readonly int[] PollIntervals = { 1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600 };
@@ -256,6 +258,20 @@ public static class GatewayConfigReader
         return port >= 1 && port <= 65535;
     }
 
+    private static void ReadCjt188Meter(ConfigNode node, MeterSettings meter)
+    {
+        meter.Address = node.String("address", true, "");
+        if (meter.Address.Length > 0 && !Cjt188Address.TryParse(meter.Address, out _))
+        {
+            node.Error("address", "must be the meter's 14-digit CJ/T 188 address, A6 first (found \"" + meter.Address + "\")");
+        }
+
+        var type = node.Choice("meterType", Cjt188MeterType.Names, "cold-water", true);
+        Cjt188MeterType.TryParse(type, out var code);
+        meter.Cjt188Type = code;
+        meter.SwappedDi = node.Choice("diOrder", DiOrders, "901F", false) == "1F90";
+    }
+
     private static bool OnModbusTcp(MeterSettings meter, GatewayConfig config)
     {
         var bus = config.BusIndexOf(meter.Bus);
@@ -309,6 +325,10 @@ public static class GatewayConfigReader
                 node.Error("address", "must be the meter's 12-digit DL/T 645 address (found \"" + meter.Address + "\")");
             }
         }
+        else if (meter.IsCjt188)
+        {
+            ReadCjt188Meter(node, meter);
+        }
         else if (meter.Protocol == "modbus")
         {
             // Behind a Modbus TCP gateway any unit id 0-255 may address a device; on RS-485, 1-247.
@@ -338,6 +358,22 @@ public static class GatewayConfigReader
         return meter;
     }
 
+    private static void ReadCjt188Point(ConfigNode node, MeterSettings meter, PointSettings point)
+    {
+        var name = node.Choice("field", Cjt188FieldNames.Names, "total", true);
+        Cjt188FieldNames.TryParse(name, out var field);
+        point.Field = field;
+        if (node.Has("field") && meter.Cjt188Type != 0 && !Cjt188FieldNames.BelongsTo(field, meter.Cjt188Type))
+        {
+            node.Error("field", "\"" + name + "\" is not reported by a " + Cjt188MeterType.NameOf(meter.Cjt188Type) + " meter");
+        }
+
+        if (point.Unit.Length == 0)
+        {
+            node.Error("unit", "is required for CJ/T 188 points: the unit the meter reports (m3, kWh, GJ, ...), checked at every read");
+        }
+    }
+
     private static PointSettings ReadPoint(ConfigNode node, MeterSettings meter)
     {
         node.RejectUnknown(PointMembers);
@@ -362,6 +398,10 @@ public static class GatewayConfigReader
         if (meter.IsDlt645)
         {
             ReadDlt645Point(node, meter, point);
+        }
+        else if (meter.IsCjt188)
+        {
+            ReadCjt188Point(node, meter, point);
         }
         else if (meter.Protocol == "modbus")
         {

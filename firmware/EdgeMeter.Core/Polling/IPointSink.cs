@@ -11,6 +11,10 @@ public interface IPointSink
 
     void Accept(MeterSession meter, int pointIndex, ReadStatus status, FixedDecimal value);
 
+    /// <summary>A value read while the meter reports a fault of its own (CJ/T 188: low battery, abnormal valve): stored
+    /// with the meter-error quality, so that the platform side knows to doubt it.</summary>
+    void AcceptAlarmed(MeterSession meter, int pointIndex, FixedDecimal value);
+
     /// <summary>
     /// A value the meter froze itself at <paramref name="atUtc"/> (DL/T 645 daily frozen energy), read back after an
     /// outage: stored with that time and the frozen quality, not the poll's slot.

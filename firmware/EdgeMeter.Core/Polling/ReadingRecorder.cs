@@ -98,6 +98,17 @@ public sealed class ReadingRecorder : IPointSink
         Record(meter, pointIndex, _slot, value, _quality);
     }
 
+    public void AcceptAlarmed(MeterSession meter, int pointIndex, FixedDecimal value)
+    {
+        if (_ratios != null && !_ratios.TryApply(meter.MeterIndex, pointIndex, value, out value))
+        {
+            CountFailure();
+            return;
+        }
+
+        Record(meter, pointIndex, _slot, value, _quality | ReadingQuality.MeterError);
+    }
+
     public void AcceptFrozen(MeterSession meter, int pointIndex, System.DateTime atUtc, FixedDecimal value)
     {
         if (_ratios != null && !_ratios.TryApply(meter.MeterIndex, pointIndex, value, out value))

@@ -4,6 +4,7 @@ using EdgeMeter.Core.Buffer;
 using EdgeMeter.Core.Config;
 using EdgeMeter.Core.Links;
 using EdgeMeter.Core.Polling;
+using EdgeMeter.Core.Protocol.Cjt188;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
 
@@ -37,6 +38,7 @@ public sealed class GatewayBuses : System.IDisposable
             _links[b] = platform.OpenBus(bus);
             var dlt645 = new Dlt645Master(_links[b], platform.Clock);
             var modbus = bus.IsModbusTcp ? (IModbusMaster)new ModbusTcpMaster(_links[b], platform.Clock) : new ModbusRtuMaster(_links[b], platform.Clock);
+            var cjt188 = new Cjt188Master(_links[b], platform.Clock);
             var sessions = new ArrayList();
             var synced = new ArrayList();
             var orders = new ArrayList();
@@ -48,7 +50,9 @@ public sealed class GatewayBuses : System.IDisposable
                     continue;
                 }
 
-                var session = CreateSession(m, meter, dlt645, modbus, planner, platform, _backfill);
+                var session = meter.IsCjt188
+                    ? CreateCjt188Session(m, meter, cjt188, platform)
+                    : CreateSession(m, meter, dlt645, modbus, planner, platform, _backfill);
                 session.Activity = platform.BusActivity;
                 sessions.Add(session);
                 if (meter.TimeSync && session is Dlt645MeterSession dltSession)
@@ -245,6 +249,21 @@ public sealed class GatewayBuses : System.IDisposable
         }
 
         _backfill.Dispose();
+    }
+
+    private static MeterSession CreateCjt188Session(int index, MeterSettings meter, Cjt188Master master, IGatewayPlatform platform)
+    {
+        var fields = new Cjt188Field[meter.Points.Length];
+        var units = new string[meter.Points.Length];
+        for (var p = 0; p < fields.Length; p++)
+        {
+            fields[p] = meter.Points[p].Field;
+            units[p] = meter.Points[p].Unit;
+        }
+
+        Cjt188Address.TryParse(meter.Address, out var address);
+        var target = new Cjt188Meter(meter.Cjt188Type, address, meter.SwappedDi);
+        return new Cjt188MeterSession(index, meter.Id, master, target, fields, units, meter.PollSeconds, meter.TimeoutMs, meter.Retries, platform.Clock);
     }
 
     private static MeterSession CreateSession(

@@ -23,8 +23,10 @@ internal static class MeterFailures
         var message = status switch
         {
             ReadStatus.Timeout => $"{meter} did not answer {request} within {timeoutMilliseconds} ms (timeout)",
-            ReadStatus.BadChecksum => $"{meter}: the reply to {request} failed its {(meter.IsDlt645 ? "checksum" : "CRC")} (bad checksum)",
+            ReadStatus.BadChecksum => $"{meter}: the reply to {request} failed its {(meter.IsModbus ? "CRC" : "checksum")} (bad checksum)",
+            ReadStatus.Malformed when meter.IsCjt188 => $"{meter}: the reply to {request} is of an unknown layout or unit (docs/cjt188.md)",
             ReadStatus.Malformed => $"{meter}: the reply to {request} is malformed (wrong address, function, identifier or length)",
+            ReadStatus.ErrorReply when meter.IsCjt188 => $"{meter} answered {request} with an abnormal reply (C bit 6): it cannot give that data",
             ReadStatus.ErrorReply when meter.IsDlt645 => $"{meter} answered {request} with an error reply: {Describe(dlt645Errors)}",
             ReadStatus.ErrorReply => $"{meter} answered {request} with exception {(int)modbusException:D2}: {Describe(modbusException)}",
             ReadStatus.LinkDown => recorder.LastFailure ?? $"{link}: the link failed",

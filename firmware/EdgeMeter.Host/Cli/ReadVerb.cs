@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Protocol;
+using EdgeMeter.Core.Protocol.Cjt188;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Core.Values;
@@ -18,6 +19,7 @@ namespace EdgeMeter.Host.Cli;
 /// <summary>
 /// `edgemeter read`: one value from one meter, for a technician at the bus.
 /// DL/T 645: <c>--di 02010100</c> (2007) or <c>--di B611</c> (1997). Modbus: <c>--register N --type T</c>.
+/// CJ/T 188: <c>--field total</c> (water, gas) or <c>--field heat</c> (heat meters), <c>--di-order 1F90</c> where the meter wants it.
 /// Prints "220.1 V", or one JSON object with <c>--json</c>. Exit 0 ok, 1 meter or link failure, 2 bad command line.
 /// </summary>
 public static class ReadVerb
@@ -27,7 +29,9 @@ public static class ReadVerb
     public static Command Create(CliConsole console)
     {
         var link = new Option<string>("--link") { Description = "The bus: serial:///dev/ttyUSB0?baud=2400&parity=even, tcp://HOST:PORT (a serial server) or modbus-tcp://HOST[:PORT] (a Modbus TCP server)", Required = true };
-        var meter = new Option<string>("--meter") { Description = "The meter: dlt645:ADDRESS12, dlt645-1997:ADDRESS12 or modbus:UNIT", Required = true };
+        var meter = new Option<string>("--meter") { Description = "The meter: dlt645:ADDRESS12, dlt645-1997:ADDRESS12, modbus:UNIT or cjt188-water|gas|heat:ADDRESS14", Required = true };
+        var field = new Option<string?>("--field") { Description = "CJ/T 188: " + string.Join(", ", Cjt188FieldNames.Names) + " (default total, heat for heat meters)" };
+        var diOrder = new Option<string>("--di-order") { Description = "CJ/T 188: how the meter wants DI 901FH sent: 901F (the 2004 tables) or 1F90", DefaultValueFactory = _ => "901F" };
         var di = new Option<string?>("--di") { Description = "DL/T 645 data identifier: 8 hex digits (2007, e.g. 02010100) or 4 (1997, e.g. B611)" };
         var raw = new Option<bool>("--raw") { Description = "DL/T 645: read any DI and print its value bytes in hex (lowest first)" };
         var register = new Option<string?>("--register") { Description = "Modbus: first register, 0-based (decimal or 0x hex)" };
@@ -41,7 +45,7 @@ public static class ReadVerb
 
         var command = new Command("read", "Read one value from one meter.")
         {
-            link, meter, di, raw, register, type, function, wordOrder, decimals, unit, timeout, json,
+            link, meter, di, raw, register, type, function, wordOrder, decimals, unit, field, diOrder, timeout, json,
         };
         command.SetAction(parse =>
         {
@@ -54,15 +58,20 @@ public static class ReadVerb
             }
 
             MeterReading reading;
-            if (spec.IsDlt645)
+            if (spec.IsCjt188)
             {
-                RefuseOptions(parse, spec, register, type, function, wordOrder, decimals, unit);
+                RefuseOptions(parse, spec, di, raw, register, type, function, wordOrder, decimals, unit);
+                reading = ReadCjt188(linkAddress, spec, parse.GetValue(field), parse.GetValue(diOrder)!, timeoutMs);
+            }
+            else if (spec.IsDlt645)
+            {
+                RefuseOptions(parse, spec, register, type, function, wordOrder, decimals, unit, field, diOrder);
                 var text = parse.GetValue(di) ?? throw new CliException($"{spec} needs --di (e.g. {(spec.Dlt645Version == Dlt645Version.V1997 ? "B611" : "02010100")})", ExitCodes.Usage);
                 reading = ReadDlt645(linkAddress, spec, text, parse.GetValue(raw), timeoutMs);
             }
             else
             {
-                RefuseOptions(parse, spec, di, raw);
+                RefuseOptions(parse, spec, di, raw, field, diOrder);
                 var text = parse.GetValue(register) ?? throw new CliException($"{spec} needs --register (e.g. --register 0 --type float32 --function 4)", ExitCodes.Usage);
                 if (parse.GetValue(decimals) is < 0 or > ModbusPoint.MaxDecimals)
                 {
@@ -143,6 +152,40 @@ public static class ReadVerb
 
                 return new MeterReading(meter, identity, item.Name, Dlt645Address.FromBytes(bytes, 0).ToString(), IsNumber: false, string.Empty, null);
         }
+    }
+
+    private static MeterReading ReadCjt188(LinkAddress linkAddress, MeterSpec meter, string? fieldName, string diOrder, int timeoutMs)
+    {
+        var heat = meter.Protocol == MeterProtocol.Cjt188Heat;
+        var name = fieldName ?? (heat ? "heat" : "total");
+        if (!Cjt188FieldNames.TryParse(name, out var field) || !Cjt188FieldNames.BelongsTo(field, meter.Cjt188Type))
+        {
+            var known = Cjt188FieldNames.Names.Where(n => Cjt188FieldNames.TryParse(n, out var f) && Cjt188FieldNames.BelongsTo(f, meter.Cjt188Type));
+            throw new CliException($"--field '{name}' is not reported by a {meter.ProtocolName} meter (known: {string.Join(", ", known)})", ExitCodes.Usage);
+        }
+
+        if (diOrder is not ("901F" or "1F90"))
+        {
+            throw new CliException($"--di-order '{diOrder}' must be 901F or 1F90", ExitCodes.Usage);
+        }
+
+        RequireBus(linkAddress, meter.ProtocolName);
+        using var link = new FailureRecordingLink(MeterLinks.Open(linkAddress));
+        var master = new Cjt188Master(link, SystemClock.Instance) { TimeoutMilliseconds = timeoutMs };
+        var data = new Cjt188CurrentData();
+        var status = master.ReadCurrent(meter.Cjt188Type, meter.Cjt188Address, diOrder == "1F90", data);
+        if (status != ReadStatus.Ok)
+        {
+            throw MeterFailures.From(status, meter, linkAddress, link, timeoutMs, "current data (901FH)");
+        }
+
+        if (!data.TryGet(field, out var value, out var unit))
+        {
+            throw new CliException($"{meter} sent no value for {name} (not BCD: the meter has none)");
+        }
+
+        var identity = new List<KeyValuePair<string, object>> { new("field", name), new("meterStatus", $"{data.Status:X4}") };
+        return new MeterReading(meter, identity, name, value.ToString(), IsNumber: true, unit, null);
     }
 
     private static MeterReading ReadModbus(LinkAddress linkAddress, MeterSpec meter, ModbusReadRequest request, int timeoutMs)
@@ -258,7 +301,8 @@ public static class ReadVerb
         {
             if (parse.GetResult(option) is { Implicit: false })
             {
-                var belongs = meter.IsDlt645 ? "Modbus meters" : "DL/T 645 meters";
+                var belongs = string.Join(" and ", new[] { ("DL/T 645 meters", "--di --raw"), ("Modbus meters", "--register --type --function --word-order --decimals --unit"), ("CJ/T 188 meters", "--field --di-order") }
+                    .Where(p => p.Item2.Split(' ').Contains(option.Name)).Select(p => p.Item1));
                 throw new CliException($"{option.Name} is for {belongs}, and {meter} is a {meter.ProtocolName} meter", ExitCodes.Usage);
             }
         }

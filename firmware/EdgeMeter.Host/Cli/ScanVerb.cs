@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using EdgeMeter.Common.Cli;
 using EdgeMeter.Core.Protocol;
+using EdgeMeter.Core.Protocol.Cjt188;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.Pc.Cli;
@@ -26,7 +27,7 @@ public static class ScanVerb
     public static Command Create(CliConsole console)
     {
         var link = new Option<string>("--link") { Description = "The bus: serial:///dev/ttyUSB0?parity=even or tcp://HOST:PORT", Required = true };
-        var protocol = new Option<string>("--protocol") { Description = "dlt645, modbus or all", DefaultValueFactory = _ => "all" };
+        var protocol = new Option<string>("--protocol") { Description = "dlt645, modbus, cjt188 or all", DefaultValueFactory = _ => "all" };
         var units = new Option<string>("--units") { Description = "Modbus units to probe: 1-247, or a list like 1,2,10-20", DefaultValueFactory = _ => "1-247" };
         var bauds = new Option<string>("--bauds") { Description = "Serial links: baud rates to try", DefaultValueFactory = _ => "1200,2400,4800,9600" };
         var timeout = new Option<int>("--timeout-ms") { Description = "Modbus: how long each unit gets to answer", DefaultValueFactory = _ => DefaultModbusTimeoutMilliseconds };
@@ -43,10 +44,11 @@ public static class ScanVerb
                 CliValues.Link(parse.GetValue(link)!),
                 parse.GetValue(protocol) switch
                 {
-                    "all" => (true, true),
-                    "dlt645" => (true, false),
-                    "modbus" => (false, true),
-                    var other => throw new CliException($"--protocol '{other}' must be dlt645, modbus or all", ExitCodes.Usage),
+                    "all" => (true, true, true),
+                    "dlt645" => (true, false, false),
+                    "modbus" => (false, true, false),
+                    "cjt188" => (false, false, true),
+                    var other => throw new CliException($"--protocol '{other}' must be dlt645, modbus, cjt188 or all", ExitCodes.Usage),
                 },
                 CliValues.Ranges(parse.GetValue(units)!, "Modbus unit", MeterSpec.MinModbusUnit, MeterSpec.MaxModbusUnit),
                 CliValues.Ranges(parse.GetValue(bauds)!, "baud rate", 300, 921_600),
@@ -91,6 +93,11 @@ public static class ScanVerb
                     ScanDlt645(recorder, link, baud, plan, progress, found);
                 }
 
+                if (plan.Protocols.Cjt188 && link.Kind != LinkKind.ModbusTcp)
+                {
+                    ScanCjt188(recorder, link, baud, plan, progress, found);
+                }
+
                 if (plan.Protocols.Modbus)
                 {
                     ScanModbus(recorder, link, baud, plan, progress, found);
@@ -132,6 +139,27 @@ public static class ScanVerb
                 case ReadStatus.LinkDown:
                     throw new CliException(link.LastFailure ?? $"{address}: the link failed");
             }
+        }
+    }
+
+    private static void ScanCjt188(FailureRecordingLink link, LinkAddress address, string baud, ScanPlan plan, ScanProgress progress, List<Found> found)
+    {
+        var master = new Cjt188Master(link, SystemClock.Instance) { TimeoutMilliseconds = plan.Dlt645TimeoutMilliseconds };
+        progress.Step($"CJ/T 188 read address{At(baud)}", 0, 1);
+        var status = master.ReadAddress(out var type, out var meterAddress);
+        progress.Step($"CJ/T 188 read address{At(baud)}", 1, 1);
+        switch (status)
+        {
+            case ReadStatus.Ok:
+                var kind = Cjt188MeterType.IsHeat(type) ? MeterProtocol.Cjt188Heat : Cjt188MeterType.Family(type) == 3 ? MeterProtocol.Cjt188Gas : MeterProtocol.Cjt188Water;
+                Report(progress, found, new Found(MeterSpec.Cjt188(kind, meterAddress), baud, $"read address, type {Cjt188MeterType.NameOf(type)}"));
+                break;
+            case ReadStatus.BadChecksum:
+            case ReadStatus.Malformed:
+                Report(progress, found, new Found(null, baud, "CJ/T 188: garbled reply to read address: several meters answering at once? Read them by address"));
+                break;
+            case ReadStatus.LinkDown:
+                throw new CliException(link.LastFailure ?? $"{address}: the link failed");
         }
     }
 
@@ -211,7 +239,7 @@ public static class ScanVerb
 
     private sealed record ScanPlan(
         LinkAddress Link,
-        (bool Dlt645, bool Modbus) Protocols,
+        (bool Dlt645, bool Modbus, bool Cjt188) Protocols,
         IReadOnlyList<int> Units,
         IReadOnlyList<int> Bauds,
         int ModbusTimeoutMilliseconds,

@@ -126,8 +126,8 @@ public static class MeterSimVerb
         var modbusTcp = host.Link.Kind == LinkKind.ModbusTcp;
         foreach (var meter in simulator.Meters)
         {
-            var protocol = modbusTcp && !meter.IsDlt645 ? "Modbus TCP" : meter.ProtocolName;
-            var what = modbusTcp && meter.IsDlt645 ? "not reachable: a Modbus TCP server carries Modbus only" : Describe(simulator, meter);
+            var protocol = modbusTcp && meter.IsModbus ? "Modbus TCP" : meter.ProtocolName;
+            var what = modbusTcp && !meter.IsModbus ? "not reachable: a Modbus TCP server carries Modbus only" : Describe(simulator, meter);
             output.WriteLine($"  {meter.ToString().PadRight(width)}  {protocol,-13}  {what}");
         }
 
@@ -152,6 +152,13 @@ public static class MeterSimVerb
 
     private static string Describe(MeterSimulator simulator, MeterSpec meter)
     {
+        if (meter.IsCjt188)
+        {
+            return meter.Protocol == MeterProtocol.Cjt188Heat
+                ? "current data 901FH: heat (GJ), power, flow, volume, supply and return temperatures"
+                : "current data 901FH: total and settlement-day total (m3)";
+        }
+
         if (!meter.IsDlt645)
         {
             return "SDM630 input registers (function 04, float32) + EdgeMeter holding registers (function 03)";

@@ -56,4 +56,8 @@ public enum Quantity
     HeatTotal,
     WaterFlow,
     WaterTotal,
+
+    /// <summary>A heat meter's supply and return water temperatures.</summary>
+    SupplyTemperature,
+    ReturnTemperature,
 }

@@ -84,6 +84,8 @@ public sealed class SimulatedMeter
             Quantity.HeatTotal => Round(ProcessTotal(t, _baseSteamTonnesPerHour) * GigajoulesPerTonneOfSteam, 2),
             Quantity.WaterFlow => Round(_baseWaterCubicMetresPerHour * Load(t), 3),
             Quantity.WaterTotal => Round(ProcessTotal(t, _baseWaterCubicMetresPerHour), 2),
+            Quantity.SupplyTemperature => Round(80 + (3 * Math.Sin((t / 900) + _phase)), 2),
+            Quantity.ReturnTemperature => Round(60 + (3 * Math.Sin((t / 900) + _phase)), 2),
             _ => throw new ArgumentOutOfRangeException(nameof(quantity), quantity, "not simulated"),
         };
     }

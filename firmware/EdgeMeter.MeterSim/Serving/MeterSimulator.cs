@@ -1,8 +1,10 @@
 using EdgeMeter.Core.Protocol;
+using EdgeMeter.Core.Protocol.Cjt188;
 using EdgeMeter.Core.Protocol.Dlt645;
 using EdgeMeter.Core.Protocol.Modbus;
 using EdgeMeter.MeterSim.Faults;
 using EdgeMeter.MeterSim.Meters;
+using EdgeMeter.MeterSim.Protocol.Cjt188;
 using EdgeMeter.MeterSim.Protocol.Dlt645;
 using EdgeMeter.MeterSim.Protocol.Modbus;
 using EdgeMeter.Pc.Meters;
@@ -10,7 +12,8 @@ using EdgeMeter.Pc.Meters;
 namespace EdgeMeter.MeterSim.Serving;
 
 /// <summary>
-/// Several simulated meters sharing one bus: DL/T 645-2007, DL/T 645-1997 and Modbus RTU meters answer the
+/// Several simulated meters sharing one bus: DL/T 645-2007, DL/T 645-1997, Modbus RTU and CJ/T 188 water, gas and
+/// heat meters answer the
 /// requests addressed to them, with values from their <see cref="SimulatedMeter"/> physics, optionally with
 /// injected faults. Transport-free: a <see cref="SimulatorSession"/> turns received bytes into replies, and
 /// <see cref="SimulatorHost"/> puts sessions on TCP or a serial port. Thread-safe: sessions of several TCP
@@ -24,6 +27,7 @@ public sealed class MeterSimulator
     private readonly Dictionary<MeterSpec, SimulatedMeter> _models = [];
     private readonly List<SimulatedDlt645Meter> _dlt645 = [];
     private readonly HashSet<byte> _modbusUnits = [];
+    private readonly List<MeterSpec> _cjt188 = [];
     private readonly Random _faultDraws;
     private readonly byte[] _value = new byte[Dlt645Frame.MaxDataLength];
     private readonly byte[] _reply = new byte[Dlt645FrameEncoder.MaxFrameLength];
@@ -52,6 +56,10 @@ public sealed class MeterSimulator
             {
                 var clockError = options.MeterClockErrors ? TimeSpan.FromSeconds((SeedOf(meter) & 0x7FFFFFFF) % 241 - 120) : TimeSpan.Zero;
                 _dlt645.Add(new SimulatedDlt645Meter(meter, model, options.UtcOffset, clockError));
+            }
+            else if (meter.IsCjt188)
+            {
+                _cjt188.Add(meter);
             }
             else
             {
@@ -135,6 +143,75 @@ public sealed class MeterSimulator
             Deliver(meter.Spec, length, summary, () => Dlt645ReplyEncoder.EncodeErrorReply(
                 _reply, 0, ReplyPreambleLength, meter.Address, (byte)request.Function, Dlt645ErrorFlags.Other), replies, outcome);
         }
+    }
+
+    internal void AnswerCjt188(Cjt188Frame request, List<SimulatorReply> replies)
+    {
+        lock (_gate)
+        {
+            if (request.IsReply || request.DataLength < 3)
+            {
+                return;
+            }
+
+            var identifier = request.DataIdentifier;
+            var swapped = ((identifier & 0xFF) << 8) | (identifier >> 8);
+            bool Asks(int di) => identifier == di || swapped == di;
+            if (request.Function == Cjt188FrameEncoder.ReadAddressFunction && Asks(Cjt188FrameEncoder.AddressIdentifier) && request.Address.IsBroadcast)
+            {
+                AnswerCjt188Address(request, replies);
+                return;
+            }
+
+            var meter = _cjt188.FirstOrDefault(m => m.Cjt188Address == request.Address
+                && Cjt188MeterType.Family(m.Cjt188Type) == Cjt188MeterType.Family(request.MeterType));
+            if (meter is null || request.Function != Cjt188FrameEncoder.ReadDataFunction)
+            {
+                return;
+            }
+
+            var summary = $"read {identifier:X4}";
+            RequestsAnswered++;
+            if (!Asks(Cjt188FrameEncoder.CurrentDataIdentifier))
+            {
+                var refused = Cjt188ReplyEncoder.Abnormal(meter.Cjt188Type, meter.Cjt188Address, (byte)request.Function, request.Data[2]);
+                refused.CopyTo(_reply, 0);
+                Deliver(meter, refused.Length, summary, () => refused.Length, replies, "refused (DI not served)");
+                return;
+            }
+
+            var reply = Cjt188Answers.CurrentData(meter, _models[meter], request, Options.Clock.UtcNow, Options.UtcOffset);
+            reply.CopyTo(_reply, 0);
+            var abnormal = Cjt188ReplyEncoder.Abnormal(meter.Cjt188Type, meter.Cjt188Address, (byte)request.Function, request.Data[2]);
+            Deliver(meter, reply.Length, summary, () =>
+            {
+                abnormal.CopyTo(_reply, 0);
+                return abnormal.Length;
+            }, replies, "ok");
+        }
+    }
+
+    private void AnswerCjt188Address(Cjt188Frame request, List<SimulatorReply> replies)
+    {
+        if (_cjt188.Count == 0)
+        {
+            return;
+        }
+
+        RequestsAnswered++;
+        var meter = _cjt188[0];
+        var reply = Cjt188ReplyEncoder.Address(meter.Cjt188Type, meter.Cjt188Address, request.Data[2]);
+        if (_cjt188.Count > 1)
+        {
+            // Every meter on the line answers at once; on a real bus the replies collide into garbage.
+            reply[^2] ^= 0x5A;
+            Log($"{request.Address} read address -> {_cjt188.Count} meters answer at once: collision");
+            replies.Add(new SimulatorReply(meter, reply, ReplyDelay(reply.Length)));
+            return;
+        }
+
+        reply.CopyTo(_reply, 0);
+        Deliver(meter, reply.Length, "read address", () => reply.Length, replies, "ok");
     }
 
     internal void AnswerModbus(byte[] frame, int length, ModbusRequest request, List<SimulatorReply> replies)

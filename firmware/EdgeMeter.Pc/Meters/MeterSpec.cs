@@ -1,23 +1,26 @@
 using System.Globalization;
+using EdgeMeter.Core.Protocol.Cjt188;
 using EdgeMeter.Core.Protocol.Dlt645;
 
 namespace EdgeMeter.Pc.Meters;
 
 /// <summary>
 /// One meter on a bus, as commands and configs name it: <c>dlt645:123456789012</c> (DL/T 645-2007),
-/// <c>dlt645-1997:123456789012</c> or <c>modbus:1</c> (Modbus RTU unit 1..247). Its text form is canonical:
-/// addresses are padded to 12 digits, units written without leading zeros.
+/// <c>dlt645-1997:123456789012</c>, <c>modbus:1</c> (Modbus RTU unit 1..247) or a CJ/T 188 meter by type and 14-digit
+/// address: <c>cjt188-water:00002020120218</c>, <c>cjt188-gas:...</c>, <c>cjt188-heat:...</c>. Its text form is
+/// canonical: addresses are padded, units written without leading zeros.
 /// </summary>
 public sealed record MeterSpec
 {
     public const int MinModbusUnit = 1;
     public const int MaxModbusUnit = 247;
 
-    private MeterSpec(MeterProtocol protocol, Dlt645Address address, byte unit)
+    private MeterSpec(MeterProtocol protocol, Dlt645Address address, byte unit, Cjt188Address cjt188Address = default)
     {
         Protocol = protocol;
         Address = address;
         Unit = unit;
+        Cjt188Address = cjt188Address;
     }
 
     public MeterProtocol Protocol { get; }
@@ -28,7 +31,27 @@ public sealed record MeterSpec
     /// <summary>The Modbus unit id (0 for DL/T 645 meters).</summary>
     public byte Unit { get; }
 
-    public bool IsDlt645 => Protocol != MeterProtocol.Modbus;
+    /// <summary>The CJ/T 188 address (default for other meters).</summary>
+    public Cjt188Address Cjt188Address { get; }
+
+    public bool IsDlt645 => Protocol is MeterProtocol.Dlt645V2007 or MeterProtocol.Dlt645V1997;
+
+    public bool IsModbus => Protocol == MeterProtocol.Modbus;
+
+    public bool IsCjt188 => Protocol is MeterProtocol.Cjt188Water or MeterProtocol.Cjt188Gas or MeterProtocol.Cjt188Heat;
+
+    /// <summary>The CJ/T 188 meter type byte: 10H cold water, 30H gas, 20H heat.</summary>
+    public byte Cjt188Type => Protocol switch
+    {
+        MeterProtocol.Cjt188Water => Cjt188MeterType.ColdWater,
+        MeterProtocol.Cjt188Gas => Cjt188MeterType.Gas,
+        MeterProtocol.Cjt188Heat => Cjt188MeterType.Heat,
+        _ => 0,
+    };
+
+    public static MeterSpec Cjt188(MeterProtocol protocol, Cjt188Address address) => protocol is MeterProtocol.Cjt188Water or MeterProtocol.Cjt188Gas or MeterProtocol.Cjt188Heat
+        ? new MeterSpec(protocol, default, 0, address)
+        : throw new ArgumentOutOfRangeException(nameof(protocol), "not a CJ/T 188 meter type");
 
     /// <summary>The DL/T 645 edition of a DL/T 645 meter.</summary>
     public Dlt645Version Dlt645Version => Protocol == MeterProtocol.Dlt645V1997 ? Dlt645Version.V1997 : Dlt645Version.V2007;
@@ -47,7 +70,7 @@ public sealed record MeterSpec
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0)
         {
-            throw new FormatException($"meter '{text}' must be dlt645:ADDRESS, dlt645-1997:ADDRESS or modbus:UNIT (e.g. dlt645:123456789012, modbus:1)");
+            throw new FormatException($"meter '{text}' must be dlt645:ADDRESS, dlt645-1997:ADDRESS, modbus:UNIT or cjt188-water|gas|heat:ADDRESS (e.g. dlt645:123456789012, modbus:1, cjt188-water:00002020120218)");
         }
 
         var kind = text[..colon];
@@ -67,8 +90,17 @@ public sealed record MeterSpec
                 }
 
                 return Modbus(unit);
+            case "cjt188-water":
+            case "cjt188-gas":
+            case "cjt188-heat":
+                if (!Core.Protocol.Cjt188.Cjt188Address.TryParse(rest, out var cjt188) || cjt188.IsBroadcast)
+                {
+                    throw new FormatException($"meter '{text}': a CJ/T 188 address is 14 hex digits, A6 first (e.g. 00002020120218)");
+                }
+
+                return Cjt188(kind switch { "cjt188-water" => MeterProtocol.Cjt188Water, "cjt188-gas" => MeterProtocol.Cjt188Gas, _ => MeterProtocol.Cjt188Heat }, cjt188);
             default:
-                throw new FormatException($"meter '{text}': unknown protocol '{kind}' (known: dlt645, dlt645-1997, modbus)");
+                throw new FormatException($"meter '{text}': unknown protocol '{kind}' (known: dlt645, dlt645-1997, modbus, cjt188-water, cjt188-gas, cjt188-heat)");
         }
     }
 
@@ -90,6 +122,9 @@ public sealed record MeterSpec
     {
         MeterProtocol.Dlt645V2007 => $"dlt645:{Address}",
         MeterProtocol.Dlt645V1997 => $"dlt645-1997:{Address}",
+        MeterProtocol.Cjt188Water => $"cjt188-water:{Cjt188Address}",
+        MeterProtocol.Cjt188Gas => $"cjt188-gas:{Cjt188Address}",
+        MeterProtocol.Cjt188Heat => $"cjt188-heat:{Cjt188Address}",
         _ => $"modbus:{Unit.ToString(CultureInfo.InvariantCulture)}",
     };
 
@@ -98,6 +133,9 @@ public sealed record MeterSpec
     {
         MeterProtocol.Dlt645V2007 => "DL/T 645-2007",
         MeterProtocol.Dlt645V1997 => "DL/T 645-1997",
+        MeterProtocol.Cjt188Water => "CJ/T 188 water",
+        MeterProtocol.Cjt188Gas => "CJ/T 188 gas",
+        MeterProtocol.Cjt188Heat => "CJ/T 188 heat",
         _ => "Modbus RTU",
     };
 
@@ -119,4 +157,7 @@ public enum MeterProtocol
     Dlt645V2007,
     Dlt645V1997,
     Modbus,
+    Cjt188Water,
+    Cjt188Gas,
+    Cjt188Heat,
 }

@@ -56,7 +56,7 @@ public class GatewayConfigReaderTests
     [InlineData("\"host\":\"127.0.0.1\"", "\"hots\":\"127.0.0.1\"", "$.mqtt.hots: unknown setting")]
     [InlineData("\"host\":\"127.0.0.1\"", "\"hots\":\"127.0.0.1\"", "$.mqtt.host: is required")]
     [InlineData("\"keyVersion\":1", "\"keyVersion\":\"1\"", "$.keyVersion: must be a whole number")]
-    [InlineData("\"protocol\":\"dlt645\"", "\"protocol\":\"iec62056\"", "$.meters[0].protocol: must be one of dlt645, dlt645-1997, modbus")]
+    [InlineData("\"protocol\":\"dlt645\"", "\"protocol\":\"iec62056\"", "$.meters[0].protocol: must be one of dlt645, dlt645-1997, modbus, cjt188")]
     [InlineData("\"gatewayId\":\"gw-1\"", "\"gatewayId\":\"gw 1\"", "$.gatewayId: must be 1-64 of")]
     [InlineData("\"schema\":1", "\"schema\":2", "$.schema: must be from 1 to 1")]
     public void Each_problem_is_reported_with_its_path(string original, string replacement, string expected)
@@ -182,6 +182,46 @@ public class GatewayConfigReaderTests
         {"schema":1,"gatewayId":"gw-1","keyVersion":1,"mqtt":{"host":"127.0.0.1"},"network":{"mode":"ethernet"},
          "buses":[{"id":"bus1",{{busSettings}}}],
          "meters":[{"id":"m1","bus":"bus1",{{meterSettings}},"points":[{"id":"p","register":0,"unit":"t/h"}]}]}
+        """;
+
+    [Fact]
+    public void A_CJT188_meter_is_read_into_its_type_address_order_and_fields()
+    {
+        var config = Read(Cjt188Meter("\"meterType\":\"heat\",\"diOrder\":\"1F90\"", "\"field\":\"heat\",\"unit\":\"kWh\""), out var errors);
+
+        Assert.Empty(errors);
+        var meter = config!.Meters[0];
+        Assert.True(meter.IsCjt188);
+        Assert.Equal(0x20, meter.Cjt188Type);
+        Assert.True(meter.SwappedDi);
+        Assert.Equal("00312718241912", meter.Address);
+        Assert.Equal(EdgeMeter.Core.Protocol.Cjt188.Cjt188Field.Heat, meter.Points[0].Field);
+    }
+
+    [Theory]
+    [InlineData("\"meterType\":\"cold-water\"", "\"field\":\"heat\",\"unit\":\"kWh\"", "$.meters[0].points[0].field: \"heat\" is not reported by a cold-water meter")]
+    [InlineData("\"meterType\":\"gas\"", "\"field\":\"total\"", "$.meters[0].points[0].unit: is required for CJ/T 188 points")]
+    [InlineData("\"meterType\":\"steam\"", "\"field\":\"total\",\"unit\":\"t\"", "$.meters[0].meterType: must be one of cold-water, hot-water, drinking-water, reclaimed-water, heat, cooling, gas (found \"steam\")")]
+    [InlineData("\"meterType\":\"gas\",\"diOrder\":\"901f\"", "\"field\":\"total\",\"unit\":\"m3\"", "$.meters[0].diOrder: must be one of 901F, 1F90")]
+    [InlineData("\"meterType\":\"gas\"", "\"field\":\"temperature\",\"unit\":\"m3\"", "$.meters[0].points[0].field: must be one of total, settlement-total")]
+    public void A_CJT188_meter_is_checked(string meterSettings, string pointSettings, string expected)
+    {
+        Assert.Null(Read(Cjt188Meter(meterSettings, pointSettings), out var errors));
+        Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_CJT188_address_is_14_hex_digits()
+    {
+        Assert.Null(Read(Cjt188Meter("\"meterType\":\"gas\"", "\"field\":\"total\",\"unit\":\"m3\"").Replace("00312718241912", "123456789012", StringComparison.Ordinal), out var errors));
+        Assert.Contains("$.meters[0].address: must be the meter's 14-digit CJ/T 188 address, A6 first (found \"123456789012\")", errors);
+    }
+
+    private static string Cjt188Meter(string meterSettings, string pointSettings) => $$"""
+        {"schema":1,"gatewayId":"gw-1","keyVersion":1,"mqtt":{"host":"127.0.0.1"},
+         "buses":[{"id":"mbus","link":"tcp://127.0.0.1:4001"}],
+         "meters":[{"id":"w1","bus":"mbus","protocol":"cjt188","address":"00312718241912",{{meterSettings}},
+                    "points":[{"id":"p",{{pointSettings}}}]}]}
         """;
 
     private static string ModbusMeter(string pointSettings) => $$"""

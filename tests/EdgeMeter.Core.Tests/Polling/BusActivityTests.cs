@@ -77,5 +77,9 @@ public class BusActivityTests
         public void AcceptFrozen(MeterSession meter, int pointIndex, DateTime atUtc, FixedDecimal value)
         {
         }
+
+        public void AcceptAlarmed(MeterSession meter, int pointIndex, FixedDecimal value)
+        {
+        }
     }
 }

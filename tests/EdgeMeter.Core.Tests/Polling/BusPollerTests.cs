@@ -157,6 +157,9 @@ public class BusPollerTests
         public void AcceptFrozen(MeterSession meter, int pointIndex, DateTime atUtc, FixedDecimal value) =>
             Calls.Add($"frozen {meter.MeterId}/{pointIndex} {atUtc:yyyy-MM-dd HH:mm} {value}");
 
+        public void AcceptAlarmed(MeterSession meter, int pointIndex, FixedDecimal value) =>
+            Calls.Add($"alarmed {meter.MeterId}/{pointIndex} {value}");
+
         public List<DateTime> TimesOf(string meter) => Entries.Where(e => e.Meter == meter).Select(e => e.At).ToList();
 
         public IEnumerable<FixedDecimal> Values(string meter) => Entries.Where(e => e.Meter == meter).Select(e => e.Value);

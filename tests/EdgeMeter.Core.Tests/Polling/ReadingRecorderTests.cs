@@ -57,6 +57,25 @@ public class ReadingRecorderTests
     }
 
     [Fact]
+    public void A_value_read_while_the_meter_reports_a_fault_is_stored_with_the_meter_error_quality()
+    {
+        var clock = new ManualClock(new DateTime(1970, 1, 1, 0, 3, 10, DateTimeKind.Utc));
+        using var buffer = ReadingBuffer.Open(new SimulatedFlash(), new BufferOptions());
+        var recorder = new ReadingRecorder(buffer, clock);
+        var meter = Meter(clock, 60);
+
+        recorder.PollStarted(meter);
+        recorder.AcceptAlarmed(meter, 0, new FixedDecimal(200, 2));
+        recorder.PollCompleted(meter);
+        recorder.CycleCompleted();
+
+        var read = new Reading[1];
+        buffer.Read(1, read);
+        Assert.Equal(ReadingQuality.MeterError | ReadingQuality.TimeUnsynced, read[0].Quality);
+        Assert.Equal(new FixedDecimal(200, 2), read[0].Value);
+    }
+
+    [Fact]
     public void A_long_cycle_commits_once_its_oldest_reading_waited_the_longest_delay()
     {
         var clock = new ManualClock(new DateTime(2026, 11, 26, 10, 15, 0, DateTimeKind.Utc));

@@ -60,6 +60,30 @@ public class GatewayEndToEndTests
     }
 
     [Fact]
+    public async Task CJT188_water_and_heat_meters_share_the_line_and_their_readings_arrive_and_a_unit_mismatch_is_refused()
+    {
+        await using var rig = new GatewayRig(cjt188: true);
+        await rig.Broker.StartAsync();
+        using (var runtime = Start(rig))
+        {
+            await Until(() => rig.Taken.Values.Count(t => t.StartsWith("m-heat heat", StringComparison.Ordinal)) >= 3 && runtime.Buffer.Depth == 0);
+            runtime.Stop();
+        }
+
+        var delivered = rig.Delivered();
+        foreach (var (n, text) in delivered)
+        {
+            Assert.Equal(rig.Taken[n], text);
+        }
+
+        Assert.Contains(delivered, d => d.Text.StartsWith("m-water water ", StringComparison.Ordinal));
+        Assert.Contains(delivered, d => d.Text.StartsWith("m-water water-month-start ", StringComparison.Ordinal));
+        Assert.Contains(delivered, d => d.Text.StartsWith("m-heat supply ", StringComparison.Ordinal));
+        Assert.Contains(delivered, d => d.Text.StartsWith("m-2007 energy", StringComparison.Ordinal));
+        Assert.DoesNotContain(rig.Taken.Values, t => t.StartsWith("m-heat wrong-unit", StringComparison.Ordinal)); // the meter says m3
+    }
+
+    [Fact]
     public async Task With_the_broker_down_readings_wait_in_flash_and_arrive_in_order_after_it_returns()
     {
         await using var rig = new GatewayRig();

@@ -22,11 +22,14 @@ internal sealed class GatewayRig : IReadingObserver, IAsyncDisposable
     public static readonly byte[] Key = Enumerable.Range(0x10, 32).Select(i => (byte)i).ToArray();
 
     /// <param name="modbusTcp">Adds a second bus, a Modbus TCP server (a second simulator) with meter m-plc, unit 5.</param>
-    public GatewayRig(string? faults = null, bool modbusTcp = false)
+    /// <param name="cjt188">Adds a CJ/T 188 water meter (m-water) and heat meter (m-heat) to the RS-485 line.</param>
+    public GatewayRig(string? faults = null, bool modbusTcp = false, bool cjt188 = false)
     {
         Directory = Path.Combine(Path.GetTempPath(), "edgemeter-gw-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
-        var options = new SimulatorOptions { Faults = faults is null ? [] : [SimulatorFault.Parse(faults)] };
+        _cjt188 = cjt188;
+        var meters = cjt188 ? [.. SimulatorOptions.DefaultMeters, MeterSpec.Parse(WaterMeter), MeterSpec.Parse(HeatMeter)] : SimulatorOptions.DefaultMeters;
+        var options = new SimulatorOptions { Meters = meters, Faults = faults is null ? [] : [SimulatorFault.Parse(faults)] };
         Simulator = SimulatorHost.StartTcp(new MeterSimulator(options));
         if (modbusTcp)
         {
@@ -37,6 +40,11 @@ internal sealed class GatewayRig : IReadingObserver, IAsyncDisposable
         File.WriteAllText(KeysPath, $$"""{"keys":[{"gatewayId":"gw-test","keyVersion":1,"key":"{{Convert.ToHexString(Key)}}"}]}""");
         File.WriteAllText(ConfigPath, ConfigJson(Broker.Port));
     }
+
+    public const string WaterMeter = "cjt188-water:00002020120218";
+    public const string HeatMeter = "cjt188-heat:00312718241912";
+
+    private readonly bool _cjt188;
 
     public string Directory { get; }
 
@@ -77,7 +85,7 @@ internal sealed class GatewayRig : IReadingObserver, IAsyncDisposable
             "points":[{"id":"energy","di":"9010"}]},
            {"id":"m-modbus","bus":"bus1","protocol":"modbus","unit":1,"pollSeconds":1,"timeoutMs":300,
             "points":[{"id":"voltage","register":0,"function":4,"type":"float32","decimals":1,"unit":"V"},
-                      {"id":"energy","register":72,"function":4,"type":"float32","decimals":2,"unit":"kWh"}]}{{{TcpMeter}}}],
+                      {"id":"energy","register":72,"function":4,"type":"float32","decimals":2,"unit":"kWh"}]}{{{TcpMeter}}}{{{Cjt188Meters}}}],
          "upload":{"intervalSeconds":1,"maxReadingsPerPacket":20,"statusIntervalSeconds":10}}
         """;
 
@@ -88,6 +96,14 @@ internal sealed class GatewayRig : IReadingObserver, IAsyncDisposable
         ,{"id":"m-plc","bus":"plant","protocol":"modbus","unit":5,"pollSeconds":1,"timeoutMs":300,
           "points":[{"id":"voltage","register":0,"function":4,"type":"float32","decimals":1,"unit":"V"},
                     {"id":"energy","register":4096,"function":3,"type":"uint32","decimals":2,"unit":"kWh"}]}
+        """;
+
+    private string Cjt188Meters => !_cjt188 ? "" :
+        """
+        ,{"id":"m-water","bus":"bus1","protocol":"cjt188","meterType":"cold-water","address":"00002020120218","pollSeconds":1,"timeoutMs":500,
+          "points":[{"id":"water","field":"total","unit":"m3"},{"id":"water-month-start","field":"settlement-total","unit":"m3"}]}
+        ,{"id":"m-heat","bus":"bus1","protocol":"cjt188","meterType":"heat","diOrder":"1F90","address":"00312718241912","pollSeconds":1,"timeoutMs":500,
+          "points":[{"id":"heat","field":"heat","unit":"GJ"},{"id":"supply","field":"supply-temperature","unit":"degC"},{"id":"wrong-unit","field":"volume","unit":"L"}]}
         """;
 
     public void Committed(EdgeMeter.Core.Buffer.Reading[] readings, int count)

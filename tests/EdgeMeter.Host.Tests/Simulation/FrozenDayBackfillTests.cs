@@ -149,6 +149,8 @@ public sealed class FrozenDayBackfillTests : IDisposable
 
         public void AcceptFrozen(MeterSession meter, int pointIndex, DateTime atUtc, FixedDecimal value) => Frozen.Add((pointIndex, atUtc, value));
 
+        public void AcceptAlarmed(MeterSession meter, int pointIndex, FixedDecimal value) => Assert.Fail("no alarms from DL/T 645");
+
         public void PollCompleted(MeterSession meter)
         {
         }

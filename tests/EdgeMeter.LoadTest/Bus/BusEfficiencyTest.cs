@@ -196,6 +196,8 @@ public static class BusEfficiencyTest
 
         public void AcceptFrozen(MeterSession meter, int pointIndex, DateTime atUtc, FixedDecimal value) => Read++;
 
+        public void AcceptAlarmed(MeterSession meter, int pointIndex, FixedDecimal value) => Read++;
+
         public void PollCompleted(MeterSession meter)
         {
         }
