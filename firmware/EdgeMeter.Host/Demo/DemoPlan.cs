@@ -11,7 +11,8 @@ namespace EdgeMeter.Host.Demo;
 /// two platforms. Each enterprise's data items: every meter's energy and the whole plant's electricity (the sum of
 /// its meters' energy), all consumption; the other points stay unmapped (GET /admin/unmapped lists them). Each gateway
 /// also reads its boiler house's PLC over Modbus TCP (a second simulator, as a Modbus TCP server): steam (t), natural
-/// gas (m3) and heat (GJ), each a consumption item with its standard-coal factor. Gateways with an odd number belong to an enterprise in a province with a platform
+/// gas (m3) and heat (GJ), and a CJ/T 188 water meter (m3) on its RS-485 line, each a consumption item with its
+/// standard-coal factor. Gateways with an odd number belong to an enterprise in a province with a platform
 /// (provincial + national); even ones to an enterprise whose province has none (national only).
 /// </summary>
 public sealed class DemoPlan
@@ -39,6 +40,12 @@ public sealed class DemoPlan
 
     /// <summary>The id of every gateway's boiler PLC meter; its unit on the PLC simulator is 100 + the gateway's number.</summary>
     public const string PlcMeter = "boiler";
+
+    /// <summary>The id of every gateway's CJ/T 188 water meter, on the RS-485 line beside the electricity meters.</summary>
+    public const string WaterMeter = "water";
+
+    /// <summary>Fresh water (新水): energy-carrying medium, kgce per m3 (GB/T 2589-2020's reference value per tonne).</summary>
+    private const string WaterConvertRation = "0.2571";
 
     public DemoPlan(string directory, int gateways, int metersPerGateway, DemoPorts ports, DemoCalendar? calendar = null, DemoGroup? group = null)
     {
@@ -132,7 +139,9 @@ public sealed class DemoPlan
 
     public string DataPath(DemoGateway gateway) => Path.Combine(GatewayDirectory(gateway), "data");
 
-    public IEnumerable<string> MeterSpecs => Gateways.SelectMany(g => g.Meters).Select(m => m.Spec);
+    public IEnumerable<string> MeterSpecs => [.. Gateways.SelectMany(g => g.Meters).Select(m => m.Spec), .. Gateways.Select(g => $"cjt188-water:{WaterAddress(g)}")];
+
+    private static string WaterAddress(DemoGateway gateway) => $"000000000000{GatewayNumber(gateway):D2}";
 
     /// <summary>Readings of these gateways go to the provincial platform too.</summary>
     public bool IsProvincial(string gatewayId) => Gateways.Single(g => g.Id == gatewayId).Enterprise == ProvincialEnterprise;
@@ -202,7 +211,7 @@ public sealed class DemoPlan
         ["buses"] = new JsonArray(
             new JsonObject { ["id"] = "bus1", ["link"] = Link },
             new JsonObject { ["id"] = "plant", ["modbusTcp"] = $"127.0.0.1:{Ports.Plc}" }),
-        ["meters"] = new JsonArray([.. gateway.Meters.Select(MeterConfig), PlcConfig(gateway)]),
+        ["meters"] = new JsonArray([.. gateway.Meters.Select(MeterConfig), PlcConfig(gateway), WaterConfig(gateway)]),
         ["upload"] = new JsonObject { ["intervalSeconds"] = 1, ["maxReadingsPerPacket"] = 20, ["statusIntervalSeconds"] = 10 },
     };
 
@@ -237,6 +246,13 @@ public sealed class DemoPlan
         {
             ["id"] = p.Point, ["register"] = p.Register, ["function"] = (int)ModbusFunction.ReadHoldingRegisters, ["type"] = ModbusNames.Of(ModbusDataType.UInt32), ["decimals"] = p.Decimals, ["unit"] = p.Unit,
         }).ToArray()),
+    };
+
+    private JsonNode WaterConfig(DemoGateway gateway) => new JsonObject
+    {
+        ["id"] = WaterMeter, ["bus"] = "bus1", ["protocol"] = "cjt188", ["meterType"] = "cold-water", ["address"] = WaterAddress(gateway),
+        ["pollSeconds"] = PollSeconds, ["timeoutMs"] = 500, ["retries"] = 1,
+        ["points"] = new JsonArray(new JsonObject { ["id"] = "water", ["field"] = "total", ["unit"] = "m3" }),
     };
 
     private static int PlcUnit(DemoGateway gateway) => 100 + int.Parse(gateway.Id[3..], System.Globalization.CultureInfo.InvariantCulture);
@@ -324,9 +340,14 @@ public sealed class DemoPlan
             [new DemoTerm(gateway.Id, meter.Id, "energy")]));
 
     private static IEnumerable<DemoItem> PlcItems(DemoGateway gateway) =>
-        PlcPoints.Select((p, i) => new DemoItem(
+    [
+        .. PlcPoints.Select((p, i) => new DemoItem(
             $"0000{GatewayNumber(gateway):D2}90{p.DataClass}{p.EnergyType}{i + 1:D4}", gateway.Enterprise, $"{gateway.Id} boiler {p.Point}", "Consumption", p.Unit,
-            [new DemoTerm(gateway.Id, PlcMeter, p.Point)]) { ConvertRation = p.ConvertRation });
+            [new DemoTerm(gateway.Id, PlcMeter, p.Point)]) { ConvertRation = p.ConvertRation }),
+        new DemoItem(
+            $"0000{GatewayNumber(gateway):D2}910341000001", gateway.Enterprise, $"{gateway.Id} water", "Consumption", "m3",
+            [new DemoTerm(gateway.Id, WaterMeter, "water")]) { ConvertRation = WaterConvertRation },
+    ];
 
     private static int GatewayNumber(DemoGateway gateway) => int.Parse(gateway.Id[3..], System.Globalization.CultureInfo.InvariantCulture);
 
