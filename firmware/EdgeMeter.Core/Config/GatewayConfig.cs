@@ -93,6 +93,9 @@ public sealed class BusSettings
 
     public int ModbusTcpPort { get; set; } = 502;
 
+    /// <summary>Modbus TCP: requests the server takes before it answers the first (1 = one at a time).</summary>
+    public int MaxOutstanding { get; set; } = 1;
+
     public bool IsModbusTcp => ModbusTcpHost.Length > 0;
 
     public int Baud { get; set; } = 2400;

@@ -22,7 +22,7 @@ public static class GatewayConfigReader
     private static readonly string[] MqttMembers =
         { "host", "port", "tls", "caFile", "clientCertFile", "username", "password", "topicPrefix", "keepAliveSeconds" };
 
-    private static readonly string[] BusMembers = { "id", "link", "uart", "modbusTcp", "baud", "parity", "stopBits", "txPin", "rxPin", "dePin" };
+    private static readonly string[] BusMembers = { "id", "link", "uart", "modbusTcp", "maxOutstanding", "baud", "parity", "stopBits", "txPin", "rxPin", "dePin" };
     private static readonly string[] MeterMembers =
         { "id", "bus", "protocol", "address", "unit", "meterType", "diOrder", "pollSeconds", "timeoutMs", "retries", "timeSync", "timeByteOrder", "points" };
 
@@ -176,6 +176,10 @@ public static class GatewayConfigReader
             {
                 ReadModbusTcpEndpoint(node, bus);
             }
+            else if (node.Has("maxOutstanding"))
+            {
+                node.Error("maxOutstanding", "is for a Modbus TCP bus (modbusTcp): an RS-485 bus carries one request at a time");
+            }
             else if (networkMode != "host" && bus.Uart.Length == 0)
             {
                 node.Error("uart", "is required on a device (COM2 or COM3)");
@@ -216,6 +220,7 @@ public static class GatewayConfigReader
 
         bus.ModbusTcpHost = host;
         bus.ModbusTcpPort = port;
+        bus.MaxOutstanding = (int)node.Integer("maxOutstanding", 1, 16, 1, false);
     }
 
     private static bool IsHostName(string host)

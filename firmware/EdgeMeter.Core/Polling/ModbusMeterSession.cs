@@ -5,13 +5,22 @@ using EdgeMeter.Core.Values;
 
 namespace EdgeMeter.Core.Polling;
 
-/// <summary>A Modbus meter: its points coalesced into as few block reads as the planner allows.</summary>
+/// <summary>
+/// A Modbus meter: its points coalesced into as few block reads as the planner allows. Behind a Modbus TCP server that
+/// takes several outstanding requests, the blocks are read in one pipelined round and only the ones that failed are
+/// read again one by one, with the meter's retries.
+/// </summary>
 public sealed class ModbusMeterSession : MeterSession, IMeterRequest
 {
     private readonly IModbusMaster _master;
     private readonly ModbusPoint[] _points;
     private readonly ModbusReadPlan _plan;
     private readonly int _timeoutMilliseconds;
+    private readonly ModbusTcpMaster? _pipeline;
+    private readonly ReadStatus[] _statuses;
+
+    /// <summary>The argument of <see cref="IMeterRequest.Run"/> that reads every block in one pipelined round.</summary>
+    private const int AllBlocks = -1;
 
     public ModbusMeterSession(
         int meterIndex,
@@ -29,6 +38,9 @@ public sealed class ModbusMeterSession : MeterSession, IMeterRequest
         _points = points;
         _plan = planner.Plan(points);
         _timeoutMilliseconds = timeoutMilliseconds;
+        _statuses = new ReadStatus[_plan.BlockCount];
+        var tcp = master as ModbusTcpMaster;
+        _pipeline = tcp != null && tcp.MaxOutstanding > 1 && _plan.BlockCount > 1 ? tcp : null;
     }
 
     public override int PointCount => _points.Length;
@@ -39,10 +51,20 @@ public sealed class ModbusMeterSession : MeterSession, IMeterRequest
     public override bool Poll(IPointSink sink)
     {
         var anyRead = false;
+        if (_pipeline != null)
+        {
+            Attempt(this, AllBlocks);
+        }
+
         for (var b = 0; b < _plan.BlockCount; b++)
         {
             var block = _plan.GetBlock(b);
-            var status = Attempt(this, b);
+            var status = _pipeline != null ? _statuses[b] : ReadStatus.Timeout;
+            if (status != ReadStatus.Ok && status != ReadStatus.ErrorReply)
+            {
+                status = Attempt(this, b);
+            }
+
             for (var i = 0; i < block.PointCount; i++)
             {
                 var pointStatus = status;
@@ -63,7 +85,22 @@ public sealed class ModbusMeterSession : MeterSession, IMeterRequest
     ReadStatus IMeterRequest.Run(int block)
     {
         _master.ResponseTimeoutMilliseconds = _timeoutMilliseconds;
-        return _plan.GetBlock(block).Read(_master);
+        if (block != AllBlocks)
+        {
+            return _plan.GetBlock(block).Read(_master);
+        }
+
+        // One round for all blocks; the blocks it leaves failed are retried one by one, so the round itself is not.
+        _pipeline!.ReadPipelined(_plan, _statuses);
+        for (var b = 0; b < _statuses.Length; b++)
+        {
+            if (_statuses[b] == ReadStatus.LinkDown)
+            {
+                return ReadStatus.LinkDown;
+            }
+        }
+
+        return ReadStatus.Ok;
     }
 
     private int IndexOf(ModbusPoint point)

@@ -37,7 +37,9 @@ public sealed class GatewayBuses : System.IDisposable
             var bus = config.Buses[b];
             _links[b] = platform.OpenBus(bus);
             var dlt645 = new Dlt645Master(_links[b], platform.Clock);
-            var modbus = bus.IsModbusTcp ? (IModbusMaster)new ModbusTcpMaster(_links[b], platform.Clock) : new ModbusRtuMaster(_links[b], platform.Clock);
+            var modbus = bus.IsModbusTcp
+                ? (IModbusMaster)new ModbusTcpMaster(_links[b], platform.Clock) { MaxOutstanding = bus.MaxOutstanding }
+                : new ModbusRtuMaster(_links[b], platform.Clock);
             var cjt188 = new Cjt188Master(_links[b], platform.Clock);
             var sessions = new ArrayList();
             var synced = new ArrayList();

@@ -162,6 +162,7 @@ public class GatewayConfigReaderTests
         Assert.Equal(host, config.Buses[0].ModbusTcpHost);
         Assert.Equal(port, config.Buses[0].ModbusTcpPort);
         Assert.Equal(255, config.Meters[0].Unit);
+        Assert.Equal(1, config.Buses[0].MaxOutstanding);
     }
 
     [Theory]
@@ -171,6 +172,8 @@ public class GatewayConfigReaderTests
     [InlineData("\"modbusTcp\":\"plc\"", "\"protocol\":\"dlt645\",\"address\":\"123456789012\"", "$.meters[0].protocol: must be modbus on bus \"bus1\", a Modbus TCP server")]
     [InlineData("\"modbusTcp\":\"plc\"", "\"protocol\":\"modbus\",\"unit\":256", "$.meters[0].unit: must be from 0 to 255 (found 256)")]
     [InlineData("\"uart\":\"COM2\"", "\"protocol\":\"modbus\",\"unit\":255", "$.meters[0].unit: must be from 1 to 247 (found 255)")]
+    [InlineData("\"uart\":\"COM2\",\"maxOutstanding\":4", "\"protocol\":\"modbus\",\"unit\":1", "$.buses[0].maxOutstanding: is for a Modbus TCP bus (modbusTcp)")]
+    [InlineData("\"modbusTcp\":\"plc\",\"maxOutstanding\":17", "\"protocol\":\"modbus\",\"unit\":1", "$.buses[0].maxOutstanding: must be from 1 to 16 (found 17)")]
     public void A_Modbus_TCP_bus_is_checked(string bus, string meter, string expected)
     {
         Assert.Null(Read(TcpBus(bus, meter), out var errors));

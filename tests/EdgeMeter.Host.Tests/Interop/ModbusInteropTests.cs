@@ -190,6 +190,19 @@ public sealed class ModbusInteropTests : IDisposable
 
         Assert.Equal(ReadStatus.ErrorReply, master.ReadHoldingRegisters(17, 0x0300, 1, holding));
         Assert.Equal(ModbusExceptionCode.IllegalDataAddress, master.LastException);
+
+        // Both requests in one segment: the server answers each, and each reply lands in its block.
+        master.MaxOutstanding = 2;
+        var plan = new ModbusBlockPlanner().Plan(new[]
+        {
+            new ModbusPoint("int32", 17, ModbusFunction.ReadHoldingRegisters, 0x0102, ModbusDataType.Int32, ModbusWordOrder.BigEndian, 0),
+            new ModbusPoint("uint32", 17, ModbusFunction.ReadInputRegisters, 0x0202, ModbusDataType.UInt32, ModbusWordOrder.BigEndian, 0),
+        });
+        var statuses = new ReadStatus[plan.BlockCount];
+        master.ReadPipelined(plan, statuses);
+        Assert.Equal([ReadStatus.Ok, ReadStatus.Ok], statuses);
+        Assert.Equal("-12345678", Decode(plan.GetBlock(0).Registers, 0, ModbusDataType.Int32));
+        Assert.Equal("4000000000", Decode(plan.GetBlock(1).Registers, 0, ModbusDataType.UInt32));
     }
 
     private ChildProcess Track(ChildProcess process)

@@ -13,14 +13,20 @@ public static class ModbusTcpFrame
     /// <summary>Writes the ADU of the RTU frame <c>rtu[0..rtuLength)</c> (its CRC left out); returns its length.</summary>
     public static int FromRtu(byte[] rtu, int rtuLength, int transaction, byte[] adu)
     {
+        return FromRtu(rtu, rtuLength, transaction, adu, 0);
+    }
+
+    /// <summary>As <see cref="FromRtu(byte[], int, int, byte[])"/>, at <paramref name="offset"/> in <paramref name="adu"/>.</summary>
+    public static int FromRtu(byte[] rtu, int rtuLength, int transaction, byte[] adu, int offset)
+    {
         var unitAndPdu = rtuLength - 2;
-        adu[0] = (byte)(transaction >> 8);
-        adu[1] = (byte)transaction;
-        adu[2] = 0;
-        adu[3] = 0;
-        adu[4] = (byte)(unitAndPdu >> 8);
-        adu[5] = (byte)unitAndPdu;
-        System.Array.Copy(rtu, 0, adu, 6, unitAndPdu);
+        adu[offset] = (byte)(transaction >> 8);
+        adu[offset + 1] = (byte)transaction;
+        adu[offset + 2] = 0;
+        adu[offset + 3] = 0;
+        adu[offset + 4] = (byte)(unitAndPdu >> 8);
+        adu[offset + 5] = (byte)unitAndPdu;
+        System.Array.Copy(rtu, 0, adu, offset + 6, unitAndPdu);
         return 6 + unitAndPdu;
     }
 

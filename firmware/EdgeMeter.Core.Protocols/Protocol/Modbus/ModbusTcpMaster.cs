@@ -10,7 +10,9 @@ namespace EdgeMeter.Core.Protocol.Modbus;
 /// the reply carrying it is taken: a late reply to a request that timed out is read and dropped, never mistaken for
 /// the answer to the next one. The unit id addresses a device behind a gateway (0-255; devices on the network itself
 /// mostly answer to 1 or 255). Requests and replies are checked by the same codec as RTU's (a reply, prefixed by its
-/// unit and given a CRC, is an RTU frame), so errors are reported alike. Allocates nothing per call.
+/// unit and given a CRC, is an RTU frame), so errors are reported alike. Where the server allows several outstanding
+/// requests (<see cref="MaxOutstanding"/>), <see cref="ReadPipelined"/> sends a meter's block reads together and takes
+/// the replies in any order by their ids. Allocates nothing per call.
 /// </summary>
 public sealed class ModbusTcpMaster : IModbusMaster
 {
@@ -22,12 +24,22 @@ public sealed class ModbusTcpMaster : IModbusMaster
     /// <summary>The largest ADU: the header and a 253-byte PDU.</summary>
     public const int MaxAduLength = 260;
 
+    /// <summary>The most requests <see cref="ReadPipelined"/> keeps outstanding (the configuration's limit).</summary>
+    public const int MaxPipeline = 16;
+
+    /// <summary>A read request's ADU: header, unit, function, address, count.</summary>
+    private const int ReadRequestLength = 12;
+
     private readonly IMeterLink _link;
     private readonly IClock _clock;
     private readonly byte[] _rtu = new byte[ModbusFrameReader.MaxFrameLength];
     private readonly byte[] _adu = new byte[MaxAduLength];
     private readonly byte[] _reply = new byte[ModbusFrameReader.MaxFrameLength];
+    private readonly byte[] _burst = new byte[MaxPipeline * ReadRequestLength];
+    private readonly int[] _pendingTransactions = new int[MaxPipeline];
+    private readonly int[] _pendingBlocks = new int[MaxPipeline];
     private int _transaction;
+    private int _maxOutstanding = 1;
 
     public ModbusTcpMaster(IMeterLink link, IClock clock)
     {
@@ -47,6 +59,21 @@ public sealed class ModbusTcpMaster : IModbusMaster
     }
 
     public int ResponseTimeoutMilliseconds { get; set; }
+
+    /// <summary>How many requests the server takes before answering the first (1: one at a time, the safe default).</summary>
+    public int MaxOutstanding
+    {
+        get => _maxOutstanding;
+        set
+        {
+            if (value < 1 || value > MaxPipeline)
+            {
+                throw new System.ArgumentOutOfRangeException(nameof(value));
+            }
+
+            _maxOutstanding = value;
+        }
+    }
 
     public ModbusExceptionCode LastException { get; private set; }
 
@@ -95,6 +122,106 @@ public sealed class ModbusTcpMaster : IModbusMaster
     {
         ModbusArguments.CheckRange(address, count, ModbusRtuRequest.MaxWriteRegisters, values == null ? -1 : values.Length);
         return Transact(ModbusRtuRequest.BuildWriteMultipleRegisters(_rtu, unit, address, count, values!));
+    }
+
+    /// <summary>
+    /// Reads every block of <paramref name="plan"/> into its registers, <see cref="MaxOutstanding"/> requests at a time,
+    /// each within <see cref="ResponseTimeoutMilliseconds"/> of its window's sending; <c>statuses[b]</c> is block b's
+    /// outcome (Timeout for a request left unanswered). A broken connection fails the blocks not yet answered.
+    /// </summary>
+    public void ReadPipelined(ModbusReadPlan plan, ReadStatus[] statuses)
+    {
+        LastException = ModbusExceptionCode.None;
+        for (var first = 0; first < plan.BlockCount; first += _maxOutstanding)
+        {
+            var count = plan.BlockCount - first < _maxOutstanding ? plan.BlockCount - first : _maxOutstanding;
+            try
+            {
+                SendWindow(plan, first, count, statuses);
+                ReceiveWindow(plan, count, statuses, _clock.MonotonicMilliseconds + ResponseTimeoutMilliseconds);
+            }
+            catch (LinkException)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    if (_pendingBlocks[i] >= 0)
+                    {
+                        statuses[_pendingBlocks[i]] = ReadStatus.LinkDown;
+                    }
+                }
+            }
+        }
+    }
+
+    private void SendWindow(ModbusReadPlan plan, int first, int count, ReadStatus[] statuses)
+    {
+        var length = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var block = plan.GetBlock(first + i);
+            _transaction = (_transaction + 1) & 0xFFFF;
+            _pendingTransactions[i] = _transaction;
+            _pendingBlocks[i] = first + i;
+            statuses[first + i] = ReadStatus.Timeout;
+            var rtu = ModbusRtuRequest.BuildRead(_rtu, block.UnitId, block.Function, block.Address, block.Count);
+            length += ModbusTcpFrame.FromRtu(_rtu, rtu, _transaction, _burst, length);
+        }
+
+        _link.DiscardInput();
+        _link.Write(_burst, 0, length);
+    }
+
+    private void ReceiveWindow(ModbusReadPlan plan, int count, ReadStatus[] statuses, long deadline)
+    {
+        for (var answered = 0; answered < count;)
+        {
+            if (!ReadExactly(_adu, 0, HeaderLength, deadline))
+            {
+                return;
+            }
+
+            var pduLength = ModbusTcpFrame.PduLength(_adu);
+            if (pduLength < 0 || !ReadExactly(_reply, 1, pduLength, deadline))
+            {
+                return;
+            }
+
+            var slot = PendingSlot(ModbusTcpFrame.Transaction(_adu), count);
+            if (slot < 0)
+            {
+                continue; // a late reply to an earlier request
+            }
+
+            var b = _pendingBlocks[slot];
+            _pendingBlocks[slot] = -1;
+            answered++;
+            var block = plan.GetBlock(b);
+            ModbusRtuRequest.BuildRead(_rtu, block.UnitId, block.Function, block.Address, block.Count);
+            _reply[0] = _adu[HeaderLength - 1];
+            var rtuLength = ModbusCrc.Append(_reply, 1 + pduLength);
+            statuses[b] = ModbusRtuResponse.Check(_rtu, _reply, rtuLength, out var exception);
+            if (statuses[b] == ReadStatus.Ok)
+            {
+                ModbusRtuResponse.CopyRegisters(_reply, block.Registers, block.Count);
+            }
+            else if (exception != ModbusExceptionCode.None)
+            {
+                LastException = exception;
+            }
+        }
+    }
+
+    private int PendingSlot(int transaction, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (_pendingBlocks[i] >= 0 && _pendingTransactions[i] == transaction)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private ReadStatus ReadBits(ModbusFunction function, byte unit, int address, int count, bool[] destination)
