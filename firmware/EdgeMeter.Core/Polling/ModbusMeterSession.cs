@@ -12,7 +12,7 @@ namespace EdgeMeter.Core.Polling;
 /// </summary>
 public sealed class ModbusMeterSession : MeterSession, IMeterRequest
 {
-    private readonly IModbusMaster _master;
+    private readonly ModbusMaster _master;
     private readonly ModbusPoint[] _points;
     private readonly ModbusReadPlan _plan;
     private readonly int _timeoutMilliseconds;
@@ -25,7 +25,7 @@ public sealed class ModbusMeterSession : MeterSession, IMeterRequest
     public ModbusMeterSession(
         int meterIndex,
         string meterId,
-        IModbusMaster master,
+        ModbusMaster master,
         ModbusPoint[] points,
         ModbusBlockPlanner planner,
         int pollSeconds,

@@ -38,7 +38,7 @@ public sealed class GatewayBuses : System.IDisposable
             _links[b] = platform.OpenBus(bus);
             var dlt645 = new Dlt645Master(_links[b], platform.Clock);
             var modbus = bus.IsModbusTcp
-                ? (IModbusMaster)new ModbusTcpMaster(_links[b], platform.Clock) { MaxOutstanding = bus.MaxOutstanding }
+                ? (ModbusMaster)new ModbusTcpMaster(_links[b], platform.Clock) { MaxOutstanding = bus.MaxOutstanding }
                 : new ModbusRtuMaster(_links[b], platform.Clock);
             var cjt188 = new Cjt188Master(_links[b], platform.Clock);
             var sessions = new ArrayList();
@@ -269,7 +269,7 @@ public sealed class GatewayBuses : System.IDisposable
     }
 
     private static MeterSession CreateSession(
-        int index, MeterSettings meter, Dlt645Master dlt645, IModbusMaster modbus, ModbusBlockPlanner planner, IGatewayPlatform platform, FrozenDayBackfill backfill)
+        int index, MeterSettings meter, Dlt645Master dlt645, ModbusMaster modbus, ModbusBlockPlanner planner, IGatewayPlatform platform, FrozenDayBackfill backfill)
     {
         if (meter.IsDlt645)
         {

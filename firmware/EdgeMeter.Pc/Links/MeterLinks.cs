@@ -15,7 +15,7 @@ public static class MeterLinks
     };
 
     /// <summary>The Modbus master a link needs: MBAP framing on a Modbus TCP server, RTU frames on anything else.</summary>
-    public static IModbusMaster ModbusMaster(LinkAddress address, IMeterLink link, IClock clock) => address.Kind == LinkKind.ModbusTcp
+    public static ModbusMaster ModbusMaster(LinkAddress address, IMeterLink link, IClock clock) => address.Kind == LinkKind.ModbusTcp
         ? new ModbusTcpMaster(link, clock)
         : new ModbusRtuMaster(link, clock);
 

@@ -120,7 +120,7 @@ public class ReadVerbTests : IDisposable
     [Fact]
     public void A_modbus_exception_is_named()
     {
-        var run = Read("--meter", "modbus:1", "--register", "0x2000");
+        var run = Read("--meter", "modbus:1", "--register", "0x3000");
         Assert.Equal(ExitCodes.Failure, run.ExitCode);
         Assert.Contains("exception 02: illegal data address", run.Error, StringComparison.Ordinal);
     }

@@ -16,9 +16,10 @@ public class DemoTests
         Assert.True((double)summary["completeness_min"]! >= 90, run.ToString());
         var provincial = summary["platforms"]!["provincial"]!;
         var national = summary["platforms"]!["national"]!;
-        // gw-01's enterprise: 2 meters + whole plant, to both platforms; gw-02's: the same, to the national one only.
-        Assert.Equal((3L, 3L), ((long)provincial["indicators_daily"]!, (long)provincial["indicators_monthly"]!));
-        Assert.Equal((6L, 6L), ((long)national["indicators_daily"]!, (long)national["indicators_monthly"]!));
+        // gw-01's enterprise: 2 meters, the boiler PLC's steam, gas and heat (Modbus TCP), the CJ/T 188 water meter and the
+        // whole plant, to both platforms; gw-02's: the same, to the national one only.
+        Assert.Equal((7L, 7L), ((long)provincial["indicators_daily"]!, (long)provincial["indicators_monthly"]!));
+        Assert.Equal((14L, 14L), ((long)national["indicators_daily"]!, (long)national["indicators_monthly"]!));
         Assert.True((long)provincial["indicators_realtime"]! >= 3 * 96, run.ToString());
     }
 

@@ -43,7 +43,7 @@ public sealed class ModbusReadBlock
     public ModbusPoint GetPoint(int index) => _points[index];
 
     /// <summary>Reads the whole block into <see cref="Registers"/> with one request.</summary>
-    public ReadStatus Read(IModbusMaster master)
+    public ReadStatus Read(ModbusMaster master)
     {
         return Function == ModbusFunction.ReadInputRegisters
             ? master.ReadInputRegisters(UnitId, Address, Count, Registers)

@@ -14,7 +14,7 @@ namespace EdgeMeter.Core.Protocol.Modbus;
 /// requests (<see cref="MaxOutstanding"/>), <see cref="ReadPipelined"/> sends a meter's block reads together and takes
 /// the replies in any order by their ids. Allocates nothing per call.
 /// </summary>
-public sealed class ModbusTcpMaster : IModbusMaster
+public sealed class ModbusTcpMaster : ModbusMaster
 {
     public const int DefaultResponseTimeoutMilliseconds = 1000;
 
@@ -32,7 +32,6 @@ public sealed class ModbusTcpMaster : IModbusMaster
 
     private readonly IMeterLink _link;
     private readonly IClock _clock;
-    private readonly byte[] _rtu = new byte[ModbusFrameReader.MaxFrameLength];
     private readonly byte[] _adu = new byte[MaxAduLength];
     private readonly byte[] _reply = new byte[ModbusFrameReader.MaxFrameLength];
     private readonly byte[] _burst = new byte[MaxPipeline * ReadRequestLength];
@@ -58,8 +57,6 @@ public sealed class ModbusTcpMaster : IModbusMaster
         ResponseTimeoutMilliseconds = DefaultResponseTimeoutMilliseconds;
     }
 
-    public int ResponseTimeoutMilliseconds { get; set; }
-
     /// <summary>How many requests the server takes before answering the first (1: one at a time, the safe default).</summary>
     public int MaxOutstanding
     {
@@ -75,54 +72,8 @@ public sealed class ModbusTcpMaster : IModbusMaster
         }
     }
 
-    public ModbusExceptionCode LastException { get; private set; }
-
     /// <summary>The transaction id of the last request sent.</summary>
     public int LastTransaction => _transaction;
-
-    public ReadStatus ReadCoils(byte unit, int address, int count, bool[] destination)
-    {
-        return ReadBits(ModbusFunction.ReadCoils, unit, address, count, destination);
-    }
-
-    public ReadStatus ReadDiscreteInputs(byte unit, int address, int count, bool[] destination)
-    {
-        return ReadBits(ModbusFunction.ReadDiscreteInputs, unit, address, count, destination);
-    }
-
-    public ReadStatus ReadHoldingRegisters(byte unit, int address, int count, ushort[] destination)
-    {
-        return ReadRegisters(ModbusFunction.ReadHoldingRegisters, unit, address, count, destination);
-    }
-
-    public ReadStatus ReadInputRegisters(byte unit, int address, int count, ushort[] destination)
-    {
-        return ReadRegisters(ModbusFunction.ReadInputRegisters, unit, address, count, destination);
-    }
-
-    public ReadStatus WriteSingleCoil(byte unit, int address, bool value)
-    {
-        ModbusArguments.CheckRange(address, 1, 1, 1);
-        return Transact(ModbusRtuRequest.BuildWriteSingleCoil(_rtu, unit, address, value));
-    }
-
-    public ReadStatus WriteSingleRegister(byte unit, int address, ushort value)
-    {
-        ModbusArguments.CheckRange(address, 1, 1, 1);
-        return Transact(ModbusRtuRequest.BuildWriteSingleRegister(_rtu, unit, address, value));
-    }
-
-    public ReadStatus WriteMultipleCoils(byte unit, int address, int count, bool[] values)
-    {
-        ModbusArguments.CheckRange(address, count, ModbusRtuRequest.MaxWriteCoils, values == null ? -1 : values.Length);
-        return Transact(ModbusRtuRequest.BuildWriteMultipleCoils(_rtu, unit, address, count, values!));
-    }
-
-    public ReadStatus WriteMultipleRegisters(byte unit, int address, int count, ushort[] values)
-    {
-        ModbusArguments.CheckRange(address, count, ModbusRtuRequest.MaxWriteRegisters, values == null ? -1 : values.Length);
-        return Transact(ModbusRtuRequest.BuildWriteMultipleRegisters(_rtu, unit, address, count, values!));
-    }
 
     /// <summary>
     /// Reads every block of <paramref name="plan"/> into its registers, <see cref="MaxOutstanding"/> requests at a time,
@@ -163,8 +114,8 @@ public sealed class ModbusTcpMaster : IModbusMaster
             _pendingTransactions[i] = _transaction;
             _pendingBlocks[i] = first + i;
             statuses[first + i] = ReadStatus.Timeout;
-            var rtu = ModbusRtuRequest.BuildRead(_rtu, block.UnitId, block.Function, block.Address, block.Count);
-            length += ModbusTcpFrame.FromRtu(_rtu, rtu, _transaction, _burst, length);
+            var rtu = ModbusRtuRequest.BuildRead(Request, block.UnitId, block.Function, block.Address, block.Count);
+            length += ModbusTcpFrame.FromRtu(Request, rtu, _transaction, _burst, length);
         }
 
         _link.DiscardInput();
@@ -196,10 +147,10 @@ public sealed class ModbusTcpMaster : IModbusMaster
             _pendingBlocks[slot] = -1;
             answered++;
             var block = plan.GetBlock(b);
-            ModbusRtuRequest.BuildRead(_rtu, block.UnitId, block.Function, block.Address, block.Count);
+            ModbusRtuRequest.BuildRead(Request, block.UnitId, block.Function, block.Address, block.Count);
             _reply[0] = _adu[HeaderLength - 1];
             var rtuLength = ModbusCrc.Append(_reply, 1 + pduLength);
-            statuses[b] = ModbusRtuResponse.Check(_rtu, _reply, rtuLength, out var exception);
+            statuses[b] = ModbusRtuResponse.Check(Request, _reply, rtuLength, out var exception);
             if (statuses[b] == ReadStatus.Ok)
             {
                 ModbusRtuResponse.CopyRegisters(_reply, block.Registers, block.Count);
@@ -224,51 +175,25 @@ public sealed class ModbusTcpMaster : IModbusMaster
         return -1;
     }
 
-    private ReadStatus ReadBits(ModbusFunction function, byte unit, int address, int count, bool[] destination)
-    {
-        ModbusArguments.CheckRange(address, count, ModbusRtuRequest.MaxReadBits, destination == null ? -1 : destination.Length);
-        var status = Transact(ModbusRtuRequest.BuildRead(_rtu, unit, function, address, count));
-        if (status == ReadStatus.Ok)
-        {
-            ModbusRtuResponse.CopyBits(_reply, destination!, count);
-        }
+    protected override byte[] Reply => _reply;
 
-        return status;
+    /// <summary>Any unit id 0-255: behind a gateway it is the device's address; there is no broadcast.</summary>
+    protected override void CheckUnit(byte unit, bool write)
+    {
     }
 
-    private ReadStatus ReadRegisters(ModbusFunction function, byte unit, int address, int count, ushort[] destination)
+    /// <summary>Sends the RTU request in <c>Request[0..length)</c> as an ADU and takes the reply with its id.</summary>
+    protected override ReadStatus Transact(int length, out int replyLength, out bool expectsReply)
     {
-        ModbusArguments.CheckRange(address, count, ModbusRtuRequest.MaxReadRegisters, destination == null ? -1 : destination.Length);
-        var status = Transact(ModbusRtuRequest.BuildRead(_rtu, unit, function, address, count));
-        if (status == ReadStatus.Ok)
-        {
-            ModbusRtuResponse.CopyRegisters(_reply, destination!, count);
-        }
-
-        return status;
-    }
-
-    /// <summary>Sends the RTU request in <c>_rtu[0..rtuLength)</c> as an ADU and takes the reply with its id.</summary>
-    private ReadStatus Transact(int rtuLength)
-    {
-        LastException = ModbusExceptionCode.None;
+        replyLength = 0;
+        expectsReply = true;
         _transaction = (_transaction + 1) & 0xFFFF;
-        var aduLength = ModbusTcpFrame.FromRtu(_rtu, rtuLength, _transaction, _adu);
+        var aduLength = ModbusTcpFrame.FromRtu(Request, length, _transaction, _adu);
         try
         {
             _link.DiscardInput();
             _link.Write(_adu, 0, aduLength);
-            var deadline = _clock.MonotonicMilliseconds + ResponseTimeoutMilliseconds;
-            int replyLength;
-            var status = ReceiveReply(deadline, out replyLength);
-            if (status != ReadStatus.Ok)
-            {
-                return status;
-            }
-
-            status = ModbusRtuResponse.Check(_rtu, _reply, replyLength, out var exception);
-            LastException = exception;
-            return status;
+            return ReceiveReply(_clock.MonotonicMilliseconds + ResponseTimeoutMilliseconds, out replyLength);
         }
         catch (LinkException)
         {
