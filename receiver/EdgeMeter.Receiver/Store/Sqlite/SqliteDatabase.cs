@@ -72,7 +72,8 @@ internal sealed class SqliteDatabase : StoreDatabase
 
             connection.Execute("PRAGMA synchronous=FULL");
             connection.Execute($"PRAGMA wal_autocheckpoint={(checkpointInCommit ? WalCheckpointPages : 0)}");
-            connection.Execute("PRAGMA journal_size_limit=67108864"); // a WAL file grown past 64 MB is cut back when it starts again
+            // A restart cuts the WAL file back to the bound, so that its length tells the writer when it is over (WalCheckpointer).
+            connection.Execute($"PRAGMA journal_size_limit={(checkpointInCommit ? 64L << 20 : WalCheckpointer.RestartBytes)}");
             connection.Execute("PRAGMA busy_timeout=5000");
             SqliteSchema.Create(connection);
         }

@@ -10,29 +10,29 @@ namespace EdgeMeter.Receiver.Store;
 /// database every <see cref="DefaultInterval"/> (PASSIVE: it never blocks the writer). Once the WAL holds more than
 /// <see cref="RestartFrames"/>, the writer, after the callers of a commit have their answers, copies the few pages the
 /// thread has not (<see cref="FinishAfterCommit"/>), so that its next transaction starts the WAL from the beginning:
-/// the WAL stays bounded. The writer does not trust a figure the thread has not renewed for <see cref="StaleAfter"/> (a
-/// thread starved of CPU on a busy machine): it then checkpoints after each of its commits itself (after the first, each
-/// copies little more than that commit's pages), until the thread counts again.
+/// the WAL stays bounded. The writer learns that the WAL is large from the WAL file itself, not only from the thread's
+/// last count: a count can be 200 ms old (a burst writes tens of MB in that time) or older on a busy machine, which let
+/// the WAL reach 69 MB. A WAL file only grows when frames are appended past its end, and a restart cuts it back to
+/// <see cref="RestartBytes"/> (journal_size_limit), so a file longer than that holds more frames than the bound.
 /// </summary>
 internal sealed class WalCheckpointer : IDisposable
 {
     /// <summary>4096 frames: 16 MB with SQLite's 4 KB pages.</summary>
     public const int RestartFrames = 4096;
 
-    private const long NeverCounted = long.MinValue / 2;
+    /// <summary>The WAL file holding <see cref="RestartFrames"/> frames of 4 KB pages: a 32-byte header, then each
+    /// frame a 24-byte header and its page. Also the journal_size_limit a restart cuts the file back to.</summary>
+    public const long RestartBytes = 32 + (RestartFrames * (24L + 4096));
 
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>How old the thread's last count of the WAL may be before the writer counts for itself.</summary>
-    public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(1);
 
     private readonly SqliteConnection _db;
     private readonly ILogger _log;
     private readonly ManualResetEventSlim _stop = new();
     private readonly Thread _thread;
     private readonly TimeSpan _interval;
+    private readonly FileInfo _walFile;
     private long _walFrames;
-    private long _countedAt = NeverCounted;
     private long _largestWalFrames;
     private long _background;
     private long _finishing;
@@ -41,6 +41,7 @@ internal sealed class WalCheckpointer : IDisposable
     public WalCheckpointer(string connectionString, ILogger log, TimeSpan? interval = null)
     {
         _interval = interval ?? DefaultInterval;
+        _walFile = new FileInfo(new SqliteConnectionStringBuilder(connectionString).DataSource + "-wal");
         _db = new SqliteConnection(connectionString);
         _db.Open();
         _db.Execute("PRAGMA busy_timeout=5000");
@@ -58,8 +59,7 @@ internal sealed class WalCheckpointer : IDisposable
     /// <summary>Run by the writer after a commit's callers are answered: lets the WAL start again once it is large.</summary>
     public void FinishAfterCommit(SqliteConnection writer)
     {
-        var stale = Environment.TickCount64 - Interlocked.Read(ref _countedAt) > (long)StaleAfter.TotalMilliseconds;
-        if (!stale && Interlocked.Read(ref _walFrames) < RestartFrames)
+        if (Interlocked.Read(ref _walFrames) < RestartFrames && WalFileBytes() <= RestartBytes)
         {
             return;
         }
@@ -87,7 +87,7 @@ internal sealed class WalCheckpointer : IDisposable
                 var (log, _) = Checkpoint(_db);
                 Interlocked.Increment(ref _background);
                 Note(log);
-                Counted(log);
+                Interlocked.Exchange(ref _walFrames, log);
             }
             catch (SqliteException failure)
             {
@@ -96,11 +96,10 @@ internal sealed class WalCheckpointer : IDisposable
         }
     }
 
-    /// <summary>The thread's count; only the thread renews its time, so a starved thread's count goes stale.</summary>
-    private void Counted(long walFrames)
+    private long WalFileBytes()
     {
-        Interlocked.Exchange(ref _walFrames, walFrames);
-        Interlocked.Exchange(ref _countedAt, Environment.TickCount64);
+        _walFile.Refresh();
+        return _walFile.Exists ? _walFile.Length : 0;
     }
 
     private void Note(long walFrames)

@@ -25,7 +25,9 @@ public sealed class WalCheckpointerTests
         }
 
         Assert.True(store.Store.Checkpoints.Finishing >= 3, $"{store.Store.Checkpoints} after {writes} writes of 256 KB");
-        Assert.True(largestWal < 64 * 1024 * 1024, $"the WAL grew to {largestWal / 1_000_000} MB for {writes * chunk.Length / 1_000_000} MB written");
+        // The bound and a few writes past it: the writer checks the WAL file after every commit, and its checkpoint
+        // returns busy while the thread's is running, so the next commits check again.
+        Assert.True(largestWal <= WalCheckpointer.RestartBytes + (4 << 20), $"the WAL grew to {largestWal / 1_000_000.0:F1} MB for {writes * chunk.Length / 1_000_000} MB written");
         Assert.Equal(writes, store.Count("SELECT COUNT(*) FROM filler"));
     }
 }
