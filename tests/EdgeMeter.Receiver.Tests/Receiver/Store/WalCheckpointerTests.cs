@@ -25,9 +25,9 @@ public sealed class WalCheckpointerTests
         }
 
         Assert.True(store.Store.Checkpoints.Finishing >= 3, $"{store.Store.Checkpoints} after {writes} writes of 256 KB");
-        // The bound and a few writes past it: the writer checks the WAL file after every commit, and its checkpoint
-        // returns busy while the thread's is running, so the next commits check again.
-        Assert.True(largestWal <= WalCheckpointer.RestartBytes + (4 << 20), $"the WAL grew to {largestWal / 1_000_000.0:F1} MB for {writes * chunk.Length / 1_000_000} MB written");
+        // The bound, and what the writer appends while a checkpoint of the thread's runs (the writer's own returns busy
+        // then): 22.9 MB at most in CI under this burst of 157 MB/s. Trusting the thread's count alone let it reach 69 MB.
+        Assert.True(largestWal <= 2 * WalCheckpointer.RestartBytes, $"the WAL grew to {largestWal / 1_000_000.0:F1} MB for {writes * chunk.Length / 1_000_000} MB written");
         Assert.Equal(writes, store.Count("SELECT COUNT(*) FROM filler"));
     }
 }
