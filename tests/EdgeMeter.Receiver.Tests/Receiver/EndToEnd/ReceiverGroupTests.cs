@@ -83,6 +83,10 @@ public sealed class ReceiverGroupTests : IAsyncLifetime
                 }
                 else if (seq == at + 10)
                 {
+                    // The survivor takes the lease first: a restart quicker than its next check would take it back (a
+                    // flaky run saw that), and the handover is what this test is about.
+                    var survivor = _receivers[1 - index]!;
+                    Assert.True(survivor.WaitForOutput("took the work lease", TimeSpan.FromSeconds(15)), $"receiver {1 - index} did not take the lease: {survivor.Output}");
                     _receivers[index] = StartReceiver(index, configs[index]);
                 }
             }
