@@ -44,7 +44,7 @@ internal sealed class DemoChaos(DemoRunner runner, Random random)
         {
             _longOutageDone = true;
             var gateway = runner.Gateways[0];
-            runner.Say($"chaos: {gateway.Name} off for {LongOutage.TotalHours:0} simulated hours (its meters' daily freezes fill the missed midnights)");
+            runner.Say($"chaos: {gateway.Name} off for {LongOutage.TotalHours:0} simulated hours (its meters' daily freezes fill the missed midnights; it reads no PLC or water meter in this run, which keep no freezes)");
             gateway.Kill();
             runner.CountRestart("long_outages");
             Later(elapsed, (int)Math.Ceiling(calendar.Clock.RealDuration(LongOutage).TotalSeconds), _ =>

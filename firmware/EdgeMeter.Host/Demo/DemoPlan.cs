@@ -47,8 +47,11 @@ public sealed class DemoPlan
     /// <summary>Fresh water (新水): energy-carrying medium, kgce per m3 (GB/T 2589-2020's reference value per tonne).</summary>
     private const string WaterConvertRation = "0.2571";
 
-    public DemoPlan(string directory, int gateways, int metersPerGateway, DemoPorts ports, DemoCalendar? calendar = null, DemoGroup? group = null)
+    /// <param name="longOutage">The chaos schedule takes gw-01 off for more than a day (DemoChaos): gw-01 then reads no PLC
+    /// and no water meter, whose days across the outage no meter freeze could recover; the others still do.</param>
+    public DemoPlan(string directory, int gateways, int metersPerGateway, DemoPorts ports, DemoCalendar? calendar = null, DemoGroup? group = null, bool longOutage = false)
     {
+        _longOutage = longOutage;
         Directory = Path.GetFullPath(directory);
         Ports = ports;
         Calendar = calendar;
@@ -64,6 +67,8 @@ public sealed class DemoPlan
             Gateways.Add(new DemoGateway($"gw-{g:D2}", g % 2 == 1 ? ProvincialEnterprise : NationalOnlyEnterprise, RandomNumberGenerator.GetBytes(32), Secret(12), Meters(g, metersPerGateway)));
         }
     }
+
+    private readonly bool _longOutage;
 
     public string Directory { get; }
 
@@ -94,7 +99,7 @@ public sealed class DemoPlan
 
     /// <summary>The data items, as the receiver is configured with them.</summary>
     public IReadOnlyList<DemoItem> Items =>
-        [.. Gateways.SelectMany(MeterItems), .. Gateways.SelectMany(PlcItems), .. new[] { ProvincialEnterprise, NationalOnlyEnterprise }.Select(WholePlant).OfType<DemoItem>()];
+        [.. Gateways.SelectMany(MeterItems), .. Gateways.Where(ReadsProcessMeters).SelectMany(PlcItems), .. new[] { ProvincialEnterprise, NationalOnlyEnterprise }.Select(WholePlant).OfType<DemoItem>()];
 
     public List<DemoGateway> Gateways { get; } = [];
 
@@ -127,7 +132,10 @@ public sealed class DemoPlan
     public string PlcLink => $"modbus-tcp://127.0.0.1:{Ports.Plc}";
 
     /// <summary>The units the PLC simulator serves, one per gateway.</summary>
-    public IEnumerable<string> PlcSpecs => Gateways.Select(g => $"modbus:{PlcUnit(g)}");
+    public IEnumerable<string> PlcSpecs => Gateways.Where(ReadsProcessMeters).Select(g => $"modbus:{PlcUnit(g)}");
+
+    /// <summary>Whether a gateway reads the PLC and the water meter (all but a gateway taken off for a day).</summary>
+    private bool ReadsProcessMeters(DemoGateway gateway) => !(_longOutage && GatewayNumber(gateway) == 1);
 
     public string GatewayDirectory(DemoGateway gateway) => Path.Combine(Directory, gateway.Id);
 
@@ -139,7 +147,7 @@ public sealed class DemoPlan
 
     public string DataPath(DemoGateway gateway) => Path.Combine(GatewayDirectory(gateway), "data");
 
-    public IEnumerable<string> MeterSpecs => [.. Gateways.SelectMany(g => g.Meters).Select(m => m.Spec), .. Gateways.Select(g => $"cjt188-water:{WaterAddress(g)}")];
+    public IEnumerable<string> MeterSpecs => [.. Gateways.SelectMany(g => g.Meters).Select(m => m.Spec), .. Gateways.Where(ReadsProcessMeters).Select(g => $"cjt188-water:{WaterAddress(g)}")];
 
     private static string WaterAddress(DemoGateway gateway) => $"000000000000{GatewayNumber(gateway):D2}";
 
@@ -202,18 +210,28 @@ public sealed class DemoPlan
         return meters;
     }
 
-    private JsonObject GatewayConfig(DemoGateway gateway) => new()
+    private JsonObject GatewayConfig(DemoGateway gateway)
     {
-        ["schema"] = 1,
-        ["gatewayId"] = gateway.Id,
-        ["keyVersion"] = 1,
-        ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = Ports.Broker, ["password"] = gateway.MqttPassword },
-        ["buses"] = new JsonArray(
-            new JsonObject { ["id"] = "bus1", ["link"] = Link },
-            new JsonObject { ["id"] = "plant", ["modbusTcp"] = $"127.0.0.1:{Ports.Plc}" }),
-        ["meters"] = new JsonArray([.. gateway.Meters.Select(MeterConfig), PlcConfig(gateway), WaterConfig(gateway)]),
-        ["upload"] = new JsonObject { ["intervalSeconds"] = 1, ["maxReadingsPerPacket"] = 20, ["statusIntervalSeconds"] = 10 },
-    };
+        var buses = new JsonArray(new JsonObject { ["id"] = "bus1", ["link"] = Link });
+        var meters = new JsonArray([.. gateway.Meters.Select(MeterConfig)]);
+        if (ReadsProcessMeters(gateway))
+        {
+            buses.Add(new JsonObject { ["id"] = "plant", ["modbusTcp"] = $"127.0.0.1:{Ports.Plc}" });
+            meters.Add(PlcConfig(gateway));
+            meters.Add(WaterConfig(gateway));
+        }
+
+        return new JsonObject
+        {
+            ["schema"] = 1,
+            ["gatewayId"] = gateway.Id,
+            ["keyVersion"] = 1,
+            ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = Ports.Broker, ["password"] = gateway.MqttPassword },
+            ["buses"] = buses,
+            ["meters"] = meters,
+            ["upload"] = new JsonObject { ["intervalSeconds"] = 1, ["maxReadingsPerPacket"] = 20, ["statusIntervalSeconds"] = 10 },
+        };
+    }
 
     private JsonNode MeterConfig(DemoMeter meter)
     {

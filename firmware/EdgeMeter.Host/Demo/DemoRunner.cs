@@ -30,7 +30,8 @@ public sealed class DemoRunner(DemoOptions options, TextWriter output) : IDispos
     {
         var calendar = options.SimulatedDays > 0 ? DemoCalendar.Plan(options.SimulatedDays, options.DurationSeconds, DateTime.UtcNow) : null;
         _clock = calendar is null ? null : new Dictionary<string, string> { [Common.Time.SimulatedTime.Variable] = calendar.Clock.ToString() };
-        _plan = new DemoPlan(options.Directory, options.Gateways, options.MetersPerGateway, DemoPorts.Pick(), calendar, Group());
+        _plan = new DemoPlan(options.Directory, options.Gateways, options.MetersPerGateway, DemoPorts.Pick(), calendar, Group(),
+            longOutage: options.Chaos && calendar is { Days: >= 2 });
         _plan.Write();
         _probe = new DemoProbe(_plan, _http);
         StartServices();
