@@ -80,21 +80,7 @@ public sealed class ModbusInteropTests : IDisposable
         var master = new ModbusRtuMaster(link, SystemClock.Instance) { ResponseTimeoutMilliseconds = 1000 };
         var holding = new ushort[12];
         Assert.Equal(ReadStatus.Ok, master.ReadHoldingRegisters(17, 0x0100, 12, holding));
-
-        Assert.Equal("-1234", Decode(holding, 0, ModbusDataType.Int16));
-        Assert.Equal("60000", Decode(holding, 1, ModbusDataType.UInt16));
-        Assert.Equal("-12345678", Decode(holding, 2, ModbusDataType.Int32));
-        Assert.Equal("230.5", Decode(holding, 4, ModbusDataType.Float32, decimals: 1));
-        Assert.Equal("49.98", Decode(holding, 6, ModbusDataType.Float32, ModbusWordOrder.LittleEndian, decimals: 2));
-        Assert.Equal("-1234567890123", Decode(holding, 8, ModbusDataType.Int64));
-
-        var input = new ushort[4];
-        Assert.Equal(ReadStatus.Ok, master.ReadInputRegisters(17, 0x0200, 4, input));
-        Assert.Equal("12345.67", Decode(input, 0, ModbusDataType.Float32, decimals: 2));
-        Assert.Equal("4000000000", Decode(input, 2, ModbusDataType.UInt32));
-
-        Assert.Equal(ReadStatus.ErrorReply, master.ReadHoldingRegisters(17, 0x0300, 1, holding));
-        Assert.Equal(ModbusExceptionCode.IllegalDataAddress, master.LastException);
+        ReadsTheKnownValues(master, holding);
 
         master.ResponseTimeoutMilliseconds = 200;
         Assert.Equal(ReadStatus.Timeout, master.ReadHoldingRegisters(18, 0x0100, 1, holding));
@@ -143,7 +129,7 @@ public sealed class ModbusInteropTests : IDisposable
         var libmodbus = Track(ChildProcess.StartCommandLine(server, $"tcp {port} 17"));
         Assert.True(libmodbus.WaitForOutput("ready", TimeSpan.FromSeconds(5)), libmodbus.Output);
 
-        ReadsTheKnownValues(port);
+        ReadsTheKnownValuesOverTcp(port);
     }
 
     [Fact]
@@ -155,11 +141,11 @@ public sealed class ModbusInteropTests : IDisposable
         var pymodbus = Track(ChildProcess.StartCommandLine(python, $"{script} {port}"));
         Assert.True(pymodbus.WaitForOutput("ready", TimeSpan.FromSeconds(20)), pymodbus.Output);
 
-        ReadsTheKnownValues(port);
+        ReadsTheKnownValuesOverTcp(port);
     }
 
     /// <summary>The values both independent servers hold for unit 17 (tests/interop/modbus_server.c says which).</summary>
-    private static void ReadsTheKnownValues(int port)
+    private static void ReadsTheKnownValuesOverTcp(int port)
     {
         using var link = new TcpMeterLink("127.0.0.1", port, 0, 10, scheme: "modbus-tcp");
         var master = new ModbusTcpMaster(link, SystemClock.Instance) { ResponseTimeoutMilliseconds = 1000 };
@@ -176,6 +162,26 @@ public sealed class ModbusInteropTests : IDisposable
         }
 
         Assert.Equal(ReadStatus.Ok, status);
+        ReadsTheKnownValues(master, holding);
+
+        // Both requests in one segment: the server answers each, and each reply lands in its block.
+        master.MaxOutstanding = 2;
+        var plan = new ModbusBlockPlanner().Plan(new[]
+        {
+            new ModbusPoint("int32", 17, ModbusFunction.ReadHoldingRegisters, 0x0102, ModbusDataType.Int32, ModbusWordOrder.BigEndian, 0),
+            new ModbusPoint("uint32", 17, ModbusFunction.ReadInputRegisters, 0x0202, ModbusDataType.UInt32, ModbusWordOrder.BigEndian, 0),
+        });
+        var statuses = new ReadStatus[plan.BlockCount];
+        master.ReadPipelined(plan, statuses);
+        Assert.Equal([ReadStatus.Ok, ReadStatus.Ok], statuses);
+        Assert.Equal("-12345678", Decode(plan.GetBlock(0).Registers, 0, ModbusDataType.Int32));
+        Assert.Equal("4000000000", Decode(plan.GetBlock(1).Registers, 0, ModbusDataType.UInt32));
+    }
+
+    /// <summary>Unit 17's values in both independent servers (tests/interop/modbus_server.c names them), the holding
+    /// registers already read into <paramref name="holding"/>, then the input registers and an exception reply.</summary>
+    private static void ReadsTheKnownValues(ModbusMaster master, ushort[] holding)
+    {
         Assert.Equal("-1234", Decode(holding, 0, ModbusDataType.Int16));
         Assert.Equal("60000", Decode(holding, 1, ModbusDataType.UInt16));
         Assert.Equal("-12345678", Decode(holding, 2, ModbusDataType.Int32));
@@ -190,19 +196,6 @@ public sealed class ModbusInteropTests : IDisposable
 
         Assert.Equal(ReadStatus.ErrorReply, master.ReadHoldingRegisters(17, 0x0300, 1, holding));
         Assert.Equal(ModbusExceptionCode.IllegalDataAddress, master.LastException);
-
-        // Both requests in one segment: the server answers each, and each reply lands in its block.
-        master.MaxOutstanding = 2;
-        var plan = new ModbusBlockPlanner().Plan(new[]
-        {
-            new ModbusPoint("int32", 17, ModbusFunction.ReadHoldingRegisters, 0x0102, ModbusDataType.Int32, ModbusWordOrder.BigEndian, 0),
-            new ModbusPoint("uint32", 17, ModbusFunction.ReadInputRegisters, 0x0202, ModbusDataType.UInt32, ModbusWordOrder.BigEndian, 0),
-        });
-        var statuses = new ReadStatus[plan.BlockCount];
-        master.ReadPipelined(plan, statuses);
-        Assert.Equal([ReadStatus.Ok, ReadStatus.Ok], statuses);
-        Assert.Equal("-12345678", Decode(plan.GetBlock(0).Registers, 0, ModbusDataType.Int32));
-        Assert.Equal("4000000000", Decode(plan.GetBlock(1).Registers, 0, ModbusDataType.UInt32));
     }
 
     private ChildProcess Track(ChildProcess process)
