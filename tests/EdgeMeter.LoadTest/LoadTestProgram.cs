@@ -15,14 +15,14 @@ public static class LoadTestProgram
 {
     public const string DefaultOutput = "artifacts/performance";
 
-    private static readonly string[] Commands = ["bus", "ingest", "stages", "tail", "relay", "export", "flood", "pinned", "consume", "group", "all"];
+    private static readonly string[] Commands = ["bus", "ingest", "stages", "tail", "relay", "export", "flood", "pinned", "pinned-tail", "consume", "group", "all"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
         var command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "";
         if (!Commands.Contains(command))
         {
-            output.WriteLine("usage: EdgeMeter.LoadTest bus|ingest|stages|tail|relay|export|flood|pinned|all [--smoke] [--runs N] [--gateways N,N] [--days N] [--out DIR]");
+            output.WriteLine("usage: EdgeMeter.LoadTest bus|ingest|stages|tail|relay|export|flood|pinned|pinned-tail|all [--smoke] [--runs N] [--gateways N,N] [--days N] [--out DIR]");
             return 2;
         }
 
@@ -33,7 +33,7 @@ public static class LoadTestProgram
             return await PinnedConsumer.RunAsync(mode, int.Parse(Option(args, "--port") ?? "0", CultureInfo.InvariantCulture), Option(args, "--prefix") ?? "edgemeter/v1", output);
         }
 
-        if (command == "pinned" && PinnedIngestTest.PinSelf(args, output) is { } exitCode)
+        if (command is "pinned" or "pinned-tail" && PinnedIngestTest.PinSelf(args, output) is { } exitCode)
         {
             return exitCode;
         }
@@ -106,6 +106,11 @@ public static class LoadTestProgram
         if (command == "pinned")
         {
             tables.Add(await PinnedIngestTest.RunAsync(Fleets(args, smoke), runs, output));
+        }
+
+        if (command == "pinned-tail")
+        {
+            tables.Add(await PinnedTailTest.RunAsync(Fleets(args, smoke), smoke ? 200 : 3000, TimeSpan.FromSeconds(smoke ? 2 : int.Parse(Option(args, "--seconds") ?? "60", CultureInfo.InvariantCulture)), output));
         }
 
         if (all || command == "flood")

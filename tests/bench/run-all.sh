@@ -21,6 +21,7 @@ dotnet run -c Release --no-build --project tests/EdgeMeter.Benchmarks -- reports
 dotnet run -c Release --no-build --project tests/EdgeMeter.Benchmarks -- --filter '*' --inProcess "${job[@]}" --out "$out"
 dotnet run -c Release --no-build --project tests/EdgeMeter.LoadTest -- all --runs "$runs" --out "$out"
 dotnet run -c Release --no-build --project tests/EdgeMeter.LoadTest -- pinned --runs "$runs" --out "$out/pinned"
+dotnet run -c Release --no-build --project tests/EdgeMeter.LoadTest -- pinned-tail --out "$out/pinned-tail"
 dotnet run -c Release --no-build --project tests/EdgeMeter.LoadTest -- group --runs "$runs" --out "$out/group"
 
 {
@@ -29,6 +30,6 @@ dotnet run -c Release --no-build --project tests/EdgeMeter.LoadTest -- group --r
   echo "Written by \`tests/bench/run-all.sh\` on $(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)."
   echo "How to read them, the targets and the notes: [performance.md](performance.md)."
   echo
-  cat "$out/reports.md" "$out/micro.md" "$out/loadtest.md" "$out/pinned/loadtest.md" "$out/group/loadtest.md"
+  cat "$out/reports.md" "$out/micro.md" "$out/loadtest.md" "$out/pinned/loadtest.md" "$out/pinned-tail/loadtest.md" "$out/group/loadtest.md"
 } > docs/performance-latest.md
 echo "wrote docs/performance-latest.md"

@@ -31,6 +31,8 @@ public static class MetricsReport
             .Gauge("edgemeter_store_pending_writes", "Writes queued and not yet committed (store lag).", store.PendingWrites)
             .Counter("edgemeter_store_commits_total", "Group commits.", store.Commits)
             .Gauge("edgemeter_store_commit_seconds_total", "Time spent committing (with fsync).", store.CommitSecondsTotal)
+            .Labelled("edgemeter_store_checkpoints_total", "WAL checkpoints run beside the commits (SQLite): by the checkpoint thread (background) and by the writer to restart the WAL (restart).", "counter", "kind",
+                [new("background", store.Checkpoints.Background), new("restart", store.Checkpoints.Finishing)])
             .Counter("edgemeter_store_failures_total", "Writes that failed (not acknowledged; the sender retries).", m.StoreFailures)
             .Labelled("edgemeter_relay_delivered_total", "Rows (indicator values for HTTP, packets for MQTT) acknowledged by the platform.", "counter", "tier",
                 Per(tiers, tier => m.Tiers.GetValueOrDefault(tier.Name)?.Delivered ?? 0))

@@ -5,12 +5,16 @@ using MQTTnet.Protocol;
 
 namespace EdgeMeter.LoadTest.Ingest;
 
-/// <summary>A steady load: the gateways' packets published round-robin at a fixed total rate (QoS 1, acknowledgements awaited in the background).</summary>
+/// <summary>
+/// A steady load: the gateways' packets published round-robin at a fixed total rate (QoS 1, acknowledgements awaited in
+/// the background). <paramref name="acknowledged"/>, if given, is told when each PUBACK came back: publish to PUBACK,
+/// which a receiver with its embedded broker sends only after the commit that stored the packet.
+/// </summary>
 public static class PacedFleet
 {
     public static async Task PublishAsync(
         int port, SignedPackets packets, int packetsPerSecond, Func<string, (string? User, string? Password)>? credentials,
-        string topicPrefix = "edgemeter/v1", DeliveryClock? clock = null)
+        string topicPrefix = "edgemeter/v1", DeliveryClock? clock = null, DeliveryClock? acknowledged = null)
     {
         var clients = new List<IMqttClient>();
         try
@@ -48,7 +52,25 @@ public static class PacedFleet
                     var message = new MqttApplicationMessageBuilder().WithTopic($"{topicPrefix}/{packets.Gateways[g]}/up").WithPayload(packets.Packets[g][i])
                         .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
                     clock?.Published(g, i);
-                    pending.Add(clients[g].PublishAsync(message));
+                    acknowledged?.Published(g, i);
+                    var publish = clients[g].PublishAsync(message);
+                    if (acknowledged != null)
+                    {
+                        var (gateway, sequence) = (g, packets.FirstSequence + i);
+                        publish = publish.ContinueWith(
+                            done =>
+                            {
+                                if (done.IsCompletedSuccessfully)
+                                {
+                                    acknowledged.Arrival(gateway, sequence);
+                                }
+
+                                return done.Result;
+                            },
+                            TaskContinuationOptions.ExecuteSynchronously);
+                    }
+
+                    pending.Add(publish);
                     sent++;
                 }
             }

@@ -183,6 +183,12 @@ public static class PinnedIngestTest
         }
     }
 
+    private static TimeSpan CpuTimeOf(Process process)
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
+    }
+
     private static async Task StopAsync(Process process)
     {
         if (!process.HasExited)
@@ -194,7 +200,7 @@ public static class PinnedIngestTest
         process.Dispose();
     }
 
-    private interface IPinnedTarget : IAsyncDisposable
+    internal interface IPinnedTarget : IAsyncDisposable
     {
         string Name { get; }
 
@@ -211,9 +217,12 @@ public static class PinnedIngestTest
 
         /// <summary>How far it got, for a run that did not finish.</summary>
         Task<string> DiagnoseAsync();
+
+        /// <summary>The CPU time its process has used so far.</summary>
+        TimeSpan CpuTime { get; }
     }
 
-    private sealed class ConsumerProcess(string name, Process process, Channel<string> lines, int port, string prefix) : IPinnedTarget
+    internal sealed class ConsumerProcess(string name, Process process, Channel<string> lines, int port, string prefix) : IPinnedTarget
     {
         public string Name { get; } = name;
 
@@ -222,6 +231,8 @@ public static class PinnedIngestTest
         public string TopicPrefix { get; } = prefix;
 
         public Func<string, (string? User, string? Password)>? Credentials => null;
+
+        public TimeSpan CpuTime => CpuTimeOf(process);
 
         public static async Task<ConsumerProcess> StartAsync(string mode, int port, string prefix)
         {
@@ -262,7 +273,7 @@ public static class PinnedIngestTest
         public async ValueTask DisposeAsync() => await StopAsync(process);
     }
 
-    private sealed class ReceiverProcess(string name, Process process, string directory, int port, SqliteConnection database) : IPinnedTarget
+    internal sealed class ReceiverProcess(string name, Process process, string directory, int port, int adminPort, SqliteConnection database) : IPinnedTarget
     {
         private long _doneAt;
 
@@ -272,7 +283,14 @@ public static class PinnedIngestTest
 
         public string TopicPrefix => "edgemeter/v1";
 
+        public string DatabasePath => Path.Combine(directory, "receiver.db");
+
+        /// <summary>The admin listener on loopback: <c>/metrics</c>.</summary>
+        public int AdminPort => adminPort;
+
         public Func<string, (string? User, string? Password)>? Credentials => id => (id, ReceiverTarget.GatewayPassword);
+
+        public TimeSpan CpuTime => CpuTimeOf(process);
 
         public static async Task<ReceiverProcess> StartAsync(string name, int gateways, int? externalPort, TextWriter log)
         {
@@ -280,6 +298,7 @@ public static class PinnedIngestTest
             var ids = Enumerable.Range(1, gateways).Select(SignedPackets.GatewayId).ToList();
             KeyFile.Write(Path.Combine(directory, "keys.json"), ids.Select(id => new KeyEntry(id, 1, SignedPackets.KeyOf(id))));
             var port = externalPort ?? EdgeMeter.TestSupport.FreePort.Next();
+            var adminPort = EdgeMeter.TestSupport.FreePort.Next();
             var ingest = externalPort is { } external
                 ? new JsonObject { ["Mode"] = "External", ["External"] = new JsonObject { ["Host"] = "127.0.0.1", ["Port"] = external, ["ClientId"] = "svc.receiver-pinned" } }
                 : new JsonObject { ["Mode"] = "Embedded", ["Embedded"] = new JsonObject { ["Address"] = "127.0.0.1", ["Port"] = port } };
@@ -290,7 +309,7 @@ public static class PinnedIngestTest
                 ["Ingest"] = ingest,
                 ["Enterprises"] = new JsonArray(new JsonObject { ["Code"] = ReceiverTarget.EnterpriseCode, ["Name"] = "Load test", ["Platforms"] = new JsonArray() }),
                 ["Gateways"] = new JsonArray([.. ids.Select(id => (JsonNode)new JsonObject { ["Id"] = id, ["Enterprise"] = ReceiverTarget.EnterpriseCode, ["Password"] = ReceiverTarget.GatewayPassword })]),
-                ["Admin"] = new JsonObject { ["Urls"] = "http://127.0.0.1:0", ["AuditLog"] = Path.Combine(directory, "audit.log") },
+                ["Admin"] = new JsonObject { ["Urls"] = $"http://127.0.0.1:{adminPort}", ["AuditLog"] = Path.Combine(directory, "audit.log") },
                 ["Logging"] = new JsonObject { ["Level"] = "Information" },
             };
             var configPath = Path.Combine(directory, "receiver.json");
@@ -319,7 +338,7 @@ public static class PinnedIngestTest
             });
             var database = new SqliteConnection($"Data Source={Path.Combine(directory, "receiver.db")};Mode=ReadOnly;Pooling=false");
             database.Open();
-            return new ReceiverProcess(name, process, directory, port, database);
+            return new ReceiverProcess(name, process, directory, port, adminPort, database);
         }
 
         public Task ArmAsync(int expected)

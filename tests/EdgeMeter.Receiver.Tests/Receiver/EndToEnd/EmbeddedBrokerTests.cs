@@ -120,6 +120,7 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         Assert.Contains("edgemeter_packets_duplicate_total 1\n", page, StringComparison.Ordinal);
         Assert.Contains("edgemeter_unmapped_readings_total 1\n", page, StringComparison.Ordinal);
         Assert.Contains("edgemeter_indicators_final_total{stat_type=\"0\"} 5\n", page, StringComparison.Ordinal);
+        Assert.Matches("edgemeter_store_checkpoints_total\\{kind=\"background\"\\} [0-9]+\nedgemeter_store_checkpoints_total\\{kind=\"restart\"\\} [0-9]+\n", page);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("healthz", Ct)).StatusCode);
 
         // The unmapped point is listed, and every value traces back to the signed readings it came from.
