@@ -31,16 +31,17 @@ public sealed class CommandProcessor : ICommandHandler, System.IDisposable
     public const string SetTime = "set-time";
 
     /// <summary>
-    /// Commands up to this size are checked by a verifier kept for the gateway's lifetime (~8 KB of heap). A larger
-    /// one, up to the 32 KB of a down packet, gets a verifier sized to it for as long as it is handled: about 3 bytes
-    /// of heap per packet byte, which a board without PSRAM may not have free (the command is then answered failed).
+    /// Each command gets a verifier sized to it (whole kilobytes) for as long as it is handled, and then lets it go:
+    /// commands come minutes apart, and a verifier kept for the gateway's lifetime would hold ~10 KB of a board's ~100 KB
+    /// heap between them. For a command of up to 2 KB that is about 10 KB in 26 objects, none above 3.1 KB (nanoFramework
+    /// model, docs/performance.md); a larger one, up to the 32 KB of a down packet, about 5 bytes per packet byte. A
+    /// command the heap has no room for is answered failed.
     /// </summary>
-    public const int ResidentPacketBytes = 2048;
+    public const int VerifierGranuleBytes = 1024;
 
     private const string FileName = "command-seq";
     private const string Magic = "EMK1";
 
-    private readonly PacketVerifier _verifier;
     private readonly IPacketKeyStore _keys;
     private readonly IPacketMac _mac;
     private readonly int _maxPacketBytes;
@@ -57,7 +58,6 @@ public sealed class CommandProcessor : ICommandHandler, System.IDisposable
         _keys = keys;
         _mac = mac;
         _maxPacketBytes = maxPacketBytes;
-        _verifier = new PacketVerifier(keys, mac, maxPacketBytes < ResidentPacketBytes ? maxPacketBytes : ResidentPacketBytes, PacketLimits.MaxCommandTokens);
         _lastObeyed = DurablePair.Open(fileSystem, FileName, Magic);
         _control = control;
         _clock = clock;
@@ -76,7 +76,7 @@ public sealed class CommandProcessor : ICommandHandler, System.IDisposable
             return Refuse(reply, CommandResult.Rejected, "refused: packet is " + packet.Length + " bytes; the limit is " + _maxPacketBytes);
         }
 
-        var verifier = packet.Length <= _verifier.MaxPacketBytes ? _verifier : SizedVerifier(packet.Length);
+        var verifier = SizedVerifier(packet.Length);
         if (verifier == null)
         {
             return Refuse(reply, CommandResult.Failed, "refused: a " + packet.Length + "-byte command needs more memory than this gateway has free");
@@ -111,12 +111,13 @@ public sealed class CommandProcessor : ICommandHandler, System.IDisposable
 
     public void Dispose() => _lastObeyed.Dispose();
 
-    /// <summary>A verifier for one large command, rounded up to whole kilobytes; null when the heap cannot hold it.</summary>
+    /// <summary>A verifier for one command, rounded up to whole kilobytes; null when the heap cannot hold it.</summary>
     private PacketVerifier? SizedVerifier(int packetBytes)
     {
+        var granules = (packetBytes + VerifierGranuleBytes - 1) / VerifierGranuleBytes;
         try
         {
-            return new PacketVerifier(_keys, _mac, ((packetBytes + 1023) / 1024) * 1024, PacketLimits.MaxCommandTokens);
+            return new PacketVerifier(_keys, _mac, (granules < 1 ? 1 : granules) * VerifierGranuleBytes, PacketLimits.MaxCommandTokens);
         }
         catch (System.OutOfMemoryException)
         {

@@ -72,9 +72,29 @@ public static class HeapReport
         table.Notes.Add("Largest types (16 x 16): " + string.Join(", ", figures[0].LargestTypes.Take(8).Select(t => $"{t.Type} x{t.Objects} {t.NanoBytes:N0} B")));
         table.Notes.Add("Largest parts (16 x 16, everything under a field of a field of the runtime): " + string.Join(", ", figures[0].LargestParts.Select(o => $"{o.Path} {o.NanoBytes:N0} B")));
         table.Notes.Add("Largest objects (16 x 16): " + string.Join(", ", figures[0].LargestObjects.Select(o => $"{o.Path} {o.NanoBytes:N0} B")));
+        foreach (var bytes in new[] { 1024, 2048 })
+        {
+            var command = CommandVerifier(bytes);
+            table.Notes.Add($"A command of up to {bytes:N0} bytes, while it is handled: a verifier of {command.NanoBytes:N0} B (nanoFramework model) in {command.Objects} objects, the largest {command.LargestNanoBytes:N0} B ({command.Largest}); freed after the reply.");
+        }
+
         var config = ConfigParse(16, 16, 2);
         table.Notes.Add($"Start-up, the configuration of 16 x 16 ({config.Bytes:N0} bytes, {config.Tokens:N0} tokens): reading it allocates {config.DotNetAllocated:N0} B on .NET; on a board its largest transients are the file's bytes ({NanoHeap.Array(typeof(byte), config.Bytes):N0} B), the reader's decoded-text pool ({NanoHeap.Array(typeof(char), config.Bytes + 18):N0} B) and five token tables of {NanoHeap.Array(typeof(int), config.Tokens):N0} B each, all freed before the first poll.");
         return table;
+    }
+
+    /// <summary>
+    /// What a command costs while it is handled: the verifier <see cref="EdgeMeter.Core.Commands.CommandProcessor"/>
+    /// makes for a command of <paramref name="packetBytes"/> (the gateway's key and HMAC are not part of it).
+    /// </summary>
+    public static (long NanoBytes, int Objects, string Largest, long LargestNanoBytes) CommandVerifier(int packetBytes)
+    {
+        var verifier = new EdgeMeter.Core.Packet.PacketVerifier(
+            new EdgeMeter.Core.Keys.SingleKeyStore(new byte[32]), new EdgeMeter.Common.Crypto.DotNetPacketMac(), packetBytes,
+            EdgeMeter.Core.Packet.PacketLimits.MaxCommandTokens);
+        var graph = RetainedGraph.Walk(verifier, type => IsPlatform(type) || typeof(EdgeMeter.Core.Keys.IPacketKeyStore).IsAssignableFrom(type));
+        var (path, bytes) = graph.LargestObjects(1).Single();
+        return (graph.NanoBytes, graph.Objects, path, bytes);
     }
 
     /// <summary>What reading the configuration file of a gateway of this shape costs (it is freed after start-up).</summary>
