@@ -8,6 +8,10 @@ namespace EdgeMeter.Core.Buffer;
 /// </summary>
 public struct Reading
 {
+    // Two fields, not a FixedDecimal: on nanoFramework a struct field is an object of its own (24 bytes more a reading).
+    private long _valueMantissa;
+    private int _valueScale;
+
     /// <summary>The largest meter or point index a reading can carry.</summary>
     public const int MaxIndex = 0xFFFF;
 
@@ -23,7 +27,15 @@ public struct Reading
     /// <summary>UTC time of the reading; stored to the millisecond (finer ticks are dropped).</summary>
     public System.DateTime Time { get; set; }
 
-    public FixedDecimal Value { get; set; }
+    public FixedDecimal Value
+    {
+        get => new FixedDecimal(_valueMantissa, _valueScale);
+        set
+        {
+            _valueMantissa = value.Mantissa;
+            _valueScale = value.Scale;
+        }
+    }
 
     public ReadingQuality Quality { get; set; }
 

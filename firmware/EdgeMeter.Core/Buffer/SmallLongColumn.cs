@@ -1,9 +1,10 @@
 namespace EdgeMeter.Core.Buffer;
 
 /// <summary>
-/// One long per slot for values that are nearly always small (a series' interval, its value step), kept in 4 bytes
-/// each: a value that does not fit an int is kept exactly beside the column, so what a codec predicts never changes.
-/// 256 series cost 1 KB instead of 2 KB per column; the few values kept beside cost 12 bytes each.
+/// One long per slot for values that nearly always fit an int (a series' interval, value step, last value, last time
+/// as an offset), kept in 4 bytes each: a value that does not fit is kept exactly beside the column, so what a codec
+/// predicts never changes. 256 series cost 1 KB instead of 2 KB per column; each value kept beside costs 12 bytes and
+/// a search of the values beside when it is read.
 /// </summary>
 internal sealed class SmallLongColumn
 {

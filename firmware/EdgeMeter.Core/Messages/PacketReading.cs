@@ -5,6 +5,10 @@ namespace EdgeMeter.Core.Messages;
 /// <summary>One meter value as it travels in an "up" packet. Mutable so that buffers of readings can be reused.</summary>
 public sealed class PacketReading
 {
+    // Two fields, not a FixedDecimal: on nanoFramework a struct field is an object of its own (24 bytes more a reading).
+    private long _valueMantissa;
+    private int _valueScale;
+
     public PacketReading()
     {
     }
@@ -35,7 +39,15 @@ public sealed class PacketReading
     /// <summary>When the meter was read (UTC, whole seconds).</summary>
     public System.DateTime TimeUtc { get; set; }
 
-    public FixedDecimal Value { get; set; }
+    public FixedDecimal Value
+    {
+        get => new FixedDecimal(_valueMantissa, _valueScale);
+        set
+        {
+            _valueMantissa = value.Mantissa;
+            _valueScale = value.Scale;
+        }
+    }
 
     public string Unit { get; set; } = "";
 
