@@ -16,7 +16,9 @@ public sealed class Dlt645MeterSession : MeterSession, IMeterRequest
     private readonly Dlt645Version _version;
     private readonly uint[] _dataIdentifiers;
     private readonly int _timeoutMilliseconds;
-    private FixedDecimal _value;
+    // The last value read, as two fields: on nanoFramework a FixedDecimal field is an object of its own.
+    private long _valueMantissa;
+    private int _valueScale;
     private uint _extraIdentifier;
 
     public Dlt645MeterSession(
@@ -63,7 +65,7 @@ public sealed class Dlt645MeterSession : MeterSession, IMeterRequest
             var status = Attempt(this, point);
             anyRead |= status == ReadStatus.Ok;
             energyRead |= status == ReadStatus.Ok && point == FrozenEnergyPoint;
-            sink.Accept(this, point, status, _value);
+            sink.Accept(this, point, status, LastValue);
         }
 
         if (energyRead && Backfill != null)
@@ -81,7 +83,7 @@ public sealed class Dlt645MeterSession : MeterSession, IMeterRequest
         for (var back = 0; back < days; back++)
         {
             if (Read((uint)(Dlt645Catalogue.DailyFreezeTime + back)) != ReadStatus.Ok
-                || !backfill.TryFreezeTime(_value, out var frozeAt, out var frozeOn) || frozeOn <= lastDay)
+                || !backfill.TryFreezeTime(LastValue, out var frozeAt, out var frozeOn) || frozeOn <= lastDay)
             {
                 return;
             }
@@ -91,7 +93,7 @@ public sealed class Dlt645MeterSession : MeterSession, IMeterRequest
                 return;
             }
 
-            sink.AcceptFrozen(this, FrozenEnergyPoint, frozeAt, _value);
+            sink.AcceptFrozen(this, FrozenEnergyPoint, frozeAt, LastValue);
         }
     }
 
@@ -105,6 +107,11 @@ public sealed class Dlt645MeterSession : MeterSession, IMeterRequest
     {
         _master.Version = _version;
         _master.TimeoutMilliseconds = _timeoutMilliseconds;
-        return _master.Read(_address, point < 0 ? _extraIdentifier : _dataIdentifiers[point], out _value);
+        var status = _master.Read(_address, point < 0 ? _extraIdentifier : _dataIdentifiers[point], out var value);
+        _valueMantissa = value.Mantissa;
+        _valueScale = value.Scale;
+        return status;
     }
+
+    private FixedDecimal LastValue => new FixedDecimal(_valueMantissa, _valueScale);
 }

@@ -23,7 +23,9 @@ public sealed class Dlt645Master
     private readonly Dlt645FrameParser _parser = new Dlt645FrameParser();
     private readonly byte[] _request = new byte[Dlt645FrameEncoder.MaxFrameLength];
     private readonly byte[] _received = new byte[64];
-    private readonly byte[] _data = new byte[MaxReplyDataLength];
+    // One frame's data; grown to MaxReplyDataLength the first time a reply needs follow-up frames (kept then). Most
+    // meters never send one, and a board's heap is worth the 770 bytes per bus.
+    private byte[] _data = new byte[Dlt645Frame.MaxDataLength];
     private readonly byte[] _date = new byte[4];
     private readonly byte[] _time = new byte[3];
     private int _dataLength;
@@ -340,9 +342,16 @@ public sealed class Dlt645Master
             count--;
         }
 
-        if (_dataLength + count > _data.Length)
+        if (_dataLength + count > MaxReplyDataLength)
         {
             return ReadStatus.Malformed;
+        }
+
+        if (_dataLength + count > _data.Length)
+        {
+            var grown = new byte[MaxReplyDataLength];
+            System.Array.Copy(_data, grown, _dataLength);
+            _data = grown;
         }
 
         System.Array.Copy(frame.Data, start, _data, _dataLength, count);

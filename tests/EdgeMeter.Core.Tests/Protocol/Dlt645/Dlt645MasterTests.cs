@@ -199,6 +199,27 @@ public class Dlt645MasterTests
     }
 
     [Fact]
+    public void Concatenates_follow_ups_beyond_one_frame_and_refuses_a_reply_beyond_its_limit()
+    {
+        const uint Di = 0x0001FF00;
+        var chunks = Enumerable.Range(0, 6).Select(i => Enumerable.Range(0, 200).Select(j => (byte)((i * 31) + j)).ToArray()).ToArray();
+        _link.EnqueueReply(ReadReply(Address, Di, chunks[0], more: true));
+        _link.EnqueueReply(FollowUpReply(Di, chunks[1], sequence: 1, more: true));
+        _link.EnqueueReply(FollowUpReply(Di, chunks[2], sequence: 2, more: false));
+
+        Assert.Equal(ReadStatus.Ok, _master.ReadRaw(Address, Di));
+        Assert.Equal(ToHex(chunks[..3].SelectMany(c => c).ToArray()), ToHex(_master.LastData, 0, _master.LastDataLength));
+
+        _link.EnqueueReply(ReadReply(Address, Di, chunks[0], more: true));
+        for (var i = 1; i < 6; i++)
+        {
+            _link.EnqueueReply(FollowUpReply(Di, chunks[i], sequence: (byte)i, more: i < 5));
+        }
+
+        Assert.Equal(ReadStatus.Malformed, _master.ReadRaw(Address, Di)); // 1,200 bytes: over Dlt645Master.MaxReplyDataLength
+    }
+
+    [Fact]
     public void Calls_a_follow_up_with_the_wrong_sequence_malformed()
     {
         const uint Di = 0x0001FF00;
