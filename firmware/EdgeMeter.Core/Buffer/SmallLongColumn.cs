@@ -4,7 +4,9 @@ namespace EdgeMeter.Core.Buffer;
 /// One long per slot for values that nearly always fit an int (a series' interval, value step, last value, last time
 /// as an offset), kept in 4 bytes each: a value that does not fit is kept exactly beside the column, so what a codec
 /// predicts never changes. 256 series cost 1 KB instead of 2 KB per column; each value kept beside costs 12 bytes and
-/// a search of the values beside when it is read.
+/// a search of the values beside when it is read. Once more than a quarter of the slots need a long (a site whose
+/// registers pass 2,147,483,647 at their scale), the column keeps a full long per slot from then on: at most 1 KB more
+/// than a plain long array, and no search.
 /// </summary>
 internal sealed class SmallLongColumn
 {
@@ -14,6 +16,9 @@ internal sealed class SmallLongColumn
     private int[] _besideSlots; // empty until a value needs it
     private long[] _besideValues;
     private int _besideCount;
+    private long[]? _wide; // every slot's value, once too many need a long
+
+    public bool IsWide => _wide != null;
 
     public SmallLongColumn(int capacity)
     {
@@ -24,12 +29,23 @@ internal sealed class SmallLongColumn
 
     public long Get(int slot)
     {
+        if (_wide != null)
+        {
+            return _wide[slot];
+        }
+
         var value = _values[slot];
         return value != Beside ? value : _besideValues[IndexBeside(slot)];
     }
 
     public void Set(int slot, long value)
     {
+        if (_wide != null)
+        {
+            _wide[slot] = value;
+            return;
+        }
+
         if (value > Beside && value <= int.MaxValue)
         {
             if (_values[slot] == Beside)
@@ -41,6 +57,13 @@ internal sealed class SmallLongColumn
             return;
         }
 
+        if (_values[slot] != Beside && _besideCount >= _values.Length / 4)
+        {
+            Widen();
+            _wide![slot] = value;
+            return;
+        }
+
         var index = _values[slot] == Beside ? IndexBeside(slot) : AddBeside(slot);
         _besideValues[index] = value;
         _values[slot] = Beside;
@@ -49,7 +72,28 @@ internal sealed class SmallLongColumn
     /// <summary>Every slot back to 0 (a new segment starts with an all-zero history).</summary>
     public void Clear()
     {
+        if (_wide != null)
+        {
+            System.Array.Clear(_wide, 0, _wide.Length);
+            return;
+        }
+
         System.Array.Clear(_values, 0, _values.Length);
+        _besideCount = 0;
+    }
+
+    // Once: the same site's next segments would need the same longs again.
+    private void Widen()
+    {
+        var wide = new long[_values.Length];
+        for (var slot = 0; slot < wide.Length; slot++)
+        {
+            wide[slot] = Get(slot);
+        }
+
+        _wide = wide;
+        _besideSlots = new int[0];
+        _besideValues = new long[0];
         _besideCount = 0;
     }
 

@@ -50,8 +50,22 @@ public class SmallLongColumnTests
             Assert.Equal(int.MinValue - (long)slot, column.Get(slot));
         }
 
+        Assert.True(column.IsWide); // past a quarter of the slots a full long each, no search
         column.Clear();
         Assert.All(Enumerable.Range(0, 300), slot => Assert.Equal(0, column.Get(slot)));
+    }
+
+    [Fact]
+    public void A_few_values_beyond_an_int_are_kept_beside_without_widening()
+    {
+        var column = new SmallLongColumn(256);
+        for (var slot = 0; slot < 256; slot++)
+        {
+            column.Set(slot, slot % 16 == 0 ? long.MaxValue - slot : slot);
+        }
+
+        Assert.False(column.IsWide);
+        Assert.All(Enumerable.Range(0, 256), slot => Assert.Equal(slot % 16 == 0 ? long.MaxValue - slot : slot, column.Get(slot)));
     }
 
     private static long Pick(Random random) => random.Next(8) switch
