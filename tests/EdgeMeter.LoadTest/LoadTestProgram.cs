@@ -110,7 +110,9 @@ public static class LoadTestProgram
 
         if (command == "pinned-tail")
         {
-            tables.Add(await PinnedTailTest.RunAsync(Fleets(args, smoke), smoke ? 200 : 3000, TimeSpan.FromSeconds(smoke ? 2 : int.Parse(Option(args, "--seconds") ?? "60", CultureInfo.InvariantCulture)), output));
+            tables.Add(await PinnedTailTest.RunAsync(
+                Fleets(args, smoke), smoke ? 200 : 3000, TimeSpan.FromSeconds(smoke ? 2 : int.Parse(Option(args, "--seconds") ?? "60", CultureInfo.InvariantCulture)),
+                smoke ? 1 : PinnedTailTest.WarmUpSeconds, output));
         }
 
         if (all || command == "flood")

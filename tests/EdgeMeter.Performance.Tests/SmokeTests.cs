@@ -67,6 +67,37 @@ public sealed class SmokeTests : IDisposable
         Assert.NotNull(summary["machine"]?["cores"]);
     }
 
+    [Fact]
+    public async Task Load_tool_runs_the_pinned_tail_with_the_receiver_as_a_process_in_smoke_mode()
+    {
+        RequireTwoCoresAndTaskset();
+        using var output = new StringWriter();
+
+        Assert.Equal(0, await LoadTestProgram.RunAsync(["pinned-tail", "--smoke", "--out", _directory], output));
+
+        var tail = AssertFigures(Summary("loadtest-smoke"), "pinned-tail", "packets", "p50 ms", "p99 ms", "p99.9 ms", "process CPU us per packet");
+        Assert.Equal(["none: do-nothing MQTTnet broker (the floor)", "receiver (embedded broker)"], tail.Select(r => r["target"]!.GetValue<string>()));
+        Assert.All(tail, r => Assert.Equal(400, r["packets"]!.GetValue<double>())); // 2 gateways at 200 packets/s for 2 s, every one acknowledged
+        Assert.True(tail[1]["commits"]!.GetValue<double>() > 0, $"the receiver's /metrics counted no commit: {tail[1].ToJsonString()}");
+    }
+
+    private static void RequireTwoCoresAndTaskset()
+    {
+        var taskset = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, "taskset")));
+        if (Environment.ProcessorCount >= 2 && taskset)
+        {
+            return;
+        }
+
+        var reason = $"pinned runs need 2 cores and taskset (util-linux); this machine has {Environment.ProcessorCount} core(s){(taskset ? "" : " and no taskset")}";
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            Assert.Fail(reason + ", and CI=true requires them");
+        }
+
+        Assert.Skip(reason);
+    }
+
     private static void RequireMosquitto()
     {
         if (MosquittoBroker.Find() != null)

@@ -13,17 +13,18 @@ namespace EdgeMeter.LoadTest.Ingest;
 /// </summary>
 public static class PinnedTailTest
 {
-    private const int WarmUpSeconds = 15;
+    /// <summary>Tiered compilation on a busy core takes about this long to reach optimized code.</summary>
+    public const int WarmUpSeconds = 15;
 
-    public static async Task<ResultTable> RunAsync(int[] fleets, int packetsPerSecond, TimeSpan duration, TextWriter log)
+    public static async Task<ResultTable> RunAsync(int[] fleets, int packetsPerSecond, TimeSpan duration, int warmUpSeconds, TextWriter log)
     {
         var table = new ResultTable(
             "pinned-tail", $"Publish to commit at {packetsPerSecond:N0} packets/s for {duration.TotalSeconds:0} s, the receiver pinned to core 0 and the publishers to core 1 (issue 20, part 2)",
-            "target", "gateways", "packets", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "checkpoints in the window", "largest WAL MB", "commits", "packets per commit", "writer busy %", "process CPU us per packet", "core busy %", "target");
+            "target", "gateways", "packets", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "checkpoints in the window", "largest WAL MB", "commits", "packets per commit", "writer busy %", "process CPU us per packet", "core busy %", "p99 <= 5, p99.9 <= 20 ms");
         foreach (var gateways in fleets)
         {
             var perGateway = Math.Max(1, (int)(packetsPerSecond * duration.TotalSeconds / gateways));
-            var warmUp = Math.Max(1, packetsPerSecond * WarmUpSeconds / gateways);
+            var warmUp = Math.Max(1, packetsPerSecond * warmUpSeconds / gateways);
             await using (var floor = await ConsumerProcess.StartAsync("null-broker", EdgeMeter.TestSupport.FreePort.Next(), "edgemeter/v1"))
             {
                 await PaceAsync(floor, new SignedPackets(gateways, warmUp, 1), packetsPerSecond);
@@ -50,7 +51,7 @@ public static class PinnedTailTest
         }
 
         table.Notes.Add("Publish to PUBACK, taken on core 1 when the acknowledgement's task completes: for the receiver that is after the commit that stored the packet (synchronous=FULL), so a little more than publish to commit.");
-        table.Notes.Add($"Target: p99 <= 5 ms and p99.9 <= 20 ms. The first {WarmUpSeconds} s of each target (warm-up: tiered compilation on a busy core takes that long to reach optimized code) are not counted.");
+        table.Notes.Add($"Target: p99 <= 5 ms and p99.9 <= 20 ms. The first {warmUpSeconds} s of each target (warm-up: tiered compilation on a busy core takes that long to reach optimized code) are not counted.");
         return table;
     }
 
