@@ -32,6 +32,14 @@ public sealed class HeapBudgetTests
     }
 
     [Fact]
+    public void Modbus_meters_of_one_model_share_their_point_names()
+    {
+        var modbus = HeapReport.Measure(meters: 16, pointsPerMeter: 0, buses: 2, steadyCycles: 3, modbus: true);
+        Assert.True(modbus.NanoBytes <= 72 * 1024, $"{modbus.NanoBytes} B retained for 16 Modbus meters (nanoFramework model)");
+        Assert.True(modbus.LargestCycleAllocation < 4096, $"{modbus.LargestCycleAllocation} B in one cycle");
+    }
+
+    [Fact]
     public void A_command_verifier_is_made_per_command_in_pieces_under_4_KB()
     {
         Assert.DoesNotContain(Full.LargestTypes, t => t.Type == "PacketVerifier");

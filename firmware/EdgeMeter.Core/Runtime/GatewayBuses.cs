@@ -30,7 +30,7 @@ public sealed class GatewayBuses : System.IDisposable
         _timeSyncs = new MeterTimeSync?[count];
         _threads = new Thread[count];
         var planner = new ModbusBlockPlanner();
-        var identifierRows = new ArrayList();
+        var shared = new SharedValues();
         var ratios = new PointRatios(config.Meters);
         _backfill = new FrozenDayBackfill(platform.StateFiles, platform.Clock, config.Time.UtcOffsetMinutes, config.Meters.Length);
         for (var b = 0; b < count; b++)
@@ -55,7 +55,7 @@ public sealed class GatewayBuses : System.IDisposable
 
                 var session = meter.IsCjt188
                     ? CreateCjt188Session(m, meter, cjt188, platform)
-                    : CreateSession(m, meter, dlt645, modbus, planner, platform, _backfill, identifierRows);
+                    : CreateSession(m, meter, dlt645, modbus, planner, platform, _backfill, shared);
                 session.Activity = platform.BusActivity;
                 sessions.Add(session);
                 if (meter.TimeSync && session is Dlt645MeterSession dltSession)
@@ -271,7 +271,7 @@ public sealed class GatewayBuses : System.IDisposable
 
     private static MeterSession CreateSession(
         int index, MeterSettings meter, Dlt645Master dlt645, ModbusMaster modbus, ModbusBlockPlanner planner, IGatewayPlatform platform, FrozenDayBackfill backfill,
-        ArrayList identifierRows)
+        SharedValues shared)
     {
         if (meter.IsDlt645)
         {
@@ -281,7 +281,7 @@ public sealed class GatewayBuses : System.IDisposable
                 identifiers[p] = meter.Points[p].DataIdentifier;
             }
 
-            identifiers = SharedRow(identifierRows, identifiers);
+            identifiers = shared.Row(identifiers);
 
             var version = meter.Protocol == "dlt645-1997" ? Dlt645Version.V1997 : Dlt645Version.V2007;
             var session = new Dlt645MeterSession(
@@ -299,50 +299,17 @@ public sealed class GatewayBuses : System.IDisposable
         var points = new ModbusPoint[meter.Points.Length];
         for (var p = 0; p < points.Length; p++)
         {
-            points[p] = ToModbusPoint(meter, meter.Points[p]);
+            points[p] = ToModbusPoint(meter, meter.Points[p], shared);
         }
 
         return new ModbusMeterSession(index, meter.Id, modbus, points, planner, meter.PollSeconds, meter.TimeoutMs, meter.Retries, platform.Clock);
     }
 
-    // Meters of one model read the same data identifiers: they share one array (84 bytes of heap a meter of 16 points).
-    private static uint[] SharedRow(ArrayList rows, uint[] row)
-    {
-        foreach (uint[] earlier in rows)
-        {
-            if (SameRow(earlier, row))
-            {
-                return earlier;
-            }
-        }
-
-        rows.Add(row);
-        return row;
-    }
-
-    private static bool SameRow(uint[] a, uint[] b)
-    {
-        if (a.Length != b.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static ModbusPoint ToModbusPoint(MeterSettings meter, PointSettings point)
+    private static ModbusPoint ToModbusPoint(MeterSettings meter, PointSettings point, SharedValues shared)
     {
         var isFloat = point.DataType == ModbusDataType.Float32 || point.DataType == ModbusDataType.Float64;
         return new ModbusPoint(
-            point.Id,
+            shared.Text(point.Id),
             (byte)meter.Unit,
             point.Function,
             point.Register,
@@ -350,6 +317,6 @@ public sealed class GatewayBuses : System.IDisposable
             point.WordOrder,
             isFloat ? 0 : -point.Decimals,
             isFloat ? point.Decimals : 0,
-            point.Unit);
+            shared.Text(point.Unit));
     }
 }

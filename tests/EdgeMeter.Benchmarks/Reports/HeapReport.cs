@@ -16,12 +16,13 @@ public static class HeapReport
         IReadOnlyList<(string Type, int Objects, long NanoBytes)> LargestTypes, IReadOnlyList<(string Path, long NanoBytes)> LargestObjects,
         IReadOnlyList<(string Path, long NanoBytes)> LargestParts);
 
-    public static HeapFigures Measure(int meters, int pointsPerMeter, int buses, int steadyCycles)
+    /// <param name="modbus">Modbus meters (the bench's 8 float32 points each, <paramref name="pointsPerMeter"/> ignored) instead of DL/T 645.</param>
+    public static HeapFigures Measure(int meters, int pointsPerMeter, int buses, int steadyCycles, bool modbus = false)
     {
         var before = GC.GetAllocatedBytesForCurrentThread();
         using var gateway = new BenchGateway(new BenchGatewayOptions
         {
-            Dlt645Meters = meters, ModbusMeters = 0, Dlt645PointsPerMeter = pointsPerMeter, Buses = buses, PollSeconds = 60,
+            Dlt645Meters = modbus ? 0 : meters, ModbusMeters = modbus ? meters : 0, Dlt645PointsPerMeter = pointsPerMeter, Buses = buses, PollSeconds = 60,
             BufferBudgetBytes = 160 * 1024,
         });
         gateway.RunCycle();
@@ -39,7 +40,7 @@ public static class HeapReport
             largest = Math.Max(largest, GC.GetAllocatedBytesForCurrentThread() - start);
         }
 
-        return new HeapFigures(meters, pointsPerMeter, buses, graph.Objects, graph.DotNetBytes, graph.NanoBytes, startUp, largest, [.. graph.LargestTypes(1000)], [.. graph.LargestObjects(10)], [.. graph.ByComponent(3).Take(10)]);
+        return new HeapFigures(meters, modbus ? BenchGateway.ModbusPoints.Length : pointsPerMeter, buses, graph.Objects, graph.DotNetBytes, graph.NanoBytes, startUp, largest, [.. graph.LargestTypes(1000)], [.. graph.LargestObjects(10)], [.. graph.ByComponent(3).Take(10)]);
     }
 
     /// <summary>What the board's platform provides, not the core: the walk does not count or enter it.</summary>
@@ -67,6 +68,8 @@ public static class HeapReport
             table.Add($"{meters} x {points}, {buses}", f.Objects, f.DotNetBytes, f.NanoBytes, f.LargestCycleAllocation);
         }
 
+        var modbusMeters = Measure(16, 0, 2, cycles, modbus: true);
+        table.Add($"16 x {modbusMeters.PointsPerMeter}, 2, Modbus RTU", modbusMeters.Objects, modbusMeters.DotNetBytes, modbusMeters.NanoBytes, modbusMeters.LargestCycleAllocation);
         var (perMeter, perPoint, fixedBytes) = Shares(figures[0], figures[1], figures[2]);
         table.Notes.Add($"Target: <= 40 KB retained for 16 meters x 16 points on two buses, and no transient above 4 KB. nanoFramework model: {fixedBytes:N0} B fixed + {perMeter:N0} B per meter + {perPoint:N0} B per point.");
         table.Notes.Add("Largest types (16 x 16): " + string.Join(", ", figures[0].LargestTypes.Take(8).Select(t => $"{t.Type} x{t.Objects} {t.NanoBytes:N0} B")));
