@@ -75,7 +75,8 @@ public sealed class ReceiverGroupStoreTests
         Assert.Equal(1, second.Store.Lease.Term);
 
         // The server ends the holder's session (a network cut, a database restart): it notices, and takes it again.
-        second.Count("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND granted");
+        // Only this test's database: other tests' writers on the same server hold advisory locks too.
+        second.Count("SELECT COUNT(pg_terminate_backend(l.pid)) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()");
         await Eventually.Until(() => second.Store.Lease.Term == 2 && second.Store.Lease.IsHeld, "the lease taken again, in a new term", timeoutSeconds: 10);
     }
 
