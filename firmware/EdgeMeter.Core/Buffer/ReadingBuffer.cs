@@ -230,38 +230,57 @@ public sealed class ReadingBuffer : System.IDisposable
         lock (_sync)
         {
             ThrowIfDisposed();
-            var from = fromSequence > _cursor.First ? fromSequence : _cursor.First + 1;
-            if (max > into.Length)
-            {
-                max = into.Length;
-            }
-
-            if (from > _committed || max <= 0)
-            {
-                return 0;
-            }
-
-            PositionReader(from);
-            var segmentEnd = ReaderSegmentEnd();
-            var count = 0;
-            while (count < max && _reader.NextSequence <= _committed)
-            {
-                if (_reader.NextSequence < segmentEnd && _reader.TryRead(ref _decoded))
-                {
-                    into[count++] = _decoded;
-                }
-                else if (AdvanceReader(countGap: true))
-                {
-                    segmentEnd = ReaderSegmentEnd();
-                }
-                else
-                {
-                    break;
-                }
-            }
-
-            return count;
+            return ReadUnlocked(fromSequence > _cursor.First ? fromSequence : _cursor.First + 1, into, max, true);
         }
+    }
+
+    /// <summary>
+    /// Like <see cref="Read(long, Reading[])"/>, but acknowledged readings still in flash count too (the oldest segment
+    /// kept onwards): for a record of what was committed that must not miss what the broker took quickly.
+    /// </summary>
+    public int ReadKept(long fromSequence, Reading[] into)
+    {
+        lock (_sync)
+        {
+            ThrowIfDisposed();
+            var kept = _segments.Count > 0 ? _segments.FirstOf(0) : _cursor.First + 1;
+            return ReadUnlocked(fromSequence > kept ? fromSequence : kept, into, into.Length, false);
+        }
+    }
+
+    // countGap: readings lost to a damaged frame are counted once, by the delivery reads.
+    private int ReadUnlocked(long from, Reading[] into, int max, bool countGap)
+    {
+        if (max > into.Length)
+        {
+            max = into.Length;
+        }
+
+        if (from > _committed || max <= 0)
+        {
+            return 0;
+        }
+
+        PositionReader(from);
+        var segmentEnd = ReaderSegmentEnd();
+        var count = 0;
+        while (count < max && _reader.NextSequence <= _committed)
+        {
+            if (_reader.NextSequence < segmentEnd && _reader.TryRead(ref _decoded))
+            {
+                into[count++] = _decoded;
+            }
+            else if (AdvanceReader(countGap))
+            {
+                segmentEnd = ReaderSegmentEnd();
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>

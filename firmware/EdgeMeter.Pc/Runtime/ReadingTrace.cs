@@ -9,7 +9,8 @@ namespace EdgeMeter.Pc.Runtime;
 /// <summary>
 /// `--trace FILE`: one line per reading once it is committed to the buffer, "n meter point time value", so a bench
 /// test can compare what the gateway read with what the platforms received. A kill -9 can land between a commit and
-/// its trace lines, so a restarted gateway first <see cref="CatchUp"/>s from its buffer.
+/// its trace lines, so a restarted gateway first <see cref="CatchUp"/>s from its buffer, acknowledged readings included:
+/// the uplink may have published them and had them acknowledged in that gap.
 /// </summary>
 public sealed class ReadingTrace : IReadingObserver, IDisposable
 {
@@ -31,7 +32,7 @@ public sealed class ReadingTrace : IReadingObserver, IDisposable
     public void CatchUp(ReadingBuffer buffer)
     {
         var batch = new Reading[ReadingRecorder.MaxReadingsPerCommit];
-        while (_lastSequence < buffer.CommittedSequence && buffer.Read(_lastSequence + 1, batch) is var count and > 0)
+        while (_lastSequence < buffer.CommittedSequence && buffer.ReadKept(_lastSequence + 1, batch) is var count and > 0)
         {
             Committed(batch, count);
         }

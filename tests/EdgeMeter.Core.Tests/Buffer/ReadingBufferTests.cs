@@ -92,6 +92,28 @@ public class ReadingBufferTests
     }
 
     [Fact]
+    public void Read_kept_returns_acknowledged_readings_still_in_flash_and_read_does_not()
+    {
+        using var buffer = ReadingBuffer.Open(new SimulatedFlash(), SmallOptions(budget: 64 * 1024));
+        var appended = AppendCycles(buffer, cycles: 300, points: 4);
+        Assert.True(buffer.SegmentCount > 2);
+        buffer.Acknowledge(buffer.CommittedSequence);
+        var into = new Reading[8];
+
+        Assert.Equal(0, buffer.Read(buffer.CommittedSequence - 7, into));
+        Assert.Equal(8, buffer.ReadKept(buffer.CommittedSequence - 7, into));
+        for (var i = 0; i < 8; i++)
+        {
+            AssertSame(appended[appended.Count - 8 + i], into[i]);
+        }
+
+        // From before the oldest segment kept: from that segment's first reading, the deleted ones skipped.
+        Assert.Equal(8, buffer.ReadKept(1, into));
+        Assert.True(into[0].Sequence > 1);
+        Assert.Equal(0, buffer.Corrupted);
+    }
+
+    [Fact]
     public void Reading_again_from_an_earlier_sequence_repeats_the_same_readings()
     {
         using var buffer = ReadingBuffer.Open(new SimulatedFlash(), SmallOptions());

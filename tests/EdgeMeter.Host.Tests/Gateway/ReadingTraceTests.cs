@@ -38,6 +38,27 @@ public sealed class ReadingTraceTests : IDisposable
     }
 
     [Fact]
+    public void Readings_the_broker_acknowledged_before_the_kill_are_traced_on_restart()
+    {
+        var path = Path.Combine(_directory, "trace.txt");
+        using var buffer = ReadingBuffer.Open(new DiskFlashFileSystem(Path.Combine(_directory, "buffer")), new BufferOptions());
+        var committed = Commit(buffer, 4);
+        using (var trace = new ReadingTrace(path, Config()))
+        {
+            trace.Committed(committed, 1);
+        }
+
+        buffer.Acknowledge(4); // the uplink published the poll and had it acknowledged before its trace lines were written
+
+        using (var restarted = new ReadingTrace(path, Config()))
+        {
+            restarted.CatchUp(buffer);
+        }
+
+        Assert.Equal(["1", "2", "3", "4"], File.ReadAllLines(path).Select(l => l.Split(' ')[0]));
+    }
+
+    [Fact]
     public void A_reading_of_a_meter_the_configuration_no_longer_has_is_traced_by_index()
     {
         var path = Path.Combine(_directory, "trace.txt");
