@@ -35,41 +35,55 @@ internal sealed class CompactReadingsWriter
     private int _rowFlags;
     private int _rowNextPoint;
 
-    /// <summary>
-    /// Writes "n", "t", "r" and the tables after the envelope, with as many of <c>readings[offset..offset+count)</c>
-    /// as fit in <paramref name="maxPayloadBytes"/>, closes the payload and returns how many it took (0: none fit).
-    /// </summary>
-    public int Write(JsonWriter json, int maxPayloadBytes, PacketReading[] readings, int offset, int count)
+    // The packet's first reading: its number and time open the payload, and the rows count from them.
+    private long _firstSequence;
+    private long _firstSeconds;
+    private int _taken;
+
+    /// <summary>Starts the readings of a payload whose envelope is written; the first <see cref="TryAppend"/> writes "n", "t" and "r".</summary>
+    public void Begin()
     {
-        var first = readings[offset];
-        var firstSeconds = Seconds(first.TimeUtc);
         _meterCount = 0;
         _pointCount = 0;
         _tableBytes = 0;
         _rowOpen = false;
-        json.Name(PacketFields.ReadingSequence);
-        json.Number(first.Sequence);
-        json.Name(PacketFields.Time);
-        json.Time(first.TimeUtc);
-        json.Name(PacketFields.Readings);
-        json.BeginArray();
-        var taken = 0;
-        while (taken < count)
-        {
-            var reading = readings[offset + taken];
-            if (reading.Sequence != first.Sequence + taken || !TryAppend(json, maxPayloadBytes, reading, firstSeconds))
-            {
-                break;
-            }
+        _taken = 0;
+    }
 
-            taken++;
+    /// <summary>
+    /// Appends one reading if it fits <paramref name="maxPayloadBytes"/> with the closing tables and follows the last
+    /// by number; false (nothing written) otherwise, which ends the packet.
+    /// </summary>
+    public bool TryAppend(JsonWriter json, int maxPayloadBytes, PacketReading reading)
+    {
+        if (_taken == 0)
+        {
+            _firstSequence = reading.Sequence;
+            _firstSeconds = Seconds(reading.TimeUtc);
+            json.Name(PacketFields.ReadingSequence);
+            json.Number(reading.Sequence);
+            json.Name(PacketFields.Time);
+            json.Time(reading.TimeUtc);
+            json.Name(PacketFields.Readings);
+            json.BeginArray();
+        }
+        else if (reading.Sequence != _firstSequence + _taken)
+        {
+            return false;
         }
 
-        if (taken == 0)
+        if (!TryAppendValue(json, maxPayloadBytes, reading))
         {
-            return 0;
+            return false;
         }
 
+        _taken++;
+        return true;
+    }
+
+    /// <summary>Closes the rows, writes the tables and closes the payload; call only when at least one reading was taken.</summary>
+    public void End(JsonWriter json)
+    {
         if (_rowOpen)
         {
             json.EndArray();
@@ -80,10 +94,9 @@ internal sealed class CompactReadingsWriter
         WriteTable(json, PacketFields.Point, _points, _pointCount);
         WriteTable(json, PacketFields.Unit, _units, _pointCount);
         json.EndObject();
-        return taken;
     }
 
-    private bool TryAppend(JsonWriter json, int maxPayloadBytes, PacketReading reading, long firstSeconds)
+    private bool TryAppendValue(JsonWriter json, int maxPayloadBytes, PacketReading reading)
     {
         var mark = json.Mark();
         var meters = _meterCount;
@@ -98,7 +111,7 @@ internal sealed class CompactReadingsWriter
         {
             if (newRow)
             {
-                BeginRow(json, meter, seconds - firstSeconds, flags, point);
+                BeginRow(json, meter, seconds - _firstSeconds, flags, point);
             }
 
             json.Decimal(reading.Value);

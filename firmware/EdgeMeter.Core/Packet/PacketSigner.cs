@@ -26,6 +26,8 @@ public sealed class PacketSigner
     private readonly int _payloadStart;
     private readonly CompactReadingsWriter _compact = new CompactReadingsWriter();
     private int _upSchema = PacketLimits.CompactUpSchemaVersion;
+    private int _readingsTaken;
+    private bool _readingsFull;
 
     public PacketSigner(string gatewayId, int keyVersion, byte[] key, IPacketMac mac)
         : this(gatewayId, keyVersion, key, mac, PacketLimits.DefaultMaxPacketBytes)
@@ -136,49 +138,98 @@ public sealed class PacketSigner
             throw new System.ArgumentOutOfRangeException(nameof(count), "a readings packet carries at least one reading");
         }
 
-        RequireEnvelope(sequence, createdUtc);
         for (var i = 0; i < count; i++)
         {
             RequireReading(readings[offset + i]);
         }
 
+        BeginReadings(sequence, createdUtc);
+        AddReadings(readings, offset, count);
+        return EndReadings();
+    }
+
+    /// <summary>
+    /// Starts an "up" packet whose readings come in pieces (<see cref="AddReadings"/>), so that a sender needs only a
+    /// few packet readings at a time rather than a packet's worth; <see cref="EndReadings"/> signs it.
+    /// </summary>
+    public void BeginReadings(long sequence, System.DateTime createdUtc)
+    {
+        RequireEnvelope(sequence, createdUtc);
         PayloadWriter.BeginEnvelope(_json, PacketKind.Up, _upSchema, GatewayId, sequence, createdUtc);
-        var taken = _upSchema == PacketLimits.SchemaVersion
-            ? WriteReadingObjects(readings, offset, count)
-            : _compact.Write(_json, MaxPayloadBytes, readings, offset, count);
-        if (taken == 0)
+        _readingsTaken = 0;
+        _readingsFull = false;
+        if (_upSchema == PacketLimits.SchemaVersion)
+        {
+            _json.Name(PacketFields.Readings);
+            _json.BeginArray();
+        }
+        else
+        {
+            _compact.Begin();
+        }
+    }
+
+    /// <summary>
+    /// Adds as many of <c>readings[offset..offset+count)</c> as still fit, in order, and returns how many it took.
+    /// Fewer than <paramref name="count"/> means the packet is full: later calls take none.
+    /// </summary>
+    public int AddReadings(PacketReading[] readings, int offset, int count)
+    {
+        var taken = 0;
+        while (taken < count && !_readingsFull)
+        {
+            var reading = readings[offset + taken];
+            RequireReading(reading);
+            var fits = _upSchema == PacketLimits.SchemaVersion
+                ? TryAppendReadingObject(reading)
+                : _compact.TryAppend(_json, MaxPayloadBytes, reading);
+            if (!fits)
+            {
+                _readingsFull = true;
+                break;
+            }
+
+            taken++;
+        }
+
+        _readingsTaken += taken;
+        return taken;
+    }
+
+    /// <summary>Closes and signs the packet begun by <see cref="BeginReadings"/>: how many readings it carries (0: no packet).</summary>
+    public int EndReadings()
+    {
+        if (_readingsTaken == 0)
         {
             Length = 0;
             return 0;
         }
 
-        return Finish() ? taken : 0;
-    }
-
-    // Schema v1: "r" holds one object per reading.
-    private int WriteReadingObjects(PacketReading[] readings, int offset, int count)
-    {
-        _json.Name(PacketFields.Readings);
-        _json.BeginArray();
-        var taken = 0;
-        for (; taken < count; taken++)
-        {
-            var mark = _json.Mark();
-            PayloadWriter.Reading(_json, readings[offset + taken]);
-            if (_json.Overflowed || _json.Length + 2 > MaxPayloadBytes)
-            {
-                _json.Restore(mark);
-                break;
-            }
-        }
-
-        if (taken > 0)
+        if (_upSchema == PacketLimits.SchemaVersion)
         {
             _json.EndArray();
             _json.EndObject();
         }
+        else
+        {
+            _compact.End(_json);
+        }
 
-        return taken;
+        return Finish() ? _readingsTaken : 0;
+    }
+
+    // Schema v1: "r" holds one object per reading.
+    private bool TryAppendReadingObject(PacketReading reading)
+    {
+        var mark = _json.Mark();
+        PayloadWriter.Reading(_json, reading);
+        if (_json.Overflowed || _json.Length + 2 > MaxPayloadBytes)
+        {
+            _json.Restore(mark);
+            return false;
+        }
+
+        return true;
     }
 
     public bool SignStatus(long sequence, System.DateTime createdUtc, GatewayStatus status)

@@ -33,8 +33,9 @@ public sealed class UplinkPublisher : IMqttTransportListener
     private readonly string _downTopic;
     private readonly string _replyTopic;
     private readonly InflightPackets _inflight;
-    // Read a few at a time, each made a packet reading at once: 40 stored readings beside the 40 packet readings cost
-    // 5 KB on a board, and reading one at a time would search the segment table for every reading.
+    // Read a few at a time, each piece made packet readings and added to the packet at once: a packet's worth of
+    // stored and packet readings costs 10 KB on a board, and reading one at a time would search the segment table for
+    // every reading.
     private readonly Buffer.Reading[] _stored = new Buffer.Reading[8];
     private readonly Messages.PacketReading[] _outgoing;
     private readonly GatewayStatus _status = new GatewayStatus();
@@ -88,7 +89,7 @@ public sealed class UplinkPublisher : IMqttTransportListener
         _downTopic = topics.Down(signer.GatewayId);
         _replyTopic = topics.Topic(signer.GatewayId, PacketKind.Reply);
         _inflight = new InflightPackets(options.Window);
-        _outgoing = new Messages.PacketReading[options.MaxReadingsPerPacket];
+        _outgoing = new Messages.PacketReading[_stored.Length];
         for (var i = 0; i < _outgoing.Length; i++)
         {
             _outgoing[i] = new Messages.PacketReading();
@@ -334,26 +335,58 @@ public sealed class UplinkPublisher : IMqttTransportListener
         return waiting >= _readSize || (waiting > 0 && _clock.MonotonicMilliseconds >= _nextLiveUpload);
     }
 
+    /// <summary>
+    /// Reads the buffer a few readings at a time and adds each piece to the packet as it is read, so that only
+    /// <see cref="_outgoing"/>'s few packet readings are kept, not a packet's worth.
+    /// </summary>
     private bool TryPublishReadings(long from, long before, bool live)
     {
         var read = 0;
         var prepared = 0;
+        var taken = 0;
         long last = 0;
+        long firstTaken = 0;
+        long lastTaken = 0;
+        var began = false;
         while (read < _readSize && from < before)
         {
             var wanted = _readSize - read < _stored.Length ? _readSize - read : _stored.Length;
             var count = _buffer.Read(from, _stored, wanted);
             var used = 0;
+            var piece = 0;
             while (used < count && _stored[used].Sequence < before)
             {
                 last = _stored[used].Sequence;
-                if (Prepare(_outgoing[prepared], used++, live))
+                if (Prepare(_outgoing[piece], used++, live))
                 {
-                    prepared++;
+                    piece++;
                 }
             }
 
             read += used;
+            if (piece > 0)
+            {
+                if (!began)
+                {
+                    _signer.BeginReadings(_sequence.Next(), _clock.UtcNow);
+                    began = true;
+                }
+
+                prepared += piece;
+                var added = _signer.AddReadings(_outgoing, 0, piece);
+                if (added > 0)
+                {
+                    firstTaken = taken == 0 ? _outgoing[0].Sequence : firstTaken;
+                    lastTaken = _outgoing[added - 1].Sequence;
+                    taken += added;
+                }
+
+                if (added < piece)
+                {
+                    break; // the packet is full
+                }
+            }
+
             if (used < wanted)
             {
                 break; // the live region begins, or nothing more is stored
@@ -380,8 +413,7 @@ public sealed class UplinkPublisher : IMqttTransportListener
             return false;
         }
 
-        var taken = _signer.SignReadings(_sequence.Next(), _clock.UtcNow, _outgoing, 0, prepared);
-        if (taken == 0)
+        if (_signer.EndReadings() == 0)
         {
             throw new System.InvalidOperationException("upload.maxPacketBytes is too small for a single reading");
         }
@@ -395,8 +427,8 @@ public sealed class UplinkPublisher : IMqttTransportListener
         }
 
         PacketsPublished++;
-        _inflight.Add(token, _outgoing[0].Sequence, taken, live);
-        SkipPast(_outgoing[taken - 1].Sequence, live);
+        _inflight.Add(token, firstTaken, taken, live);
+        SkipPast(lastTaken, live);
         return true;
     }
 
@@ -407,7 +439,7 @@ public sealed class UplinkPublisher : IMqttTransportListener
             _readSize = taken;
             _fullPackets = 0;
         }
-        else if (prepared == _readSize && ++_fullPackets >= 16 && _readSize < _outgoing.Length)
+        else if (prepared == _readSize && ++_fullPackets >= 16 && _readSize < _options.MaxReadingsPerPacket)
         {
             _readSize++;
             _fullPackets = 0;

@@ -134,6 +134,52 @@ public class PacketSignerTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
+    public void Readings_added_in_pieces_make_the_same_packet_as_readings_signed_at_once(int schema)
+    {
+        var random = new Random(11);
+        var readings = Enumerable.Range(0, 60)
+            .Select(i => new PacketReading("00001234560" + (i / 8 % 10), "0" + (i % 8) + "010000", Created.AddSeconds(i / 8 * 60), new FixedDecimal(random.NextInt64(0, 100_000_000), random.Next(0, 4)), i % 8 < 4 ? "kWh" : "V", (ReadingFlags)(i / 20 % 3)) { Sequence = 500 + i })
+            .ToArray();
+        foreach (var maxBytes in new[] { 500, 998, 2000 })
+        {
+            var whole = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac(), maxBytes) { UpSchema = schema };
+            var pieces = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac(), maxBytes) { UpSchema = schema };
+            var expected = whole.SignReadings(7, Created, readings, 0, readings.Length);
+
+            pieces.BeginReadings(7, Created);
+            var taken = 0;
+            for (var offset = 0; offset < readings.Length; offset += 8)
+            {
+                var piece = Math.Min(8, readings.Length - offset);
+                var added = pieces.AddReadings(readings, offset, piece);
+                taken += added;
+                if (added < piece)
+                {
+                    Assert.Equal(0, pieces.AddReadings(readings, offset + added, piece - added)); // full stays full
+                    break;
+                }
+            }
+
+            Assert.True(expected > 0 && (expected < readings.Length || maxBytes == 2000), $"{maxBytes} bytes took {expected}"); // full mid-piece below 2,000
+            Assert.Equal(expected, taken);
+            Assert.Equal(expected, pieces.EndReadings());
+            Assert.Equal(whole.PacketString(), pieces.PacketString());
+        }
+    }
+
+    [Fact]
+    public void A_packet_begun_with_no_reading_added_is_not_signed()
+    {
+        var signer = new PacketSigner("gw-0001", 1, TestKeys.Gateway1V1, new ManagedPacketMac());
+        signer.BeginReadings(1, Created);
+
+        Assert.Equal(0, signer.EndReadings());
+        Assert.Equal(0, signer.Length);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
     public void Splits_a_large_batch_into_packets_within_the_size_limit_in_order(int schema)
     {
         const int maxBytes = 700;
