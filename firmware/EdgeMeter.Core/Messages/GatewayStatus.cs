@@ -34,15 +34,45 @@ public sealed class GatewayStatus
     /// <summary>The last message a platform pushed with platform-message, or "" ("msg").</summary>
     public string PlatformMessage { get; set; } = "";
 
-    /// <summary>Per-meter health ("meters"): the first <see cref="MeterCount"/> entries.</summary>
+    /// <summary>Per-meter health ("meters"): the first <see cref="MeterCount"/> entries, unless <see cref="MeterSource"/> is set.</summary>
     public MeterHealth[] Meters { get; set; } = new MeterHealth[0];
 
+    /// <summary>
+    /// Where a gateway's per-meter health comes from instead of <see cref="Meters"/>: each entry is read into one
+    /// reused <see cref="MeterHealth"/> as the packet is written, so a gateway keeps no copy per meter.
+    /// </summary>
+    public IMeterHealthSource? MeterSource { get; set; }
+
     public int MeterCount { get; set; }
+
+    private readonly MeterHealth _entry = new MeterHealth();
+
+    /// <summary>The health of meter <paramref name="index"/> (below <see cref="MeterCount"/>); from a source, valid until the next call.</summary>
+    public MeterHealth Meter(int index)
+    {
+        if (MeterSource == null)
+        {
+            return Meters[index];
+        }
+
+        MeterSource.GetMeterHealth(index, _entry);
+        return _entry;
+    }
+
+    /// <summary>Whether <see cref="MeterCount"/> entries can be read.</summary>
+    public bool HasMeterEntries => MeterCount >= 0 && (MeterSource != null || MeterCount <= Meters.Length);
 
     /// <summary>Per-bus link statistics ("buses"): the first <see cref="BusCount"/> entries.</summary>
     public BusHealth[] Buses { get; set; } = new BusHealth[0];
 
     public int BusCount { get; set; }
+}
+
+/// <summary>Gives a status packet's per-meter health one entry at a time (a gateway: from its meter sessions).</summary>
+public interface IMeterHealthSource
+{
+    /// <summary>Fills <paramref name="into"/> with meter <paramref name="index"/>'s health.</summary>
+    void GetMeterHealth(int index, MeterHealth into);
 }
 
 /// <summary>One meter's health in a status packet.</summary>

@@ -313,14 +313,14 @@ public sealed class PacketSigner
 
     private static bool HealthIsValid(GatewayStatus status)
     {
-        if (status.MeterCount < 0 || status.MeterCount > status.Meters.Length || status.BusCount < 0 || status.BusCount > status.Buses.Length)
+        if (!status.HasMeterEntries || status.BusCount < 0 || status.BusCount > status.Buses.Length)
         {
             return false;
         }
 
         for (var i = 0; i < status.MeterCount; i++)
         {
-            var meter = status.Meters[i];
+            var meter = status.Meter(i);
             if (!PayloadRules.IsIdentifier(meter.Id) || !PayloadRules.IsSequence(meter.Requests) || !PayloadRules.IsSequence(meter.Timeouts)
                 || !PayloadRules.IsSequence(meter.Errors) || !PayloadRules.IsSequence(meter.LatencyMilliseconds)
                 || meter.ClockDriftSeconds < -PacketLimits.MaxSequence || meter.ClockDriftSeconds > PacketLimits.MaxSequence)

@@ -83,7 +83,7 @@ internal static class PayloadWriter
         json.BeginArray();
         for (var i = 0; i < status.MeterCount; i++)
         {
-            var meter = status.Meters[i];
+            var meter = status.Meter(i);
             json.BeginObject();
             json.Name(PacketFields.HealthId);
             json.String(meter.Id);

@@ -12,7 +12,7 @@ namespace EdgeMeter.Core.Runtime;
 
 /// <summary>The configured buses (RS-485 lines and Modbus TCP servers): each its link, its masters, its meters, its
 /// poller thread.</summary>
-public sealed class GatewayBuses : System.IDisposable
+public sealed class GatewayBuses : System.IDisposable, EdgeMeter.Core.Messages.IMeterHealthSource
 {
     private readonly IMeterLink[] _links;
     private readonly BusPoller[] _pollers;
@@ -156,17 +156,11 @@ public sealed class GatewayBuses : System.IDisposable
         }
     }
 
+    /// <summary>Fills the per-bus health and makes the sessions the source of the per-meter health (no copy per meter).</summary>
     public void Fill(EdgeMeter.Core.Messages.GatewayStatus status)
     {
-        var meterTotal = 0;
-        for (var b = 0; b < _pollers.Length; b++)
+        if (status.Buses.Length != _pollers.Length)
         {
-            meterTotal += _pollers[b].MeterCount;
-        }
-
-        if (status.Meters.Length != meterTotal || status.Buses.Length != _pollers.Length)
-        {
-            status.Meters = NewMeterHealth(meterTotal);
             status.Buses = new EdgeMeter.Core.Messages.BusHealth[_pollers.Length];
             for (var b = 0; b < _pollers.Length; b++)
             {
@@ -174,7 +168,7 @@ public sealed class GatewayBuses : System.IDisposable
             }
         }
 
-        var index = 0;
+        var meterTotal = 0;
         for (var b = 0; b < _pollers.Length; b++)
         {
             var poller = _pollers[b];
@@ -187,35 +181,38 @@ public sealed class GatewayBuses : System.IDisposable
             bus.Errors = 0;
             for (var m = 0; m < poller.MeterCount; m++)
             {
-                var session = poller.GetMeter(m);
-                var health = status.Meters[index++];
-                health.Id = session.MeterId;
-                health.Online = !session.Schedule.IsOffline;
-                health.Requests = session.Counters.Requests;
-                health.Timeouts = session.Counters.Timeouts;
-                health.Errors = session.Counters.Errors;
-                health.LatencyMilliseconds = session.Counters.AverageLatencyMilliseconds;
-                var dlt645 = session as Dlt645MeterSession;
-                health.ClockDriftSeconds = dlt645 == null ? 0 : dlt645.ClockDriftSeconds;
-                bus.Requests += health.Requests;
-                bus.Timeouts += health.Timeouts;
-                bus.Errors += health.Errors;
+                var counters = poller.GetMeter(m).Counters;
+                bus.Requests += counters.Requests;
+                bus.Timeouts += counters.Timeouts;
+                bus.Errors += counters.Errors;
             }
+
+            meterTotal += poller.MeterCount;
         }
 
-        status.MeterCount = index;
+        status.MeterSource = this;
+        status.MeterCount = meterTotal;
         status.BusCount = _pollers.Length;
     }
 
-    private static EdgeMeter.Core.Messages.MeterHealth[] NewMeterHealth(int count)
+    /// <summary>Meter <paramref name="index"/>'s health, the meters numbered bus by bus.</summary>
+    public void GetMeterHealth(int index, EdgeMeter.Core.Messages.MeterHealth into)
     {
-        var meters = new EdgeMeter.Core.Messages.MeterHealth[count];
-        for (var i = 0; i < count; i++)
+        var b = 0;
+        while (index >= _pollers[b].MeterCount)
         {
-            meters[i] = new EdgeMeter.Core.Messages.MeterHealth();
+            index -= _pollers[b++].MeterCount;
         }
 
-        return meters;
+        var session = _pollers[b].GetMeter(index);
+        into.Id = session.MeterId;
+        into.Online = !session.Schedule.IsOffline;
+        into.Requests = session.Counters.Requests;
+        into.Timeouts = session.Counters.Timeouts;
+        into.Errors = session.Counters.Errors;
+        into.LatencyMilliseconds = session.Counters.AverageLatencyMilliseconds;
+        var dlt645 = session as Dlt645MeterSession;
+        into.ClockDriftSeconds = dlt645 == null ? 0 : dlt645.ClockDriftSeconds;
     }
 
     public void ReadNow()

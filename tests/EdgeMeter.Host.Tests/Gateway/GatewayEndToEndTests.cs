@@ -117,7 +117,7 @@ public class GatewayEndToEndTests
         Assert.DoesNotContain(rig.Taken.Values, t => t.StartsWith("m-1997", StringComparison.Ordinal));
         var status = new GatewayStatus();
         runtime.Fill(status);
-        Assert.Contains(status.Meters.Take(status.MeterCount), m => m.Id == "m-1997" && m.Timeouts > 0);
+        Assert.Contains(Enumerable.Range(0, status.MeterCount), i => status.Meter(i) is { Id: "m-1997", Timeouts: > 0 });
     }
 
     [Fact]
