@@ -14,14 +14,18 @@ internal sealed class ConfigNode
     private readonly int _token;
     private readonly ArrayList _errors;
     private readonly ArrayList _notes;
+    private readonly ArrayList _strings;
 
-    public ConfigNode(JsonReader json, int token, string path, ArrayList errors, ArrayList notes)
+    /// <param name="strings">The strings read so far, shared by every node of one file: a value read again (the same
+    /// point id or unit on every meter of a model) is that string, not a copy per point.</param>
+    public ConfigNode(JsonReader json, int token, string path, ArrayList errors, ArrayList notes, ArrayList strings)
     {
         _json = json;
         _token = token;
         Path = path;
         _errors = errors;
         _notes = notes;
+        _strings = strings;
     }
 
     public string Path { get; }
@@ -90,7 +94,23 @@ internal sealed class ConfigNode
             return fallback;
         }
 
-        return _json.GetString(value);
+        return Shared(value);
+    }
+
+    private string Shared(int token)
+    {
+        for (var i = 0; i < _strings.Count; i++)
+        {
+            var known = (string)_strings[i]!;
+            if (_json.TextEquals(token, known))
+            {
+                return known;
+            }
+        }
+
+        var text = _json.GetString(token);
+        _strings.Add(text);
+        return text;
     }
 
     public string Choice(string name, string[] allowed, string fallback, bool required)
@@ -186,7 +206,7 @@ internal sealed class ConfigNode
             return null;
         }
 
-        return new ConfigNode(_json, value, Path + "." + name, _errors, _notes);
+        return new ConfigNode(_json, value, Path + "." + name, _errors, _notes, _strings);
     }
 
     /// <summary>The elements of an array of objects; empty (with an error) when missing, empty or mistyped.</summary>
@@ -221,7 +241,7 @@ internal sealed class ConfigNode
                 _errors.Add(path + ": must be an object");
             }
 
-            nodes[i] = new ConfigNode(_json, element, path, _errors, _notes);
+            nodes[i] = new ConfigNode(_json, element, path, _errors, _notes, _strings);
             element = _json.Skip(element);
         }
 

@@ -152,31 +152,80 @@ public sealed class MeterSettings
 
 public sealed class PointSettings
 {
+    // A configuration's points are all alive at once at start-up, beside the parser (256 of them on a 16 x 16 gateway).
+    // On nanoFramework every field is a 12-byte block and a struct field an object of its own, so the ratio is kept as
+    // a mantissa and a scale and the four small protocol choices share one int, a byte each.
+    private const int FunctionShift = 0;
+    private const int DataTypeShift = 8;
+    private const int WordOrderShift = 16;
+    private const int FieldShift = 24;
+
+    private long _ratioMantissa = 1;
+    private int _ratioScale;
+    private int _choices = ((int)ModbusFunction.ReadHoldingRegisters << FunctionShift) | ((int)ModbusDataType.UInt16 << DataTypeShift)
+        | ((int)ModbusWordOrder.BigEndian << WordOrderShift);
+
     /// <summary>A ratio of 1: the meter reports primary values.</summary>
     public static FixedDecimal NoRatio => new FixedDecimal(1, 0);
 
     public string Id { get; set; } = "";
 
     /// <summary>CT ratio x VT ratio x meter multiplier: the raw value times this is the primary value.</summary>
-    public FixedDecimal Ratio { get; set; } = new FixedDecimal(1, 0);
+    public FixedDecimal Ratio
+    {
+        get => new FixedDecimal(_ratioMantissa, _ratioScale);
+        set
+        {
+            _ratioMantissa = value.Mantissa;
+            _ratioScale = value.Scale;
+        }
+    }
 
     /// <summary>DL/T 645 data identifier (parsed from hex).</summary>
     public uint DataIdentifier { get; set; }
 
     public int Register { get; set; } = -1;
 
-    public ModbusFunction Function { get; set; } = ModbusFunction.ReadHoldingRegisters;
+    public ModbusFunction Function
+    {
+        get => (ModbusFunction)Choice(FunctionShift);
+        set => SetChoice(FunctionShift, (int)value);
+    }
 
-    public ModbusDataType DataType { get; set; } = ModbusDataType.UInt16;
+    public ModbusDataType DataType
+    {
+        get => (ModbusDataType)Choice(DataTypeShift);
+        set => SetChoice(DataTypeShift, (int)value);
+    }
 
-    public ModbusWordOrder WordOrder { get; set; } = ModbusWordOrder.BigEndian;
+    public ModbusWordOrder WordOrder
+    {
+        get => (ModbusWordOrder)Choice(WordOrderShift);
+        set => SetChoice(WordOrderShift, (int)value);
+    }
 
     public int Decimals { get; set; }
 
     /// <summary>CJ/T 188: which value of the current data.</summary>
-    public Cjt188Field Field { get; set; }
+    public Cjt188Field Field
+    {
+        get => (Cjt188Field)Choice(FieldShift);
+        set => SetChoice(FieldShift, (int)value);
+    }
 
     public string Unit { get; set; } = "";
+
+    private int Choice(int shift) => (_choices >> shift) & 0xFF;
+
+    private void SetChoice(int shift, int value)
+    {
+        if (value < 0 || value > 0xFF)
+        {
+            throw new System.ArgumentOutOfRangeException(nameof(value));
+        }
+
+        _choices = (_choices & ~(0xFF << shift)) | (value << shift);
+    }
 }
 
 public sealed class UploadSettings

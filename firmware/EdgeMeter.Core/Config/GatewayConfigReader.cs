@@ -52,7 +52,7 @@ public static class GatewayConfigReader
     public static GatewayConfig? Read(byte[] json, int count, out string[] errors)
     {
         var list = new ArrayList();
-        var reader = new JsonReader(count + 16, JsonReader.CountTokens(json, 0, count), 16);
+        var reader = ReaderFor(json, count);
         var parse = reader.Parse(json, 0, count);
         if (parse != JsonError.None)
         {
@@ -61,7 +61,7 @@ public static class GatewayConfigReader
         }
 
         var notes = new ArrayList();
-        var root = new ConfigNode(reader, 0, "$", list, notes);
+        var root = new ConfigNode(reader, 0, "$", list, notes, new ArrayList());
         if (!root.IsObject)
         {
             errors = new[] { "$: must be a JSON object" };
@@ -75,6 +75,14 @@ public static class GatewayConfigReader
         list.CopyTo(errors);
         return errors.Length == 0 ? config : null;
     }
+
+    /// <summary>
+    /// The reader <see cref="Read"/> parses <paramref name="json"/> with: its tables and text pool sized by what the file
+    /// holds (counted first), not by one token and one character per byte, since on a board they are most of what
+    /// start-up allocates.
+    /// </summary>
+    public static JsonReader ReaderFor(byte[] json, int count) =>
+        new JsonReader(count + 16, JsonReader.CountTokens(json, 0, count), 16, JsonReader.CountText(json, 0, count));
 
     private static GatewayConfig ReadRoot(ConfigNode root)
     {

@@ -15,12 +15,14 @@ namespace EdgeMeter.Core.Json;
 /// </remarks>
 public sealed class JsonReader
 {
-    private readonly JsonKind[] _kind;
-    private readonly int[] _textStart;
-    private readonly int[] _textLength;
-    private readonly int[] _end;
-    private readonly int[] _count;
+    private readonly byte[] _kind; // JsonKind: a byte, not the enum's four
+
+    // Two slots a token, by its kind: a string's or number's text (its start and length in _text), a container's end
+    // (the token after it and all it contains) and count. Tables are most of what a reader costs on a board.
+    private readonly int[] _offset;
+    private readonly int[] _size;
     private readonly char[] _text;
+    private readonly int _maxBytes;
     private readonly int _maxDepth;
     private byte[] _source = new byte[0];
     private int _position;
@@ -32,14 +34,60 @@ public sealed class JsonReader
     /// <param name="maxTokens">Most values plus member names in one document.</param>
     /// <param name="maxDepth">Deepest nesting of objects and arrays.</param>
     public JsonReader(int maxBytes, int maxTokens, int maxDepth)
+        : this(maxBytes, maxTokens, maxDepth, maxBytes)
     {
-        _kind = new JsonKind[maxTokens];
-        _textStart = new int[maxTokens];
-        _textLength = new int[maxTokens];
-        _end = new int[maxTokens];
-        _count = new int[maxTokens];
-        _text = new char[maxBytes + 2];
+    }
+
+    /// <param name="maxText">Most characters of decoded strings and numbers' text in one document (<see cref="CountText"/>).</param>
+    public JsonReader(int maxBytes, int maxTokens, int maxDepth, int maxText)
+    {
+        _kind = new byte[maxTokens];
+        _offset = new int[maxTokens];
+        _size = new int[maxTokens];
+        _text = new char[maxText + 2];
+        _maxBytes = maxBytes;
         _maxDepth = maxDepth;
+    }
+
+    /// <summary>
+    /// The most characters <c>json[offset..offset+count)</c>'s strings and numbers can decode to: every byte inside a
+    /// string's quotes and every byte that can belong to a number. A reader sized by it for a document that is mostly
+    /// structure and names, like a configuration, needs a far smaller text pool than one character per byte.
+    /// </summary>
+    public static int CountText(byte[] json, int offset, int count)
+    {
+        var text = 0;
+        var inString = false;
+        for (var i = offset; i < offset + count; i++)
+        {
+            var c = json[i];
+            if (inString)
+            {
+                if (c == (byte)'"')
+                {
+                    inString = false;
+                }
+                else
+                {
+                    text++;
+                    if (c == (byte)'\\' && i + 1 < offset + count)
+                    {
+                        i++; // an escape's second byte: the pair is counted as one byte each (an upper bound)
+                        text++;
+                    }
+                }
+            }
+            else if (c == (byte)'"')
+            {
+                inString = true;
+            }
+            else if ((c >= (byte)'0' && c <= (byte)'9') || c == (byte)'-' || c == (byte)'+' || c == (byte)'.' || c == (byte)'e' || c == (byte)'E')
+            {
+                text++;
+            }
+        }
+
+        return text;
     }
 
     /// <summary>
@@ -98,7 +146,7 @@ public sealed class JsonReader
         _textUsed = 0;
         Error = JsonError.None;
         ErrorOffset = 0;
-        if (count > _text.Length - 2)
+        if (count > _maxBytes)
         {
             Fail(JsonError.TooLong, offset);
             ErrorOffset = 0;
@@ -123,16 +171,16 @@ public sealed class JsonReader
         return JsonError.None;
     }
 
-    public JsonKind Kind(int token) => token >= 0 && token < _tokens ? _kind[token] : JsonKind.None;
+    public JsonKind Kind(int token) => token >= 0 && token < _tokens ? (JsonKind)_kind[token] : JsonKind.None;
 
     /// <summary>Members of an object or elements of an array; 0 for anything else.</summary>
-    public int Count(int token) => token >= 0 && token < _tokens ? _count[token] : 0;
+    public int Count(int token) => token >= 0 && token < _tokens && IsContainer(token) ? _size[token] : 0;
 
     /// <summary>The first element of an array or the first member name of an object; -1 when empty.</summary>
     public int FirstChild(int token) => Count(token) > 0 ? token + 1 : -1;
 
     /// <summary>The token after <paramref name="token"/> and all it contains.</summary>
-    public int Skip(int token) => _end[token];
+    public int Skip(int token) => IsContainer(token) ? _offset[token] : token + 1;
 
     /// <summary>The value of member <paramref name="name"/> of an object, or -1.</summary>
     public int Find(int objectToken, string name)
@@ -143,33 +191,35 @@ public sealed class JsonReader
         }
 
         var key = objectToken + 1;
-        for (var i = 0; i < _count[objectToken]; i++)
+        for (var i = 0; i < _size[objectToken]; i++)
         {
             if (TextEquals(key, name))
             {
                 return key + 1;
             }
 
-            key = _end[key + 1];
+            key = Skip(key + 1);
         }
 
         return -1;
     }
 
-    public int TextStart(int token) => _textStart[token];
+    /// <summary>Where a string's decoded value or a number's text starts in <see cref="Text"/>; 0 for other tokens.</summary>
+    public int TextStart(int token) => HasText(token) ? _offset[token] : 0;
 
-    public int TextLength(int token) => _textLength[token];
+    /// <summary>The length of a string's decoded value or a number's text; 0 for other tokens.</summary>
+    public int TextLength(int token) => HasText(token) ? _size[token] : 0;
 
     /// <summary>Whether a string's decoded value (or a number's text) equals <paramref name="value"/>.</summary>
     public bool TextEquals(int token, string value)
     {
         var kind = Kind(token);
-        if ((kind != JsonKind.String && kind != JsonKind.Number) || _textLength[token] != value.Length)
+        if ((kind != JsonKind.String && kind != JsonKind.Number) || _size[token] != value.Length)
         {
             return false;
         }
 
-        var start = _textStart[token];
+        var start = _offset[token];
         for (var i = 0; i < value.Length; i++)
         {
             if (_text[start + i] != value[i])
@@ -182,7 +232,7 @@ public sealed class JsonReader
     }
 
     /// <summary>A string's decoded value or a number's text (allocates).</summary>
-    public string GetString(int token) => new string(_text, _textStart[token], _textLength[token]);
+    public string GetString(int token) => HasText(token) ? new string(_text, _offset[token], _size[token]) : "";
 
     /// <summary>Reads an integer number (no fraction or exponent) that fits a long.</summary>
     public bool TryGetInt64(int token, out long value)
@@ -193,8 +243,8 @@ public sealed class JsonReader
             return false;
         }
 
-        var start = _textStart[token];
-        var end = start + _textLength[token];
+        var start = _offset[token];
+        var end = start + _size[token];
         var negative = _text[start] == '-';
         var i = negative ? start + 1 : start;
         long result = 0;
@@ -229,6 +279,18 @@ public sealed class JsonReader
 
         value = result;
         return true;
+    }
+
+    private bool IsContainer(int token)
+    {
+        var kind = _kind[token];
+        return kind == (byte)JsonKind.Object || kind == (byte)JsonKind.Array;
+    }
+
+    private bool HasText(int token)
+    {
+        var kind = Kind(token);
+        return kind == JsonKind.String || kind == JsonKind.Number;
     }
 
     private bool ParseValue(int depth)
@@ -281,7 +343,7 @@ public sealed class JsonReader
         if (_position < _limit && _source[_position] == '}')
         {
             _position++;
-            _end[token] = _tokens;
+            _offset[token] = _tokens;
             return true;
         }
 
@@ -346,7 +408,7 @@ public sealed class JsonReader
         if (_position < _limit && _source[_position] == ']')
         {
             _position++;
-            _end[token] = _tokens;
+            _offset[token] = _tokens;
             return true;
         }
 
@@ -371,7 +433,7 @@ public sealed class JsonReader
     private bool AfterItem(int token, byte close, out bool closed)
     {
         closed = false;
-        _count[token]++;
+        _size[token]++;
         SkipWhitespace();
         if (_position >= _limit)
         {
@@ -381,7 +443,7 @@ public sealed class JsonReader
         var separator = _source[_position++];
         if (separator == close)
         {
-            _end[token] = _tokens;
+            _offset[token] = _tokens;
             closed = true;
             return true;
         }
@@ -398,14 +460,14 @@ public sealed class JsonReader
     private bool IsDuplicateKey(int objectToken, int newKey)
     {
         var key = objectToken + 1;
-        for (var i = 0; i < _count[objectToken]; i++)
+        for (var i = 0; i < _size[objectToken]; i++)
         {
             if (SameText(key, newKey))
             {
                 return true;
             }
 
-            key = _end[key + 1];
+            key = Skip(key + 1);
         }
 
         return false;
@@ -413,14 +475,14 @@ public sealed class JsonReader
 
     private bool SameText(int a, int b)
     {
-        var length = _textLength[a];
-        if (length != _textLength[b])
+        var length = _size[a];
+        if (length != _size[b])
         {
             return false;
         }
 
-        var sa = _textStart[a];
-        var sb = _textStart[b];
+        var sa = _offset[a];
+        var sb = _offset[b];
         for (var i = 0; i < length; i++)
         {
             if (_text[sa + i] != _text[sb + i])
@@ -440,7 +502,7 @@ public sealed class JsonReader
             return false;
         }
 
-        _textStart[token] = _textUsed;
+        _offset[token] = _textUsed;
         _position++;
         while (true)
         {
@@ -492,7 +554,7 @@ public sealed class JsonReader
             }
         }
 
-        _textLength[token] = _textUsed - _textStart[token];
+        _size[token] = _textUsed - _offset[token];
         return true;
     }
 
@@ -638,8 +700,8 @@ public sealed class JsonReader
             return Fail(JsonError.TooLong, start);
         }
 
-        _textStart[token] = _textUsed;
-        _textLength[token] = length;
+        _offset[token] = _textUsed;
+        _size[token] = length;
         for (var i = 0; i < length; i++)
         {
             _text[_textUsed++] = (char)_source[start + i];
@@ -692,11 +754,9 @@ public sealed class JsonReader
         }
 
         var token = _tokens++;
-        _kind[token] = kind;
-        _textStart[token] = 0;
-        _textLength[token] = 0;
-        _count[token] = 0;
-        _end[token] = token + 1;
+        _kind[token] = (byte)kind;
+        _offset[token] = token + 1; // a container's end until it closes; a string or number sets its text
+        _size[token] = 0;
         return token;
     }
 

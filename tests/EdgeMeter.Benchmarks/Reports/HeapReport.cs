@@ -82,7 +82,7 @@ public static class HeapReport
         }
 
         var config = ConfigParse(16, 16, 2);
-        table.Notes.Add($"Start-up, the configuration of 16 x 16 ({config.Bytes:N0} bytes, {config.Tokens:N0} tokens): reading it allocates {config.DotNetAllocated:N0} B on .NET; on a board its largest transients are the file's bytes ({NanoHeap.Array(typeof(byte), config.Bytes):N0} B), the reader's decoded-text pool ({NanoHeap.Array(typeof(char), config.Bytes + 18):N0} B) and five token tables of {NanoHeap.Array(typeof(int), config.Tokens):N0} B each, all freed before the first poll.");
+        table.Notes.Add($"Start-up, the configuration of 16 x 16 ({config.Bytes:N0} bytes, {config.Tokens:N0} tokens, {config.Text:N0} characters of text): reading it allocates {config.DotNetAllocated:N0} B on .NET. On a board, while it is read: the file and the parser {config.Reader:N0} B plus the configuration {config.Configuration:N0} B; while the runtime is built from it: the configuration plus the runtime ({config.Configuration + figures[0].NanoBytes:N0} B); the largest single allocation {config.LargestNanoBytes:N0} B ({config.Largest}). All freed before the first poll but the runtime.");
         return table;
     }
 
@@ -100,8 +100,13 @@ public static class HeapReport
         return (graph.NanoBytes, graph.Objects, path, bytes);
     }
 
-    /// <summary>What reading the configuration file of a gateway of this shape costs (it is freed after start-up).</summary>
-    public static (int Bytes, int Tokens, long DotNetAllocated) ConfigParse(int meters, int pointsPerMeter, int buses)
+    /// <summary>What reading the configuration file of a gateway of this shape costs on a board (all freed after start-up).</summary>
+    /// <param name="Reader">The file's bytes with the parser's tables and text pool: alive while the file is read.</param>
+    /// <param name="Configuration">The configuration read, alive until the runtime is built from it.</param>
+    /// <param name="Largest">The largest single allocation of the two, and what it is.</param>
+    public sealed record ConfigCost(int Bytes, int Tokens, int Text, long DotNetAllocated, long Reader, long Configuration, string Largest, long LargestNanoBytes);
+
+    public static ConfigCost ConfigParse(int meters, int pointsPerMeter, int buses)
     {
         var json = System.Text.Encoding.UTF8.GetBytes(BenchGateway.ConfigJson(new BenchGatewayOptions
         {
@@ -111,8 +116,16 @@ public static class HeapReport
         var config = EdgeMeter.Core.Config.GatewayConfigReader.Read(json, json.Length, out var errors)
             ?? throw new InvalidOperationException(string.Join("; ", errors));
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        GC.KeepAlive(config);
-        return (json.Length, EdgeMeter.Core.Json.JsonReader.CountTokens(json, 0, json.Length), allocated);
+
+        // The same reader Read makes, parsed again to be walked: what is alive while the configuration is built.
+        var reader = EdgeMeter.Core.Config.GatewayConfigReader.ReaderFor(json, json.Length);
+        reader.Parse(json, 0, json.Length);
+        var readerGraph = RetainedGraph.Walk(reader, _ => false);
+        var configGraph = RetainedGraph.Walk(config, IsPlatform);
+        var largest = readerGraph.LargestObjects(1).Concat(configGraph.LargestObjects(1)).MaxBy(o => o.NanoBytes);
+        return new ConfigCost(
+            json.Length, EdgeMeter.Core.Json.JsonReader.CountTokens(json, 0, json.Length), EdgeMeter.Core.Json.JsonReader.CountText(json, 0, json.Length),
+            allocated, readerGraph.NanoBytes, configGraph.NanoBytes, largest.Path, largest.NanoBytes);
     }
 
     /// <summary>Per meter and per point from three shapes: (M, P), (M, P/2) and (M/2, P), all nanoFramework bytes.</summary>

@@ -33,6 +33,56 @@ public class JsonReaderTests
     }
 
     [Fact]
+    public void A_reader_sized_by_counted_tokens_and_text_parses_whatever_a_full_size_reader_does_alike()
+    {
+        var random = new Random(7493);
+        var seed = Encoding.UTF8.GetBytes("{\"v\":1,\"r\":[{\"m\":\"a\\u00e9\\\"\",\"val\":\"-1.5\",\"q\":[true,false,null]}],\"x\":-0.5e-3,\"é\":\"m³ \\ud83d\\udd0c\"}");
+        var full = new JsonReader(256, 256, 8);
+        var accepted = 0;
+        for (var i = 0; i < 20000; i++)
+        {
+            var input = (byte[])seed.Clone();
+            for (var m = random.Next(0, 3); m > 0; m--)
+            {
+                input[random.Next(input.Length)] = (byte)random.Next(256);
+            }
+
+            if (full.Parse(input, 0, input.Length) != JsonError.None)
+            {
+                continue;
+            }
+
+            var sized = new JsonReader(input.Length, JsonReader.CountTokens(input, 0, input.Length), 8, JsonReader.CountText(input, 0, input.Length));
+            Assert.Equal(JsonError.None, sized.Parse(input, 0, input.Length));
+            Assert.Equal(full.TokenCount, sized.TokenCount);
+            for (var token = 0; token < full.TokenCount; token++)
+            {
+                Assert.Equal(full.Kind(token), sized.Kind(token));
+                if (full.Kind(token) is JsonKind.String or JsonKind.Number)
+                {
+                    Assert.Equal(full.GetString(token), sized.GetString(token));
+                }
+            }
+
+            accepted++;
+        }
+
+        Assert.True(accepted > 5000, $"{accepted} accepted");
+    }
+
+    [Fact]
+    public void The_largest_configurations_text_is_counted_at_well_under_a_character_per_byte()
+    {
+        var bytes = Encoding.UTF8.GetBytes(TestConfigurations.Largest());
+        var text = JsonReader.CountText(bytes, 0, bytes.Length);
+        var reader = new JsonReader(bytes.Length, JsonReader.CountTokens(bytes, 0, bytes.Length), 16, text);
+
+        Assert.Equal(JsonError.None, reader.Parse(bytes, 0, bytes.Length));
+        Assert.True(text < bytes.Length * 2 / 3, $"{text} characters for {bytes.Length} bytes");
+        Assert.Equal(JsonError.TooLong, new JsonReader(bytes.Length, JsonReader.CountTokens(bytes, 0, bytes.Length), 16, text / 2).Parse(bytes, 0, bytes.Length));
+    }
+
+    [Fact]
     public void Parses_a_document_into_queryable_tokens()
     {
         var reader = Parse("{\"a\":[1,-2.5e3,\"x\\u0041\\n\",true,false,null],\"b\":{\"c\":\"\\ud83d\\udd0c\"}, \"n\": 123 }", out var error);
