@@ -35,7 +35,7 @@ public sealed class HeapBudgetTests
     public void Modbus_meters_of_one_model_share_their_point_names()
     {
         var modbus = HeapReport.Measure(meters: 16, pointsPerMeter: 0, buses: 2, steadyCycles: 3, modbus: true);
-        Assert.True(modbus.NanoBytes <= 66 * 1024, $"{modbus.NanoBytes} B retained for 16 Modbus meters (nanoFramework model)");
+        Assert.True(modbus.NanoBytes <= 56 * 1024, $"{modbus.NanoBytes} B retained for 16 Modbus meters (nanoFramework model)");
         Assert.True(modbus.LargestCycleAllocation < 4096, $"{modbus.LargestCycleAllocation} B in one cycle");
     }
 

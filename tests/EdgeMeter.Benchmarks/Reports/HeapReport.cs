@@ -73,6 +73,7 @@ public static class HeapReport
         var (perMeter, perPoint, fixedBytes) = Shares(figures[0], figures[1], figures[2]);
         table.Notes.Add($"Target: <= 40 KB retained for 16 meters x 16 points on two buses, and no transient above 4 KB. nanoFramework model: {fixedBytes:N0} B fixed + {perMeter:N0} B per meter + {perPoint:N0} B per point.");
         table.Notes.Add("Largest types (16 x 16): " + string.Join(", ", figures[0].LargestTypes.Take(8).Select(t => $"{t.Type} x{t.Objects} {t.NanoBytes:N0} B")));
+        table.Notes.Add("Largest types (16 Modbus meters): " + string.Join(", ", modbusMeters.LargestTypes.Take(8).Select(t => $"{t.Type} x{t.Objects} {t.NanoBytes:N0} B")));
         table.Notes.Add("Largest parts (16 x 16, everything under a field of a field of the runtime): " + string.Join(", ", figures[0].LargestParts.Select(o => $"{o.Path} {o.NanoBytes:N0} B")));
         table.Notes.Add("Largest objects (16 x 16): " + string.Join(", ", figures[0].LargestObjects.Select(o => $"{o.Path} {o.NanoBytes:N0} B")));
         foreach (var bytes in new[] { 1024, 2048 })

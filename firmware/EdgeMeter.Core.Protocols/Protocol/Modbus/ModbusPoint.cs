@@ -40,6 +40,11 @@ public sealed class ModbusPoint
             throw new System.ArgumentException("points are read with function 03 or 04", nameof(function));
         }
 
+        if (wordOrder != ModbusWordOrder.BigEndian && wordOrder != ModbusWordOrder.LittleEndian)
+        {
+            throw new System.ArgumentOutOfRangeException(nameof(wordOrder));
+        }
+
         var registerCount = RegistersOf(type);
         if (address < 0 || address + registerCount > 0x10000)
         {
@@ -58,37 +63,38 @@ public sealed class ModbusPoint
         }
 
         PointId = pointId;
-        UnitId = unitId;
-        Function = function;
-        Address = address;
-        Type = type;
-        WordOrder = wordOrder;
-        Power10 = power10;
-        Decimals = decimals;
         UnitOfMeasure = unitOfMeasure ?? "";
-        RegisterCount = registerCount;
+        Address = address;
+        _layout = unitId | ((int)function << 8) | ((int)type << 16) | ((int)wordOrder << 24);
+        _scale = (power10 + MaxPower10) | (decimals << 8);
     }
+
+    // A gateway keeps a point object per meter and register (128 for 16 meters of 8 points). On nanoFramework every
+    // field is a 12-byte block, so the small numbers share two ints: unit id, function, type and word order a byte
+    // each; power of ten (offset by MaxPower10) and decimals a byte each.
+    private readonly int _layout;
+    private readonly int _scale;
 
     public string PointId { get; }
 
-    public byte UnitId { get; }
+    public byte UnitId => (byte)(_layout & 0xFF);
 
-    public ModbusFunction Function { get; }
+    public ModbusFunction Function => (ModbusFunction)((_layout >> 8) & 0xFF);
 
     public int Address { get; }
 
-    public ModbusDataType Type { get; }
+    public ModbusDataType Type => (ModbusDataType)((_layout >> 16) & 0xFF);
 
-    public ModbusWordOrder WordOrder { get; }
+    public ModbusWordOrder WordOrder => (ModbusWordOrder)((_layout >> 24) & 0xFF);
 
-    public int Power10 { get; }
+    public int Power10 => (_scale & 0xFF) - MaxPower10;
 
-    public int Decimals { get; }
+    public int Decimals => (_scale >> 8) & 0xFF;
 
     public string UnitOfMeasure { get; }
 
     /// <summary>1, 2 or 4 registers, by type.</summary>
-    public int RegisterCount { get; }
+    public int RegisterCount => RegistersOf(Type);
 
     /// <summary>The scale of the values this point decodes to: <see cref="Decimals"/> for floats,
     /// -<see cref="Power10"/> (at least 0) for integers.</summary>

@@ -9,7 +9,6 @@ namespace EdgeMeter.Core.Protocol.Modbus;
 public sealed class ModbusReadBlock
 {
     private readonly ModbusPoint[] _points;
-    private readonly int[] _offsets;
 
     internal ModbusReadBlock(byte unitId, ModbusFunction function, int address, int count, ModbusPoint[] points)
     {
@@ -19,11 +18,6 @@ public sealed class ModbusReadBlock
         Count = count;
         Registers = new ushort[count];
         _points = points;
-        _offsets = new int[points.Length];
-        for (var i = 0; i < points.Length; i++)
-        {
-            _offsets[i] = points[i].Address - address;
-        }
     }
 
     public byte UnitId { get; }
@@ -53,6 +47,7 @@ public sealed class ModbusReadBlock
     /// <summary>Decodes point <paramref name="index"/> from <see cref="Registers"/>.</summary>
     public ModbusValueStatus Decode(int index, out FixedDecimal value)
     {
-        return ModbusValueCodec.Decode(_points[index], Registers, _offsets[index], out value);
+        var point = _points[index];
+        return ModbusValueCodec.Decode(point, Registers, point.Address - Address, out value);
     }
 }
