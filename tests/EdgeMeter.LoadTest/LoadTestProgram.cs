@@ -105,7 +105,7 @@ public static class LoadTestProgram
 
         if (command == "pinned")
         {
-            tables.Add(await PinnedIngestTest.RunAsync(Fleets(args, smoke), runs, output));
+            tables.Add(await PinnedIngestTest.RunAsync(Fleets(args, smoke), runs, output, smoke ? 400 : 30_000));
         }
 
         if (command == "pinned-tail")

@@ -81,6 +81,21 @@ public sealed class SmokeTests : IDisposable
         Assert.True(tail[1]["commits"]!.GetValue<double>() > 0, $"the receiver's /metrics counted no commit: {tail[1].ToJsonString()}");
     }
 
+    [Fact]
+    public async Task Load_tool_runs_the_pinned_ingest_comparison_in_smoke_mode()
+    {
+        RequireTwoCoresAndTaskset();
+        RequireMosquitto();
+        using var output = new StringWriter();
+
+        Assert.Equal(0, await LoadTestProgram.RunAsync(["pinned", "--smoke", "--out", _directory], output));
+
+        var pinned = AssertFigures(Summary("loadtest-smoke"), "pinned-ingest", "packets/s (median)");
+        Assert.Equal(4, pinned.Count); // two targets, each beside its do-nothing baseline
+        Assert.All(pinned, r => Assert.Equal(1, r["runs"]!.GetValue<double>())); // no run stalled
+        Assert.All(pinned.Where(r => r["baseline"]!.GetValue<string>() != "(baseline)"), r => Assert.True(r["ratio to baseline"]!.GetValue<double>() > 0));
+    }
+
     private static void RequireTwoCoresAndTaskset()
     {
         var taskset = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, "taskset")));

@@ -47,7 +47,8 @@ public static class PinnedIngestTest
         return process.ExitCode;
     }
 
-    public static async Task<ResultTable> RunAsync(int[] fleets, int runs, TextWriter log)
+    /// <param name="packetsPerRun">30,000 for the figures; a smoke run sends a few hundred to prove the tool works.</param>
+    public static async Task<ResultTable> RunAsync(int[] fleets, int runs, TextWriter log, int packetsPerRun = 30_000)
     {
         var mosquitto = MosquittoBroker.Find() ?? throw new InvalidOperationException("pinned: mosquitto is not installed (bash .ci/install-peers)");
         var table = new ResultTable(
@@ -56,7 +57,7 @@ public static class PinnedIngestTest
             "target", "baseline", "gateways", "runs", "packets per run", "packets/s (median)", "ratio to baseline", "target ratio", "");
         foreach (var gateways in fleets)
         {
-            var perGateway = Math.Max(1, 30_000 / gateways);
+            var perGateway = Math.Max(1, packetsPerRun / gateways);
             using var broker = MosquittoBroker.Start(mosquitto);
             await using var subscriber = await ConsumerProcess.StartAsync("null-subscriber", broker.Port, "load/v1");
             await using var external = await ReceiverProcess.StartAsync("Mosquitto -> receiver (external ingest)", gateways, broker.Port, log);
