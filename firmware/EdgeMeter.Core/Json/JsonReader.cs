@@ -56,7 +56,22 @@ public sealed class JsonReader
     /// </summary>
     public static int CountText(byte[] json, int offset, int count)
     {
-        var text = 0;
+        Scan(json, offset, count, out var text);
+        return text;
+    }
+
+    /// <summary>
+    /// The most tokens <c>json[offset..offset+count)</c> can hold: every value and member name but the first follows a
+    /// <c>{ [ , :</c> outside strings. Sizing a reader with it instead of one token per two bytes saves most of its
+    /// tables for a document of long names and values, like a configuration (on a board, 20 bytes a token).
+    /// </summary>
+    public static int CountTokens(byte[] json, int offset, int count) => Scan(json, offset, count, out _);
+
+    // One pass for both counts: tokens (returned) and text.
+    private static int Scan(byte[] json, int offset, int count, out int text)
+    {
+        var tokens = 1;
+        text = 0;
         var inString = false;
         for (var i = offset; i < offset + count; i++)
         {
@@ -66,51 +81,14 @@ public sealed class JsonReader
                 if (c == (byte)'"')
                 {
                     inString = false;
+                    continue;
                 }
-                else
-                {
-                    text++;
-                    if (c == (byte)'\\' && i + 1 < offset + count)
-                    {
-                        i++; // an escape's second byte: the pair is counted as one byte each (an upper bound)
-                        text++;
-                    }
-                }
-            }
-            else if (c == (byte)'"')
-            {
-                inString = true;
-            }
-            else if ((c >= (byte)'0' && c <= (byte)'9') || c == (byte)'-' || c == (byte)'+' || c == (byte)'.' || c == (byte)'e' || c == (byte)'E')
-            {
+
                 text++;
-            }
-        }
-
-        return text;
-    }
-
-    /// <summary>
-    /// The most tokens <c>json[offset..offset+count)</c> can hold: every value and member name but the first follows a
-    /// <c>{ [ , :</c> outside strings. Sizing a reader with it instead of one token per two bytes saves most of its
-    /// tables for a document of long names and values, like a configuration (on a board, 20 bytes a token).
-    /// </summary>
-    public static int CountTokens(byte[] json, int offset, int count)
-    {
-        var tokens = 1;
-        var inString = false;
-        for (var i = offset; i < offset + count; i++)
-        {
-            var c = json[i];
-            if (inString)
-            {
-                if (c == (byte)'\\')
+                if (c == (byte)'\\' && i + 1 < offset + count)
                 {
-                    i++;
-                }
-                else if (c == (byte)'"')
-                {
-                    inString = false;
+                    i++; // an escape's second byte, counted too (an upper bound)
+                    text++;
                 }
             }
             else if (c == (byte)'"')
@@ -120,6 +98,10 @@ public sealed class JsonReader
             else if (c == (byte)'{' || c == (byte)'[' || c == (byte)',' || c == (byte)':')
             {
                 tokens++;
+            }
+            else if ((c >= (byte)'0' && c <= (byte)'9') || c == (byte)'-' || c == (byte)'+' || c == (byte)'.' || c == (byte)'e' || c == (byte)'E')
+            {
+                text++;
             }
         }
 
