@@ -209,6 +209,10 @@ internal sealed class ConfigNode
         return new ConfigNode(_json, value, Path + "." + name, _errors, _notes, _strings);
     }
 
+    /// <summary>Element <paramref name="index"/> of array <paramref name="name"/>, parsed by a reader of its own (token 0).</summary>
+    public ConfigNode Element(JsonReader json, string name, int index) =>
+        new ConfigNode(json, 0, Path + "." + name + "[" + index + "]", _errors, _notes, _strings);
+
     /// <summary>The elements of an array of objects; empty (with an error) when missing, empty or mistyped.</summary>
     public ConfigNode[] Objects(string name, int max)
     {

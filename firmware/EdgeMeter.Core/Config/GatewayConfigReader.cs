@@ -29,6 +29,8 @@ public static class GatewayConfigReader
     private static readonly string[] PointMembers =
         { "id", "dataCode", "ratio", "di", "register", "function", "type", "wordOrder", "decimals", "field", "unit" };
 
+    private const int MaxMeters = 64;
+
     /// <summary>The largest ratio accepted: a 50,000/5 A CT on a 35 kV/100 V VT is 3,500,000.</summary>
     private const long MaxRatio = 100_000_000;
 
@@ -49,17 +51,69 @@ public static class GatewayConfigReader
     /// Parses <paramref name="json"/>. Returns the configuration, or null with every problem in
     /// <paramref name="errors"/> as "JSON path: what is wrong".
     /// </summary>
-    public static GatewayConfig? Read(byte[] json, int count, out string[] errors)
+    public static GatewayConfig? Read(byte[] json, int count, out string[] errors) => Read(new ArrayByteSource(json, count), out errors);
+
+    /// <summary>
+    /// Reads a configuration file in pieces: the meters one at a time (<see cref="MetersSplit"/>), the rest of the file
+    /// beside them, so that a board never holds the whole file, its tokens and the whole configuration at once. A file
+    /// that cannot be split, or a piece that is not valid JSON, is read whole instead: the errors are the same either way.
+    /// </summary>
+    public static GatewayConfig? Read(IByteSource source, out string[] errors)
     {
-        var list = new ArrayList();
-        var reader = ReaderFor(json, count);
-        var parse = reader.Parse(json, 0, count);
+        var split = MetersSplit.Find(source);
+        if (split != null && TryReadSplit(source, split, out var config, out errors))
+        {
+            return config;
+        }
+
+        return ReadWhole(source, out errors);
+    }
+
+    /// <summary>Reads the whole file with one reader (the way every file was read before it could be split).</summary>
+    internal static GatewayConfig? ReadWhole(IByteSource source, out string[] errors)
+    {
+        var json = source is ArrayByteSource array ? array.Bytes : ReadAll(source);
+        var reader = ReaderFor(json, source.Length);
+        var parse = reader.Parse(json, 0, source.Length);
         if (parse != JsonError.None)
         {
             errors = new[] { "$: not valid JSON (" + JsonErrorText(parse) + " at byte " + reader.ErrorOffset + ")" };
             return null;
         }
 
+        return Build(reader, new WholeMeters(), out errors);
+    }
+
+    // False when a piece is not valid JSON: the caller reads the whole file then.
+    private static bool TryReadSplit(IByteSource source, MetersSplit split, out GatewayConfig? config, out string[] errors)
+    {
+        config = null;
+        errors = new string[0];
+        // The file without the meters array's content: everything but the meters, with "meters":[] where they were.
+        var skeleton = new byte[source.Length - (split.InnerEnd - split.InnerStart)];
+        source.Read(0, skeleton, 0, split.InnerStart);
+        source.Read(split.InnerEnd, skeleton, split.InnerStart, source.Length - split.InnerEnd);
+        var reader = ReaderFor(skeleton, skeleton.Length);
+        var meters = new SplitMeters(source, split);
+        if (reader.Parse(skeleton, 0, skeleton.Length) != JsonError.None || reader.Kind(0) != JsonKind.Object || !meters.AllParse())
+        {
+            return false;
+        }
+
+        config = Build(reader, meters, out errors);
+        return true;
+    }
+
+    private static byte[] ReadAll(IByteSource source)
+    {
+        var bytes = new byte[source.Length];
+        source.Read(0, bytes, 0, bytes.Length);
+        return bytes;
+    }
+
+    private static GatewayConfig? Build(JsonReader reader, MeterElements meters, out string[] errors)
+    {
+        var list = new ArrayList();
         var notes = new ArrayList();
         var root = new ConfigNode(reader, 0, "$", list, notes, new ArrayList());
         if (!root.IsObject)
@@ -68,7 +122,7 @@ public static class GatewayConfigReader
             return null;
         }
 
-        var config = ReadRoot(root);
+        var config = ReadRoot(root, meters);
         config.Notes = new string[notes.Count];
         notes.CopyTo(config.Notes);
         errors = new string[list.Count];
@@ -84,7 +138,7 @@ public static class GatewayConfigReader
     public static JsonReader ReaderFor(byte[] json, int count) =>
         new JsonReader(count + 16, JsonReader.CountTokens(json, 0, count), 16, JsonReader.CountText(json, 0, count));
 
-    private static GatewayConfig ReadRoot(ConfigNode root)
+    private static GatewayConfig ReadRoot(ConfigNode root, MeterElements meterElements)
     {
         root.RejectUnknown(RootMembers);
         root.Integer("schema", GatewayConfig.SchemaVersion, GatewayConfig.SchemaVersion, 1, true);
@@ -101,7 +155,7 @@ public static class GatewayConfigReader
         ReadNetwork(root.Object("network", false), config.Network);
         ReadMqtt(root.Object("mqtt", true), config);
         config.Buses = ReadBuses(root, config.Network.Mode);
-        config.Meters = ReadMeters(root, config);
+        config.Meters = ReadMeters(root, config, meterElements);
         ReadUpload(root.Object("upload", false), config.Upload);
         var buffer = root.Object("buffer", false);
         if (buffer != null)
@@ -291,18 +345,18 @@ public static class GatewayConfigReader
         return bus >= 0 && config.Buses[bus].IsModbusTcp;
     }
 
-    private static MeterSettings[] ReadMeters(ConfigNode root, GatewayConfig config)
+    private static MeterSettings[] ReadMeters(ConfigNode root, GatewayConfig config, MeterElements elements)
     {
-        var nodes = root.Objects("meters", 64);
-        var meters = new MeterSettings[nodes.Length];
-        for (var i = 0; i < nodes.Length; i++)
+        var meters = new MeterSettings[elements.Begin(root, MaxMeters)];
+        for (var i = 0; i < meters.Length; i++)
         {
-            meters[i] = ReadMeter(nodes[i], config);
+            var node = elements.Get(i);
+            meters[i] = ReadMeter(node, config);
             for (var j = 0; j < i; j++)
             {
                 if (meters[j].Id == meters[i].Id)
                 {
-                    nodes[i].Error("id", "\"" + meters[i].Id + "\" is used by meters[" + j + "] too");
+                    node.Error("id", "\"" + meters[i].Id + "\" is used by meters[" + j + "] too");
                 }
             }
         }

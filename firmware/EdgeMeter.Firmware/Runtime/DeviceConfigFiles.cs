@@ -77,8 +77,13 @@ public static class DeviceConfigFiles
 
     private static GatewayConfig? Read(string path, out string problem)
     {
-        var bytes = File.ReadAllBytes(path);
-        var config = GatewayConfigReader.Read(bytes, bytes.Length, out var errors);
+        GatewayConfig? config;
+        string[] errors;
+        using (var file = new FileBytes(path))
+        {
+            config = GatewayConfigReader.Read(file, out errors); // a meter at a time: the file is never in RAM whole
+        }
+
         problem = config == null ? path + ": " + (errors.Length > 0 ? errors[0] : "not valid") : "";
         for (var i = 0; config != null && i < config.Notes.Length; i++)
         {

@@ -7,6 +7,7 @@ using EdgeMeter.Core.Text;
 using EdgeMeter.Core.Update;
 using EdgeMeter.Firmware.Buffer;
 using EdgeMeter.Firmware.Provisioning;
+using EdgeMeter.Firmware.Runtime;
 
 namespace EdgeMeter.Firmware.Update;
 
@@ -144,7 +145,7 @@ public sealed class FirmwareUpdater
         for (var i = 0; i < images.Length; i++)
         {
             var name = manifest.Files[i].Name;
-            using var file = new FileImage(directory + "\\" + name);
+            using var file = new FileBytes(directory + "\\" + name);
             var image = AssemblyImage.Read(file, out var error);
             if (image == null)
             {
