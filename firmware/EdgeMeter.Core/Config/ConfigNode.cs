@@ -16,6 +16,10 @@ internal sealed class ConfigNode
     private readonly ArrayList _notes;
     private readonly ArrayList _strings;
 
+    // Bounds the search for an equal string (a board reads its file at start-up; a file of thousands of distinct names
+    // would otherwise cost a search of all earlier ones for each): the names a model repeats come early.
+    private const int MaxSharedStrings = 256;
+
     /// <param name="strings">The strings read so far, shared by every node of one file: a value read again (the same
     /// point id or unit on every meter of a model) is that string, not a copy per point.</param>
     public ConfigNode(JsonReader json, int token, string path, ArrayList errors, ArrayList notes, ArrayList strings)
@@ -109,7 +113,11 @@ internal sealed class ConfigNode
         }
 
         var text = _json.GetString(token);
-        _strings.Add(text);
+        if (_strings.Count < MaxSharedStrings)
+        {
+            _strings.Add(text);
+        }
+
         return text;
     }
 

@@ -84,6 +84,23 @@ public class SplitReadingTests
         Assert.True(split > 1000, $"only {split} of 3000 mutated files were split");
     }
 
+    [Fact]
+    public void An_escape_or_a_bracket_in_a_string_splits_the_same_wherever_the_file_is_cut_into_pieces()
+    {
+        for (var shift = 0; shift < 300; shift++)
+        {
+            // The pieces are 256 bytes: somewhere in these 300 files every byte of the tricky strings lands on an edge.
+            var password = new string('x', shift) + "\\\"],[{\\\\";
+            var json = Minimal.Replace("\"host\":\"127.0.0.1\"", "\"host\":\"127.0.0.1\",\"password\":\"" + password + "\"", StringComparison.Ordinal);
+            var bytes = Encoding.UTF8.GetBytes(json);
+
+            Assert.NotNull(MetersSplit.Find(new ArrayByteSource(bytes, bytes.Length)));
+            var config = AssertSame(bytes);
+            Assert.Equal(2, config!.Meters.Length);
+            Assert.EndsWith("\"],[{\\", config.Mqtt.Password, StringComparison.Ordinal);
+        }
+    }
+
     private static GatewayConfig? AssertSame(byte[] bytes)
     {
         var source = new ArrayByteSource(bytes, bytes.Length);
