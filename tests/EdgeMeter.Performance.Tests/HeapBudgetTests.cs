@@ -1,3 +1,4 @@
+using EdgeMeter.Benchmarks.Support;
 using EdgeMeter.Benchmarks.Reports;
 
 namespace EdgeMeter.Performance.Tests;
@@ -35,7 +36,7 @@ public sealed class HeapBudgetTests
     public void Modbus_meters_of_one_model_share_their_point_names()
     {
         var modbus = HeapReport.Measure(meters: 16, pointsPerMeter: 0, buses: 2, steadyCycles: 3, modbus: true);
-        Assert.True(modbus.NanoBytes <= 56 * 1024, $"{modbus.NanoBytes} B retained for 16 Modbus meters (nanoFramework model)");
+        Assert.True(modbus.NanoBytes <= 36 * 1024, $"{modbus.NanoBytes} B retained for 16 Modbus meters (nanoFramework model)");
         Assert.True(modbus.LargestCycleAllocation < 4096, $"{modbus.LargestCycleAllocation} B in one cycle");
     }
 
@@ -44,6 +45,21 @@ public sealed class HeapBudgetTests
     {
         Assert.True(Full.LargestTypes.FirstOrDefault(t => t.Type == "PacketReading").Objects <= 8, "packet readings kept");
         Assert.True(Full.LargestTypes.FirstOrDefault(t => t.Type == "MeterHealth").Objects <= 1, "meter health entries kept");
+    }
+
+    [Fact]
+    public void Modbus_meters_of_one_model_share_points_and_plan_and_each_reads_its_own_unit()
+    {
+        using var gateway = new BenchGateway(new BenchGatewayOptions { Dlt645Meters = 0, ModbusMeters = 16, Buses = 2, PollSeconds = 60 });
+        gateway.RunCycle();
+
+        var modbus = HeapReport.Measure(meters: 16, pointsPerMeter: 0, buses: 2, steadyCycles: 1, modbus: true);
+        Assert.Equal(16, modbus.LargestTypes.Single(t => t.Type == "ModbusPoint").Objects); // 8 points, one model per bus
+        var readings = new EdgeMeter.Core.Buffer.Reading[256];
+        var count = gateway.Runtime.Buffer.ReadKept(1, readings); // the bench's broker acknowledged them already
+        Assert.Equal(16 * 8, count);
+        Assert.All(readings[..count], r => Assert.Equal(EdgeMeter.Core.Buffer.ReadingQuality.Good, r.Quality)); // a wrong unit would time out
+        Assert.Equal(16, readings[..count].Select(r => r.Meter).Distinct().Count());
     }
 
     [Fact]

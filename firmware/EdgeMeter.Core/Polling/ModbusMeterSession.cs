@@ -18,6 +18,7 @@ public sealed class ModbusMeterSession : MeterSession, IMeterRequest
     private readonly int _timeoutMilliseconds;
     private readonly ModbusTcpMaster? _pipeline;
     private readonly ReadStatus[] _statuses;
+    private readonly byte _unitId;
 
     /// <summary>The argument of <see cref="IMeterRequest.Run"/> that reads every block in one pipelined round.</summary>
     private const int AllBlocks = -1;
@@ -32,11 +33,32 @@ public sealed class ModbusMeterSession : MeterSession, IMeterRequest
         int timeoutMilliseconds,
         int retries,
         IClock clock)
+        : this(meterIndex, meterId, master, points, planner.Plan(points), points.Length > 0 ? points[0].UnitId : (byte)1, pollSeconds, timeoutMilliseconds, retries, clock)
+    {
+    }
+
+    /// <summary>
+    /// A meter reading <paramref name="points"/> by <paramref name="plan"/> from unit <paramref name="unitId"/>: meters of
+    /// one model on one bus share the points and the plan (the bus reads one meter at a time, decoding each block as
+    /// soon as it is read), so each keeps only its unit id and its own state.
+    /// </summary>
+    public ModbusMeterSession(
+        int meterIndex,
+        string meterId,
+        ModbusMaster master,
+        ModbusPoint[] points,
+        ModbusReadPlan plan,
+        byte unitId,
+        int pollSeconds,
+        int timeoutMilliseconds,
+        int retries,
+        IClock clock)
         : base(meterIndex, meterId, pollSeconds, retries, clock)
     {
         _master = master;
         _points = points;
-        _plan = planner.Plan(points);
+        _plan = plan;
+        _unitId = unitId;
         _timeoutMilliseconds = timeoutMilliseconds;
         _statuses = new ReadStatus[_plan.BlockCount];
         var tcp = master as ModbusTcpMaster;
@@ -87,11 +109,11 @@ public sealed class ModbusMeterSession : MeterSession, IMeterRequest
         _master.ResponseTimeoutMilliseconds = _timeoutMilliseconds;
         if (block != AllBlocks)
         {
-            return _plan.GetBlock(block).Read(_master);
+            return _plan.GetBlock(block).Read(_master, _unitId);
         }
 
         // One round for all blocks; the blocks it leaves failed are retried one by one, so the round itself is not.
-        _pipeline!.ReadPipelined(_plan, _statuses);
+        _pipeline!.ReadPipelined(_plan, _statuses, _unitId);
         for (var b = 0; b < _statuses.Length; b++)
         {
             if (_statuses[b] == ReadStatus.LinkDown)

@@ -42,6 +42,7 @@ public sealed class GatewayBuses : System.IDisposable, EdgeMeter.Core.Messages.I
                 ? (ModbusMaster)new ModbusTcpMaster(_links[b], platform.Clock) { MaxOutstanding = bus.MaxOutstanding }
                 : new ModbusRtuMaster(_links[b], platform.Clock);
             var cjt188 = new Cjt188Master(_links[b], platform.Clock);
+            var models = new ModbusModels(); // per bus: a shared plan's registers are filled and decoded by one thread
             var sessions = new ArrayList();
             var synced = new ArrayList();
             var orders = new ArrayList();
@@ -55,7 +56,7 @@ public sealed class GatewayBuses : System.IDisposable, EdgeMeter.Core.Messages.I
 
                 var session = meter.IsCjt188
                     ? CreateCjt188Session(m, meter, cjt188, platform)
-                    : CreateSession(m, meter, dlt645, modbus, planner, platform, _backfill, shared);
+                    : CreateSession(m, meter, dlt645, modbus, planner, platform, _backfill, shared, models);
                 session.Activity = platform.BusActivity;
                 sessions.Add(session);
                 if (meter.TimeSync && session is Dlt645MeterSession dltSession)
@@ -268,7 +269,7 @@ public sealed class GatewayBuses : System.IDisposable, EdgeMeter.Core.Messages.I
 
     private static MeterSession CreateSession(
         int index, MeterSettings meter, Dlt645Master dlt645, ModbusMaster modbus, ModbusBlockPlanner planner, IGatewayPlatform platform, FrozenDayBackfill backfill,
-        SharedValues shared)
+        SharedValues shared, ModbusModels models)
     {
         if (meter.IsDlt645)
         {
@@ -296,18 +297,21 @@ public sealed class GatewayBuses : System.IDisposable, EdgeMeter.Core.Messages.I
         var points = new ModbusPoint[meter.Points.Length];
         for (var p = 0; p < points.Length; p++)
         {
-            points[p] = ToModbusPoint(meter, meter.Points[p], shared);
+            points[p] = ToModbusPoint(meter.Points[p], shared);
         }
 
-        return new ModbusMeterSession(index, meter.Id, modbus, points, planner, meter.PollSeconds, meter.TimeoutMs, meter.Retries, platform.Clock);
+        var model = models.Find(points, planner);
+        return new ModbusMeterSession(
+            index, meter.Id, modbus, model.Points, model.Plan, (byte)meter.Unit, meter.PollSeconds, meter.TimeoutMs, meter.Retries, platform.Clock);
     }
 
-    private static ModbusPoint ToModbusPoint(MeterSettings meter, PointSettings point, SharedValues shared)
+    // The unit id is the session's: a point carries none (0), so that meters of one model share their points.
+    private static ModbusPoint ToModbusPoint(PointSettings point, SharedValues shared)
     {
         var isFloat = point.DataType == ModbusDataType.Float32 || point.DataType == ModbusDataType.Float64;
         return new ModbusPoint(
             shared.Text(point.Id),
-            (byte)meter.Unit,
+            0,
             point.Function,
             point.Register,
             point.DataType,

@@ -79,6 +79,30 @@ public class BusPollerTests
     }
 
     [Fact]
+    public void Modbus_meters_sharing_points_and_plan_on_one_line_each_read_their_own_unit()
+    {
+        var clock = new ManualClock(Nine);
+        var three = new ModbusTestServer(unit: 3);
+        var four = new ModbusTestServer(unit: 4);
+        three.Holding[10] = 2201;
+        four.Holding[10] = 2305;
+        var link = new ScriptedLink(clock, 9600)
+        {
+            Responder = (buffer, offset, count) => three.Serve(buffer[offset..(offset + count)]) ?? four.Serve(buffer[offset..(offset + count)]),
+        };
+        var points = new[] { new ModbusPoint("voltage", 0, ModbusFunction.ReadHoldingRegisters, 10, ModbusDataType.UInt16, power10: -1) };
+        var plan = new ModbusBlockPlanner().Plan(points);
+        var master = new ModbusRtuMaster(link, clock);
+        var sink = new RecordingSink(clock);
+
+        Assert.True(new ModbusMeterSession(0, "m3", master, points, plan, 3, 60, 300, 1, clock).Poll(sink));
+        Assert.True(new ModbusMeterSession(1, "m4", master, points, plan, 4, 60, 300, 1, clock).Poll(sink));
+
+        Assert.Equal(["220.1", "230.5"], sink.Entries.Select(e => $"{e.Value}"));
+        Assert.Equal((1, 1), (three.RequestsServed, four.RequestsServed));
+    }
+
+    [Fact]
     public void Read_now_polls_every_meter_at_once()
     {
         var clock = new ManualClock(Nine.AddSeconds(5));

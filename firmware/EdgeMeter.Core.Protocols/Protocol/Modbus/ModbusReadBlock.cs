@@ -37,11 +37,17 @@ public sealed class ModbusReadBlock
     public ModbusPoint GetPoint(int index) => _points[index];
 
     /// <summary>Reads the whole block into <see cref="Registers"/> with one request.</summary>
-    public ReadStatus Read(ModbusMaster master)
+    public ReadStatus Read(ModbusMaster master) => Read(master, UnitId);
+
+    /// <summary>
+    /// Reads the block from unit <paramref name="unitId"/>: meters of one model on one bus share a plan, each reading it
+    /// with its own unit id, one after the other (the bus carries one request at a time).
+    /// </summary>
+    public ReadStatus Read(ModbusMaster master, byte unitId)
     {
         return Function == ModbusFunction.ReadInputRegisters
-            ? master.ReadInputRegisters(UnitId, Address, Count, Registers)
-            : master.ReadHoldingRegisters(UnitId, Address, Count, Registers);
+            ? master.ReadInputRegisters(unitId, Address, Count, Registers)
+            : master.ReadHoldingRegisters(unitId, Address, Count, Registers);
     }
 
     /// <summary>Decodes point <paramref name="index"/> from <see cref="Registers"/>.</summary>

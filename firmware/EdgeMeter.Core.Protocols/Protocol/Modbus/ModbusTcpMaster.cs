@@ -27,6 +27,8 @@ public sealed class ModbusTcpMaster : ModbusMaster
     /// <summary>The most requests <see cref="ReadPipelined"/> keeps outstanding (the configuration's limit).</summary>
     public const int MaxPipeline = 16;
 
+    private const int SameUnitAsBlock = -1;
+
     /// <summary>A read request's ADU: header, unit, function, address, count.</summary>
     private const int ReadRequestLength = 12;
 
@@ -39,6 +41,7 @@ public sealed class ModbusTcpMaster : ModbusMaster
     private readonly int[] _pendingBlocks = new int[MaxPipeline];
     private int _transaction;
     private int _maxOutstanding = 1;
+    private int _unitId = SameUnitAsBlock; // of the plan being read, or each block's own
 
     public ModbusTcpMaster(IMeterLink link, IClock clock)
     {
@@ -80,8 +83,15 @@ public sealed class ModbusTcpMaster : ModbusMaster
     /// each within <see cref="ResponseTimeoutMilliseconds"/> of its window's sending; <c>statuses[b]</c> is block b's
     /// outcome (Timeout for a request left unanswered). A broken connection fails the blocks not yet answered.
     /// </summary>
-    public void ReadPipelined(ModbusReadPlan plan, ReadStatus[] statuses)
+    public void ReadPipelined(ModbusReadPlan plan, ReadStatus[] statuses) => ReadPipelined(plan, statuses, SameUnitAsBlock);
+
+    /// <summary>As <see cref="ReadPipelined(ModbusReadPlan, ReadStatus[])"/>, every block from unit <paramref name="unitId"/>
+    /// (a plan shared by meters of one model).</summary>
+    public void ReadPipelined(ModbusReadPlan plan, ReadStatus[] statuses, byte unitId) => ReadPipelined(plan, statuses, (int)unitId);
+
+    private void ReadPipelined(ModbusReadPlan plan, ReadStatus[] statuses, int unitId)
     {
+        _unitId = unitId;
         LastException = ModbusExceptionCode.None;
         for (var first = 0; first < plan.BlockCount; first += _maxOutstanding)
         {
@@ -104,6 +114,8 @@ public sealed class ModbusTcpMaster : ModbusMaster
         }
     }
 
+    private byte UnitOf(ModbusReadBlock block) => _unitId == SameUnitAsBlock ? block.UnitId : (byte)_unitId;
+
     private void SendWindow(ModbusReadPlan plan, int first, int count, ReadStatus[] statuses)
     {
         var length = 0;
@@ -114,7 +126,7 @@ public sealed class ModbusTcpMaster : ModbusMaster
             _pendingTransactions[i] = _transaction;
             _pendingBlocks[i] = first + i;
             statuses[first + i] = ReadStatus.Timeout;
-            var rtu = ModbusRtuRequest.BuildRead(Request, block.UnitId, block.Function, block.Address, block.Count);
+            var rtu = ModbusRtuRequest.BuildRead(Request, UnitOf(block), block.Function, block.Address, block.Count);
             length += ModbusTcpFrame.FromRtu(Request, rtu, _transaction, _burst, length);
         }
 
@@ -147,7 +159,7 @@ public sealed class ModbusTcpMaster : ModbusMaster
             _pendingBlocks[slot] = -1;
             answered++;
             var block = plan.GetBlock(b);
-            ModbusRtuRequest.BuildRead(Request, block.UnitId, block.Function, block.Address, block.Count);
+            ModbusRtuRequest.BuildRead(Request, UnitOf(block), block.Function, block.Address, block.Count);
             _reply[0] = _adu[HeaderLength - 1];
             var rtuLength = ModbusCrc.Append(_reply, 1 + pduLength);
             statuses[b] = ModbusRtuResponse.Check(Request, _reply, rtuLength, out var exception);

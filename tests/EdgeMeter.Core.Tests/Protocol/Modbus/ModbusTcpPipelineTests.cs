@@ -71,6 +71,30 @@ public class ModbusTcpPipelineTests
     }
 
     [Fact]
+    public void Meters_of_one_model_share_points_and_plan_and_each_reads_its_own_unit()
+    {
+        var second = new ModbusTestServer(2);
+        for (var r = 0; r < 300; r++)
+        {
+            second.Holding[r] = (ushort)(2000 + r);
+        }
+
+        _link.Server = Burst(frame => frame[0] == 2 ? second.Serve(frame) : _server.Serve(frame), reverse: true, answer: int.MaxValue);
+        var points = new[] { Point("a", 0, unit: 0), Point("b", 50, unit: 0), Point("c", 100, unit: 0) };
+        var plan = new ModbusBlockPlanner().Plan(points);
+        var first = new ModbusMeterSession(0, "m1", _master, points, plan, 1, 60, 500, 1, _clock);
+        var other = new ModbusMeterSession(1, "m2", _master, points, plan, 2, 60, 500, 1, _clock);
+        var sink = new ValueSink();
+
+        Assert.True(first.Poll(sink));
+        Assert.True(other.Poll(sink));
+        Assert.True(first.Poll(sink));
+
+        Assert.Equal(["a 1000", "b 1050", "c 1100", "a 2000", "b 2050", "c 2100", "a 1000", "b 1050", "c 1100"], sink.Values);
+        Assert.Equal(3, _link.WriteCount); // one pipelined round each
+    }
+
+    [Fact]
     public void Exception_replies_in_a_round_are_the_blocks_error_replies()
     {
         _link.Server = Burst(_server.Serve, reverse: false, answer: int.MaxValue);
@@ -83,8 +107,8 @@ public class ModbusTcpPipelineTests
         Assert.Equal(ModbusExceptionCode.IllegalDataAddress, _master.LastException);
     }
 
-    private static ModbusPoint Point(string id, int address) =>
-        new(id, 1, ModbusFunction.ReadHoldingRegisters, address, ModbusDataType.UInt16, ModbusWordOrder.BigEndian, 0);
+    private static ModbusPoint Point(string id, int address, byte unit = 1) =>
+        new(id, unit, ModbusFunction.ReadHoldingRegisters, address, ModbusDataType.UInt16, ModbusWordOrder.BigEndian, 0);
 
     private static ModbusReadPlan Plan(params int[] addresses) =>
         new ModbusBlockPlanner().Plan(addresses.Select((a, i) => Point("p" + i, a)).ToArray());
