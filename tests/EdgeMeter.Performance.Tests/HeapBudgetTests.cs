@@ -72,6 +72,41 @@ public sealed class HeapBudgetTests
     }
 
     [Fact]
+    public void Start_up_never_holds_the_configurations_points_beside_the_whole_runtime()
+    {
+        var startUp = HeapReport.StartUp(16, 16, 2);
+
+        Assert.True(startUp.Peak <= 48 * 1024, $"{startUp.Peak} B at once while the runtime is built");
+        Assert.True(startUp.Kept - startUp.Peak > 24 * 1024, $"{startUp.Peak} B against {startUp.Kept} B with the points kept: the points were not let go");
+        Assert.True(startUp.Peak >= startUp.Runtime, "the runtime itself is alive at the end of start-up");
+    }
+
+    [Fact]
+    public void A_runtime_that_lets_the_points_go_reads_what_one_that_keeps_them_does()
+    {
+        var kept = CycleReadings(releaseMeterPoints: false, out var keptConfig);
+        var released = CycleReadings(releaseMeterPoints: true, out var releasedConfig);
+
+        Assert.Equal(16 * 16, kept.Length);
+        Assert.Equal(kept, released);
+        Assert.All(keptConfig.Meters, m => Assert.Equal(16, m.Points.Length));
+        Assert.All(releasedConfig.Meters, m => Assert.Empty(m.Points));
+    }
+
+    private static EdgeMeter.Core.Buffer.Reading[] CycleReadings(bool releaseMeterPoints, out EdgeMeter.Core.Config.GatewayConfig config)
+    {
+        using var gateway = new BenchGateway(new BenchGatewayOptions
+        {
+            Dlt645Meters = 16, ModbusMeters = 0, Dlt645PointsPerMeter = 16, Buses = 2, PollSeconds = 60, ReleaseMeterPoints = releaseMeterPoints,
+        });
+        gateway.RunCycle();
+        config = gateway.Config;
+        var readings = new EdgeMeter.Core.Buffer.Reading[512];
+        var count = gateway.Runtime.Buffer.ReadKept(1, readings); // the bench's broker acknowledged them already
+        return readings[..count];
+    }
+
+    [Fact]
     public void The_configuration_is_read_a_meter_at_a_time_in_pieces_under_4_KB()
     {
         var cost = HeapReport.ConfigParse(16, 16, 2);

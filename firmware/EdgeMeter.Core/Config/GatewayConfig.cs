@@ -137,7 +137,10 @@ public sealed class MeterSettings
     /// <summary>standard or reversed (DL/T 645 broadcast-time byte order).</summary>
     public string TimeByteOrder { get; set; } = "standard";
 
-    public PointSettings[] Points { get; set; } = new PointSettings[0];
+    /// <summary>What <see cref="Points"/> becomes once a board's runtime has built the meter's session.</summary>
+    public static readonly PointSettings[] NoPoints = new PointSettings[0];
+
+    public PointSettings[] Points { get; set; } = NoPoints;
 
     /// <summary>CJ/T 188: the meter type byte (10H cold water ... 30H gas).</summary>
     public byte Cjt188Type { get; set; }

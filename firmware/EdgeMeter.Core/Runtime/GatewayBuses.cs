@@ -1,82 +1,31 @@
-using System.Collections;
 using System.Threading;
 using EdgeMeter.Core.Buffer;
-using EdgeMeter.Core.Config;
-using EdgeMeter.Core.Links;
 using EdgeMeter.Core.Polling;
-using EdgeMeter.Core.Protocol.Cjt188;
 using EdgeMeter.Core.Protocol.Dlt645;
-using EdgeMeter.Core.Protocol.Modbus;
+using EdgeMeter.Core.Time;
 
 namespace EdgeMeter.Core.Runtime;
 
-/// <summary>The configured buses (RS-485 lines and Modbus TCP servers): each its link, its masters, its meters, its
-/// poller thread.</summary>
+/// <summary>The configured buses (RS-485 lines and Modbus TCP servers) at work: each bus's meters (<see cref="BusMeters"/>)
+/// polled by its own thread into the reading buffer.</summary>
 public sealed class GatewayBuses : System.IDisposable, EdgeMeter.Core.Messages.IMeterHealthSource
 {
-    private readonly IMeterLink[] _links;
+    private readonly BusMeters _meters;
     private readonly BusPoller[] _pollers;
     private readonly ReadingRecorder[] _recorders;
-    private readonly MeterTimeSync?[] _timeSyncs;
     private readonly Thread[] _threads;
-    private readonly FrozenDayBackfill _backfill;
 
-    public GatewayBuses(GatewayConfig config, IGatewayPlatform platform, ReadingBuffer buffer, IReadingObserver? observer)
+    public GatewayBuses(BusMeters meters, ReadingBuffer buffer, IClock clock, IReadingObserver? observer)
     {
-        var count = config.Buses.Length;
-        _links = new IMeterLink[count];
+        _meters = meters;
+        var count = meters.Count;
         _pollers = new BusPoller[count];
         _recorders = new ReadingRecorder[count];
-        _timeSyncs = new MeterTimeSync?[count];
         _threads = new Thread[count];
-        var planner = new ModbusBlockPlanner();
-        var shared = new SharedValues();
-        var ratios = new PointRatios(config.Meters);
-        _backfill = new FrozenDayBackfill(platform.StateFiles, platform.Clock, config.Time.UtcOffsetMinutes, config.Meters.Length);
         for (var b = 0; b < count; b++)
         {
-            var bus = config.Buses[b];
-            _links[b] = platform.OpenBus(bus);
-            var dlt645 = new Dlt645Master(_links[b], platform.Clock);
-            var modbus = bus.IsModbusTcp
-                ? (ModbusMaster)new ModbusTcpMaster(_links[b], platform.Clock) { MaxOutstanding = bus.MaxOutstanding }
-                : new ModbusRtuMaster(_links[b], platform.Clock);
-            var cjt188 = new Cjt188Master(_links[b], platform.Clock);
-            var models = new ModbusModels(); // per bus: a shared plan's registers are filled and decoded by one thread
-            var sessions = new ArrayList();
-            var synced = new ArrayList();
-            var orders = new ArrayList();
-            for (var m = 0; m < config.Meters.Length; m++)
-            {
-                var meter = config.Meters[m];
-                if (meter.Bus != bus.Id)
-                {
-                    continue;
-                }
-
-                var session = meter.IsCjt188
-                    ? CreateCjt188Session(m, meter, cjt188, platform)
-                    : CreateSession(m, meter, dlt645, modbus, planner, platform, _backfill, shared, models);
-                session.Activity = platform.BusActivity;
-                sessions.Add(session);
-                if (meter.TimeSync && session is Dlt645MeterSession dltSession)
-                {
-                    synced.Add(dltSession);
-                    orders.Add(meter.TimeByteOrder == "reversed" ? Dlt645TimeOrder.YearFirst : Dlt645TimeOrder.SecondsFirst);
-                }
-            }
-
-            _recorders[b] = new ReadingRecorder(buffer, platform.Clock, observer, ratios);
-            _pollers[b] = new BusPoller(bus.Id, (MeterSession[])sessions.ToArray(typeof(MeterSession)), platform.Clock, _recorders[b]);
-            if (synced.Count > 0)
-            {
-                _timeSyncs[b] = new MeterTimeSync(
-                    dlt645,
-                    (Dlt645MeterSession[])synced.ToArray(typeof(Dlt645MeterSession)),
-                    (Dlt645TimeOrder[])orders.ToArray(typeof(Dlt645TimeOrder)),
-                    platform.Clock,
-                    config.Time.UtcOffsetMinutes);
-            }
+            _recorders[b] = new ReadingRecorder(buffer, clock, observer, meters.Ratios);
+            _pollers[b] = new BusPoller(meters.BusId(b), meters.Sessions(b), clock, _recorders[b]);
         }
     }
 
@@ -230,7 +179,7 @@ public sealed class GatewayBuses : System.IDisposable, EdgeMeter.Core.Messages.I
         var requested = 0;
         for (var i = 0; i < _pollers.Length; i++)
         {
-            var sync = _timeSyncs[i];
+            var sync = _meters.TimeSync(i);
             if (sync != null)
             {
                 _pollers[i].RequestTask(sync);
@@ -241,83 +190,5 @@ public sealed class GatewayBuses : System.IDisposable, EdgeMeter.Core.Messages.I
         return requested == 0 ? "no DL/T 645 meter has timeSync set" : null;
     }
 
-    public void Dispose()
-    {
-        for (var i = 0; i < _links.Length; i++)
-        {
-            var disposable = _links[i] as System.IDisposable;
-            disposable?.Dispose();
-        }
-
-        _backfill.Dispose();
-    }
-
-    private static MeterSession CreateCjt188Session(int index, MeterSettings meter, Cjt188Master master, IGatewayPlatform platform)
-    {
-        var fields = new Cjt188Field[meter.Points.Length];
-        var units = new string[meter.Points.Length];
-        for (var p = 0; p < fields.Length; p++)
-        {
-            fields[p] = meter.Points[p].Field;
-            units[p] = meter.Points[p].Unit;
-        }
-
-        Cjt188Address.TryParse(meter.Address, out var address);
-        var target = new Cjt188Meter(meter.Cjt188Type, address, meter.SwappedDi);
-        return new Cjt188MeterSession(index, meter.Id, master, target, fields, units, meter.PollSeconds, meter.TimeoutMs, meter.Retries, platform.Clock);
-    }
-
-    private static MeterSession CreateSession(
-        int index, MeterSettings meter, Dlt645Master dlt645, ModbusMaster modbus, ModbusBlockPlanner planner, IGatewayPlatform platform, FrozenDayBackfill backfill,
-        SharedValues shared, ModbusModels models)
-    {
-        if (meter.IsDlt645)
-        {
-            var identifiers = new uint[meter.Points.Length];
-            for (var p = 0; p < identifiers.Length; p++)
-            {
-                identifiers[p] = meter.Points[p].DataIdentifier;
-            }
-
-            identifiers = shared.Row(identifiers);
-
-            var version = meter.Protocol == "dlt645-1997" ? Dlt645Version.V1997 : Dlt645Version.V2007;
-            var session = new Dlt645MeterSession(
-                index, meter.Id, dlt645, Dlt645Address.Parse(meter.Address), version, identifiers, meter.PollSeconds, meter.TimeoutMs, meter.Retries, platform.Clock);
-            var energy = System.Array.IndexOf(identifiers, Dlt645Catalogue.ForwardActiveEnergyTotal);
-            if (version == Dlt645Version.V2007 && energy >= 0)
-            {
-                session.Backfill = backfill;
-                session.FrozenEnergyPoint = energy;
-            }
-
-            return session;
-        }
-
-        var points = new ModbusPoint[meter.Points.Length];
-        for (var p = 0; p < points.Length; p++)
-        {
-            points[p] = ToModbusPoint(meter.Points[p], shared);
-        }
-
-        var model = models.Find(points, planner);
-        return new ModbusMeterSession(
-            index, meter.Id, modbus, model.Points, model.Plan, (byte)meter.Unit, meter.PollSeconds, meter.TimeoutMs, meter.Retries, platform.Clock);
-    }
-
-    // The unit id is the session's: a point carries none (0), so that meters of one model share their points.
-    private static ModbusPoint ToModbusPoint(PointSettings point, SharedValues shared)
-    {
-        var isFloat = point.DataType == ModbusDataType.Float32 || point.DataType == ModbusDataType.Float64;
-        return new ModbusPoint(
-            shared.Text(point.Id),
-            0,
-            point.Function,
-            point.Register,
-            point.DataType,
-            point.WordOrder,
-            isFloat ? 0 : -point.Decimals,
-            isFloat ? point.Decimals : 0,
-            shared.Text(point.Unit));
-    }
+    public void Dispose() => _meters.Dispose();
 }

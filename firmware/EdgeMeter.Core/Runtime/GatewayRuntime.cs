@@ -35,6 +35,16 @@ public sealed class GatewayRuntime : IGatewayControl, IStatusSource, System.IDis
     private string _platformMessage = "";
 
     public GatewayRuntime(GatewayConfig config, IGatewayPlatform platform, IReadingObserver? observer = null)
+        : this(config, platform, observer, false)
+    {
+    }
+
+    /// <param name="releaseMeterPoints">
+    /// Lets each meter's point settings go (its <see cref="MeterSettings.Points"/> becomes empty) as soon as its session
+    /// is built, so that start-up never holds all of the configuration's points beside the whole runtime: what a board
+    /// does (docs/performance.md, "The device heap"). The configuration's points are of no use afterwards.
+    /// </param>
+    public GatewayRuntime(GatewayConfig config, IGatewayPlatform platform, IReadingObserver? observer, bool releaseMeterPoints)
     {
         _meterSyncMilliseconds = config.Time.MeterSyncHours * 3_600_000L; // keeps no reference: the configuration's objects are freed after start-up
         _platform = platform;
@@ -46,11 +56,24 @@ public sealed class GatewayRuntime : IGatewayControl, IStatusSource, System.IDis
             throw new System.InvalidOperationException("no provisioned key for " + config.GatewayId + " key version " + config.KeyVersion);
         }
 
-        _buffer = ReadingBuffer.Open(platform.BufferFiles, new BufferOptions { Budget = config.BufferBudgetBytes, MaxSeries = SeriesCount(config) });
+        // What needs the points first; the buffer, the largest part, after the meters, which may let the points go.
+        var series = SeriesCount(config);
+        Points = new PointDirectory(config);
         _sequence = new PacketSequence(platform.StateFiles);
         var keys = new SingleKeyStore(key);
         _commands = new CommandProcessor(config.GatewayId, keys, platform.Mac, PacketLimits.MaxDownPacketBytes, platform.StateFiles, this, _clock);
-        _buses = new GatewayBuses(config, platform, _buffer, observer);
+        var meters = new BusMeters(config, platform, releaseMeterPoints);
+        try
+        {
+            _buffer = ReadingBuffer.Open(platform.BufferFiles, new BufferOptions { Budget = config.BufferBudgetBytes, MaxSeries = series });
+        }
+        catch
+        {
+            meters.Dispose(); // the buses' ports stay free for the next attempt
+            throw;
+        }
+
+        _buses = new GatewayBuses(meters, _buffer, _clock, observer);
         var signer = new PacketSigner(config.GatewayId, config.KeyVersion, key, platform.Mac, config.Upload.MaxPacketBytes)
         {
             UpSchema = config.Upload.PayloadVersion,
@@ -62,7 +85,6 @@ public sealed class GatewayRuntime : IGatewayControl, IStatusSource, System.IDis
             StatusIntervalMilliseconds = config.Upload.StatusIntervalSeconds * 1000,
             Firmware = platform.FirmwareVersion,
         };
-        Points = new PointDirectory(config);
         _uplink = new UplinkPublisher(
             platform.OpenMqtt(config), _buffer, signer, _sequence, Points, new MqttTopics(config.Mqtt.TopicPrefix), this, _commands, _clock, options);
     }

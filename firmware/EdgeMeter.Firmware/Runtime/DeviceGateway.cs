@@ -53,7 +53,7 @@ public static class DeviceGateway
         GatewayRuntime runtime;
         try
         {
-            runtime = new GatewayRuntime(config, platform, live);
+            runtime = new GatewayRuntime(config, platform, live, releaseMeterPoints: true);
         }
         catch (Exception failure)
         {

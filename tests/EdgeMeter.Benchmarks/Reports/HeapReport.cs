@@ -84,8 +84,47 @@ public static class HeapReport
         }
 
         var config = ConfigParse(16, 16, 2);
-        table.Notes.Add($"Start-up, the configuration of 16 x 16 ({config.Bytes:N0} bytes, {config.Tokens:N0} tokens, {config.Text:N0} characters of text): reading it allocates {config.DotNetAllocated:N0} B on .NET. On a board it is read a meter at a time: the file without its meters and one meter, with their parsers, {config.Reader:N0} B (whole, as a file that cannot be split is read: {config.Whole:N0} B), beside the configuration being built, {config.Configuration:N0} B; then the runtime is built from the configuration ({config.Configuration + figures[0].NanoBytes:N0} B at once). The largest single allocation while it is read: {config.LargestNanoBytes:N0} B ({config.Largest}). All freed before the first poll but the runtime.");
+        table.Notes.Add($"Start-up, the configuration of 16 x 16 ({config.Bytes:N0} bytes, {config.Tokens:N0} tokens, {config.Text:N0} characters of text): reading it allocates {config.DotNetAllocated:N0} B on .NET. On a board it is read a meter at a time: the file without its meters and one meter, with their parsers, {config.Reader:N0} B (whole, as a file that cannot be split is read: {config.Whole:N0} B), beside the configuration being built, {config.Configuration:N0} B. The largest single allocation while it is read: {config.LargestNanoBytes:N0} B ({config.Largest}).");
+        var startUp = StartUp(16, 16, 2);
+        table.Notes.Add($"Start-up's peak, 16 x 16: then the runtime ({startUp.Runtime:N0} B) is built from the configuration ({startUp.Configuration:N0} B). A board lets each meter's points go once its session is built: at most {startUp.Peak:N0} B alive at once ({(startUp.PeakStep == 16 ? "once the runtime is whole, beside what is left of the configuration" : $"while session {startUp.PeakStep} of 16 is built")}; an upper bound); with the points kept until the end, as the PC tools keep them, {startUp.Kept:N0} B. All freed before the first poll but the runtime.");
         return table;
+    }
+
+    /// <summary>Start-up's peak, nanoFramework bytes: the configuration and the runtime alive at once while the runtime is built.</summary>
+    /// <param name="Peak">The most alive at any step when each meter's points are let go once its session is built (a board).</param>
+    /// <param name="PeakStep">The session being built at that peak (its number in build order, from 0), or the meter count after the last.</param>
+    /// <param name="Kept">The same with the configuration's points kept until the runtime is built (the PC tools).</param>
+    public sealed record StartUpCost(long Peak, int PeakStep, long Kept, long Configuration, long Runtime);
+
+    /// <summary>
+    /// Start-up's peak while the runtime is built from the configuration (<see cref="EdgeMeter.Core.Runtime.GatewayRuntime"/>:
+    /// the point directory, then the meters bus by bus, then the reading buffer, the pollers and the uplink). Before
+    /// session k is built the points of sessions 0..k-1 have been let go; session k's are held while it is built. So at
+    /// step k the configuration, the configured points from session k on and the runtime are alive, except the sessions
+    /// after k, the buffer and the uplink (and what only they hold). At the last step everything but the let-go points is.
+    /// The pollers and recorders are counted from the first step on, which makes each figure an upper bound.
+    /// </summary>
+    public static StartUpCost StartUp(int meters, int pointsPerMeter, int buses)
+    {
+        using var gateway = new BenchGateway(new BenchGatewayOptions
+        {
+            Dlt645Meters = meters, ModbusMeters = 0, Dlt645PointsPerMeter = pointsPerMeter, Buses = buses, PollSeconds = 60,
+            BufferBudgetBytes = 160 * 1024, ReleaseMeterPoints = true,
+        });
+        var runtime = gateway.Runtime;
+        var sessions = Enumerable.Range(0, runtime.Buses.Count)
+            .SelectMany(b => Enumerable.Range(0, runtime.Buses.GetPoller(b).MeterCount).Select(i => runtime.Buses.GetPoller(b).GetMeter(i)))
+            .ToList();
+        long Alive(int step) => RetainedGraph.Walk(
+            [gateway.Config, runtime, .. sessions.Skip(step).Select(s => (object)gateway.ConfiguredPoints[s.MeterIndex])],
+            IsPlatform,
+            step == sessions.Count ? [] : [runtime.Buffer, runtime.Uplink, .. sessions.Skip(step + 1)]).NanoBytes;
+
+        var steps = Enumerable.Range(0, sessions.Count + 1).Select(step => (Step: step, Bytes: Alive(step))).ToList();
+        var peak = steps.MaxBy(s => s.Bytes);
+        return new StartUpCost(
+            peak.Bytes, peak.Step, RetainedGraph.Walk([gateway.Config, runtime, .. gateway.ConfiguredPoints], IsPlatform, []).NanoBytes,
+            RetainedGraph.Walk([gateway.Config, .. gateway.ConfiguredPoints], IsPlatform, []).NanoBytes, RetainedGraph.Walk(runtime, IsPlatform).NanoBytes);
     }
 
     /// <summary>

@@ -45,6 +45,9 @@ public sealed record BenchGatewayOptions
 
     /// <summary>Told about every committed poll (what a console or trace would show).</summary>
     public IReadingObserver? Observer { get; init; }
+
+    /// <summary>Let each meter's point settings go once its session is built, as a board does.</summary>
+    public bool ReleaseMeterPoints { get; init; }
 }
 
 /// <summary>
@@ -101,7 +104,8 @@ public sealed class BenchGateway : IDisposable
         _link.Inner = SimulatorLink;
         Config = ReadConfig(options);
         var platform = new BenchPlatform(Clock, options.ManagedMac ? new ManagedPacketMac() : new DotNetPacketMac(), BufferFlash, StateFlash, _link, Transport, Key);
-        Runtime = new GatewayRuntime(Config, platform, options.Observer);
+        ConfiguredPoints = [.. Config.Meters.Select(m => m.Points)];
+        Runtime = new GatewayRuntime(Config, platform, options.Observer, options.ReleaseMeterPoints);
         ReadingsPerCycle = (options.Dlt645Meters * options.Dlt645PointsPerMeter) + (options.ModbusMeters * ModbusPoints.Length);
     }
 
@@ -114,6 +118,9 @@ public sealed class BenchGateway : IDisposable
     public SimulatorLink SimulatorLink { get; }
 
     public GatewayConfig Config { get; }
+
+    /// <summary>Each meter's point settings as read, kept here even where the runtime let the configuration's go.</summary>
+    public PointSettings[][] ConfiguredPoints { get; }
 
     public RamFlash BufferFlash { get; } = new();
 

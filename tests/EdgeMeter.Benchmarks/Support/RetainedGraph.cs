@@ -21,7 +21,9 @@ public sealed class RetainedGraph
         _foreign = foreign;
     }
 
-    public int Objects => _seen.Count;
+    private int _excluded;
+
+    public int Objects => _seen.Count - _excluded;
 
     public long DotNetBytes { get; private set; }
 
@@ -39,12 +41,25 @@ public sealed class RetainedGraph
         _largest.GroupBy(o => string.Join('.', o.Path.Replace("[]", "", StringComparison.Ordinal).Split('.').Take(depth)))
             .Select(g => (g.Key, g.Sum(o => o.NanoBytes))).OrderByDescending(g => g.Item2);
 
-    public static RetainedGraph Walk(object root, Func<Type, bool> foreign)
+    public static RetainedGraph Walk(object root, Func<Type, bool> foreign) => Walk([root], foreign, []);
+
+    /// <summary>Everything reachable from any of <paramref name="roots"/>, each object once, never entering <paramref name="absent"/>.</summary>
+    public static RetainedGraph Walk(IEnumerable<object> roots, Func<Type, bool> foreign, IEnumerable<object> absent)
     {
         var graph = new RetainedGraph(foreign);
+        foreach (var missing in absent)
+        {
+            graph._seen.Add(missing); // as if counted already: neither it nor what only it holds is counted
+        }
+
+        graph._excluded = graph._seen.Count;
         var pending = new Stack<object>();
-        pending.Push(root);
-        graph._paths[root] = root.GetType().Name;
+        foreach (var root in roots)
+        {
+            pending.Push(root);
+            graph._paths.TryAdd(root, root.GetType().Name);
+        }
+
         while (pending.Count > 0)
         {
             graph.Visit(pending.Pop(), pending);
