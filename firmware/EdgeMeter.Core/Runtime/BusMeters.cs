@@ -36,53 +36,7 @@ public sealed class BusMeters : System.IDisposable
         _backfill = new FrozenDayBackfill(platform.StateFiles, platform.Clock, config.Time.UtcOffsetMinutes, config.Meters.Length);
         for (var b = 0; b < count; b++)
         {
-            var bus = config.Buses[b];
-            _busIds[b] = bus.Id;
-            _links[b] = platform.OpenBus(bus);
-            var dlt645 = new Dlt645Master(_links[b], platform.Clock);
-            var modbus = bus.IsModbusTcp
-                ? (ModbusMaster)new ModbusTcpMaster(_links[b], platform.Clock) { MaxOutstanding = bus.MaxOutstanding }
-                : new ModbusRtuMaster(_links[b], platform.Clock);
-            var cjt188 = new Cjt188Master(_links[b], platform.Clock);
-            var models = new ModbusModels(); // per bus: a shared plan's registers are filled and decoded by one thread
-            var sessions = new ArrayList();
-            var synced = new ArrayList();
-            var orders = new ArrayList();
-            for (var m = 0; m < config.Meters.Length; m++)
-            {
-                var meter = config.Meters[m];
-                if (meter.Bus != bus.Id)
-                {
-                    continue;
-                }
-
-                var session = meter.IsCjt188
-                    ? CreateCjt188Session(m, meter, cjt188, platform)
-                    : CreateSession(m, meter, dlt645, modbus, planner, platform, _backfill, shared, models);
-                session.Activity = platform.BusActivity;
-                sessions.Add(session);
-                if (meter.TimeSync && session is Dlt645MeterSession dltSession)
-                {
-                    synced.Add(dltSession);
-                    orders.Add(meter.TimeByteOrder == "reversed" ? Dlt645TimeOrder.YearFirst : Dlt645TimeOrder.SecondsFirst);
-                }
-
-                if (releaseMeterPoints)
-                {
-                    meter.Points = MeterSettings.NoPoints;
-                }
-            }
-
-            _sessions[b] = (MeterSession[])sessions.ToArray(typeof(MeterSession));
-            if (synced.Count > 0)
-            {
-                _timeSyncs[b] = new MeterTimeSync(
-                    dlt645,
-                    (Dlt645MeterSession[])synced.ToArray(typeof(Dlt645MeterSession)),
-                    (Dlt645TimeOrder[])orders.ToArray(typeof(Dlt645TimeOrder)),
-                    platform.Clock,
-                    config.Time.UtcOffsetMinutes);
-            }
+            AddBus(b, config, platform, planner, shared, releaseMeterPoints);
         }
     }
 
@@ -108,6 +62,58 @@ public sealed class BusMeters : System.IDisposable
         }
 
         _backfill.Dispose();
+    }
+
+    // The bus's link and masters, a session per meter on it, and its time sync where DL/T 645 meters keep time.
+    private void AddBus(int b, GatewayConfig config, IGatewayPlatform platform, ModbusBlockPlanner planner, SharedValues shared, bool releaseMeterPoints)
+    {
+        var bus = config.Buses[b];
+        _busIds[b] = bus.Id;
+        _links[b] = platform.OpenBus(bus);
+        var dlt645 = new Dlt645Master(_links[b], platform.Clock);
+        var modbus = bus.IsModbusTcp
+            ? (ModbusMaster)new ModbusTcpMaster(_links[b], platform.Clock) { MaxOutstanding = bus.MaxOutstanding }
+            : new ModbusRtuMaster(_links[b], platform.Clock);
+        var cjt188 = new Cjt188Master(_links[b], platform.Clock);
+        var models = new ModbusModels(); // per bus: a shared plan's registers are filled and decoded by one thread
+        var sessions = new ArrayList();
+        var synced = new ArrayList();
+        var orders = new ArrayList();
+        for (var m = 0; m < config.Meters.Length; m++)
+        {
+            var meter = config.Meters[m];
+            if (meter.Bus != bus.Id)
+            {
+                continue;
+            }
+
+            var session = meter.IsCjt188
+                ? CreateCjt188Session(m, meter, cjt188, platform)
+                : CreateSession(m, meter, dlt645, modbus, planner, platform, _backfill, shared, models);
+            session.Activity = platform.BusActivity;
+            sessions.Add(session);
+            if (meter.TimeSync && session is Dlt645MeterSession dltSession)
+            {
+                synced.Add(dltSession);
+                orders.Add(meter.TimeByteOrder == "reversed" ? Dlt645TimeOrder.YearFirst : Dlt645TimeOrder.SecondsFirst);
+            }
+
+            if (releaseMeterPoints)
+            {
+                meter.Points = MeterSettings.NoPoints;
+            }
+        }
+
+        _sessions[b] = (MeterSession[])sessions.ToArray(typeof(MeterSession));
+        if (synced.Count > 0)
+        {
+            _timeSyncs[b] = new MeterTimeSync(
+                dlt645,
+                (Dlt645MeterSession[])synced.ToArray(typeof(Dlt645MeterSession)),
+                (Dlt645TimeOrder[])orders.ToArray(typeof(Dlt645TimeOrder)),
+                platform.Clock,
+                config.Time.UtcOffsetMinutes);
+        }
     }
 
     private static MeterSession CreateCjt188Session(int index, MeterSettings meter, Cjt188Master master, IGatewayPlatform platform)
