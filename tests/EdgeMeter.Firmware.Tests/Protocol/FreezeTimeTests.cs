@@ -2,6 +2,7 @@ using EdgeMeter.Core.Polling;
 using EdgeMeter.Core.Time;
 using EdgeMeter.Core.Values;
 using EdgeMeter.Firmware.Tests.Buffer;
+using EdgeMeter.Firmware.Tests.Support;
 using nanoFramework.TestFramework;
 
 namespace EdgeMeter.Firmware.Tests.Protocol;
@@ -33,16 +34,5 @@ public static class FreezeTimeTests
         Assert.IsFalse(backfill.TryFreezeTime(new FixedDecimal(0, 0), out _, out _));
         Assert.IsFalse(backfill.TryFreezeTime(new FixedDecimal(2602300000L, 0), out _, out _));
         Assert.IsFalse(backfill.TryFreezeTime(new FixedDecimal(2613010000L, 0), out _, out _));
-    }
-
-    private sealed class StillClock : IClock
-    {
-        public System.DateTime UtcNow => new System.DateTime(2026, 11, 1, 0, 0, 0);
-
-        public long MonotonicMilliseconds => 0;
-
-        public void Sleep(int milliseconds)
-        {
-        }
     }
 }

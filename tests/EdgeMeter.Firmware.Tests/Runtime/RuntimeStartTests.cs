@@ -9,6 +9,7 @@ using EdgeMeter.Core.Text;
 using EdgeMeter.Core.Time;
 using EdgeMeter.Core.Uplink;
 using EdgeMeter.Firmware.Tests.Buffer;
+using EdgeMeter.Firmware.Tests.Support;
 using nanoFramework.TestFramework;
 
 namespace EdgeMeter.Firmware.Tests.Runtime;
@@ -84,17 +85,6 @@ public static class RuntimeStartTests
         public string? UpdateFirmware(string url, string sha256, string signature) => "not on this test";
 
         public string? SetClock(DateTime utc) => "not on this test";
-    }
-
-    private sealed class StillClock : IClock
-    {
-        public DateTime UtcNow => new DateTime(2026, 3, 2, 0, 0, 0);
-
-        public long MonotonicMilliseconds => 0;
-
-        public void Sleep(int milliseconds)
-        {
-        }
     }
 
     private sealed class SilentLink : IMeterLink
